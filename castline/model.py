@@ -1,0 +1,261 @@
+"""The core model: what castline reads from a content folder.
+
+Every type here is a frozen, slotted dataclass. Times are integer milliseconds; collections are
+tuples; every object parsed from a file keeps the :class:`SourceRef` it came from, so any later
+stage (timing engine, exporter checks) can report ``path:line: message``.
+
+Fields say which RSS element they feed (``RSS:``) where they feed one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceRef:
+    """A place in a content file: the path as the user gave it, and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A transcript ``{header: ...}`` item: the title of the section that follows."""
+
+    title: str
+    source: SourceRef
+    #: The header's own ``sec``/``time`` stamp, if the file gives one.
+    start_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """A transcript ``{line: ...}`` item: one spoken paragraph, as written.
+
+    ``start_ms`` is the paragraph's start stamp (``sec`` preferred over ``time``) or ``None``
+    when the file gives none (a continuation line). Stamps are whole seconds in real files and
+    can run backwards (typos); the timing engine in :mod:`castline.timing` repairs them.
+    """
+
+    text: str
+    speaker: str | None
+    start_ms: int | None
+    source: SourceRef
+
+
+TranscriptItem = Header | Utterance
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A people profile (``people/<id>.md``), or a bare id that matched no profile.
+
+    RSS: ``podcast:person`` (name, ``img`` from ``picture``, ``href`` from ``web``/``linkedin``...).
+    """
+
+    id: str
+    name: str
+    source: SourceRef | None = None
+    picture: str | None = None
+    #: Profile links as (kind, value) pairs in file order: linkedin, twitter, github, web...
+    links: tuple[tuple[str, str], ...] = ()
+    bio_markdown: str = ""
+
+    @property
+    def has_profile(self) -> bool:
+        """False when the id matched no profile file."""
+        return self.source is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """The episode's media file. RSS: ``enclosure`` (``url``, ``length``, ``type``)."""
+
+    url: str
+    length_bytes: int
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A chapter. RSS: ``psc:chapter``, ``podcast:chapters`` JSON entries."""
+
+    start_ms: int
+    title: str
+    source: SourceRef
+    url: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Soundbite:
+    """A ``quotableClips`` entry. RSS: ``podcast:soundbite``."""
+
+    start_ms: int
+    duration_ms: int
+    title: str
+    source: SourceRef
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """One episode file: front matter metadata, show notes and transcript.
+
+    ``slug`` is the file name without its extension; it names every output
+    (``out/episodes/<slug>.srt`` ...).
+    """
+
+    slug: str
+    source: SourceRef
+    #: RSS: ``title``.
+    title: str
+    short: str | None = None
+    #: RSS: ``itunes:season``, ``podcast:season``.
+    season: int | None = None
+    #: RSS: ``itunes:episode``, ``podcast:episode``.
+    number: int | None = None
+    #: RSS: ``itunes:episodeType`` (``full``, ``trailer``, ``bonus``).
+    episode_type: str | None = None
+    guests: tuple[Person, ...] = ()
+    #: RSS: ``itunes:image`` of the item (as written: relative to the show's base URL or absolute).
+    image: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    ids: tuple[tuple[str, str], ...] = ()
+    #: RSS: ``description`` (plain text).
+    description: str | None = None
+    #: An HTML introduction; RSS: ``description`` when ``description`` is absent.
+    intro: str | None = None
+    topics: tuple[str, ...] = ()
+    #: RSS: ``pubDate``; time-zone aware (the show's zone where the file gives a bare date).
+    published: dt.datetime | None = None
+    #: RSS: ``itunes:duration`` (in whole seconds).
+    duration_ms: int | None = None
+    soundbites: tuple[Soundbite, ...] = ()
+    #: An explicit ``chapters:`` list; empty means "derive chapters from the transcript headers".
+    chapters: tuple[Chapter, ...] = ()
+    transcript: tuple[TranscriptItem, ...] = ()
+    #: RSS: ``enclosure``.
+    audio: Enclosure | None = None
+    #: RSS: ``guid``; ``None`` means derived from the slug (see the rss exporter).
+    guid: str | None = None
+    #: RSS: ``itunes:explicit`` of the item; ``None`` inherits the show's.
+    explicit: bool | None = None
+    #: The Markdown body (show notes). RSS: ``content:encoded`` after rendering.
+    notes_markdown: str = ""
+    #: Front matter keys castline does not model, kept as parsed.
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: The file line of each top-level front matter key, for messages about a field.
+    key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def where(self, key: str) -> SourceRef:
+        """The place of front matter key ``key`` (the file's first line if it is absent)."""
+        return SourceRef(self.source.path, self.key_lines.get(key, self.source.line))
+
+    @property
+    def utterances(self) -> tuple[Utterance, ...]:
+        """The transcript's spoken lines, in file order, without headers."""
+        return tuple(item for item in self.transcript if isinstance(item, Utterance))
+
+    @property
+    def has_transcript(self) -> bool:
+        """True when the transcript has at least one spoken line."""
+        return any(isinstance(item, Utterance) for item in self.transcript)
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """An Apple Podcasts category with an optional subcategory. RSS: ``itunes:category``."""
+
+    name: str
+    subcategory: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    """RSS: ``podcast:funding``."""
+
+    url: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """The show: ``content/show.yaml`` (every field optional for transcript exporters).
+
+    A content folder without show.yaml (a bare folder of episodes) gives a :class:`Show`
+    with only ``source``, ``episodes_dir`` and ``people_dir`` set.
+    """
+
+    source: SourceRef
+    #: The content folder, as the user gave it.
+    root: str
+    #: Where the episode files are, relative to ``root``.
+    episodes_dir: str = "episodes"
+    #: Where the people profiles are, relative to ``root``; ``None`` when there are none.
+    people_dir: str | None = None
+    #: RSS: channel ``title``.
+    title: str | None = None
+    #: RSS: channel ``description``.
+    description: str | None = None
+    #: RSS: ``language`` (ISO 639, e.g. ``en`` or ``en-us``).
+    language: str | None = None
+    #: Where ``out/`` is published; every URL in the feed is built on it.
+    base_url: str | None = None
+    #: Base URL for relative image paths in the content (episode ``image``, profile
+    #: ``picture``), e.g. the Jekyll site's root; defaults to ``base_url``.
+    assets_url: str | None = None
+    #: RSS: channel ``link`` (the show's website); defaults to ``base_url``.
+    link: str | None = None
+    #: RSS: ``itunes:author``.
+    author: str | None = None
+    #: RSS: ``itunes:owner`` name and e-mail.
+    owner_name: str | None = None
+    owner_email: str | None = None
+    #: RSS: channel ``itunes:image`` (relative to ``base_url`` or absolute).
+    image: str | None = None
+    #: RSS: ``itunes:category``, in order; Apple uses the first.
+    categories: tuple[Category, ...] = ()
+    #: RSS: ``itunes:explicit``.
+    explicit: bool | None = None
+    #: RSS: ``copyright``.
+    copyright: str | None = None
+    #: RSS: ``itunes:type`` (``episodic`` or ``serial``).
+    show_type: str = "episodic"
+    #: RSS: ``podcast:guid``; ``None`` means derived from the feed URL by the namespace's rule.
+    guid: str | None = None
+    #: RSS: ``podcast:locked``.
+    locked: bool | None = None
+    funding: tuple[Funding, ...] = ()
+    #: Ids of the hosts' profiles. RSS: ``podcast:person`` (role host).
+    hosts: tuple[Person, ...] = ()
+    #: RSS: ``podcast:medium``.
+    medium: str | None = None
+    #: IANA zone for bare dates (``Europe/Berlin``); UTC when not given.
+    timezone: str = "UTC"
+    #: Enclosure URL template, e.g. ``https://cdn.example.com/audio/{slug}.mp3``.
+    media_url: str | None = None
+    #: Local folder (relative to ``root``) holding the media files, to read their sizes.
+    media_dir: str | None = None
+    #: Per-exporter options: ``exporters: {srt: {max_chars_per_line: 37}}``.
+    exporter_options: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+    #: Width and height in pixels of ``image`` when it is a local file castline could read.
+    image_pixels: tuple[int, int] | None = None
+    #: Keys castline does not model, kept as parsed.
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: The file line of each top-level show.yaml key (and ``a.b`` for nested ones).
+    key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def where(self, key: str) -> SourceRef:
+        """The place of show.yaml key ``key`` (line 1 if it is absent)."""
+        return SourceRef(self.source.path, self.key_lines.get(key, self.source.line))

@@ -1,0 +1,148 @@
+"""Timecodes: text to integer milliseconds and back.
+
+Every formatter takes an ``int`` of milliseconds, splits it once with ``divmod`` and never
+touches floats, so ``48998`` can never print as ``48.100`` (a float-rounding bug seen in
+subtitle libraries).
+"""
+
+from __future__ import annotations
+
+import re
+
+_CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:[.,](\d{1,3}))?$")
+_ISO_DURATION = re.compile(
+    r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.IGNORECASE
+)
+
+
+def parse_clock(text: str) -> int:
+    """Parse ``SS``, ``M:SS``, ``MM:SS`` or ``H:MM:SS`` (optional ``.mmm``) to milliseconds.
+
+    White space anywhere is ignored, so a value folded across lines (``'9:`` newline ``46'``,
+    as YAML hands it: ``'9: 46'``) still parses.
+
+    >>> parse_clock("1:32")
+    92000
+    >>> parse_clock("1:00:25")
+    3625000
+    >>> parse_clock("9: 46")
+    586000
+    >>> parse_clock("35:12.25")
+    2112250
+
+    Raises:
+        ValueError: the text is not a clock time, or minutes/seconds are 60 or more.
+    """
+    compact = "".join(text.split())
+    match = _CLOCK.match(compact)
+    if not match:
+        raise ValueError(f"not a time: {text!r}")
+    hours, minutes, seconds, fraction = match.groups()
+    if int(seconds) >= 60 and minutes is not None:
+        raise ValueError(f"seconds out of range in {text!r}")
+    if minutes is not None and int(minutes) >= 60 and hours is not None:
+        raise ValueError(f"minutes out of range in {text!r}")
+    ms = int((fraction or "").ljust(3, "0"))
+    return ((int(hours or 0) * 60 + int(minutes or 0)) * 60 + int(seconds)) * 1000 + ms
+
+
+def parse_duration(text: str) -> int:
+    """Parse an ISO 8601 duration, ``H:MM:SS``/``M:SS`` or plain seconds to milliseconds.
+
+    >>> parse_duration("PT01H03M37S")
+    3817000
+    >>> parse_duration("PT01H40S")
+    3640000
+    >>> parse_duration("58:09")
+    3489000
+    >>> parse_duration("3489")
+    3489000
+
+    Raises:
+        ValueError: none of those forms.
+    """
+    compact = text.strip()
+    match = _ISO_DURATION.match(compact)
+    if match and any(match.groups()):
+        days, hours, minutes, seconds = match.groups()
+        whole = (int(days or 0) * 24 + int(hours or 0)) * 3600 + int(minutes or 0) * 60
+        return whole * 1000 + round(float(seconds or 0) * 1000)
+    try:
+        return parse_clock(compact)
+    except ValueError:
+        raise ValueError(f"not a duration: {text!r}") from None
+
+
+def _split(ms: int) -> tuple[int, int, int, int]:
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds, millis = divmod(ms, 1000)
+    minutes, secs = divmod(seconds, 60)
+    hours, mins = divmod(minutes, 60)
+    return hours, mins, secs, millis
+
+
+def format_srt_timecode(ms: int) -> str:
+    """``HH:MM:SS,mmm`` (SubRip).
+
+    >>> format_srt_timecode(3_723_004)
+    '01:02:03,004'
+    """
+    h, m, s, f = _split(ms)
+    return f"{h:02d}:{m:02d}:{s:02d},{f:03d}"
+
+
+def format_vtt_timecode(ms: int) -> str:
+    """``HH:MM:SS.mmm`` (WebVTT, hours always written).
+
+    >>> format_vtt_timecode(48_998)
+    '00:00:48.998'
+    """
+    h, m, s, f = _split(ms)
+    return f"{h:02d}:{m:02d}:{s:02d}.{f:03d}"
+
+
+def format_hms(ms: int) -> str:
+    """``HH:MM:SS``, truncated to the second (plain-text transcripts).
+
+    >>> format_hms(92_999)
+    '00:01:32'
+    """
+    h, m, s, _ = _split(ms)
+    return f"{h:02d}:{m:02d}:{s:02d}"
+
+
+def format_clock(ms: int) -> str:
+    """``M:SS`` under an hour, ``H:MM:SS`` beyond, truncated to the second (YouTube chapters).
+
+    >>> format_clock(0)
+    '0:00'
+    >>> format_clock(3_725_000)
+    '1:02:05'
+    """
+    h, m, s, _ = _split(ms)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def format_npt(ms: int) -> str:
+    """Normal Play Time ``HH:MM:SS.mmm`` (Podlove Simple Chapters ``start``).
+
+    >>> format_npt(2_112_250)
+    '00:35:12.250'
+    """
+    h, m, s, f = _split(ms)
+    return f"{h:02d}:{m:02d}:{s:02d}.{f:03d}"
+
+
+def format_seconds(ms: int) -> str:
+    """Decimal seconds without trailing zeros (JSON chapters, ``podcast:soundbite``).
+
+    >>> format_seconds(92_000)
+    '92'
+    >>> format_seconds(2_112_250)
+    '2112.25'
+    """
+    seconds, millis = divmod(ms, 1000)
+    if not millis:
+        return str(seconds)
+    return f"{seconds}.{millis:03d}".rstrip("0")
