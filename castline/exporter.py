@@ -5,7 +5,8 @@ An exporter is a class registered under the entry-point group ``castline.exporte
 ``pyproject.toml``. It is constructed with its options as keyword arguments
 (``show.yaml``: ``exporters: {srt: {max_chars_per_line: 37}}`` gives
 ``SubripExporter(max_chars_per_line=37)``) and is **pure**: episodes in, :class:`Artifact` values
-out. It reads no file, writes no file, reads no clock. Only :mod:`castline.build` writes, atomically.
+out. It reads no file, writes no file, reads no clock. Only :mod:`castline.build` writes
+(atomically).
 
 A build runs in two steps, so that episodes can be built in parallel and skipped when unchanged:
 

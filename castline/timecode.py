@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_CLOCK = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:[.,](\d{1,3}))?$")
+_CLOCK = re.compile(r"^(\d+(?::\d+)*)(?:[.,](\d{1,3}))?$")
 _ISO_DURATION = re.compile(
     r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.IGNORECASE
 )
@@ -30,20 +30,26 @@ def parse_clock(text: str) -> int:
     >>> parse_clock("35:12.25")
     2112250
 
+    The first field may be any size (``125:30`` is 125 minutes); later fields are two digits
+    below 60.
+
+    >>> parse_clock("125:30")
+    7530000
+
     Raises:
-        ValueError: the text is not a clock time, or minutes/seconds are 60 or more.
+        ValueError: the text is not a clock time, or a later field is 60 or more.
     """
     compact = "".join(text.split())
     match = _CLOCK.match(compact)
     if not match:
         raise ValueError(f"not a time: {text!r}")
-    hours, minutes, seconds, fraction = match.groups()
-    if int(seconds) >= 60 and minutes is not None:
-        raise ValueError(f"seconds out of range in {text!r}")
-    if minutes is not None and int(minutes) >= 60 and hours is not None:
-        raise ValueError(f"minutes out of range in {text!r}")
-    ms = int((fraction or "").ljust(3, "0"))
-    return ((int(hours or 0) * 60 + int(minutes or 0)) * 60 + int(seconds)) * 1000 + ms
+    fields, fraction = match.group(1).split(":"), match.group(2)
+    if len(fields) > 3 or any(len(field) > 2 or int(field) >= 60 for field in fields[1:]):
+        raise ValueError(f"not a time: {text!r}")
+    seconds = 0
+    for field in fields:
+        seconds = seconds * 60 + int(field)
+    return seconds * 1000 + int((fraction or "").ljust(3, "0"))
 
 
 def parse_duration(text: str) -> int:

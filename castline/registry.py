@@ -1,0 +1,139 @@
+"""Exporter discovery through the entry-point group ``castline.exporters``.
+
+Built-in exporters are declared in castline's own ``pyproject.toml`` exactly as a third party
+declares theirs::
+
+    [project.entry-points."castline.exporters"]
+    html = "castline_html:HtmlExporter"
+
+The entry-point name is the exporter's id: the CLI's ``--only`` value and its key under
+``exporters:`` in show.yaml. Two distributions claiming one name with different targets is an
+error, never a silent override.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, cast
+
+from castline.diagnostics import ConfigError
+from castline.exporter import Exporter
+
+#: The entry-point group castline reads.
+ENTRY_POINT_GROUP = "castline.exporters"
+
+
+class UnknownExporterError(ConfigError):
+    """No installed exporter has the requested name."""
+
+    def __init__(self, name: str, installed: Iterable[str]) -> None:
+        self.name = name
+        self.installed = tuple(sorted(installed))
+        super().__init__(
+            f"unknown exporter '{name}'; installed: {', '.join(self.installed) or 'none'}"
+        )
+
+
+class ExporterConflictError(ConfigError):
+    """Two entry points claim one exporter name with different targets."""
+
+    def __init__(self, name: str, targets: Iterable[str]) -> None:
+        self.name = name
+        self.targets = tuple(sorted(targets))
+        super().__init__(f"exporter '{name}' is declared more than once: {'; '.join(self.targets)}")
+
+
+@dataclass(frozen=True, slots=True)
+class ExporterEntry:
+    """An installed exporter, not yet imported."""
+
+    name: str
+    target: str
+    distribution: str
+    version: str
+    entry_point: EntryPoint
+
+    def load(self) -> type[Exporter]:
+        """Import the exporter class and check it is one.
+
+        Raises:
+            ConfigError: the target is not an exporter class named ``name``.
+        """
+        loaded = self.entry_point.load()
+        if not inspect.isclass(loaded) or getattr(loaded, "name", None) != self.name:
+            raise ConfigError(
+                f"entry point '{self.name} = {self.target}' is not an exporter class "
+                f"whose 'name' is '{self.name}'"
+            )
+        for attribute in ("media_type", "suffix", "export_episode", "export_show"):
+            if not hasattr(loaded, attribute):
+                raise ConfigError(f"exporter '{self.name}' ({self.target}) has no '{attribute}'")
+        return cast("type[Exporter]", loaded)
+
+
+def available(eps: Iterable[EntryPoint] | None = None) -> dict[str, ExporterEntry]:
+    """Installed exporters by name, sorted by name.
+
+    Args:
+        eps: entry points to read instead of the installed ones (for tests).
+
+    Raises:
+        ExporterConflictError: one name, two different targets.
+    """
+    found: dict[str, ExporterEntry] = {}
+    targets: dict[str, set[str]] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps:
+        dist = getattr(ep, "dist", None)
+        entry = ExporterEntry(
+            name=ep.name,
+            target=ep.value,
+            distribution=dist.name if dist is not None else "?",
+            version=dist.version if dist is not None else "?",
+            entry_point=ep,
+        )
+        targets.setdefault(ep.name, set()).add(ep.value)
+        found.setdefault(ep.name, entry)
+    for name, values in targets.items():
+        if len(values) > 1:
+            raise ExporterConflictError(name, values)
+    return dict(sorted(found.items()))
+
+
+def create(
+    name: str,
+    options: Mapping[str, Any] | None = None,
+    *,
+    entries: Mapping[str, ExporterEntry] | None = None,
+    source: str = "show.yaml",
+) -> Exporter:
+    """Construct the named exporter with its options.
+
+    Raises:
+        UnknownExporterError: no such exporter.
+        ConfigError: an option the exporter does not take, or a bad value.
+    """
+    entries = available() if entries is None else entries
+    if name not in entries:
+        raise UnknownExporterError(name, entries)
+    exporter_class = entries[name].load()
+    options = dict(options or {})
+    parameters = inspect.signature(exporter_class).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    for key in options:
+        if not takes_any and key not in parameters:
+            known = ", ".join(sorted(parameters)) or "none"
+            raise ConfigError(
+                f"{source}: exporters.{name}: unknown option '{key}' (options: {known})"
+            )
+    try:
+        return exporter_class(**options)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{source}: exporters.{name}: {error}") from None
+
+
+def accepts_option(exporter_class: type[Any], option: str) -> bool:
+    """True when the exporter's constructor takes ``option`` (used for CLI overrides)."""
+    return option in inspect.signature(exporter_class).parameters

@@ -1,0 +1,88 @@
+"""Plain-text transcripts (``txt``): ``out/episodes/<slug>.txt``.
+
+Layout (W3C WAI "Transcripts"; research/subtitles.md §7)::
+
+    Episode title
+    =============
+
+    Section header
+    --------------
+
+    Name [HH:MM:SS]
+    First paragraph of the turn, wrapped at 80 columns.
+
+    Continuation paragraph of the same speaker, unlabelled.
+
+A turn opens at each change of speaker and after each section header. Its label is the
+speaker's name and the turn's start stamp as written in the source (``[HH:MM:SS]`` is left out
+where the line has no stamp; a line without ``who`` is labelled ``Unknown speaker``). Every word
+of every line is kept, in order. UTF-8, ``\\n`` line ends, no trailing spaces.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import ClassVar
+
+from castline.diagnostics import Diagnostic
+from castline.exporter import BuildContext, PerEpisodeExporter
+from castline.model import Episode, Header
+from castline.timecode import format_hms
+
+#: Label of a turn whose line has no ``who``.
+UNKNOWN_SPEAKER = "Unknown speaker"
+
+
+class PlaintextExporter(PerEpisodeExporter):
+    """Readable plain-text transcripts with speaker turns and section headings.
+
+    Args:
+        width: wrap paragraphs at this many columns; ``0`` writes one paragraph per line.
+        timestamps: write ``[HH:MM:SS]`` after each turn's speaker name.
+    """
+
+    name: ClassVar[str] = "txt"
+    media_type: ClassVar[str] = "text/plain"
+    suffix: ClassVar[str] = ".txt"
+
+    def __init__(self, *, width: int = 80, timestamps: bool = True) -> None:
+        if isinstance(width, bool) or not isinstance(width, int) or width < 0:
+            raise ValueError(f"'width' must be 0 (no wrap) or a number of columns, not {width!r}")
+        self.width = width
+        self.timestamps = timestamps
+
+    def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
+        """The transcript as text."""
+        blocks: list[str] = [_heading(episode.title, "=")]
+        speaker: str | None = None
+        turn_open = False
+        for item in episode.transcript:
+            if isinstance(item, Header):
+                blocks.append(_heading(item.title, "-"))
+                turn_open = False
+                continue
+            label = item.speaker or UNKNOWN_SPEAKER
+            paragraph = self._wrap(item.text)
+            if not turn_open or label != speaker:
+                stamp = ""
+                if self.timestamps and item.start_ms is not None:
+                    stamp = f" [{format_hms(item.start_ms)}]"
+                paragraph = f"{label}{stamp}\n{paragraph}"
+                speaker, turn_open = label, True
+            blocks.append(paragraph)
+        return "\n\n".join(blocks) + "\n", ()
+
+    def _wrap(self, text: str) -> str:
+        words = " ".join(text.split())
+        if not self.width:
+            return words
+        return textwrap.fill(
+            words, width=self.width, break_long_words=False, break_on_hyphens=False
+        )
+
+
+def _heading(title: str, underline: str) -> str:
+    """A setext heading: the title and a rule as long as the title."""
+    title = " ".join(title.split())
+    return f"{title}\n{underline * max(len(title), 3)}"

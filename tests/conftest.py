@@ -1,0 +1,99 @@
+"""Shared fixtures: paths to the demo show and the real corpus, golden files, content trees."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+#: The repository root.
+ROOT = Path(__file__).resolve().parents[1]
+#: The demo show shipped in the project.
+CONTENT = ROOT / "content"
+#: Real episode files, beside the project (absent on a user's fresh clone).
+CORPUS = ROOT.parent / "shared" / "corpus" / "datatalksclub"
+#: Test inputs written by the project.
+DATA = Path(__file__).resolve().parent / "data"
+#: Expected outputs, regenerated only with ``pytest --update-golden``.
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+settings.register_profile("default", max_examples=60, deadline=None)
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ from the current outputs instead of comparing.",
+    )
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The real corpus folder; the test is skipped where ../shared is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus/datatalksclub is absent")
+    return CORPUS
+
+
+GoldenCheck = Callable[[Path, Path], None]
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> GoldenCheck:
+    """Compare a built file with ``tests/golden/<relative>``; show a unified diff on mismatch."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(built: Path, relative: Path) -> None:
+        expected_path = GOLDEN / relative
+        actual = built.read_bytes()
+        if update:
+            expected_path.parent.mkdir(parents=True, exist_ok=True)
+            expected_path.write_bytes(actual)
+            return
+        assert expected_path.is_file(), f"no golden file {expected_path}; run --update-golden"
+        expected = expected_path.read_bytes()
+        if actual != expected:
+            diff = "".join(
+                difflib.unified_diff(
+                    expected.decode("utf-8", "replace").splitlines(keepends=True),
+                    actual.decode("utf-8", "replace").splitlines(keepends=True),
+                    str(expected_path),
+                    str(built),
+                )
+            )
+            pytest.fail(f"{relative} differs from its golden file:\n{diff}")
+
+    return check
+
+
+ContentTree = Callable[[Mapping[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def content_tree(tmp_path: Path) -> ContentTree:
+    """Write ``{relative path: text or bytes}`` under ``tmp_path/content`` and return it."""
+
+    def make(files: Mapping[str, str | bytes]) -> Path:
+        root = tmp_path / "content"
+        root.mkdir(exist_ok=True)
+        for relative, data in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        return root
+
+    return make

@@ -1,0 +1,35 @@
+"""The README stays true: every command documented, the two set-up commands present."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from castline.cli import app
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(command.name or "" for command in app.registered_commands)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_and_is_in_the_readme(name: str) -> None:
+    (command,) = [c for c in app.registered_commands if c.name == name]
+    assert command.callback is not None and command.callback.__doc__
+    assert f"`castline {name}" in README
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    section = README.split("## Set up on a fresh machine")[1].split("\n## ")[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", section, flags=re.S)
+    assert commands == [
+        "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/castline build",
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest",
+    ]
+
+
+def test_ci_installs_the_test_extras_and_runs_pytest() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install --quiet --disable-pip-version-check -e '.[test]'" in ci
+    assert ".venv/bin/pytest" in ci

@@ -1,0 +1,181 @@
+"""The loader: real files into the model; every defect reported at its file line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from castline.diagnostics import ContentError
+from castline.loader import load_content
+from castline.model import Header, Utterance
+from tests.conftest import CONTENT, DATA, ContentTree
+
+#: One fixture per defect (tests/data/loader/episodes/), with the exact line the CLI prints.
+DEFECTS = {
+    "empty": "loader/episodes/empty.md:1: error: empty file",
+    "front-matter-not-a-mapping": "loader/episodes/front-matter-not-a-mapping.md:2: error: "
+    "front matter must be a mapping of keys, not a list",
+    "invalid-yaml": "loader/episodes/invalid-yaml.md:4: error: "
+    "invalid YAML: mapping values are not allowed in this context",
+    "line-without-text": "loader/episodes/line-without-text.md:7: error: "
+    "transcript item 2 has no text in 'line'",
+    "neither-line-nor-header": "loader/episodes/neither-line-nor-header.md:6: error: "
+    "transcript item 2 has neither 'line' nor 'header' (keys: sec, speaker)",
+    "no-front-matter": "loader/episodes/no-front-matter.md:1: error: "
+    "no front matter: the file must start with a '---' line",
+    "not-utf8": "loader/episodes/not-utf8.md:4: error: not UTF-8 text (byte 0xe9)",
+    "sec-not-a-number": "loader/episodes/sec-not-a-number.md:6: error: "
+    "'sec' must be a number of seconds, not 'soon'",
+    "transcript-not-a-list": "loader/episodes/transcript-not-a-list.md:3: error: "
+    "'transcript' must be a list, not a string",
+    "unclosed-front-matter": "loader/episodes/unclosed-front-matter.md:1: error: "
+    "front matter is not closed: no '---' line after line 1",
+}
+
+
+@pytest.fixture
+def defects(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(DATA)
+    return Path("loader")
+
+
+@pytest.mark.parametrize("name", sorted(DEFECTS))
+def test_each_defect_is_reported_at_its_line(defects: Path, name: str) -> None:
+    result = load_content(defects)
+    messages = [str(d) for d in result.diagnostics if f"/{name}.md:" in d.source.path + ":"]
+    assert messages == [DEFECTS[name]]
+
+
+def test_broken_episodes_do_not_stop_the_good_one(defects: Path) -> None:
+    result = load_content(defects)
+    assert [episode.slug for episode in result.episodes] == ["good"]
+    assert sorted(str(d) for d in result.diagnostics) == sorted(DEFECTS.values())
+
+
+def test_drafts_are_skipped_and_listed(defects: Path) -> None:
+    result = load_content(defects)
+    assert [path.name for path in result.project.drafts] == ["_draft.md"]
+
+
+def test_demo_show_loads_without_problems() -> None:
+    result = load_content(CONTENT)
+    assert result.diagnostics == ()
+    assert [e.slug for e in result.episodes] == [
+        "0001-forecasting-ferries",
+        "0002-platforms-on-a-shoestring",
+        "0003-listener-questions",
+    ]
+    show = result.show
+    assert show.title == "Harbour Lights"
+    assert show.image_pixels == (1400, 1400)
+    assert [host.name for host in show.hosts] == ["Maya Lindqvist"]
+    first = result.episodes[0]
+    assert first.guests[0].name == "Tomás Okafor"
+    assert first.duration_ms == 190_000
+    assert str(first.published) == "2026-03-02 00:00:00+01:00"
+    assert first.audio is not None and first.audio.length_bytes == 3048576
+    assert first.soundbites[0].start_ms == 95_000 and first.soundbites[0].duration_ms == 33_000
+    second = result.episodes[1]
+    assert [c.title for c in second.chapters] == [
+        "Cold open",
+        "Two people, forty branches",
+        "The spreadsheet that stayed",
+    ]
+    assert str(second.published) == "2026-03-16 09:30:00+01:00"
+
+
+def test_items_keep_their_file_lines() -> None:
+    episode = load_content(CONTENT).episodes[0]
+    header = episode.transcript[0]
+    assert isinstance(header, Header) and header.title == "Introduction"
+    lines = (CONTENT / "episodes" / "0001-forecasting-ferries.md").read_text().split("\n")
+    for item in episode.transcript:
+        assert lines[item.source.line - 1].startswith("- "), item
+    untimed = [u for u in episode.utterances if u.start_ms is None]
+    assert len(untimed) == 1 and untimed[0].text.startswith("When the weather turns")
+
+
+EPISODE = """---
+title: Times
+guests: [known, stranger]
+transcript:
+- line: Sec wins.
+  who: A
+  sec: 92
+  time: '1:33'
+- line: Folded time.
+  who: A
+  time: '9:
+    46'
+- line: Hours.
+  who: B
+  time: '1:00:25'
+- line: Unquoted minutes.
+  who: B
+  time: 61:05
+- line: Yes
+  who: A
+---
+"""
+
+
+def test_stamps_are_read_tolerantly_and_disagreements_reported(content_tree: ContentTree) -> None:
+    root = content_tree(
+        {
+            "episodes/times.md": EPISODE,
+            "people/known.md": "---\ntitle: Known Person\nlinkedin: known\n---\nBio.\n",
+        }
+    )
+    result = load_content(root)
+    (episode,) = result.episodes
+    assert [u.start_ms for u in episode.utterances] == [92_000, 586_000, 3_625_000, 3_665_000, None]
+    assert episode.utterances[-1].text == "Yes"  # YAML 1.2 booleans: 'Yes' stays text
+    assert [g.name for g in episode.guests] == ["Known Person", "stranger"]
+    assert episode.guests[0].links == (("linkedin", "known"),)
+    path = f"{root}/episodes/times.md"
+    assert [str(d) for d in sorted(result.diagnostics)] == [
+        f"{path}:3: warning: unknown guest 'stranger': no profile people/stranger.md",
+        f"{path}:8: warning: 'sec' 92 and 'time' '1:33' disagree; using 'sec'",
+    ]
+
+
+def test_flow_style_front_matter_still_gets_item_lines(content_tree: ContentTree) -> None:
+    root = content_tree(
+        {
+            "episodes/flow.md": "---\n{title: Flow, transcript: [\n  {line: One, who: A},\n"
+            "  {line: Two, who: B, sec: 5}]}\n---\n"
+        }
+    )
+    (episode,) = load_content(root).episodes
+    assert [u.source.line for u in episode.utterances] == [3, 4]
+
+
+def test_unreadable_show_yaml_stops_the_build(content_tree: ContentTree) -> None:
+    root = content_tree({"show.yaml": "title: [unclosed\n", "episodes/a.md": "---\n---\n"})
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    assert str(raised.value).startswith(f"{root}/show.yaml:2: error: invalid YAML")
+
+
+def test_bad_explicit_in_show_yaml_is_an_error(content_tree: ContentTree) -> None:
+    root = content_tree({"show.yaml": "title: T\nexplicit: maybe\n", "episodes/.keep": ""})
+    result = load_content(root)
+    assert [str(d) for d in result.diagnostics] == [
+        f"{root}/show.yaml:2: error: 'explicit' must be true or false, not 'maybe'"
+    ]
+
+
+def test_corpus_loads_every_episode_with_a_front_matter(corpus: Path) -> None:
+    result = load_content(corpus)
+    assert len(result.episodes) == 20
+    assert sorted(p.name for p in result.project.drafts) == [
+        "_template.md",
+        "_theme-park-crowd-modeling-to-tesla-full-stack-data-engineering.md",
+    ]
+    assert sum(e.has_transcript for e in result.episodes) == 19
+    assert not [d for d in result.diagnostics if d.severity.value == "error"]
+    for episode in result.episodes:
+        for item in episode.transcript:
+            if isinstance(item, Utterance):
+                assert item.text.strip()
