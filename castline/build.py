@@ -2,26 +2,41 @@
 
 Order of work:
 
-1. :func:`castline.loader.open_content` reads show.yaml and the profiles.
-2. Each episode is loaded and handed to every exporter's ``export_episode``. An episode that
-   fails to load, or that an exporter fails on, is reported and skipped: its previous outputs
-   stay as they were.
-3. Each exporter's ``export_show`` gets the records of the episodes that built.
-4. Files are written atomically (a temporary file in the same folder, then a rename), and only
-   when their bytes change.
+1. :func:`castline.loader.open_content` reads show.yaml and the profiles; the selected exporters
+   are constructed with their options (an unknown name or option stops the build here).
+2. Each episode file is compared with the manifest (:mod:`castline.manifest`). One whose bytes,
+   guest profiles and exporter settings are unchanged, and whose outputs are still there, is
+   skipped **without being parsed**: its records and warnings come from the manifest.
+3. Every other episode is loaded and handed to each exporter's ``export_episode``, in worker
+   processes when ``jobs > 1``. An episode that fails to load, or that an exporter fails on, is
+   reported and skipped: its previous outputs stay as they were, and so does its last good
+   record, so the feed keeps its item. A worker process that dies takes only its episode down.
+4. Outputs of episode files that are gone are removed: only files the manifest says castline
+   wrote; nothing else in the output folder is touched.
+5. Each exporter's ``export_show`` gets the records of every episode, in slug order; it is
+   skipped when none of them (nor the settings) changed.
+6. Files are written atomically (a temporary file in the same folder, then a rename), and only
+   when their bytes change. The manifest is saved last, and also when the build is interrupted,
+   so the next build completes the work.
+
+The output is the same byte for byte whatever the number of jobs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from castline import registry
+from castline import __version__, registry
 from castline.diagnostics import ConfigError, Diagnostic, Severity, sort_unique
 from castline.exporter import (
     Artifact,
@@ -30,8 +45,30 @@ from castline.exporter import (
     Exporter,
     ExporterInfo,
 )
-from castline.loader import Project, load_episode, open_content
+from castline.loader import SHOW_FILE, Project, load_episode, open_content
+from castline.manifest import (
+    MANIFEST_FILE,
+    STAT_CACHE_FILE,
+    STATE_DIR,
+    EpisodeState,
+    ExporterState,
+    Manifest,
+    diagnostics_from_json,
+    diagnostics_to_json,
+    json_hash,
+    manifest_bytes,
+    read_manifest,
+    read_stat_cache,
+    sha256,
+    stat_cache_bytes,
+)
 from castline.model import SourceRef
+
+#: Message for an episode whose worker process died.
+WORKER_DIED = (
+    "the worker process building this episode died (a crash in an exporter or a library); "
+    "its previous outputs are kept"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,23 +79,37 @@ class BuildOptions:
     only: tuple[str, ...] = ()
     #: Options set on every exporter that takes them (CLI overrides such as ``offset_ms``).
     overrides: Mapping[str, Any] = field(default_factory=dict)
-    #: Write nothing; report what would change.
+    #: Write nothing; report what would be created, changed or removed (``--check``).
     dry_run: bool = False
+    #: Ignore the manifest: rebuild every episode.
+    force: bool = False
+    #: Worker processes; ``1`` builds in this process, ``0`` means one per CPU.
+    jobs: int = 1
 
 
 @dataclass(slots=True)
 class BuildReport:
-    """What a build did."""
+    """What a build did (or, in a dry run, would do)."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: Output files created or changed (relative to the output folder).
-    written: list[PurePosixPath] = field(default_factory=list)
-    #: Output files whose bytes were already right.
+    #: Output files created, changed or removed (relative to the output folder).
+    created: list[PurePosixPath] = field(default_factory=list)
+    changed: list[PurePosixPath] = field(default_factory=list)
+    removed: list[PurePosixPath] = field(default_factory=list)
+    #: Output files whose bytes were already right (of the episodes that were built).
     unchanged: list[PurePosixPath] = field(default_factory=list)
+    #: Episodes parsed and exported in this build.
     episodes_built: int = 0
+    #: Episodes skipped because nothing they depend on changed (not parsed).
+    episodes_skipped: int = 0
     episodes_failed: int = 0
     #: Draft and template files skipped (names starting with ``_``).
     drafts: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> list[PurePosixPath]:
+        """Files created or changed, sorted."""
+        return sorted(self.created + self.changed)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -71,14 +122,29 @@ class BuildReport:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
 
-def create_exporters(project: Project, options: BuildOptions) -> list[Exporter]:
-    """Construct the selected exporters with show.yaml's options and the overrides.
+# --------------------------------------------------------------------------- set-up
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """Everything a worker process needs to build episodes (picklable)."""
+
+    content: Path
+    out: Path
+    #: (name, entry-point target, options) of each selected exporter.
+    exporters: tuple[tuple[str, str, Mapping[str, Any]], ...]
+    #: Every exporter of the show, for :class:`BuildContext`.
+    infos: tuple[ExporterInfo, ...]
+    dry_run: bool
+
+
+def _select(project: Project, options: BuildOptions) -> _Setup:
+    """Choose and check the exporters and their options.
 
     Raises:
         ConfigError: an unknown exporter name or option.
     """
     entries = registry.available()
-    names = list(dict.fromkeys(options.only)) if options.only else list(entries)
     show = project.show
     for configured in show.exporter_options:
         if configured not in entries:
@@ -86,19 +152,192 @@ def create_exporters(project: Project, options: BuildOptions) -> list[Exporter]:
                 f"{show.where('exporters.' + configured)}: "
                 + str(registry.UnknownExporterError(configured, entries))
             )
-    exporters: list[Exporter] = []
-    for name in sorted(names):
+    names = sorted(dict.fromkeys(options.only)) if options.only else list(entries)
+    specs: list[tuple[str, str, Mapping[str, Any]]] = []
+    infos: list[ExporterInfo] = []
+    for name in names:
         if name not in entries:
             raise registry.UnknownExporterError(name, entries)
+    for name, entry in entries.items():
+        exporter_class = entry.load()
+        infos.append(ExporterInfo(name, exporter_class.media_type, exporter_class.suffix))
+        if name not in names:
+            continue
         exporter_options = dict(show.exporter_options.get(name, {}))
-        exporter_class = entries[name].load()
         for key, value in options.overrides.items():
             if registry.accepts_option(exporter_class, key):
                 exporter_options[key] = value
-        exporters.append(
-            registry.create(name, exporter_options, entries=entries, source=str(show.source.path))
-        )
+        # Constructing here reports a bad option before any work starts.
+        registry.create(name, exporter_options, entries=entries, source=show.source.path)
+        specs.append((name, entry.target, exporter_options))
+    return _Setup(
+        content=Path(show.root),
+        out=Path(),
+        exporters=tuple(specs),
+        infos=tuple(infos),
+        dry_run=options.dry_run,
+    )
+
+
+def _construct(setup: _Setup) -> dict[str, Exporter]:
+    exporters: dict[str, Exporter] = {}
+    for name, target, exporter_options in setup.exporters:
+        entry = registry.available([EntryPoint(name, target, registry.ENTRY_POINT_GROUP)])
+        exporters[name] = registry.create(name, exporter_options, entries=entry)
     return exporters
+
+
+def create_exporters(project: Project, options: BuildOptions) -> list[Exporter]:
+    """Construct the selected exporters with show.yaml's options and the overrides.
+
+    Raises:
+        ConfigError: an unknown exporter name or option.
+    """
+    return list(_construct(_select(project, options)).values())
+
+
+def _settings_hash(project: Project, setup: _Setup, show_yaml_hash: str) -> dict[str, str]:
+    """Per exporter, a hash of everything besides the episode that shapes its output."""
+    context = [[info.name, info.media_type, info.suffix] for info in setup.infos]
+    return {
+        name: json_hash([__version__, show_yaml_hash, name, target, dict(options), context])
+        for name, target, options in setup.exporters
+    }
+
+
+# --------------------------------------------------------------------------- one episode
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """Build one episode file with some of the exporters."""
+
+    relative: str
+    exporters: tuple[str, ...]
+    raw: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _ExporterOutcome:
+    outputs: Mapping[str, str]
+    record: Mapping[str, Any] | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What building one episode file gave."""
+
+    relative: str
+    slug: str
+    file_hash: str
+    profiles: Mapping[str, str]
+    load_diagnostics: tuple[Diagnostic, ...]
+    failed: bool
+    exporters: Mapping[str, _ExporterOutcome]
+    created: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+
+class _EpisodeBuilder:
+    """Builds episodes; one lives in each worker process (or in the main one)."""
+
+    def __init__(self, setup: _Setup, out: Path) -> None:
+        self.setup = setup
+        self.out = out
+        self.project = open_content(setup.content)
+        self.exporters = _construct(setup)
+        self.context = BuildContext(show=self.project.show, exporters=setup.infos)
+        self.profile_hashes: dict[str, str] = {}
+
+    def profile_hash(self, path: Path) -> str:
+        key = str(path)
+        if key not in self.profile_hashes:
+            try:
+                self.profile_hashes[key] = sha256(path.read_bytes())
+            except OSError:
+                self.profile_hashes[key] = ""
+        return self.profile_hashes[key]
+
+    def run(self, task: _Task) -> _Outcome:
+        path = self.setup.content / task.relative
+        try:
+            raw = path.read_bytes() if task.raw is None else task.raw
+        except OSError as error:
+            display = self.project.display(path)
+            problem = Diagnostic.error(SourceRef(display, 1), f"cannot read: {error.strerror}")
+            return _Outcome(task.relative, path.stem, "", {}, (problem,), True, {})
+        file_hash = sha256(raw)
+        episode, found = load_episode(self.project, path, raw)
+        if episode is None:
+            return _Outcome(task.relative, path.stem, file_hash, {}, tuple(found), True, {})
+        profiles = {
+            _relative(self.setup.content, Path(person.source.path)): self.profile_hash(
+                Path(person.source.path)
+            )
+            for person in episode.guests
+            if person.source is not None
+        }
+        results: dict[str, _ExporterOutcome] = {}
+        artifacts: list[Artifact] = []
+        for name in task.exporters:
+            exporter = self.exporters[name]
+            try:
+                export = exporter.export_episode(self.context, episode)
+            except Exception as error:  # an exporter bug must not stop other episodes
+                crash = Diagnostic.error(
+                    episode.source, f"exporter '{name}' failed: {type(error).__name__}: {error}"
+                )
+                return _Outcome(
+                    task.relative, episode.slug, file_hash, profiles, (*found, crash), True, {}
+                )
+            record = None if export.record is None else _jsonable(export.record)
+            outputs = {}
+            for artifact in export.artifacts:
+                _check_path(artifact.path)
+                outputs[str(artifact.path)] = sha256(artifact.text.encode("utf-8"))
+                artifacts.append(artifact)
+            results[name] = _ExporterOutcome(outputs, record, export.diagnostics)
+        created, changed, unchanged = _write(self.out, artifacts, dry_run=self.setup.dry_run)
+        return _Outcome(
+            task.relative,
+            episode.slug,
+            file_hash,
+            profiles,
+            tuple(found),
+            False,
+            results,
+            created,
+            changed,
+            unchanged,
+        )
+
+
+def _jsonable(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The record as it will read back from the manifest (tuples become lists, etc.)."""
+    loaded: Mapping[str, Any] = json.loads(json.dumps(record, sort_keys=True))
+    return loaded
+
+
+_WORKER: _EpisodeBuilder | None = None
+
+
+def _init_worker(setup: _Setup, out: Path) -> None:
+    """Worker start-up: ignore Ctrl-C (the main process stops the pool) and load the show."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _WORKER
+    _WORKER = _EpisodeBuilder(setup, out)
+
+
+def _run_in_worker(task: _Task) -> _Outcome:
+    assert _WORKER is not None
+    return _WORKER.run(task)
+
+
+# --------------------------------------------------------------------------- the build
 
 
 def build(
@@ -113,8 +352,8 @@ def build(
     Args:
         content: the content folder.
         out: the output folder (created if missing).
-        options: what to build.
-        progress: called with (episodes done, episodes in all) after each episode.
+        options: what to build and how.
+        progress: called with (episodes done, episodes in all) as episodes finish.
 
     Raises:
         ContentError: show.yaml is unreadable.
@@ -122,93 +361,375 @@ def build(
     """
     options = options or BuildOptions()
     project = open_content(content)
-    exporters = create_exporters(project, options)
-    context = BuildContext(
-        show=project.show,
-        exporters=tuple(ExporterInfo(e.name, e.media_type, e.suffix) for e in exporters),
-    )
+    setup = _select(project, options)
+    show_yaml = content / SHOW_FILE
+    show_yaml_hash = sha256(show_yaml.read_bytes()) if show_yaml.is_file() else ""
+    settings = _settings_hash(project, setup, show_yaml_hash)
+    selected = tuple(name for name, _, _ in setup.exporters)
+
+    manifest = Manifest() if options.force else read_manifest(out)
+    stat_cache = {} if options.force else read_stat_cache(out)
     report = BuildReport(diagnostics=list(project.diagnostics))
     report.drafts = [project.display(path) for path in project.drafts]
-    records: dict[str, list[EpisodeRecord]] = {exporter.name: [] for exporter in exporters}
-    artifacts: list[Artifact] = []
-    total = len(project.episode_files)
-    for done, path in enumerate(project.episode_files, start=1):
-        episode, found = load_episode(project, path)
-        report.diagnostics.extend(found)
-        if episode is None:
-            report.episodes_failed += 1
+    profile_hashes = {
+        _relative(content, Path(person.source.path)): sha256(Path(person.source.path).read_bytes())
+        for person in project.people.values()
+        if person.source is not None
+    }
+
+    # Decide, without parsing, which episodes need work.
+    tasks: list[_Task] = []
+    current: dict[str, tuple[int, int, str]] = {}
+    for path in project.episode_files:
+        relative = _relative(content, path)
+        task = _plan(
+            relative,
+            path,
+            manifest.episodes.get(relative),
+            stat_cache.get(relative),
+            selected,
+            settings,
+            profile_hashes,
+            out,
+            current,
+            verify=options.dry_run,
+        )
+        if task is None:
+            report.episodes_skipped += 1
         else:
-            episode_artifacts: list[Artifact] = []
-            episode_records: dict[str, EpisodeRecord] = {}
-            failed = False
-            for exporter in exporters:
-                try:
-                    result = exporter.export_episode(context, episode)
-                except Exception as error:  # an exporter bug must not stop other episodes
-                    report.diagnostics.append(_crash(episode.source, exporter.name, error))
-                    failed = True
-                    break
-                report.diagnostics.extend(result.diagnostics)
-                episode_artifacts.extend(result.artifacts)
-                if result.record is not None:
-                    episode_records[exporter.name] = EpisodeRecord(
-                        episode.slug, episode.source.path, result.record
-                    )
-            if failed:
-                report.episodes_failed += 1
-            else:
-                report.episodes_built += 1
-                artifacts.extend(episode_artifacts)
-                for name, record in episode_records.items():
-                    records[name].append(record)
-        if progress is not None:
-            progress(done, total)
-    for exporter in exporters:
-        try:
-            show_export = exporter.export_show(context, records[exporter.name])
-        except Exception as error:
-            report.diagnostics.append(_crash(project.show.source, exporter.name, error))
-            continue
-        report.diagnostics.extend(show_export.diagnostics)
-        artifacts.extend(show_export.artifacts)
-    _check_unique(artifacts)
-    for artifact in sorted(artifacts, key=lambda a: a.path):
-        target = out / artifact.path
-        data = artifact.text.encode("utf-8")
-        if _same_bytes(target, data):
-            report.unchanged.append(artifact.path)
-            continue
-        report.written.append(artifact.path)
+            tasks.append(task)
+
+    total = len(project.episode_files)
+    done = report.episodes_skipped
+    if progress is not None:
+        progress(done, total)
+
+    exporters = _construct(setup)
+    try:
+        for outcome in _execute(setup, out, tasks, options.jobs):
+            _merge(manifest, outcome, settings, out, report, dry_run=options.dry_run)
+            stat = _stat(content / outcome.relative)
+            if stat is not None and outcome.file_hash:
+                current[outcome.relative] = (*stat, outcome.file_hash)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+        present = {_relative(content, path) for path in project.episode_files}
+        for relative in sorted(set(manifest.episodes) - present):
+            gone = manifest.episodes.pop(relative)
+            for output in sorted(gone.all_outputs()):
+                _remove(out, output, report, dry_run=options.dry_run)
+
+        context = BuildContext(show=project.show, exporters=setup.infos)
+        for name in selected:
+            _show_step(context, exporters[name], manifest, settings[name], out, report, options)
+    finally:
+        # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
-            write_atomic(target, data)
+            manifest.castline_version = __version__
+            _save_state(out, manifest, {**_kept(stat_cache, manifest), **current})
+
+    for _, state in sorted(manifest.episodes.items()):
+        report.diagnostics.extend(diagnostics_from_json(state.load_diagnostics))
+        for name in selected:
+            if name in state.exporters and not state.failed:
+                report.diagnostics.extend(diagnostics_from_json(state.exporters[name].diagnostics))
+    report.episodes_failed = sum(state.failed for state in manifest.episodes.values())
     report.diagnostics = sort_unique(report.diagnostics)
+    for paths in (report.created, report.changed, report.removed, report.unchanged):
+        paths.sort()
     return report
 
 
-def _crash(source: SourceRef, exporter: str, error: Exception) -> Diagnostic:
-    return Diagnostic.error(
-        source, f"exporter '{exporter}' failed: {type(error).__name__}: {error}"
+def _plan(
+    relative: str,
+    path: Path,
+    state: EpisodeState | None,
+    cached_stat: tuple[int, int, str] | None,
+    selected: tuple[str, ...],
+    settings: Mapping[str, str],
+    profile_hashes: Mapping[str, str],
+    out: Path,
+    current: dict[str, tuple[int, int, str]],
+    *,
+    verify: bool,
+) -> _Task | None:
+    """``None`` when the episode is up to date for every selected exporter; else the work."""
+    if state is None:
+        return _Task(relative, selected)
+    stat = _stat(path)
+    raw: bytes | None = None
+    if stat is not None and cached_stat is not None and cached_stat[:2] == stat:
+        file_hash = cached_stat[2]
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return _Task(relative, selected)
+        file_hash = sha256(raw)
+    if stat is not None:
+        current[relative] = (*stat, file_hash)
+    if file_hash != state.file_hash or any(
+        profile_hashes.get(profile) != digest for profile, digest in state.profiles.items()
+    ):
+        return _Task(relative, selected, raw)
+    if state.failed:
+        return _Task(relative, selected, raw)  # rare; parsing again keeps its report exact
+    stale = tuple(
+        name
+        for name in selected
+        if name not in state.exporters
+        or state.exporters[name].settings != settings[name]
+        or not _outputs_intact(out, state.exporters[name].outputs, verify=verify)
+    )
+    return _Task(relative, stale, raw) if stale else None
+
+
+def _outputs_intact(out: Path, outputs: Mapping[str, str], *, verify: bool) -> bool:
+    """Every recorded output exists (and, when ``verify``, still has the recorded bytes)."""
+    for relative, digest in outputs.items():
+        target = out / relative
+        if not verify:
+            if not target.is_file():
+                return False
+            continue
+        try:
+            if sha256(target.read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _execute(setup: _Setup, out: Path, tasks: Sequence[_Task], jobs: int) -> Iterator[_Outcome]:
+    """Run the tasks, in this process or in ``jobs`` worker processes; yield as they finish."""
+    if not tasks:
+        return
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(tasks) == 1:
+        builder = _EpisodeBuilder(setup, out)
+        for task in tasks:
+            yield builder.run(task)
+        return
+    remaining = {task.relative: task for task in tasks}
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)),
+            initializer=_init_worker,
+            initargs=(setup, out),
+        ) as pool:
+            futures: dict[Future[_Outcome], str] = {
+                pool.submit(_run_in_worker, task): task.relative for task in tasks
+            }
+            try:
+                for future in as_completed(futures):
+                    outcome = future.result()
+                    remaining.pop(outcome.relative, None)
+                    yield outcome
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    except BrokenProcessPool:
+        # A worker died. Build what is left one episode per process, so that only the
+        # episode that kills its process is lost.
+        yield from _isolated(setup, out, [remaining[key] for key in sorted(remaining)])
+
+
+def _isolated(setup: _Setup, out: Path, tasks: Iterable[_Task]) -> Iterator[_Outcome]:
+    for task in tasks:
+        try:
+            with ProcessPoolExecutor(
+                max_workers=1, initializer=_init_worker, initargs=(setup, out)
+            ) as pool:
+                yield pool.submit(_run_in_worker, task).result()
+        except BrokenProcessPool:
+            path = setup.content / task.relative
+            died = Diagnostic.error(SourceRef(_display(setup.content, path), 1), WORKER_DIED)
+            yield _Outcome(task.relative, path.stem, "", {}, (died,), True, {})
+
+
+def _display(content: Path, path: Path) -> str:
+    return os.path.join(str(content), os.path.relpath(path, content))
+
+
+def _merge(
+    manifest: Manifest,
+    outcome: _Outcome,
+    settings: Mapping[str, str],
+    out: Path,
+    report: BuildReport,
+    *,
+    dry_run: bool,
+) -> None:
+    """Fold one episode's outcome into the manifest and the report.
+
+    A failed episode keeps its last good exporter states (outputs and records); a built one
+    drops the outputs its exporters no longer write.
+    """
+    previous = manifest.episodes.get(outcome.relative)
+    if outcome.failed:
+        state = previous or EpisodeState(slug=outcome.slug, file_hash="")
+        state.file_hash = outcome.file_hash
+        state.load_diagnostics = diagnostics_to_json(outcome.load_diagnostics)
+        state.failed = True
+        manifest.episodes[outcome.relative] = state
+        return
+    report.episodes_built += 1
+    state = EpisodeState(
+        slug=outcome.slug,
+        file_hash=outcome.file_hash,
+        profiles=dict(outcome.profiles),
+        load_diagnostics=diagnostics_to_json(outcome.load_diagnostics),
+        exporters=dict(previous.exporters) if previous else {},
+    )
+    for name, result in outcome.exporters.items():
+        old_outputs = state.exporters[name].outputs if name in state.exporters else {}
+        for stale in sorted(set(old_outputs) - set(result.outputs)):
+            _remove(out, stale, report, dry_run=dry_run)
+        state.exporters[name] = ExporterState(
+            settings=settings[name],
+            outputs=dict(result.outputs),
+            record=result.record,
+            record_hash="" if result.record is None else json_hash(result.record),
+            diagnostics=diagnostics_to_json(result.diagnostics),
+        )
+    manifest.episodes[outcome.relative] = state
+    report.created.extend(PurePosixPath(p) for p in outcome.created)
+    report.changed.extend(PurePosixPath(p) for p in outcome.changed)
+    report.unchanged.extend(PurePosixPath(p) for p in outcome.unchanged)
+
+
+def _show_step(
+    context: BuildContext,
+    exporter: Exporter,
+    manifest: Manifest,
+    settings: str,
+    out: Path,
+    report: BuildReport,
+    options: BuildOptions,
+) -> None:
+    """Run one exporter's ``export_show`` when its inputs (records, settings) changed."""
+    name = exporter.name
+    root = Path(context.show.root)
+    states = sorted(
+        (state.slug, relative, state.exporters[name])
+        for relative, state in manifest.episodes.items()
+        if name in state.exporters
+    )
+    inputs = json_hash([settings, [[slug, s.record_hash] for slug, _, s in states]])
+    previous = manifest.show_outputs.get(name)
+    if (
+        previous is not None
+        and previous.settings == inputs
+        and _outputs_intact(out, previous.outputs, verify=options.dry_run)
+    ):
+        report.diagnostics.extend(diagnostics_from_json(previous.diagnostics))
+        return
+    records = [
+        EpisodeRecord(slug, _display(root, root / relative), state.record)
+        for slug, relative, state in states
+        if state.record is not None
+    ]
+    try:
+        result = exporter.export_show(context, records)
+    except Exception as error:
+        report.diagnostics.append(
+            Diagnostic.error(
+                context.show.source,
+                f"exporter '{name}' failed: {type(error).__name__}: {error}",
+            )
+        )
+        return
+    for artifact in result.artifacts:
+        _check_path(artifact.path)
+    created, changed, _ = _write(out, result.artifacts, dry_run=options.dry_run)
+    report.created.extend(PurePosixPath(p) for p in created)
+    report.changed.extend(PurePosixPath(p) for p in changed)
+    outputs = {str(a.path): sha256(a.text.encode("utf-8")) for a in result.artifacts}
+    if previous is not None:
+        for stale in sorted(set(previous.outputs) - set(outputs)):
+            _remove(out, stale, report, dry_run=options.dry_run)
+    report.diagnostics.extend(result.diagnostics)
+    manifest.show_outputs[name] = ExporterState(
+        settings=inputs, outputs=outputs, diagnostics=diagnostics_to_json(result.diagnostics)
     )
 
 
-def _check_unique(artifacts: Sequence[Artifact]) -> None:
-    seen: set[PurePosixPath] = set()
-    for artifact in artifacts:
-        path = artifact.path
-        if path.is_absolute() or ".." in path.parts:
-            raise ConfigError(f"an exporter tried to write outside the output folder: {path}")
-        if path in seen:
-            raise ConfigError(f"two exporters write the same file: {path}")
-        seen.add(path)
+# --------------------------------------------------------------------------- files
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _relative(content: Path, path: Path) -> str:
+    return PurePosixPath(Path(os.path.relpath(path, content))).as_posix()
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
     try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
+        stat = path.stat()
     except OSError:
-        return False
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _kept(
+    stat_cache: Mapping[str, tuple[int, int, str]], manifest: Manifest
+) -> dict[str, tuple[int, int, str]]:
+    return {key: value for key, value in stat_cache.items() if key in manifest.episodes}
+
+
+def _check_path(path: PurePosixPath) -> None:
+    if path.is_absolute() or ".." in path.parts or (path.parts and path.parts[0] == STATE_DIR):
+        raise ConfigError(f"an exporter tried to write outside its place: {path}")
+
+
+def _write(
+    out: Path, artifacts: Sequence[Artifact], *, dry_run: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Write the artifacts whose bytes differ; return (created, changed, unchanged) paths."""
+    seen: set[PurePosixPath] = set()
+    created: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for artifact in sorted(artifacts, key=lambda a: a.path):
+        if artifact.path in seen:
+            raise ConfigError(f"two exporters write the same file: {artifact.path}")
+        seen.add(artifact.path)
+        target = out / artifact.path
+        data = artifact.text.encode("utf-8")
+        existing = _read(target)
+        if existing == data:
+            unchanged.append(str(artifact.path))
+            continue
+        (created if existing is None else changed).append(str(artifact.path))
+        if not dry_run:
+            write_atomic(target, data)
+    return tuple(created), tuple(changed), tuple(unchanged)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _remove(out: Path, relative: str, report: BuildReport, *, dry_run: bool) -> None:
+    """Remove a file castline wrote (as the manifest says) and no longer makes."""
+    target = out / relative
+    if target.is_file():
+        report.removed.append(PurePosixPath(relative))
+        if not dry_run:
+            target.unlink()
+
+
+def _save_state(
+    out: Path, manifest: Manifest, stat_cache: Mapping[str, tuple[int, int, str]]
+) -> None:
+    state = out / STATE_DIR
+    write_atomic(state / MANIFEST_FILE, manifest_bytes(manifest))
+    write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
+    if not (state / ".gitignore").is_file():
+        write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -7,15 +7,18 @@ sorted by path and line, each once.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from castline import __version__, registry
 from castline.build import BuildOptions, BuildReport, build
-from castline.diagnostics import CastlineError, ContentError
+from castline.diagnostics import CastlineError, ContentError, Diagnostic
 
 app = typer.Typer(
     name="castline",
@@ -59,14 +62,94 @@ def _err(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def _report(report: BuildReport, *, strict: bool, quiet: bool) -> int:
-    """Print diagnostics; return the exit code."""
+class Annotations(StrEnum):
+    """Where problems are also printed for a CI system to pick up."""
+
+    none = "none"
+    github = "github"
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    """Escape a workflow-command value (GitHub Actions' ``::error`` syntax)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github_annotation(diagnostic: Diagnostic) -> str:
+    """``::error file=PATH,line=N::MESSAGE`` (or ``::warning ...``) for GitHub Actions.
+
+    >>> from castline.model import SourceRef
+    >>> github_annotation(Diagnostic.warning(SourceRef("a,b.md", 3), "50% off: 100%"))
+    '::warning file=a%2Cb.md,line=3::50%25 off: 100%25'
+    """
+    path = _github_escape(diagnostic.source.path, property_value=True)
+    message = _github_escape(diagnostic.message)
+    return f"::{diagnostic.severity.value} file={path},line={diagnostic.source.line}::{message}"
+
+
+def _report(report: BuildReport, *, strict: bool, quiet: bool, annotations: Annotations) -> int:
+    """Print diagnostics (and annotations); return the exit code."""
+    errors = set(report.errors)
     for diagnostic in report.diagnostics:
-        if quiet and diagnostic not in report.errors:
+        if quiet and diagnostic not in errors:
             continue
         _err(str(diagnostic))
+    if annotations is Annotations.github:
+        for diagnostic in report.diagnostics:
+            typer.echo(github_annotation(diagnostic))
     failed = bool(report.errors) or (strict and bool(report.warnings))
     return 1 if failed else 0
+
+
+def _annotations(choice: Annotations | None) -> Annotations:
+    if choice is not None:
+        return choice
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return Annotations.github
+    return Annotations.none
+
+
+class _Progress:
+    """A progress bar on a terminal; plain lines every 10% otherwise (for 100+ episodes)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.bar: Any = None
+        self.task: Any = None
+        self.last_tenth = -1
+
+    def __enter__(self) -> _Progress:
+        if self.enabled and self.tty:
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True, console=_stderr_console())
+            self.bar.__enter__()
+            self.task = self.bar.add_task("building episodes", total=None)
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+        elif total >= 100:
+            tenth = done * 10 // total
+            if tenth > self.last_tenth:
+                self.last_tenth = tenth
+                _err(f"progress: {done}/{total} episodes")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @app.command("build")
@@ -85,6 +168,28 @@ def build_command(
             "(e.g. 12.5 when the video starts 12.5 s before the audio)."
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; list each file that would be created, changed or removed, "
+            "and exit 1 unless the output folder is up to date.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild every episode, ignoring the manifest.")
+    ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Worker processes (default 0: one per CPU)."),
+    ] = 0,
+    annotations: Annotated[
+        Annotations | None,
+        typer.Option(
+            help="Also print each problem as a CI annotation "
+            "(default: github when GITHUB_ACTIONS=true)."
+        ),
+    ] = None,
     strict: StrictOpt = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every file written and skipped.")
@@ -93,23 +198,43 @@ def build_command(
 ) -> None:
     """Build every output of CONTENT into the output folder."""
     overrides = {} if offset is None else {"offset_ms": round(offset * 1000)}
-    options = BuildOptions(only=tuple(only or ()), overrides=overrides)
+    options = BuildOptions(
+        only=tuple(only or ()), overrides=overrides, dry_run=check, force=force, jobs=jobs
+    )
+    started = time.perf_counter()
     try:
-        report = build(content, out, options)
+        with _Progress(enabled=not quiet) as progress:
+            report = build(content, out, options, progress=progress)
+    except KeyboardInterrupt:
+        _err("castline: interrupted; every file written is complete, the next build finishes")
+        raise typer.Exit(130) from None
     except ContentError as error:
         _err(str(error.diagnostic))
         raise typer.Exit(1) from None
     except CastlineError as error:
         _err(f"castline: {error}")
         raise typer.Exit(1) from None
-    code = _report(report, strict=strict, quiet=quiet)
+    code = _report(report, strict=strict, quiet=quiet, annotations=_annotations(annotations))
     if verbose:
         for draft in report.drafts:
             _err(f"{draft}: skipped (a draft or template: its name starts with '_')")
-        for path in report.written:
-            _err(f"wrote {out / path}")
+        if not check:
+            for path in report.written:
+                _err(f"wrote {out / path}")
+            for path in report.removed:
+                _err(f"removed {out / path}")
+    if check:
+        stale = (
+            [("create", p) for p in report.created]
+            + [("change", p) for p in report.changed]
+            + [("remove", p) for p in report.removed]
+        )
+        for verb, path in sorted(stale, key=lambda row: row[1]):
+            typer.echo(f"would {verb} {out / path}")
+        if stale:
+            code = 1
     if not quiet:
-        _err(_summary(report, out))
+        _err(_summary(report, out, time.perf_counter() - started, check=check))
     raise typer.Exit(code)
 
 
@@ -124,7 +249,7 @@ def check_command(content: ContentArg = Path("content"), *, strict: StrictOpt = 
     except CastlineError as error:
         _err(f"castline: {error}")
         raise typer.Exit(1) from None
-    code = _report(report, strict=strict, quiet=False)
+    code = _report(report, strict=strict, quiet=False, annotations=_annotations(None))
     errors, warnings = len(report.errors), len(report.warnings)
     _err(
         f"checked {report.episodes_built + report.episodes_failed} episodes: "
@@ -146,16 +271,23 @@ def exporters_command() -> None:
         typer.echo(f"{name:<10} {media_type:<28} {entry.distribution}=={entry.version}")
 
 
-def _summary(report: BuildReport, out: Path) -> str:
+def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> str:
     drafts = ""
     if report.drafts:
         names = ", ".join(Path(draft).name for draft in report.drafts)
         listed = f" ({names})" if len(report.drafts) <= 5 else " (-v lists them)"
         drafts = f", {len(report.drafts)} drafts skipped{listed}"
+    if check:
+        files = (
+            f"{len(report.created)} to create, {len(report.changed)} to change, "
+            f"{len(report.removed)} to remove in {out}"
+        )
+    else:
+        files = f"{len(report.written)} files written, {len(report.removed)} removed in {out}"
     return (
-        f"built {report.episodes_built} episodes, {report.episodes_failed} failed{drafts}; "
-        f"{len(report.written)} files written, {len(report.unchanged)} unchanged in {out}; "
-        f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+        f"episodes: {report.episodes_built} built, {report.episodes_skipped} unchanged, "
+        f"{report.episodes_failed} failed{drafts}; {files}; "
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings; {seconds:.2f} s"
     )
 
 

@@ -516,12 +516,18 @@ def load_person(path: Path, display: str) -> tuple[Person | None, list[Diagnosti
     return person, diagnostics
 
 
-def load_episode(project: Project, path: Path) -> tuple[Episode | None, list[Diagnostic]]:
-    """Read one episode file. Returns ``None`` (and the error) when it cannot be built."""
+def load_episode(
+    project: Project, path: Path, raw: bytes | None = None
+) -> tuple[Episode | None, list[Diagnostic]]:
+    """Read one episode file (or its bytes, when the caller has read them already).
+
+    Returns ``None`` (and the error) when it cannot be built.
+    """
     display = project.display(path)
     diagnostics: list[Diagnostic] = []
     try:
-        document = parse_document(decode(path.read_bytes(), display), display)
+        data = path.read_bytes() if raw is None else raw
+        document = parse_document(decode(data, display), display)
         episode = _read_episode(project, path, display, document, diagnostics)
     except ContentError as error:
         diagnostics.append(error.diagnostic)

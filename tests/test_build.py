@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 import pytest
 
 from castline import registry
-from castline.build import BuildOptions, build, write_atomic
+from castline.build import WORKER_DIED, BuildOptions, build, write_atomic
 from castline.exporter import BuildContext, EpisodeExport, EpisodeRecord, ShowExport
+from castline.loader import Project, load_episode
+from castline.manifest import read_manifest, sha256
 from castline.model import Episode
 from tests.conftest import CONTENT, ContentTree
 
@@ -32,6 +35,15 @@ class BoomExporter:
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
         return ShowExport()
+
+
+def install(monkeypatch: pytest.MonkeyPatch, entry_point: EntryPoint) -> None:
+    """Make an exporter defined in this module look installed."""
+    real = registry.available
+    entries = {**real(), **real([entry_point])}
+    monkeypatch.setattr(
+        registry, "available", lambda eps=None: entries if eps is None else real(eps)
+    )
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
@@ -116,4 +128,194 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     first = build(CONTENT, tmp_path, BuildOptions(only=("txt",)))
     second = build(CONTENT, tmp_path, BuildOptions(only=("txt",)))
     assert len(first.written) == 3 and second.written == []
-    assert len(second.unchanged) == 3
+    assert (second.episodes_built, second.episodes_skipped) == (0, 3)
+
+
+# ----------------------------------------------------------------- incremental builds
+
+PROFILE = "---\ntitle: {name}\n---\n"
+WITH_GUEST = "---\ntitle: {title}\nguests: [{guest}]\ntranscript:\n- line: {text}\n  who: A\n---\n"
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".castline" not in p.parts
+    }
+
+
+def test_unchanged_episodes_are_not_parsed_again(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = content_tree(
+        {f"episodes/{n}.md": GOOD.format(title=n, text=f"Text {n}.") for n in "abc"}
+    )
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("txt",)))
+    parsed: list[str] = []
+    def counting(project: Project, path: Path, raw: bytes | None = None) -> object:
+        parsed.append(path.name)
+        return load_episode(project, path, raw)
+
+    monkeypatch.setattr("castline.build.load_episode", counting)
+    (root / "episodes/b.md").write_text(GOOD.format(title="b", text="New b."), encoding="utf-8")
+    report = build(root, out, BuildOptions(only=("txt",)))
+    assert parsed == ["b.md"]
+    assert (report.episodes_built, report.episodes_skipped) == (1, 2)
+    assert report.written == [PurePosixPath("episodes/b.txt")]
+    manifest = read_manifest(out)
+    assert sorted(manifest.episodes) == ["episodes/a.md", "episodes/b.md", "episodes/c.md"]
+
+
+def test_touching_a_file_without_changing_it_rebuilds_nothing(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({"episodes/a.md": GOOD.format(title="a", text="Same.")})
+    build(root, tmp_path / "out", BuildOptions(only=("txt",)))
+    path = root / "episodes/a.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    report = build(root, tmp_path / "out", BuildOptions(only=("txt",)))
+    assert (report.episodes_built, report.episodes_skipped) == (0, 1)
+
+
+def test_changing_a_profile_rebuilds_the_episodes_that_name_it(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree(
+        {
+            "episodes/a.md": WITH_GUEST.format(title="a", guest="p1", text="A."),
+            "episodes/b.md": WITH_GUEST.format(title="b", guest="p2", text="B."),
+            "episodes/c.md": WITH_GUEST.format(title="c", guest="p1", text="C."),
+            "people/p1.md": PROFILE.format(name="One"),
+            "people/p2.md": PROFILE.format(name="Two"),
+        }
+    )
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("txt",)))
+    (root / "people/p1.md").write_text(PROFILE.format(name="Uno"), encoding="utf-8")
+    report = build(root, out, BuildOptions(only=("txt",)))
+    assert (report.episodes_built, report.episodes_skipped) == (2, 1)
+    assert read_manifest(out).episodes["episodes/a.md"].profiles == {
+        "people/p1.md": sha256(PROFILE.format(name="Uno").encode())
+    }
+
+
+def test_changing_an_option_rebuilds_every_episode(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "ab"})
+    build(root, tmp_path / "out", BuildOptions(only=("txt",)))
+    (root / "show.yaml").write_text("exporters:\n  txt:\n    width: 0\n", encoding="utf-8")
+    report = build(root, tmp_path / "out", BuildOptions(only=("txt",)))
+    assert report.episodes_built == 2
+
+
+def test_force_rebuilds_everything(content_tree: ContentTree, tmp_path: Path) -> None:
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "ab"})
+    build(root, tmp_path / "out", BuildOptions(only=("txt",)))
+    report = build(root, tmp_path / "out", BuildOptions(only=("txt",), force=True))
+    assert (report.episodes_built, report.episodes_skipped) == (2, 0)
+
+
+def test_deleting_an_episode_removes_its_outputs_and_nothing_else(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "ab"})
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("txt",)))
+    (out / "episodes/a.notes.md").write_text("mine", encoding="utf-8")
+    (out / "index.html").write_text("mine too", encoding="utf-8")
+    (root / "episodes/a.md").unlink()
+    report = build(root, out, BuildOptions(only=("txt",)))
+    assert report.removed == [PurePosixPath("episodes/a.txt")]
+    assert sorted(_tree(out)) == ["episodes/a.notes.md", "episodes/b.txt", "index.html"]
+    assert "episodes/a.md" not in read_manifest(out).episodes
+
+
+def test_an_output_deleted_by_hand_is_written_again(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({"episodes/a.md": GOOD.format(title="a", text="T.")})
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("txt",)))
+    (out / "episodes/a.txt").unlink()
+    report = build(root, out, BuildOptions(only=("txt",)))
+    assert report.created == [PurePosixPath("episodes/a.txt")]
+
+
+def test_a_broken_episode_is_reported_again_on_every_build(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree(
+        {
+            "episodes/a.md": "---\ntitle: [x\n---\n",
+            "episodes/b.md": GOOD.format(title="b", text="T."),
+        }
+    )
+    first = build(root, tmp_path / "out", BuildOptions(only=("txt",)))
+    second = build(root, tmp_path / "out", BuildOptions(only=("txt",)))
+    assert [str(d) for d in first.errors] == [str(d) for d in second.errors]
+    assert len(second.errors) == 1 and second.episodes_failed == 1
+
+
+def test_dry_run_lists_changes_and_writes_nothing(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abc"})
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("txt",)))
+    before = _tree(out)
+    manifest_before = (out / ".castline/manifest.json").read_bytes()
+    (root / "episodes/a.md").unlink()
+    (root / "episodes/b.md").write_text(GOOD.format(title="b", text="New."), encoding="utf-8")
+    (root / "episodes/d.md").write_text(GOOD.format(title="d", text="D."), encoding="utf-8")
+    (out / "episodes/c.txt").write_text("edited by hand", encoding="utf-8")
+    report = build(root, out, BuildOptions(only=("txt",), dry_run=True))
+    assert report.created == [PurePosixPath("episodes/d.txt")]
+    assert report.changed == [PurePosixPath("episodes/b.txt"), PurePosixPath("episodes/c.txt")]
+    assert report.removed == [PurePosixPath("episodes/a.txt")]
+    assert _tree(out) == {**before, "episodes/c.txt": b"edited by hand"}
+    assert (out / ".castline/manifest.json").read_bytes() == manifest_before
+
+
+def test_parallel_output_equals_sequential_output(tmp_path: Path) -> None:
+    build(CONTENT, tmp_path / "one", BuildOptions(jobs=1))
+    build(CONTENT, tmp_path / "two", BuildOptions(jobs=2))
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    assert (tmp_path / "one/.castline/manifest.json").read_bytes() == (
+        tmp_path / "two/.castline/manifest.json"
+    ).read_bytes()
+
+
+def test_parallel_corpus_output_equals_sequential_output(corpus: Path, tmp_path: Path) -> None:
+    one = build(corpus, tmp_path / "one", BuildOptions(jobs=1))
+    two = build(corpus, tmp_path / "two", BuildOptions(jobs=2))
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    assert [str(d) for d in one.diagnostics] == [str(d) for d in two.diagnostics]
+
+
+class DyingExporter(BoomExporter):
+    """Kills its worker process on the episode whose slug is 'b'."""
+
+    name: ClassVar[str] = "dying"
+
+    def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
+        if episode.slug == "b":
+            os._exit(3)
+        return EpisodeExport()
+
+
+def test_a_worker_that_dies_takes_only_its_episode(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dying = EntryPoint(
+        name="dying", value="tests.test_build:DyingExporter", group="castline.exporters"
+    )
+    install(monkeypatch, dying)
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abcd"})
+    out = tmp_path / "out"
+    report = build(root, out, BuildOptions(only=("dying", "txt"), jobs=2))
+    assert [str(d) for d in report.errors] == [f"{root}/episodes/b.md:1: error: {WORKER_DIED}"]
+    assert sorted(_tree(out)) == ["episodes/a.txt", "episodes/c.txt", "episodes/d.txt"]
+    assert report.episodes_failed == 1

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from benchmarks.synthetic import write_show
 from castline import __version__
 from castline.cli import app
 from tests.conftest import CONTENT, DATA
@@ -22,9 +29,9 @@ def test_version() -> None:
 def test_build_demo_show(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(CONTENT), "--out", str(tmp_path), "--only", "txt"])
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.endswith(
-        f"built 3 episodes, 0 failed; 3 files written, 0 unchanged in {tmp_path}; "
-        "0 errors, 0 warnings\n"
+    assert result.stderr.startswith(
+        f"episodes: 3 built, 0 unchanged, 0 failed; 3 files written, 0 removed in {tmp_path}; "
+        "0 errors, 0 warnings; "
     )
     assert len(list((tmp_path / "episodes").glob("*.txt"))) == 3
 
@@ -76,7 +83,7 @@ def test_missing_content_folder(tmp_path: Path) -> None:
 def test_check_writes_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(DATA / "loader")])
     assert result.exit_code == 1
-    assert result.stderr.endswith("checked 11 episodes: 10 errors, 0 warnings\n")
+    assert "checked 11 episodes: 10 errors, " in result.stderr.splitlines()[-1]
     assert not Path(".castline-check-nowhere").exists()
 
 
@@ -93,3 +100,141 @@ def test_exporters_lists_name_media_type_and_distribution() -> None:
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["txt", "text/plain", f"castline=={__version__}"] in rows
+
+
+def test_check_exit_codes_and_listing(tmp_path: Path) -> None:
+    content = tmp_path / "c"
+    (content / "episodes").mkdir(parents=True)
+    for name in "ab":
+        (content / "episodes" / f"{name}.md").write_text(
+            f"---\ntitle: {name}\ntranscript:\n- line: Hi.\n  who: A\n---\n", encoding="utf-8"
+        )
+    out = tmp_path / "out"
+    args = ["build", str(content), "-o", str(out), "--only", "txt"]
+    stale = runner.invoke(app, [*args, "--check"])
+    assert stale.exit_code == 1
+    assert stale.stdout == (
+        f"would create {out / 'episodes/a.txt'}\nwould create {out / 'episodes/b.txt'}\n"
+    )
+    assert not out.exists()
+    assert runner.invoke(app, args).exit_code == 0
+    fresh = runner.invoke(app, [*args, "--check"])
+    assert (fresh.exit_code, fresh.stdout) == (0, "")
+    assert "0 to create, 0 to change, 0 to remove" in fresh.stderr
+    (content / "episodes" / "a.md").unlink()
+    (content / "episodes" / "b.md").write_text(
+        "---\ntitle: b\ntranscript:\n- line: Bye.\n  who: A\n---\n", encoding="utf-8"
+    )
+    changed = runner.invoke(app, [*args, "--check"])
+    assert changed.exit_code == 1
+    assert changed.stdout == (
+        f"would remove {out / 'episodes/a.txt'}\nwould change {out / 'episodes/b.txt'}\n"
+    )
+
+
+def test_github_annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["build", str(DATA / "loader"), "-o", str(tmp_path), "--only", "txt"]
+    plain = runner.invoke(app, args)
+    assert "::error" not in plain.stdout
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = runner.invoke(app, args)
+    annotations = result.stdout.splitlines()
+    assert len(annotations) == 10
+    assert f"::error file={DATA / 'loader'}/episodes/empty.md,line=1::empty file" in annotations
+    assert (
+        f"::error file={DATA / 'loader'}/episodes/invalid-yaml.md,line=4::"
+        "invalid YAML%3A mapping values are not allowed in this context"
+    ) not in annotations  # ':' is escaped in properties only, not in the message
+    assert (
+        f"::error file={DATA / 'loader'}/episodes/invalid-yaml.md,line=4::"
+        "invalid YAML: mapping values are not allowed in this context"
+    ) in annotations
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    explicit = runner.invoke(app, [*args, "--annotations", "github"])
+    assert explicit.stdout == result.stdout
+
+
+def test_plain_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
+    content = tmp_path / "c"
+    (content / "episodes").mkdir(parents=True)
+    for index in range(120):
+        (content / "episodes" / f"e{index:03d}.md").write_text(
+            "---\ntitle: t\ntranscript:\n- line: Hi.\n  who: A\n---\n", encoding="utf-8"
+        )
+    result = runner.invoke(app, ["build", str(content), "-o", str(tmp_path / "o"), "--only", "txt"])
+    progress = [line for line in result.stderr.splitlines() if line.startswith("progress:")]
+    assert (
+        progress[0] == "progress: 0/120 episodes" and progress[-1] == "progress: 120/120 episodes"
+    )
+    assert len(progress) == 11
+
+
+SLOW_EXPORTER = '''
+import time
+from castline.exporters.plaintext import PlaintextExporter
+
+class SlowExporter(PlaintextExporter):
+    """Plain text, slowly: gives a test time to interrupt a build."""
+    name = "slow"
+    suffix = ".slow.txt"
+
+    def render(self, context, episode):
+        time.sleep(0.04)
+        return super().render(context, episode)
+'''
+
+
+def _slow_plugin(folder: Path) -> dict[str, str]:
+    """A third-party exporter installed on PYTHONPATH; the environment to run castline with."""
+    folder.mkdir()
+    (folder / "castline_slow.py").write_text(SLOW_EXPORTER, encoding="utf-8")
+    info = folder / "castline_slow-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: castline-slow\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[castline.exporters]\nslow = castline_slow:SlowExporter\n"
+    )
+    return {**os.environ, "PYTHONPATH": str(folder)}
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".castline" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_leaves_no_partial_file_and_the_next_build_completes(
+    tmp_path: Path, jobs: str
+) -> None:
+    content = write_show(tmp_path / "content", 40)
+    env = _slow_plugin(tmp_path / "plugins")
+    command = [sys.executable, "-m", "castline", "build", str(content), "--only", "slow"]
+    command += ["--only", "txt", "-j", jobs, "-q"]
+    reference = tmp_path / "reference"
+    subprocess.run([*command, "-o", str(reference)], env=env, check=True, timeout=120)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [*command, "-o", str(out)], env=env, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while len(list((out / "episodes").glob("*.slow.txt"))) < 5:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "castline: interrupted; every file written is complete" in stderr
+    assert "Traceback" not in stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    partial = _outputs(out)
+    expected = _outputs(reference)
+    assert 0 < len(partial) < len(expected)
+    assert all(expected[name] == data for name, data in partial.items())
+    finish = subprocess.run(
+        [*command, "-o", str(out)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert finish.returncode == 0, finish.stderr
+    assert _outputs(out) == expected

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic shows they build (run as scripts; they print figures)."""

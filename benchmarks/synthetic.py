@@ -1,0 +1,122 @@
+"""Synthetic shows shaped like the real corpus, for benchmarks and build tests.
+
+Each episode: about 130 transcript lines of about 60 words, a section header every ~12 lines,
+two or three speakers, some lines sharing the previous line's second, some untimed
+continuation lines, a guest profile, quotable clips and an ISO 8601 duration. Deterministic
+for a given seed, so two runs compare like with like.
+"""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from pathlib import Path
+
+WORDS = (
+    "data model team pipeline feature metric customer product question answer people "
+    "really think know because actually something building production experiment result "
+    "analysis platform learning training deploy monitor quality source schema warehouse "
+    "dashboard forecast season weather ferry library branch spreadsheet baseline error "
+    "latency budget hiring career mentor project roadmap stakeholder decision review the "
+    "a an of to in and or but so we you they it is was were be have had do did make made "
+    "with from about into over under after before while when where why how what which"
+).split()
+
+SHOW_YAML = """title: Synthetic Show
+description: A generated show for benchmarks.
+language: en
+base_url: https://bench.example.org/show/
+link: https://bench.example.org/
+author: Bench
+owner:
+  name: Bench Owner
+  email: bench@example.org
+categories:
+  - Technology
+explicit: false
+timezone: UTC
+media:
+  url: https://media.example.org/{slug}.mp3
+  folder: media
+hosts:
+  - host
+"""
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    chosen = [rng.choice(WORDS) for _ in range(words)]
+    chosen[0] = chosen[0].capitalize()
+    return " ".join(chosen) + rng.choice([".", ".", ".", "?", "!"])
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    parts: list[str] = []
+    left = words
+    while left > 0:
+        size = min(left, rng.randint(6, 18))
+        parts.append(_sentence(rng, size))
+        left -= size
+    return " ".join(parts)
+
+
+def episode_text(index: int, *, lines: int = 130, words: int = 60, seed: int = 0) -> str:
+    """The front matter and body of synthetic episode ``index``."""
+    rng = random.Random(seed * 1_000_003 + index)
+    out = [
+        "---",
+        f"title: Synthetic episode {index}",
+        f"season: {1 + index // 50}",
+        f"episode: {index + 1}",
+        "guests:",
+        f"- guest{index % 20}",
+        f"description: Generated episode number {index}.",
+        f"dateadded: 2024-{1 + index % 12:02d}-{1 + index % 28:02d}",
+        "quotableClips:",
+        "- name: A clip",
+        "  startOffset: 60",
+        "  endOffset: 95",
+        "transcript:",
+    ]
+    second = 5
+    speakers = ["Host", "Guest", "Cohost"] if index % 3 == 0 else ["Host", "Guest"]
+    speaker = 0
+    for number in range(lines):
+        if number % 12 == 0:
+            out.append(f"- header: Section {number // 12 + 1} of episode {index}")
+        text = _paragraph(rng, max(3, int(rng.gauss(words, words / 3))))
+        # Folded like PyYAML writes it (and the real files are): continuation lines indented.
+        out.append("- line: " + "\n    ".join(textwrap.wrap(text, 76)))
+        roll = rng.random()
+        if roll < 0.6 or number == 0:
+            speaker = (speaker + 1) % len(speakers) if number else 0
+            second += max(2, len(text) // 15 + rng.randint(-3, 3))
+            out += [f"  sec: {second}", f"  time: '{second // 60}:{second % 60:02d}'"]
+        elif roll < 0.8:
+            out += [f"  sec: {second}", f"  time: '{second // 60}:{second % 60:02d}'"]
+        out.append(f"  who: {speakers[speaker]}")
+    duration = second + 30
+    hours, minutes, seconds = duration // 3600, duration % 3600 // 60, duration % 60
+    out.insert(8, f"duration: PT{hours:02d}H{minutes:02d}M{seconds:02d}S")
+    out += ["---", "", f"Notes for episode {index} with a [link](https://example.org/{index}).", ""]
+    return "\n".join(out)
+
+
+def write_show(root: Path, episodes: int, *, seed: int = 0) -> Path:
+    """Write a synthetic show of ``episodes`` episodes under ``root`` and return it."""
+    (root / "episodes").mkdir(parents=True, exist_ok=True)
+    (root / "people").mkdir(exist_ok=True)
+    (root / "media").mkdir(exist_ok=True)
+    (root / "show.yaml").write_text(SHOW_YAML, encoding="utf-8")
+    (root / "people" / "host.md").write_text("---\ntitle: The Host\n---\n", encoding="utf-8")
+    for guest in range(20):
+        (root / "people" / f"guest{guest}.md").write_text(
+            f"---\ntitle: Guest Number {guest}\nlinkedin: guest-{guest}\n---\nA guest.\n",
+            encoding="utf-8",
+        )
+    for index in range(episodes):
+        slug = f"{index:05d}-synthetic"
+        (root / "episodes" / f"{slug}.md").write_text(
+            episode_text(index, seed=seed), encoding="utf-8"
+        )
+        (root / "media" / f"{slug}.mp3").write_bytes(b"\0" * (1000 + index))
+    return root

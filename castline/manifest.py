@@ -1,0 +1,197 @@
+"""The build manifest: what castline wrote, from which inputs, so a rebuild can skip work.
+
+Two files in ``<out>/.castline/``:
+
+``manifest.json``
+    Deterministic (no times): per episode file, the hash of its bytes and of the profiles it
+    names; per exporter, the hash of that exporter's settings, the files it wrote with their
+    hashes, its record for the show step and its warnings; and the show-level files. Safe to
+    commit with ``out/``.
+``stat-cache.json``
+    Size and modification time per episode file, so an untouched file is not even read. It
+    changes on every checkout, so ``.castline/.gitignore`` keeps it out of git.
+
+A missing, unreadable or older-format manifest means "nothing is known": everything is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from castline.diagnostics import Diagnostic, Severity
+from castline.model import SourceRef
+
+#: The folder, inside the output folder, that holds castline's own files.
+STATE_DIR = ".castline"
+MANIFEST_FILE = "manifest.json"
+STAT_CACHE_FILE = "stat-cache.json"
+#: Bumped whenever the manifest's shape changes; an older manifest is ignored.
+MANIFEST_FORMAT = 1
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of ``data``.
+
+    >>> sha256(b"")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def json_hash(value: object) -> str:
+    """A stable hash of a JSON-serialisable value (keys sorted)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return sha256(text.encode("utf-8"))
+
+
+def diagnostics_to_json(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[Any]:
+    """Diagnostics as JSON lists ``[path, line, severity, message]``."""
+    return [[d.source.path, d.source.line, d.severity.value, d.message] for d in diagnostics]
+
+
+def diagnostics_from_json(rows: list[Any]) -> tuple[Diagnostic, ...]:
+    """The inverse of :func:`diagnostics_to_json`."""
+    return tuple(
+        Diagnostic(SourceRef(str(path), int(line)), Severity(severity), str(message))
+        for path, line, severity, message in rows
+    )
+
+
+@dataclass(slots=True)
+class ExporterState:
+    """What one exporter made of one episode."""
+
+    #: Hash of the exporter's settings when it ran.
+    settings: str
+    #: Output path (relative to the output folder) to the hash of its bytes.
+    outputs: dict[str, str] = field(default_factory=dict)
+    record: Mapping[str, Any] | None = None
+    #: Hash of ``record`` (the show step's input), so a rebuild need not serialise it again.
+    record_hash: str = ""
+    diagnostics: list[Any] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "outputs": dict(sorted(self.outputs.items())),
+            "record": self.record,
+            "record_hash": self.record_hash,
+            "diagnostics": self.diagnostics,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExporterState:
+        return cls(
+            settings=str(data["settings"]),
+            outputs={str(k): str(v) for k, v in data["outputs"].items()},
+            record=data.get("record"),
+            record_hash=str(data.get("record_hash") or ""),
+            diagnostics=list(data.get("diagnostics") or []),
+        )
+
+
+@dataclass(slots=True)
+class EpisodeState:
+    """What castline knows of one episode file (keyed by its path below the content folder)."""
+
+    slug: str
+    #: Hash of the file's bytes when it was last read.
+    file_hash: str
+    #: Profile path (below the content folder) to the hash of its bytes, for each guest profile.
+    profiles: dict[str, str] = field(default_factory=dict)
+    #: The loader's diagnostics for that version of the file.
+    load_diagnostics: list[Any] = field(default_factory=list)
+    #: True when that version failed to load; ``exporters`` then holds the last good outputs.
+    failed: bool = False
+    exporters: dict[str, ExporterState] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "file_hash": self.file_hash,
+            "profiles": dict(sorted(self.profiles.items())),
+            "load_diagnostics": self.load_diagnostics,
+            "failed": self.failed,
+            "exporters": {k: v.to_json() for k, v in sorted(self.exporters.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EpisodeState:
+        return cls(
+            slug=str(data["slug"]),
+            file_hash=str(data["file_hash"]),
+            profiles={str(k): str(v) for k, v in data["profiles"].items()},
+            load_diagnostics=list(data.get("load_diagnostics") or []),
+            failed=bool(data.get("failed")),
+            exporters={str(k): ExporterState.from_json(v) for k, v in data["exporters"].items()},
+        )
+
+    def all_outputs(self) -> dict[str, str]:
+        """Every file this episode's exporters wrote."""
+        outputs: dict[str, str] = {}
+        for state in self.exporters.values():
+            outputs.update(state.outputs)
+        return outputs
+
+
+@dataclass(slots=True)
+class Manifest:
+    """The whole manifest."""
+
+    castline_version: str = ""
+    episodes: dict[str, EpisodeState] = field(default_factory=dict)
+    #: Per exporter: the hash of the show step's inputs and the files it wrote.
+    show_outputs: dict[str, ExporterState] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": MANIFEST_FORMAT,
+            "castline": self.castline_version,
+            "episodes": {k: v.to_json() for k, v in sorted(self.episodes.items())},
+            "show": {k: v.to_json() for k, v in sorted(self.show_outputs.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Manifest:
+        if data.get("format") != MANIFEST_FORMAT:
+            return cls()
+        return cls(
+            castline_version=str(data.get("castline", "")),
+            episodes={str(k): EpisodeState.from_json(v) for k, v in data["episodes"].items()},
+            show_outputs={str(k): ExporterState.from_json(v) for k, v in data["show"].items()},
+        )
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The manifest in ``out``, or an empty one when it is missing or unreadable."""
+    try:
+        data = json.loads((out / STATE_DIR / MANIFEST_FILE).read_bytes())
+        return Manifest.from_json(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Manifest()
+
+
+def read_stat_cache(out: Path) -> dict[str, tuple[int, int, str]]:
+    """Episode path to (size, mtime_ns, file hash) as of the last build."""
+    try:
+        data = json.loads((out / STATE_DIR / STAT_CACHE_FILE).read_bytes())
+        return {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in data.items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    """The manifest as the bytes written to disk (sorted keys, one trailing newline)."""
+    text = json.dumps(manifest.to_json(), sort_keys=True, ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+def stat_cache_bytes(cache: Mapping[str, tuple[int, int, str]]) -> bytes:
+    """The stat cache as the bytes written to disk."""
+    rows = {key: list(value) for key, value in sorted(cache.items())}
+    return (json.dumps(rows, separators=(",", ":")) + "\n").encode("utf-8")
