@@ -154,6 +154,7 @@ def test_unchanged_episodes_are_not_parsed_again(
     out = tmp_path / "out"
     build(root, out, BuildOptions(only=("txt",)))
     parsed: list[str] = []
+
     def counting(project: Project, path: Path, raw: bytes | None = None) -> object:
         parsed.append(path.name)
         return load_episode(project, path, raw)
