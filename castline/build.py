@@ -5,8 +5,9 @@ Order of work:
 1. :func:`castline.loader.open_content` reads show.yaml and the profiles; the selected exporters
    are constructed with their options (an unknown name or option stops the build here).
 2. Each episode file is compared with the manifest (:mod:`castline.manifest`). One whose bytes,
-   guest profiles and exporter settings are unchanged, and whose outputs are still there, is
-   skipped **without being parsed**: its records and warnings come from the manifest.
+   dependencies (guest profiles, local media file) and exporter settings are unchanged, and
+   whose outputs are still there, is skipped **without being parsed**: its records and
+   warnings come from the manifest.
 3. Every other episode is loaded and handed to each exporter's ``export_episode``, in worker
    processes when ``jobs > 1``. An episode that fails to load, or that an exporter fails on, is
    reported and skipped: its previous outputs stay as they were, and so does its last good
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from castline import __version__, registry
 from castline.diagnostics import ConfigError, Diagnostic, Severity, sort_unique
@@ -62,7 +64,7 @@ from castline.manifest import (
     sha256,
     stat_cache_bytes,
 )
-from castline.model import SourceRef
+from castline.model import Episode, SourceRef
 
 #: Message for an episode whose worker process died.
 WORKER_DIED = (
@@ -231,7 +233,7 @@ class _Outcome:
     relative: str
     slug: str
     file_hash: str
-    profiles: Mapping[str, str]
+    dependencies: Mapping[str, str]
     load_diagnostics: tuple[Diagnostic, ...]
     failed: bool
     exporters: Mapping[str, _ExporterOutcome]
@@ -249,16 +251,24 @@ class _EpisodeBuilder:
         self.project = open_content(setup.content)
         self.exporters = _construct(setup)
         self.context = BuildContext(show=self.project.show, exporters=setup.infos)
-        self.profile_hashes: dict[str, str] = {}
+        self.fingerprints: dict[Path, str] = {}
 
-    def profile_hash(self, path: Path) -> str:
-        key = str(path)
-        if key not in self.profile_hashes:
-            try:
-                self.profile_hashes[key] = sha256(path.read_bytes())
-            except OSError:
-                self.profile_hashes[key] = ""
-        return self.profile_hashes[key]
+    def fingerprint(self, path: Path) -> str:
+        if path not in self.fingerprints:
+            self.fingerprints[path] = fingerprint(path)
+        return self.fingerprints[path]
+
+    def dependencies(self, episode: Episode) -> dict[str, str]:
+        """The files besides its own that the episode's outputs depend on, fingerprinted."""
+        paths = [Path(p.source.path) for p in episode.guests if p.source is not None]
+        show = self.project.show
+        if show.media_dir and episode.audio is not None:
+            name = PurePosixPath(urlsplit(episode.audio.url).path).name
+            paths.append(self.setup.content / show.media_dir / name)
+        elif show.media_dir and show.media_url:
+            name = PurePosixPath(urlsplit(show.media_url).path).name.replace("{slug}", episode.slug)
+            paths.append(self.setup.content / show.media_dir / name)
+        return {_relative(self.setup.content, path): self.fingerprint(path) for path in paths}
 
     def run(self, task: _Task) -> _Outcome:
         path = self.setup.content / task.relative
@@ -272,13 +282,7 @@ class _EpisodeBuilder:
         episode, found = load_episode(self.project, path, raw)
         if episode is None:
             return _Outcome(task.relative, path.stem, file_hash, {}, tuple(found), True, {})
-        profiles = {
-            _relative(self.setup.content, Path(person.source.path)): self.profile_hash(
-                Path(person.source.path)
-            )
-            for person in episode.guests
-            if person.source is not None
-        }
+        dependencies = self.dependencies(episode)
         results: dict[str, _ExporterOutcome] = {}
         artifacts: list[Artifact] = []
         for name in task.exporters:
@@ -290,7 +294,7 @@ class _EpisodeBuilder:
                     episode.source, f"exporter '{name}' failed: {type(error).__name__}: {error}"
                 )
                 return _Outcome(
-                    task.relative, episode.slug, file_hash, profiles, (*found, crash), True, {}
+                    task.relative, episode.slug, file_hash, dependencies, (*found, crash), True, {}
                 )
             record = None if export.record is None else _jsonable(export.record)
             outputs = {}
@@ -304,7 +308,7 @@ class _EpisodeBuilder:
             task.relative,
             episode.slug,
             file_hash,
-            profiles,
+            dependencies,
             tuple(found),
             False,
             results,
@@ -371,11 +375,7 @@ def build(
     stat_cache = {} if options.force else read_stat_cache(out)
     report = BuildReport(diagnostics=list(project.diagnostics))
     report.drafts = [project.display(path) for path in project.drafts]
-    profile_hashes = {
-        _relative(content, Path(person.source.path)): sha256(Path(person.source.path).read_bytes())
-        for person in project.people.values()
-        if person.source is not None
-    }
+    fingerprints: dict[str, str] = {}
 
     # Decide, without parsing, which episodes need work.
     tasks: list[_Task] = []
@@ -383,13 +383,14 @@ def build(
     for path in project.episode_files:
         relative = _relative(content, path)
         task = _plan(
+            content,
             relative,
             path,
             manifest.episodes.get(relative),
             stat_cache.get(relative),
             selected,
             settings,
-            profile_hashes,
+            fingerprints,
             out,
             current,
             verify=options.dry_run,
@@ -443,13 +444,14 @@ def build(
 
 
 def _plan(
+    content: Path,
     relative: str,
     path: Path,
     state: EpisodeState | None,
     cached_stat: tuple[int, int, str] | None,
     selected: tuple[str, ...],
     settings: Mapping[str, str],
-    profile_hashes: Mapping[str, str],
+    fingerprints: dict[str, str],
     out: Path,
     current: dict[str, tuple[int, int, str]],
     *,
@@ -470,8 +472,11 @@ def _plan(
         file_hash = sha256(raw)
     if stat is not None:
         current[relative] = (*stat, file_hash)
+    for dependency in state.dependencies:
+        if dependency not in fingerprints:
+            fingerprints[dependency] = fingerprint(content / dependency)
     if file_hash != state.file_hash or any(
-        profile_hashes.get(profile) != digest for profile, digest in state.profiles.items()
+        fingerprints[dependency] != digest for dependency, digest in state.dependencies.items()
     ):
         return _Task(relative, selected, raw)
     if state.failed:
@@ -579,7 +584,7 @@ def _merge(
     state = EpisodeState(
         slug=outcome.slug,
         file_hash=outcome.file_hash,
-        profiles=dict(outcome.profiles),
+        dependencies=dict(outcome.dependencies),
         load_diagnostics=diagnostics_to_json(outcome.load_diagnostics),
         exporters=dict(previous.exporters) if previous else {},
     )
@@ -657,6 +662,17 @@ def _show_step(
 
 
 # --------------------------------------------------------------------------- files
+
+
+def fingerprint(path: Path) -> str:
+    """What tells a dependency changed: the hash of a profile's bytes; a media file's size
+    (media files are large and only their size reaches the feed); ``absent`` when missing."""
+    try:
+        if path.suffix.lower() in (".md", ".markdown"):
+            return sha256(path.read_bytes())
+        return f"size:{path.stat().st_size}"
+    except OSError:
+        return "absent"
 
 
 def _relative(content: Path, path: Path) -> str:

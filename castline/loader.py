@@ -150,15 +150,6 @@ class Project:
         """The path as messages show it: below the content folder as the user named it."""
         return display_path(self.root, path)
 
-    @property
-    def people_files(self) -> Mapping[str, Path]:
-        """Profile id to profile file, for the profiles that have one."""
-        return {
-            person.id: Path(person.source.path)
-            for person in self.people.values()
-            if person.source is not None
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:

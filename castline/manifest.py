@@ -3,10 +3,11 @@
 Two files in ``<out>/.castline/``:
 
 ``manifest.json``
-    Deterministic (no times): per episode file, the hash of its bytes and of the profiles it
-    names; per exporter, the hash of that exporter's settings, the files it wrote with their
-    hashes, its record for the show step and its warnings; and the show-level files. Safe to
-    commit with ``out/``.
+    Deterministic (no times): per episode file, the hash of its bytes and the fingerprints of
+    the files it depends on (the guest profiles it names, its local media file); per
+    exporter, the hash of that exporter's settings, the files it wrote with their hashes, its
+    record for the show step and its warnings; and the show-level files. Safe to commit with
+    ``out/``.
 ``stat-cache.json``
     Size and modification time per episode file, so an untouched file is not even read. It
     changes on every checkout, so ``.castline/.gitignore`` keeps it out of git.
@@ -102,8 +103,9 @@ class EpisodeState:
     slug: str
     #: Hash of the file's bytes when it was last read.
     file_hash: str
-    #: Profile path (below the content folder) to the hash of its bytes, for each guest profile.
-    profiles: dict[str, str] = field(default_factory=dict)
+    #: Path (below the content folder) of each file the episode depends on (guest profiles, the
+    #: local media file) to its fingerprint (see ``castline.build.fingerprint``).
+    dependencies: dict[str, str] = field(default_factory=dict)
     #: The loader's diagnostics for that version of the file.
     load_diagnostics: list[Any] = field(default_factory=list)
     #: True when that version failed to load; ``exporters`` then holds the last good outputs.
@@ -114,7 +116,7 @@ class EpisodeState:
         return {
             "slug": self.slug,
             "file_hash": self.file_hash,
-            "profiles": dict(sorted(self.profiles.items())),
+            "dependencies": dict(sorted(self.dependencies.items())),
             "load_diagnostics": self.load_diagnostics,
             "failed": self.failed,
             "exporters": {k: v.to_json() for k, v in sorted(self.exporters.items())},
@@ -125,7 +127,7 @@ class EpisodeState:
         return cls(
             slug=str(data["slug"]),
             file_hash=str(data["file_hash"]),
-            profiles={str(k): str(v) for k, v in data["profiles"].items()},
+            dependencies={str(k): str(v) for k, v in data["dependencies"].items()},
             load_diagnostics=list(data.get("load_diagnostics") or []),
             failed=bool(data.get("failed")),
             exporters={str(k): ExporterState.from_json(v) for k, v in data["exporters"].items()},

@@ -16,7 +16,7 @@ from castline.exporter import BuildContext, EpisodeExport, EpisodeRecord, ShowEx
 from castline.loader import Project, load_episode
 from castline.manifest import read_manifest, sha256
 from castline.model import Episode
-from tests.conftest import CONTENT, ContentTree
+from tests.conftest import CONTENT, GOLDEN, ContentTree, GoldenCheck
 
 GOOD = "---\ntitle: {title}\ntranscript:\n- line: {text}\n  who: A\n  sec: 1\n---\n"
 
@@ -197,7 +197,7 @@ def test_changing_a_profile_rebuilds_the_episodes_that_name_it(
     (root / "people/p1.md").write_text(PROFILE.format(name="Uno"), encoding="utf-8")
     report = build(root, out, BuildOptions(only=("txt",)))
     assert (report.episodes_built, report.episodes_skipped) == (2, 1)
-    assert read_manifest(out).episodes["episodes/a.md"].profiles == {
+    assert read_manifest(out).episodes["episodes/a.md"].dependencies == {
         "people/p1.md": sha256(PROFILE.format(name="Uno").encode())
     }
 
@@ -320,3 +320,40 @@ def test_a_worker_that_dies_takes_only_its_episode(
     assert [str(d) for d in report.errors] == [f"{root}/episodes/b.md:1: error: {WORKER_DIED}"]
     assert sorted(_tree(out)) == ["episodes/a.txt", "episodes/c.txt", "episodes/d.txt"]
     assert report.episodes_failed == 1
+
+
+def test_a_new_or_resized_media_file_rebuilds_its_episode(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree(
+        {
+            "show.yaml": "media:\n  url: https://m.example.org/{slug}.mp3\n  folder: media\n",
+            "episodes/a.md": GOOD.format(title="a", text="A."),
+            "episodes/b.md": GOOD.format(title="b", text="B."),
+            "media/a.mp3": b"\0" * 10,
+        }
+    )
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("txt",)))
+    assert read_manifest(out).episodes["episodes/b.md"].dependencies == {"media/b.mp3": "absent"}
+    (root / "media/a.mp3").write_bytes(b"\0" * 20)
+    (root / "media/b.mp3").write_bytes(b"\0" * 5)
+    report = build(root, out, BuildOptions(only=("txt",)))
+    assert report.episodes_built == 2
+    assert read_manifest(out).episodes["episodes/a.md"].dependencies == {"media/a.mp3": "size:20"}
+
+
+def test_demo_show_full_build_matches_the_golden_tree(tmp_path: Path, golden: GoldenCheck) -> None:
+    """Every file of a full build of content/ is pinned (txt, srt, vtt, chapters, feed)."""
+    report = build(CONTENT, tmp_path)
+    assert report.errors == []
+    built = _tree(tmp_path)
+    assert len(built) == 1 + 3 * 6
+    for name in built:
+        golden(tmp_path / name, Path("demo") / name)
+    pinned = {
+        p.relative_to(GOLDEN / "demo").as_posix()
+        for p in (GOLDEN / "demo").rglob("*")
+        if p.is_file()
+    }
+    assert pinned == set(built)

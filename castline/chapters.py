@@ -1,0 +1,232 @@
+"""Chapters: where an episode's sections start, and the rules each chapter format imposes.
+
+An episode's chapters (research README decision 4, issue 4 "Chapters exporter") are
+
+* its explicit ``chapters:`` list when the front matter has one, else
+* its transcript's ``header`` items. A header starts at its own ``sec``/``time`` stamp if it
+  has one, else where the next spoken line starts once the transcript is timed by
+  :func:`castline.timing.time_transcript` (repaired stamps, untimed lines placed).
+
+:func:`resolve_chapters` then makes the list every format can take: sorted by start, each start
+before the episode's duration, no two chapters at one time. Every chapter it drops or moves is
+reported at its ``path:line``; the warnings of the timing engine come along when headers are
+used, since they moved the chapters.
+
+:func:`youtube_chapters` applies the rules of a YouTube description chapter list (first at
+``0:00``, at least three, ascending, each at least 10 s long), which Apple also reads from
+descriptions (feeds.md §1.6). It returns the chapters to list, or none and the reason.
+
+Pure: no file I/O, no clock. Used by the ``chapters`` and ``rss`` exporters, which never import
+each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from castline.diagnostics import Diagnostic
+from castline.exporter import public_url
+from castline.model import Chapter, Episode, Header, Show, SourceRef, Utterance
+from castline.timing import format_ms, time_transcript
+
+#: YouTube's minimum number of chapters in a description list.
+YOUTUBE_MIN_CHAPTERS = 3
+#: YouTube's minimum chapter length, in milliseconds (whole seconds as listed).
+YOUTUBE_MIN_CHAPTER_MS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterList:
+    """An episode's chapters, ready for every format.
+
+    Guarantees: ``chapters`` are sorted by ``start_ms`` with no two at one time; every start
+    is ``>= 0`` and, when ``duration_ms`` is known, before it; every title is one line of text.
+    """
+
+    chapters: tuple[Chapter, ...]
+    #: Where the last chapter ends: the episode's duration, else the end of the timed
+    #: transcript (an estimate), else ``None``.
+    end_ms: int | None
+    #: Where speech starts: the first timed line's start (``0`` without a transcript).
+    speech_start_ms: int
+    #: True when the chapters come from transcript headers, False for an explicit list.
+    from_headers: bool
+
+    def end_of(self, index: int) -> int | None:
+        """Where chapter ``index`` ends: the next one's start, or :attr:`end_ms` for the last."""
+        if index + 1 < len(self.chapters):
+            return self.chapters[index + 1].start_ms
+        return self.end_ms
+
+
+def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, ...]]:
+    """The episode's chapters (explicit list, else transcript headers) and what was repaired.
+
+    Warnings name the chapter and what happened to it:
+
+    * a header with no stamp and no spoken line after it cannot be placed and is left out;
+    * a chapter that starts at or after the duration is left out;
+    * a chapter listed after a later one is sorted into place;
+    * of several chapters at one time only the last in file order is kept (the others would
+      be empty).
+
+    >>> from castline.model import SourceRef, Utterance
+    >>> at = lambda line: SourceRef("e.md", line)
+    >>> episode = Episode("e", at(1), "E", duration_ms=600_000, transcript=(
+    ...     Header("Intro", at(5)), Utterance("Hi.", "A", 92_000, at(6)),
+    ...     Header("Topic", at(7), start_ms=300_000), Utterance("So.", "B", 301_000, at(8))))
+    >>> chapters, warnings = resolve_chapters(episode)
+    >>> [(c.start_ms, c.title) for c in chapters.chapters], chapters.end_ms, warnings
+    ([(92000, 'Intro'), (300000, 'Topic')], 600000, ())
+    """
+    diagnostics: list[Diagnostic] = []
+    utterances = episode.utterances
+    timed, timing_warnings = time_transcript(utterances, duration_ms=episode.duration_ms)
+    starts = {id(line.utterance): line.start_ms for line in timed}
+    end_ms = episode.duration_ms
+    if end_ms is None and timed:
+        end_ms = timed[-1].end_ms
+    speech_start_ms = timed[0].start_ms if timed else 0
+
+    candidates: list[Chapter] = []
+    from_headers = not episode.chapters
+    if episode.chapters:
+        candidates.extend(replace(c, title=_one_line(c.title)) for c in episode.chapters)
+    else:
+        diagnostics.extend(timing_warnings)
+        items = episode.transcript
+        for index, item in enumerate(items):
+            if not isinstance(item, Header):
+                continue
+            start = item.start_ms
+            if start is None:
+                following = next((i for i in items[index + 1 :] if isinstance(i, Utterance)), None)
+                start = starts.get(id(following)) if following is not None else None
+            if start is None:
+                diagnostics.append(
+                    Diagnostic.warning(
+                        item.source,
+                        f"header '{item.title}' has no time of its own and no spoken line "
+                        "after it; no chapter",
+                    )
+                )
+                continue
+            candidates.append(Chapter(start, _one_line(item.title), item.source))
+
+    placed: list[Chapter] = []
+    for chapter in candidates:
+        if episode.duration_ms is not None and chapter.start_ms >= episode.duration_ms:
+            diagnostics.append(
+                Diagnostic.warning(
+                    chapter.source,
+                    f"chapter '{chapter.title}' starts at {format_ms(chapter.start_ms)}, not "
+                    f"before the episode's duration {format_ms(episode.duration_ms)}; left out",
+                )
+            )
+            continue
+        if placed and chapter.start_ms < placed[-1].start_ms:
+            diagnostics.append(
+                Diagnostic.warning(
+                    chapter.source,
+                    f"chapter '{chapter.title}' at {format_ms(chapter.start_ms)} comes after "
+                    f"'{placed[-1].title}' at {format_ms(placed[-1].start_ms)}; "
+                    "sorted by time",
+                )
+            )
+        placed.append(chapter)
+    ordered = sorted(placed, key=lambda chapter: chapter.start_ms)  # stable: file order kept
+
+    kept: list[Chapter] = []
+    for index, chapter in enumerate(ordered):
+        later = ordered[index + 1] if index + 1 < len(ordered) else None
+        if later is not None and later.start_ms == chapter.start_ms:
+            diagnostics.append(
+                Diagnostic.warning(
+                    chapter.source,
+                    f"chapter '{chapter.title}' starts at the same time as '{later.title}' "
+                    f"({format_ms(chapter.start_ms)}); left out",
+                )
+            )
+            continue
+        kept.append(chapter)
+    if end_ms is not None and kept and end_ms <= kept[-1].start_ms:
+        end_ms = None  # an estimated end before the last explicit chapter tells nothing
+    return ChapterList(tuple(kept), end_ms, speech_start_ms, from_headers), tuple(diagnostics)
+
+
+def youtube_chapters(
+    episode: Episode, chapters: ChapterList
+) -> tuple[tuple[Chapter, ...], tuple[Diagnostic, ...]]:
+    """The chapters of a YouTube description list, or none and a warning saying why.
+
+    YouTube's rules: the first chapter at ``0:00``, at least three chapters, in ascending order,
+    each at least 10 seconds long, as listed (whole seconds). A first chapter that starts
+    before anyone speaks (a header at the top of the transcript; the lead-in is music or an
+    ad) is listed at ``0:00``; one that starts later cannot be, and then no list is made. An
+    episode without chapters gets no list and no warning.
+
+    >>> from castline.model import SourceRef
+    >>> at = lambda line: SourceRef("e.md", line)
+    >>> listed = ChapterList((Chapter(0, "A", at(2)), Chapter(65_000, "B", at(3)),
+    ...     Chapter(70_000, "C", at(4))), 600_000, 0, False)
+    >>> youtube_chapters(Episode("e", at(1), "E"), listed)[1][0].message
+    "no YouTube chapter list: chapter 'B' at 1:05 lasts 5 s, YouTube needs at least 10 s"
+    """
+    listed = chapters.chapters
+    if not listed:
+        return (), ()
+    first = listed[0]
+    where = episode.where("chapters") if not chapters.from_headers else first.source
+    if len(listed) < YOUTUBE_MIN_CHAPTERS:
+        count = "1 chapter" if len(listed) == 1 else f"{len(listed)} chapters"
+        return (), (_no_list(where, f"{count}, YouTube needs at least {YOUTUBE_MIN_CHAPTERS}"),)
+    if first.start_ms >= 1000 and first.start_ms > chapters.speech_start_ms:
+        return (), (
+            _no_list(
+                first.source,
+                f"the first chapter '{first.title}' starts at {format_ms(first.start_ms)}, "
+                "YouTube needs one at 0:00",
+            ),
+        )
+    shown = (replace(first, start_ms=0), *listed[1:])
+    seconds = [chapter.start_ms // 1000 for chapter in shown]
+    if chapters.end_ms is not None:
+        seconds.append(chapters.end_ms // 1000)
+    for index, chapter in enumerate(shown):
+        if index + 1 >= len(seconds):
+            break
+        length = seconds[index + 1] - seconds[index]
+        if length * 1000 < YOUTUBE_MIN_CHAPTER_MS:
+            return (), (
+                _no_list(
+                    chapter.source,
+                    f"chapter '{chapter.title}' at {format_ms(seconds[index] * 1000)} lasts "
+                    f"{length} s, YouTube needs at least {YOUTUBE_MIN_CHAPTER_MS // 1000} s",
+                ),
+            )
+    return shown, ()
+
+
+def asset_url(show: Show, value: str) -> str | None:
+    """A content path (chapter ``url``/``image``, episode ``image``...) as an absolute URL.
+
+    Absolute URLs are kept; a relative path is joined to show.yaml's ``assets_url``, else its
+    ``base_url``; ``None`` when there is neither.
+
+    >>> show = Show(SourceRef("show.yaml", 1), ".", base_url="https://example.org/pod/")
+    >>> asset_url(show, "art/a.png"), asset_url(show, "https://cdn.example.org/b.png")
+    ('https://example.org/pod/art/a.png', 'https://cdn.example.org/b.png')
+    """
+    if "://" in value:
+        return value
+    base = show.assets_url or show.base_url
+    return public_url(base, value) if base else None
+
+
+def _no_list(source: SourceRef, reason: str) -> Diagnostic:
+    return Diagnostic.warning(source, f"no YouTube chapter list: {reason}")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every run of white space (line breaks too) made one space."""
+    return " ".join(text.split())

@@ -1,0 +1,327 @@
+"""The timing engine: a time span for every transcript line, from start stamps that may lie.
+
+Real transcripts give one start second per paragraph at best: several paragraphs often share a
+second, continuation paragraphs have none, and typos run backwards (a ``2666`` among ``2092``\\ s).
+:func:`time_transcript` turns such a transcript into one :class:`TimedLine` per utterance, and
+reports every repair it makes as a :class:`~castline.diagnostics.Diagnostic` warning. The rules
+(subtitles.md §6.3, research README decision 2, issue 3 "Timing engine"):
+
+1. **Anchors.** A stamp is an anchor if it lies in the longest non-decreasing run of stamps
+   (ties broken towards the smaller stamps). Every other stamp is re-timed as if the line had
+   none, with one warning at that line. So is a negative stamp, and a stamp more than
+   :data:`DURATION_SLACK_PERCENT` past the episode's duration (a typo).
+2. **Sharing a span.** An anchor's *block* is the anchor line and every following line up to the
+   next anchor with a larger stamp: continuation lines, re-timed lines and lines sharing the
+   same second. The block's span, from its stamp to the next larger stamp, is shared among its
+   lines in proportion to their characters. Lines before the first anchor form a block that
+   starts at 0.
+3. **Suspect spans.** A block whose planned reading speed is above :data:`SUSPECT_CPS`
+   characters per second (or whose span cannot give each line a millisecond) is reported as
+   a suspect stamp; its lines still get a span (at least 1 ms each, taken from the neighbours).
+4. **The end.** The last line ends at the duration when known, else after
+   :data:`ESTIMATE_CPS` characters per second of speech from the last anchor. When kept
+   stamps run past the duration (in real feeds the stamps often follow a video a minute or
+   two longer than the audio), the duration does not describe the transcript's timeline: it
+   is not used, with one warning, rather than squeezing the last minutes into nothing.
+
+All times are integer milliseconds. The result is sorted, contiguous (each line ends where the
+next begins), every span has ``end_ms > start_ms``, and no line is ever dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from castline.diagnostics import Diagnostic
+from castline.model import Utterance
+from castline.timecode import format_clock
+
+__all__ = [
+    "DURATION_SLACK_PERCENT",
+    "ESTIMATE_CPS",
+    "SUSPECT_CPS",
+    "TimedLine",
+    "format_ms",
+    "spoken_length",
+    "time_transcript",
+]
+
+#: Planned characters per second above which a span is reported as a suspect stamp (§6.3 4).
+SUSPECT_CPS = 22
+#: Stamps up to this share past the duration are kept (and the duration is not used); stamps
+#: further past it are typos and re-timed.
+DURATION_SLACK_PERCENT = 10
+#: Speech rate used to estimate the end of the last block when the duration is unknown (§6.2).
+ESTIMATE_CPS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class TimedLine:
+    """One utterance and the span ``[start_ms, end_ms)`` the engine gives it."""
+
+    utterance: Utterance
+    start_ms: int
+    end_ms: int
+
+
+def format_ms(ms: int) -> str:
+    """A time for messages: ``M:SS`` or ``H:MM:SS``, with ``.mmm`` only when not whole.
+
+    >>> format_ms(2_092_000)
+    '34:52'
+    >>> format_ms(3_725_040)
+    '1:02:05.040'
+    >>> format_ms(-1_500)
+    '-0:01.500'
+    """
+    if ms < 0:
+        return "-" + format_ms(-ms)
+    text = format_clock(ms)
+    return f"{text}.{ms % 1000:03d}" if ms % 1000 else text
+
+
+def spoken_length(text: str) -> int:
+    """The characters of ``text`` once runs of white space are collapsed to one space.
+
+    This is the length that proportional timing and reading speeds count (spaces and
+    punctuation included, as Netflix counts them: subtitles.md §1.1).
+
+    >>> spoken_length("  two\\n  words ")
+    9
+    """
+    return len(" ".join(text.split()))
+
+
+def _longest_non_decreasing(values: Sequence[int]) -> set[int]:
+    """Positions (into ``values``) of a longest non-decreasing subsequence.
+
+    Patience sorting with ``bisect_right``; among runs of equal length the one ending in the
+    smallest values wins, so a typo that jumps ahead (``2666`` among ``2092``) is the one dropped.
+
+    >>> sorted(_longest_non_decreasing([2092, 2666, 2092, 2100]))
+    [0, 2, 3]
+    >>> sorted(_longest_non_decreasing([]))
+    []
+    """
+    tails: list[int] = []  # tails[k]: smallest last value of a run of length k + 1
+    tail_pos: list[int] = []  # position of that last value
+    previous: list[int] = [-1] * len(values)
+    for pos, value in enumerate(values):
+        k = bisect.bisect_right(tails, value)
+        previous[pos] = tail_pos[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(value)
+            tail_pos.append(pos)
+        else:
+            tails[k] = value
+            tail_pos[k] = pos
+    kept: set[int] = set()
+    pos = tail_pos[-1] if tail_pos else -1
+    while pos >= 0:
+        kept.add(pos)
+        pos = previous[pos]
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """Lines ``[first, stop)`` sharing the planned span ``[start_ms, end_ms)``."""
+
+    first: int
+    stop: int
+    start_ms: int
+    end_ms: int
+    #: Index of the anchor line whose stamp ends the span, or ``None`` (duration or estimate).
+    end_anchor: int | None
+    #: True when the span ends at a known duration.
+    ends_at_duration: bool
+
+
+def time_transcript(
+    utterances: Sequence[Utterance], *, duration_ms: int | None
+) -> tuple[tuple[TimedLine, ...], tuple[Diagnostic, ...]]:
+    """Give every utterance a span; warn about every stamp repaired or suspect.
+
+    Anchors (longest non-decreasing run of stamps kept; others re-timed as untimed, one warning
+    per repaired line at its path:line naming both values), lines sharing a second and untimed
+    lines share the span to the next anchor in proportion to characters, suspect spans
+    (>~22 cps planned) reported, last line ends at duration or a ~15 cps estimate. Lines before
+    the first stamp start at 0.
+
+    Guarantees: one :class:`TimedLine` per utterance, in order; ``start_ms`` of the first is
+    ``>= 0``; each line ends where the next starts; ``end_ms > start_ms``; with a usable
+    ``duration_ms`` the last line ends exactly there. The duration is not used, with a
+    warning, when it cannot give each line 1 ms or when kept stamps run past it; negative
+    stamps and stamps far past the duration are re-timed with a warning.
+
+    >>> from castline.model import SourceRef
+    >>> lines = [Utterance("Hello there.", "A", 0, SourceRef("e.md", 3)),
+    ...          Utterance("Hi!", "B", None, SourceRef("e.md", 4))]
+    >>> timed, warnings = time_transcript(lines, duration_ms=5_000)
+    >>> [(t.start_ms, t.end_ms) for t in timed], warnings
+    ([(0, 4000), (4000, 5000)], ())
+    """
+    n = len(utterances)
+    if n == 0:
+        return (), ()
+    diagnostics: list[Diagnostic] = []
+    lengths = [spoken_length(u.text) for u in utterances]
+    weights = [max(1, length) for length in lengths]
+
+    end_ms = duration_ms
+    if end_ms is not None and end_ms < n:
+        diagnostics.append(
+            Diagnostic.warning(
+                utterances[0].source,
+                f"duration {format_ms(end_ms)} leaves less than 1 ms for each of the {n} "
+                "transcript lines: ignored, the end is estimated",
+            )
+        )
+        end_ms = None
+
+    # 1. Anchors: stamps far past the duration are typos; stamps a little past it mean the
+    # duration belongs to another cut of the recording, so it is not used.
+    far_ms = None if end_ms is None else end_ms + end_ms * DURATION_SLACK_PERCENT // 100
+    stamped = [i for i, u in enumerate(utterances) if u.start_ms is not None]
+    usable = [
+        i
+        for i in stamped
+        if _stamp(utterances[i]) >= 0 and (far_ms is None or _stamp(utterances[i]) < far_ms)
+    ]
+    kept_positions = _longest_non_decreasing([_stamp(utterances[i]) for i in usable])
+    anchors = [i for pos, i in enumerate(usable) if pos in kept_positions]
+    anchor_set = set(anchors)
+    if end_ms is not None and anchors and _stamp(utterances[anchors[-1]]) >= end_ms:
+        past = next(i for i in anchors if _stamp(utterances[i]) >= end_ms)
+        diagnostics.append(
+            Diagnostic.warning(
+                utterances[past].source,
+                f"stamp {format_ms(_stamp(utterances[past]))} is past the episode's duration "
+                f"{format_ms(end_ms)}: the duration is not used for timing, the last line "
+                "ends at an estimate",
+            )
+        )
+        end_ms = None
+
+    # 2. Blocks: a head is an anchor whose stamp is larger than the previous anchor's.
+    heads: list[int] = []
+    for i in anchors:
+        if not heads or _stamp(utterances[i]) > _stamp(utterances[heads[-1]]):
+            heads.append(i)
+    firsts = ([0] if not heads or heads[0] > 0 else []) + heads
+    planned: list[_Block] = []
+    for k, first in enumerate(firsts):
+        stop = firsts[k + 1] if k + 1 < len(firsts) else n
+        start = _stamp(utterances[first]) if first in anchor_set else 0
+        if stop < n:
+            planned.append(_Block(first, stop, start, _stamp(utterances[stop]), stop, False))
+        elif end_ms is not None:
+            planned.append(_Block(first, stop, start, end_ms, None, True))
+        else:
+            estimate = -(-sum(weights[first:stop]) * 1000 // ESTIMATE_CPS)
+            planned.append(_Block(first, stop, start, start + estimate, None, False))
+
+    # Proportional starts inside each block.
+    starts = [0] * n
+    for block in planned:
+        span = block.end_ms - block.start_ms
+        total = sum(weights[block.first : block.stop])
+        cumulative = 0
+        for i in range(block.first, block.stop):
+            starts[i] = block.start_ms + span * cumulative // total
+            cumulative += weights[i]
+
+    # At least 1 ms per line: push forward, then pull back before the end.
+    for i in range(1, n):
+        starts[i] = max(starts[i], starts[i - 1] + 1)
+    final_end = planned[-1].end_ms
+    if end_ms is None:
+        final_end = max(final_end, starts[-1] + 1)
+    limit = final_end
+    for i in range(n - 1, -1, -1):
+        starts[i] = min(starts[i], limit - 1)
+        limit = starts[i]
+
+    timed = tuple(
+        TimedLine(u, starts[i], starts[i + 1] if i + 1 < n else final_end)
+        for i, u in enumerate(utterances)
+    )
+
+    # Warnings, in line order: repaired stamps, then suspect spans.
+    previous_anchor: int | None = None
+    next_anchor_at = 0
+    for i in stamped:
+        while next_anchor_at < len(anchors) and anchors[next_anchor_at] < i:
+            previous_anchor = anchors[next_anchor_at]
+            next_anchor_at += 1
+        if i in anchor_set:
+            continue
+        stamp = _stamp(utterances[i])
+        retimed = f"re-timed to {format_ms(starts[i])}"
+        if stamp < 0:
+            message = f"negative stamp {format_ms(stamp)}: {retimed}"
+        elif far_ms is not None and duration_ms is not None and stamp >= far_ms:
+            message = (
+                f"stamp {format_ms(stamp)} is far past the episode's duration "
+                f"{format_ms(duration_ms)}: {retimed}"
+            )
+        elif previous_anchor is not None and stamp < _stamp(utterances[previous_anchor]):
+            message = (
+                f"out-of-order stamp {format_ms(stamp)} (previous kept stamp "
+                f"{format_ms(_stamp(utterances[previous_anchor]))}): {retimed}"
+            )
+        else:
+            following = anchors[next_anchor_at] if next_anchor_at < len(anchors) else None
+            other = (
+                f"next kept stamp {format_ms(_stamp(utterances[following]))}"
+                if following is not None
+                else "no kept stamp after it"
+            )
+            message = f"out-of-order stamp {format_ms(stamp)} ({other}): {retimed}"
+        diagnostics.append(Diagnostic.warning(utterances[i].source, message))
+
+    for block in planned:
+        span = block.end_ms - block.start_ms
+        chars = sum(lengths[block.first : block.stop])
+        count = block.stop - block.first
+        if block.end_anchor is None and not block.ends_at_duration:
+            continue  # an estimated span is long enough by construction
+        if chars * 1000 <= SUSPECT_CPS * span and count <= span:
+            continue
+        rate = f"{chars * 1000 // span} characters per second" if span > 0 else "no time at all"
+        text = f"{_count(count, 'line')} of {chars} characters"
+        anchored = block.first in anchor_set
+        since = (
+            f"{format_ms(block.start_ms)} (line {utterances[block.first].source.line})"
+            if anchored
+            else "the start"
+        )
+        if block.end_anchor is not None:
+            where = utterances[block.end_anchor].source
+            subject = f"suspect stamp {format_ms(block.end_ms)}: {text} since {since}"
+        elif anchored:
+            where = utterances[block.first].source
+            subject = (
+                f"suspect stamp {format_ms(block.start_ms)}: {text} before the episode's "
+                f"duration {format_ms(block.end_ms)}"
+            )
+        else:
+            where = utterances[block.first].source
+            subject = f"suspect duration {format_ms(block.end_ms)}: {text} and no stamp"
+        diagnostics.append(
+            Diagnostic.warning(where, f"{subject} leave {rate} (more than {SUSPECT_CPS})")
+        )
+    return timed, tuple(diagnostics)
+
+
+def _stamp(utterance: Utterance) -> int:
+    """The stamp of an utterance known to have one."""
+    assert utterance.start_ms is not None
+    return utterance.start_ms
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 line``, ``3 lines``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -1,0 +1,1063 @@
+"""The podcast feed (``rss``): ``out/feed.xml`` for Apple Podcasts, Spotify and the Podcast Index.
+
+RSS 2.0 with Apple's ``itunes:`` tags, the Podcasting 2.0 ``podcast:`` namespace, Podlove Simple
+Chapters (``psc:``) and ``content:encoded`` (feeds.md §1-§3; PSP-1). Written with feedgen and
+its podcast (iTunes) extension, plus five small extensions of our own, as feedgen 1.0 has no
+``podcast:`` or ``psc:`` namespace and has traps (feeds.md §4.1) closed here:
+
+* ``itunes:explicit`` can only be ``yes``/``no``/``clean`` in feedgen; Apple wants
+  ``true``/``false`` (§1.5). :class:`ItunesExtension` writes it.
+* A channel ``itunes:image`` ending in ``.jpeg`` (or with a query) is silently dropped by
+  feedgen, and the entry setter raises. :class:`ItunesExtension` writes both.
+* ``itunes_category('A', 'B')`` wipes earlier categories; the categories are set once, as a
+  list, after checking each against Apple's 2019 list (:mod:`castline.apple`).
+* ``lastBuildDate`` defaults to now; it is set to the newest episode's date, so a rebuild is
+  byte-identical (a feed without episodes has none: :class:`BuildDateExtension`).
+  ``<docs>`` is left out; ``<generator>`` is ``castline <version>``.
+* feedgen's iTunes extension owns the attribute ``podcast``, so the Podcasting 2.0 extension
+  is registered as ``podcastindex`` (its XML prefix is still ``podcast``).
+* The channel ``<link>`` is the *last* ``fg.link()`` given, so the ``atom:link rel="self"`` is
+  set first and the show's website after it.
+* ``content:encoded`` is written by :class:`ContentEntryExtension` whatever the description,
+  since feedgen moves the CDATA into ``description`` when no description is set.
+
+The two steps (:mod:`castline.exporter`): :meth:`RssExporter.export_episode` turns one episode
+into a JSON-serialisable item record (format below) and reports what is wrong with the episode;
+:meth:`RssExporter.export_show` assembles the feed from the records alone (they are cached, so
+unchanged episodes are never parsed again) and runs the show-level checks.
+
+Rules the feed follows:
+
+* **URLs** are absolute: output files (transcripts, JSON chapters) and enclosures given as
+  paths are joined to ``base_url``; episode ``image``, profile ``picture`` and chapter images
+  to ``assets_url`` (default ``base_url``). The feed's own URL is ``<base_url>/feed.xml``.
+* **Item guid**: the episode's ``guid`` field, else its slug (the file name without extension),
+  with ``isPermaLink="false"``. The slug is stable across hosts and base URLs; renaming an
+  episode file changes it, so give the episode a ``guid:`` before renaming a published one.
+* **podcast:guid**: show.yaml's ``guid``, else UUIDv5 of the feed URL without its scheme and
+  trailing slashes in the namespace ``ead4c236-bf58-58c6-a2c6-a6b28d128cb6`` (podcast-namespace
+  ``docs/tags/guid.md``; feeds.md §2.2). Once published, copy it into show.yaml so a move of
+  the feed keeps it.
+* **Items** are newest first (then by slug); ``pubDate`` is RFC 2822 in the show's time zone.
+* **podcast:transcript** is written for each transcript exporter in the build (``vtt`` as
+  ``text/vtt``, ``srt`` as ``application/x-subrip``, both ``rel="captions"``; ``txt`` as
+  ``text/plain``) when the episode has a transcript; **podcast:chapters** when the
+  ``chapters`` exporter is in the build and the episode has chapters. **psc:chapters** is
+  always inline when it has chapters.
+* **podcast:person**: the hosts at channel level; on an episode with guests, the hosts again
+  (item persons replace channel persons) and each guest, with ``img`` from the profile's
+  ``picture`` and ``href`` from its first https link (web, linkedin, twitter, github, ...).
+* Every URL in a ``podcast:`` tag must be https (podcast-namespace ``docs/1.0.md``); one that
+  is not is left out: an error for show.yaml's URLs, a warning for a profile link (the next
+  https link of the profile is used instead).
+
+Severity: an **error** is what a directory rejects (and, where castline can only write it
+wrong, the tag or item left out); a **warning** is a repair or a recommendation missed. An
+episode with no enclosure or no date is left out of the feed with an error naming the field;
+the rest of the feed is still written. The feed itself is not written without a ``title``,
+``description`` or usable ``base_url``; a content folder whose show.yaml (if any) gives none
+of the three is a folder of transcripts, and gets no feed and no message.
+
+Item record (``format`` 1), all values JSON types::
+
+    {"format": 1, "lines": {"guid": 3, "audio": 20},
+     "title": str, "guid": str, "enclosure": {"url": str, "length": int, "type": str},
+     "published": "2026-03-02T00:00:00+01:00",
+     "description": str | null, "description_html": bool, "content_html": str | null,
+     "duration_s": int | null, "image": str | null, "explicit": bool | null,
+     "season": int | null, "episode": int | null, "episode_type": str | null,
+     "transcripts": [{"url": str, "type": str, "rel": str | null}],
+     "chapters_url": str | null,
+     "chapters": [{"start_ms": int, "title": str, "href": str | null, "image": str | null}],
+     "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
+                  "href": str | null}],
+     "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}]}
+
+A record depends on the episode file, show.yaml and the set of exporters in the build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+import zoneinfo
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import quote, urlsplit
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+from markdown_it import MarkdownIt
+
+from castline import __version__
+from castline.apple import (
+    ENCLOSURE_SUFFIXES,
+    EPISODE_TYPES,
+    SHOW_TYPES,
+    artwork_size_problem,
+    category_problem,
+    file_suffix,
+    is_artwork_file,
+    language_problem,
+    non_ascii_name,
+)
+from castline.chapters import asset_url, resolve_chapters
+from castline.diagnostics import Diagnostic
+from castline.exporter import (
+    Artifact,
+    BuildContext,
+    EpisodeExport,
+    EpisodeRecord,
+    ShowExport,
+    episode_path,
+    public_url,
+)
+from castline.model import Episode, Person, Show, SourceRef
+from castline.timecode import format_npt, format_seconds
+from castline.timing import format_ms
+
+#: The feed's path in the output folder.
+FEED_PATH = PurePosixPath("feed.xml")
+#: The item record format written by :meth:`RssExporter.export_episode`.
+RECORD_FORMAT = 1
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PSC_NS = "http://podlove.org/simple-chapters"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+#: The namespace of ``podcast:guid`` UUIDs (podcast-namespace docs/tags/guid.md).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+#: ``podcast:medium`` values (docs/tags/medium.md), list variants included.
+_MEDIUM_BASES = "podcast music video film audiobook newsletter blog publisher course"
+MEDIUMS = (*(m for base in _MEDIUM_BASES.split() for m in (base, base + "L")), "mixed")
+#: Transcript exporters the feed links: name, ``type`` and ``rel`` (docs/tags/transcript.md).
+TRANSCRIPTS = (
+    ("vtt", "text/vtt", "captions"),
+    ("srt", "application/x-subrip", "captions"),
+    ("txt", "text/plain", None),
+)
+#: ``psc:chapters`` version written (Podlove Simple Chapters 1.2; feeds.md §3).
+PSC_VERSION = "1.2"
+#: Length limit of names, titles and labels in ``podcast:`` tags (docs/1.0.md, podcast.xsd).
+PODCAST_TEXT_MAX = 128
+#: Apple's limit for ``description`` (bytes; guide).
+DESCRIPTION_MAX_BYTES = 4000
+#: Profile link kinds in the order ``podcast:person href`` takes them, and their URL forms.
+PROFILE_URLS = {
+    "web": "{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "twitter": "https://x.com/{}",
+    "github": "https://github.com/{}",
+    "mastodon": "{}",
+    "youtube": "https://www.youtube.com/@{}",
+}
+
+_MARKDOWN = MarkdownIt("commonmark")
+#: Characters XML 1.0 forbids (lxml refuses them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class RssExporter:
+    """The podcast RSS feed, ``out/feed.xml``. No options."""
+
+    name: ClassVar[str] = "rss"
+    media_type: ClassVar[str] = "application/rss+xml"
+    suffix: ClassVar[str] = ""
+
+    def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
+        """The episode's item record, or none and an error when it cannot make a valid item.
+
+        Nothing (no record, no message) when show.yaml gives no usable ``base_url``: the feed
+        is not written then, and :meth:`export_show` says so once.
+        """
+        show = context.show
+        if _base_problem(show.base_url) is not None:
+            return EpisodeExport()
+        assert show.base_url is not None
+        diagnostics: list[Diagnostic] = []
+        missing = False
+        if episode.audio is None:
+            missing_media = ""
+            if show.media_url and show.media_dir:
+                name = PurePosixPath(urlsplit(show.media_url).path).name
+                name = name.replace("{slug}", episode.slug)
+                missing_media = f", and no media file '{name}' in '{show.media_dir}'"
+            diagnostics.append(
+                Diagnostic.error(
+                    episode.where("audio"),
+                    f"missing 'audio'{missing_media}: no enclosure, so the episode is left out "
+                    "of the feed",
+                )
+            )
+            missing = True
+        if episode.published is None:
+            diagnostics.append(
+                Diagnostic.error(
+                    episode.where("date"),
+                    "missing 'date' (or 'dateadded'): no publication date, so the episode is "
+                    "left out of the feed",
+                )
+            )
+            missing = True
+        if missing:
+            return EpisodeExport(diagnostics=tuple(diagnostics))
+        assert episode.audio is not None and episode.published is not None
+        record = _ItemBuilder(context, episode, diagnostics).record()
+        if not episode.slug.isascii() and (record["transcripts"] or record["chapters_url"]):
+            diagnostics.append(
+                Diagnostic.error(
+                    episode.source,
+                    f"file name '{episode.slug}' is not ASCII, so neither are the URLs of its "
+                    "transcript and chapter files; Apple Podcasts requires ASCII file names",
+                )
+            )
+        return EpisodeExport(record=record, diagnostics=tuple(diagnostics))
+
+    def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
+        """``feed.xml`` from the item records, and the show-level checks (feeds.md §6)."""
+        show = context.show
+        diagnostics: list[Diagnostic] = []
+        if not (show.title or show.description or show.base_url):
+            return ShowExport()  # a folder of transcripts, not a show: no feed, no complaint
+        fatal = False
+        for key, value in (("title", show.title), ("description", show.description)):
+            if not value:
+                diagnostics.append(
+                    Diagnostic.error(
+                        show.where(key), f"missing '{key}': the feed needs one and is not written"
+                    )
+                )
+                fatal = True
+        base_problem = _base_problem(show.base_url)
+        if base_problem is not None:
+            diagnostics.append(Diagnostic.error(show.where("base_url"), base_problem))
+            fatal = True
+        if fatal:
+            return ShowExport(diagnostics=tuple(diagnostics))
+        feed = _FeedBuilder(context, diagnostics).build(records)
+        return ShowExport(artifacts=(Artifact(FEED_PATH, feed),), diagnostics=tuple(diagnostics))
+
+
+# --- the item record -------------------------------------------------------------------------
+
+
+class _ItemBuilder:
+    """Builds one episode's record and collects the problems found on the way."""
+
+    def __init__(
+        self, context: BuildContext, episode: Episode, diagnostics: list[Diagnostic]
+    ) -> None:
+        self.context = context
+        self.show = context.show
+        self.episode = episode
+        self.diagnostics = diagnostics
+        assert self.show.base_url is not None
+        self.base_url: str = self.show.base_url
+        self.assets_url: str = self.show.assets_url or self.base_url
+
+    def warn(self, key: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic.warning(self.episode.where(key), message))
+
+    def record(self) -> dict[str, Any]:
+        episode = self.episode
+        assert episode.audio is not None and episode.published is not None
+        zone = zoneinfo.ZoneInfo(self.show.timezone)
+        return {
+            "format": RECORD_FORMAT,
+            "lines": {
+                "guid": episode.where("guid").line,
+                "audio": episode.where("audio").line,
+            },
+            "title": _xml_text(episode.title),
+            "guid": episode.guid or episode.slug,
+            "enclosure": self.enclosure(),
+            "published": episode.published.astimezone(zone).isoformat(),
+            **self.description(),
+            "content_html": _html(episode.notes_markdown),
+            "duration_s": (
+                None if episode.duration_ms is None else (episode.duration_ms + 500) // 1000
+            ),
+            "image": self.image(),
+            "explicit": episode.explicit,
+            **self.numbers(),
+            "transcripts": self.transcripts(),
+            **self.chapters(),
+            "persons": self.persons(),
+            "soundbites": self.soundbites(),
+        }
+
+    def enclosure(self) -> dict[str, Any]:
+        audio = self.episode.audio
+        assert audio is not None
+        url = public_url(self.base_url, audio.url)
+        name = non_ascii_name(url)
+        if name is not None:
+            self.diagnostics.append(
+                Diagnostic.error(
+                    self.episode.where("audio"),
+                    f"enclosure file name '{name}' is not ASCII; Apple Podcasts requires "
+                    "ASCII file names",
+                )
+            )
+        if file_suffix(url) not in ENCLOSURE_SUFFIXES:
+            self.warn(
+                "audio",
+                f"enclosure '{PurePosixPath(urlsplit(url).path).name}' is not a format Apple "
+                f"Podcasts lists ({', '.join(ENCLOSURE_SUFFIXES)})",
+            )
+        return {"url": url, "length": audio.length_bytes, "type": audio.media_type}
+
+    def description(self) -> dict[str, Any]:
+        episode = self.episode
+        text, html, key = episode.description, False, "description"
+        if not text and episode.intro:
+            text, html, key = episode.intro, True, "intro"
+        if not text:
+            self.warn("description", "no 'description' or 'intro': the item has no description")
+            return {"description": None, "description_html": False}
+        size = len(text.encode("utf-8"))
+        if size > DESCRIPTION_MAX_BYTES:
+            self.warn(
+                key,
+                f"'{key}' is {size} bytes; Apple Podcasts shows at most {DESCRIPTION_MAX_BYTES}",
+            )
+        return {"description": _xml_text(text), "description_html": html}
+
+    def image(self) -> str | None:
+        image = self.episode.image
+        if image is None:
+            return None
+        url = public_url(self.assets_url, image)
+        if not is_artwork_file(url):
+            self.warn(
+                "image",
+                f"episode artwork '{image}' must be a .jpg, .jpeg or .png file; "
+                "itunes:image left out",
+            )
+            return None
+        name = non_ascii_name(url)
+        if name is not None:
+            self.warn("image", f"artwork file name '{name}' is not ASCII")
+        return url
+
+    def numbers(self) -> dict[str, Any]:
+        episode = self.episode
+        numbers: dict[str, Any] = {}
+        for key, field, value in (
+            ("season", "season", episode.season),
+            ("episode", "episode", episode.number),
+        ):
+            if value is not None and value <= 0:
+                self.warn(key, f"'{key}' must be a number above 0, not {value}; left out")
+                value = None
+            numbers[field] = value
+        if self.show.show_type == "serial" and numbers["episode"] is None:
+            self.warn(
+                "episode",
+                "the show is serial ('type: serial'), so Apple Podcasts needs an 'episode' "
+                "number on every episode",
+            )
+        episode_type = episode.episode_type
+        numbers["episode_type"] = episode_type if episode_type in EPISODE_TYPES else None
+        return numbers
+
+    def transcripts(self) -> list[dict[str, Any]]:
+        if not self.episode.has_transcript or not _is_https(self.base_url):
+            return []
+        links: list[dict[str, Any]] = []
+        for name, media_type, rel in TRANSCRIPTS:
+            info = self.context.exporter(name)
+            if info is None:
+                continue
+            url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
+            links.append({"url": url, "type": media_type, "rel": rel})
+        return links
+
+    def chapters(self) -> dict[str, Any]:
+        chapter_list, found = resolve_chapters(self.episode)
+        self.diagnostics.extend(found)
+        entries: list[dict[str, Any]] = []
+        for chapter in chapter_list.chapters:
+            href = asset_url(self.show, chapter.url) if chapter.url else None
+            image = asset_url(self.show, chapter.image) if chapter.image else None
+            entries.append(
+                {
+                    "start_ms": chapter.start_ms,
+                    "title": _xml_text(chapter.title),
+                    "href": href,
+                    "image": image,
+                }
+            )
+        info = self.context.exporter("chapters")
+        chapters_url = None
+        if entries and info is not None and _is_https(self.base_url):
+            chapters_url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
+        return {"chapters_url": chapters_url, "chapters": entries}
+
+    def persons(self) -> list[dict[str, Any]]:
+        if not self.episode.guests:
+            return []
+        persons = [_person(self.show, host, "host", self.diagnostics) for host in self.show.hosts]
+        persons.extend(
+            _person(self.show, guest, "guest", self.diagnostics) for guest in self.episode.guests
+        )
+        return persons
+
+    def soundbites(self) -> list[dict[str, Any]]:
+        """``quotableClips`` as soundbites; one past the end is cut there, or left out."""
+        episode = self.episode
+        diagnostics = self.diagnostics
+        clips: list[dict[str, Any]] = []
+        for clip in episode.soundbites:
+            end = clip.start_ms + clip.duration_ms
+            duration_ms = clip.duration_ms
+            if episode.duration_ms is not None and end > episode.duration_ms:
+                late = (
+                    f"soundbite '{clip.title}' ends at {format_ms(end)}, after the episode's "
+                    f"duration {format_ms(episode.duration_ms)}"
+                )
+                if clip.start_ms >= episode.duration_ms:
+                    diagnostics.append(Diagnostic.warning(clip.source, late + "; left out"))
+                    continue
+                diagnostics.append(Diagnostic.warning(clip.source, late + "; cut to end there"))
+                duration_ms = episode.duration_ms - clip.start_ms
+            clips.append(
+                {
+                    "start_ms": clip.start_ms,
+                    "duration_ms": duration_ms,
+                    "title": _limit(clip.title, clip.source, "soundbite title", diagnostics),
+                }
+            )
+        return clips
+
+
+def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """A ``podcast:person`` entry: name, role, https ``img`` and ``href`` where there are some."""
+    assets = show.assets_url or show.base_url
+    img = None
+    if person.picture and assets:
+        url = public_url(assets, person.picture)
+        img = url if _is_https(url) else None
+    href = None
+    where = person.source or show.where("hosts")
+    for kind, value in _ranked_links(person.links):
+        url = _profile_url(kind, value)
+        if _is_https(url):
+            href = url
+            break
+        diagnostics.append(
+            Diagnostic.warning(
+                where,
+                f"{kind} link '{url}' is not https, which podcast:person needs; "
+                f"not used for {person.name}",
+            )
+        )
+    name = _limit(person.name, where, "podcast:person name", diagnostics)
+    return {"name": name, "role": role, "img": img, "href": href}
+
+
+def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """Profile links in :data:`PROFILE_URLS` order, unknown kinds left out."""
+    for kind in PROFILE_URLS:
+        for link_kind, value in links:
+            if link_kind == kind:
+                yield kind, value
+
+
+def _profile_url(kind: str, value: str) -> str:
+    """A profile link as a URL: handles become profile pages, URLs stay as they are.
+
+    >>> _profile_url("linkedin", "anna-hannemann")
+    'https://www.linkedin.com/in/anna-hannemann'
+    >>> _profile_url("twitter", "@Al_Grigor")
+    'https://x.com/Al_Grigor'
+    >>> _profile_url("mastodon", "@ann@example.social")
+    'https://example.social/@ann'
+    >>> _profile_url("web", "example.org/me")
+    'https://example.org/me'
+    """
+    value = value.strip()
+    if "://" in value:
+        return value
+    if kind == "mastodon":
+        user, _, host = value.lstrip("@").partition("@")
+        return f"https://{host}/@{quote(user)}" if host else f"https://{quote(user)}"
+    if kind == "web":
+        return "https://" + value
+    return PROFILE_URLS[kind].format(quote(value.lstrip("@"), safe="-_.~"))
+
+
+# --- the feed --------------------------------------------------------------------------------
+
+
+class _FeedBuilder:
+    """Assembles the feed from the show and the item records; collects show-level problems."""
+
+    def __init__(self, context: BuildContext, diagnostics: list[Diagnostic]) -> None:
+        self.context = context
+        self.show = context.show
+        self.diagnostics = diagnostics
+        assert self.show.base_url is not None
+        self.base_url: str = self.show.base_url
+        self.feed_url = public_url(self.base_url, FEED_PATH)
+
+    def error(self, key: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic.error(self.show.where(key), message))
+
+    def warn(self, key: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic.warning(self.show.where(key), message))
+
+    def build(self, records: Sequence[EpisodeRecord]) -> str:
+        show = self.show
+        assert show.title is not None and show.description is not None
+        fg = FeedGenerator()
+        fg.load_extension("podcast")
+        fg.register_extension("itunesfix", ItunesExtension, ItunesEntryExtension, atom=False)
+        fg.register_extension(
+            "podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension, atom=False
+        )
+        fg.register_extension("psc", PscExtension, PscEntryExtension, atom=False)
+        fg.register_extension("htmlcontent", ContentExtension, ContentEntryExtension, atom=False)
+        fg.register_extension("builddate", BuildDateExtension, atom=False)
+
+        fg.title(_xml_text(show.title))
+        fg.description(_xml_text(show.description))
+        size = len(show.description.encode("utf-8"))
+        if size > DESCRIPTION_MAX_BYTES:
+            self.warn(
+                "description",
+                f"'description' is {size} bytes; Apple Podcasts shows at most "
+                f"{DESCRIPTION_MAX_BYTES}",
+            )
+        # feedgen writes the *last* link given as <link> (its comment says the first).
+        fg.link(href=self.feed_url, rel="self", type="application/rss+xml")
+        fg.link(href=show.link or self.base_url)
+        fg.docs("")
+        fg.generator(f"castline {__version__}")
+        if show.copyright:
+            fg.copyright(_xml_text(show.copyright))
+        self.language(fg)
+        self.itunes(fg)
+        self.podcastindex(fg)
+
+        items = self.items(records)
+        for record in items:
+            self.add_item(fg, record)
+        if items:
+            fg.lastBuildDate(dt.datetime.fromisoformat(items[0].data["published"]))
+        else:
+            fg.builddate.drop = True  # no episode, no date: never feedgen's "now"
+        # Apple's declaration, in double quotes (lxml writes single ones).
+        body: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=False)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + body.decode("utf-8")
+
+    # channel -----------------------------------------------------------------------------
+
+    def language(self, fg: Any) -> None:
+        language = self.show.language
+        if language is None:
+            self.error(
+                "language",
+                "missing 'language': Apple Podcasts requires an ISO 639 code such as 'en'",
+            )
+            return
+        problem = language_problem(language)
+        if problem is not None:
+            self.error("language", f"{problem}; <language> left out")
+            return
+        fg.language(language)
+
+    def itunes(self, fg: Any) -> None:
+        show = self.show
+        itunes = fg.podcast
+        fix: ItunesExtension = fg.itunesfix
+        if show.author:
+            itunes.itunes_author(_xml_text(show.author))
+        if show.owner_email:
+            owner = show.owner_name or show.author or show.title
+            itunes.itunes_owner(name=_xml_text(owner or ""), email=show.owner_email)
+        else:
+            self.warn(
+                "owner.email" if "owner.email" in show.key_lines else "owner",
+                "missing 'owner.email': directories use the owner's e-mail to verify the show",
+            )
+        if show.show_type in SHOW_TYPES:
+            itunes.itunes_type(show.show_type)
+        else:
+            self.error(
+                "type", f"'type' must be episodic or serial, not '{show.show_type}'; left out"
+            )
+
+        categories = []
+        for category in show.categories:
+            problem = category_problem(category)
+            if problem is not None:
+                self.error("categories", f"{problem}; left out")
+                continue
+            entry = {"cat": category.name}
+            if category.subcategory:
+                entry["sub"] = category.subcategory
+            categories.append(entry)
+        if categories:
+            # A list with replace=True: the two-argument form wipes earlier categories (§4.1).
+            itunes.itunes_category(categories, replace=True)
+        elif not show.categories:
+            self.error("categories", "missing 'categories': Apple Podcasts requires one")
+
+        if show.explicit is None:
+            if "explicit" not in show.key_lines:
+                self.error(
+                    "explicit",
+                    "missing 'explicit' (true or false): Apple Podcasts requires itunes:explicit",
+                )
+        else:
+            fix.explicit = show.explicit
+        fix.image = self.artwork()
+
+    def artwork(self) -> str | None:
+        image = self.show.image
+        if image is None:
+            self.error(
+                "image",
+                "missing 'image': Apple Podcasts requires square artwork of 1400x1400 to "
+                "3000x3000 pixels",
+            )
+            return None
+        url = public_url(self.base_url, image)
+        if not is_artwork_file(url):
+            self.error(
+                "image",
+                f"artwork '{image}' must be a JPEG or PNG file (.jpg, .jpeg or .png); "
+                "itunes:image left out",
+            )
+            return None
+        name = non_ascii_name(url)
+        if name is not None:
+            self.error(
+                "image",
+                f"artwork file name '{name}' is not ASCII; Apple Podcasts requires ASCII names",
+            )
+        if self.show.image_pixels is not None:
+            problem = artwork_size_problem(self.show.image_pixels)
+            if problem is not None:
+                self.error("image", f"artwork '{image}' {problem}")
+        elif "://" not in image:
+            self.warn(
+                "image",
+                f"cannot read the size of artwork '{image}' (no such file in the content "
+                "folder, or not a JPEG or PNG)",
+            )
+        return url
+
+    def podcastindex(self, fg: Any) -> None:
+        show = self.show
+        ext: PodcastIndexExtension = fg.podcastindex
+        ext.guid = self.podcast_guid()
+        if show.locked is not None:
+            ext.locked = ("yes" if show.locked else "no", show.owner_email)
+        for funding in show.funding:
+            if _is_https(funding.url):
+                label = _limit(
+                    funding.label, show.where("funding"), "funding label", self.diagnostics
+                )
+                ext.funding.append((funding.url, label))
+            else:
+                self.error(
+                    "funding",
+                    f"funding URL '{funding.url}' is not https, which podcast:funding needs; "
+                    "left out",
+                )
+        ext.persons = [_person(show, host, "host", self.diagnostics) for host in show.hosts]
+        if show.medium is not None:
+            if show.medium in MEDIUMS:
+                ext.medium = show.medium
+            else:
+                self.error(
+                    "medium",
+                    f"unknown 'medium' '{show.medium}' (podcast:medium is one of "
+                    f"{', '.join(MEDIUMS)}); left out",
+                )
+        assets = show.assets_url or self.base_url
+        if not _is_https(self.base_url):
+            tags = "podcast:transcript and podcast:chapters are"
+            if not show.assets_url:
+                tags = "podcast:transcript, podcast:chapters and podcast:person img are"
+            self.error(
+                "base_url",
+                f"'base_url' {self.base_url} is not https, which podcast: tags need; "
+                f"{tags} left out",
+            )
+        if show.assets_url and not _is_https(assets):
+            self.error(
+                "assets_url",
+                f"'assets_url' {assets} is not https, which podcast: tags need; "
+                "podcast:person img is left out",
+            )
+
+    def podcast_guid(self) -> str | None:
+        """show.yaml's ``guid`` (checked), else UUIDv5 of the feed URL (docs/tags/guid.md)."""
+        if self.show.guid is None:
+            return podcast_guid(self.feed_url)
+        try:
+            value = uuid.UUID(self.show.guid)
+        except ValueError:
+            self.error("guid", f"'guid' {self.show.guid} is not a UUID; podcast:guid left out")
+            return None
+        if value.version != 5:
+            self.warn(
+                "guid",
+                f"'guid' is a version {value.version} UUID; podcast:guid should be version 5",
+            )
+        return str(value)
+
+    # items -------------------------------------------------------------------------------
+
+    def items(self, records: Sequence[EpisodeRecord]) -> list[EpisodeRecord]:
+        """Records to list, newest first; later duplicates of a guid or enclosure left out."""
+        kept: list[EpisodeRecord] = []
+        guids: dict[str, str] = {}
+        enclosures: dict[str, str] = {}
+        for record in sorted(records, key=lambda r: (r.path, r.slug)):
+            data = record.data
+            if data.get("format") != RECORD_FORMAT:
+                continue  # a stale cached record; the build re-runs its episode
+            guid, url = data["guid"], data["enclosure"]["url"]
+            lines: Mapping[str, int] = data["lines"]
+            if guid in guids:
+                self.diagnostics.append(
+                    Diagnostic.error(
+                        SourceRef(record.path, lines["guid"]),
+                        f"guid '{guid}' is also the guid of {guids[guid]}; "
+                        "the episode is left out of the feed",
+                    )
+                )
+                continue
+            if url in enclosures:
+                self.diagnostics.append(
+                    Diagnostic.error(
+                        SourceRef(record.path, lines["audio"]),
+                        f"enclosure URL '{url}' is also the enclosure of {enclosures[url]}; "
+                        "the episode is left out of the feed",
+                    )
+                )
+                continue
+            guids[guid] = enclosures[url] = record.path
+            kept.append(record)
+        kept.sort(key=lambda r: r.slug)
+        kept.sort(key=lambda r: dt.datetime.fromisoformat(r.data["published"]), reverse=True)
+        return kept
+
+    def add_item(self, fg: Any, record: EpisodeRecord) -> None:
+        data = record.data
+        fe = fg.add_entry(order="append")
+        fe.title(data["title"])
+        fe.guid(data["guid"], permalink=False)
+        enclosure = data["enclosure"]
+        fe.enclosure(enclosure["url"], str(enclosure["length"]), enclosure["type"])
+        fe.pubDate(dt.datetime.fromisoformat(data["published"]))
+        if data["description"]:
+            fe.description(data["description"])
+        if data["duration_s"] is not None:
+            fe.podcast.itunes_duration(data["duration_s"])
+        if data["season"] is not None:
+            fe.podcast.itunes_season(data["season"])
+        if data["episode"] is not None:
+            fe.podcast.itunes_episode(data["episode"])
+        if data["episode_type"] is not None:
+            fe.podcast.itunes_episode_type(data["episode_type"])
+
+        fix: ItunesEntryExtension = fe.itunesfix
+        fix.image = data["image"]
+        fix.explicit = data["explicit"]
+        ext: PodcastIndexEntryExtension = fe.podcastindex
+        ext.season = data["season"]
+        ext.episode = data["episode"]
+        ext.transcripts = [(t["url"], t["type"], t["rel"]) for t in data["transcripts"]]
+        ext.chapters_url = data["chapters_url"]
+        ext.persons = list(data["persons"])
+        ext.soundbites = [(s["start_ms"], s["duration_ms"], s["title"]) for s in data["soundbites"]]
+        psc: PscEntryExtension = fe.psc
+        psc.chapters = list(data["chapters"])
+        content: ContentEntryExtension = fe.htmlcontent
+        content.html = data["content_html"]
+        content.description_html = bool(data["description_html"])
+
+
+def podcast_guid(feed_url: str) -> str:
+    """``podcast:guid`` of a feed URL: UUIDv5 of it without scheme and trailing slashes.
+
+    The rule and both examples are podcast-namespace ``docs/tags/guid.md``:
+
+    >>> podcast_guid("https://podnews.net/rss")
+    '9b024349-ccf0-5f69-a609-6b82873eab3c'
+    >>> podcast_guid("http://mp3s.nashownotes.com/pc20rss.xml/")
+    '917393e3-1b1e-5cef-ace4-edaa54e1f810'
+    """
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def _base_problem(base_url: str | None) -> str | None:
+    """Why ``base_url`` cannot carry the feed's URLs, or ``None``."""
+    if not base_url:
+        return "missing 'base_url': the feed's URLs must be absolute, the feed is not written"
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"'base_url' {base_url} is not an absolute https:// URL; the feed is not written"
+    return None
+
+
+def _is_https(url: str) -> bool:
+    return urlsplit(url).scheme == "https"
+
+
+def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]) -> str:
+    """``text`` cut to the namespace's 128 characters (``…`` last), with a warning if cut."""
+    text = _xml_text(text)
+    if len(text) <= PODCAST_TEXT_MAX:
+        return text
+    diagnostics.append(
+        Diagnostic.warning(
+            where,
+            f"{what} '{text[:40]}…' is {len(text)} characters; cut to {PODCAST_TEXT_MAX}, "
+            "the podcast: namespace's limit",
+        )
+    )
+    return text[: PODCAST_TEXT_MAX - 1].rstrip() + "…"
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the control characters XML 1.0 forbids (lxml would refuse it)."""
+    return _NOT_XML.sub("", text)
+
+
+def _html(markdown: str) -> str | None:
+    """The show notes as HTML (CommonMark, markdown-it-py), or ``None`` when there are none."""
+    if not markdown.strip():
+        return None
+    return _xml_text(_MARKDOWN.render(markdown))
+
+
+def _cdata(text: str) -> Any:
+    """``text`` as a CDATA section; a ``]]>`` inside is written ``]]&gt;`` (same HTML)."""
+    return etree.CDATA(text.replace("]]>", "]]&gt;"))
+
+
+def _sub(parent: Any, tag: str, text: str | None = None, **attributes: str | None) -> Any:
+    """Append ``<tag>`` to ``parent`` with the attributes that are not ``None``."""
+    present = {name: value for name, value in attributes.items() if value is not None}
+    element = etree.SubElement(parent, tag, present)
+    if text is not None:
+        element.text = text
+    return element
+
+
+# --- feedgen extensions ----------------------------------------------------------------------
+# feedgen calls extend_ns() on the feed-level instance to declare the prefix, then
+# extend_rss(<rss>) after the core channel elements, and extend_rss(<item>) on each entry-level
+# instance after the core item elements (feedgen/ext/base.py; aesthetics.md §2.3).
+
+
+class ItunesExtension:
+    """Channel ``itunes:image`` (any JPEG/PNG name) and ``itunes:explicit`` ``true``/``false``."""
+
+    def __init__(self) -> None:
+        self.image: str | None = None
+        self.explicit: bool | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        _itunes(feed[0], self.image, self.explicit)
+        return feed
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+
+class ItunesEntryExtension(ItunesExtension):
+    """Item ``itunes:image`` and ``itunes:explicit`` (left out: the show's value applies)."""
+
+    def extend_rss(self, feed: Any) -> Any:
+        _itunes(feed, self.image, self.explicit)
+        return feed
+
+
+def _itunes(parent: Any, image: str | None, explicit: bool | None) -> None:
+    if image is not None:
+        _sub(parent, f"{{{ITUNES_NS}}}image", href=image)
+    if explicit is not None:
+        _sub(parent, f"{{{ITUNES_NS}}}explicit", "true" if explicit else "false")
+
+
+class PodcastIndexExtension:
+    """Channel tags of the Podcasting 2.0 namespace (docs/tags/*.md)."""
+
+    def __init__(self) -> None:
+        self.guid: str | None = None
+        #: ``("yes" | "no", owner e-mail or None)``.
+        self.locked: tuple[str, str | None] | None = None
+        #: ``(url, label)`` pairs.
+        self.funding: list[tuple[str, str]] = []
+        self.persons: list[Mapping[str, Any]] = []
+        self.medium: str | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        channel = feed[0]
+        tag = f"{{{PODCAST_NS}}}"
+        if self.guid is not None:
+            _sub(channel, tag + "guid", self.guid)
+        if self.locked is not None:
+            value, owner = self.locked
+            _sub(channel, tag + "locked", value, owner=owner)
+        for url, label in self.funding:
+            _sub(channel, tag + "funding", label, url=url)
+        _persons(channel, self.persons)
+        if self.medium is not None:
+            _sub(channel, tag + "medium", self.medium)
+        return feed
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+
+class PodcastIndexEntryExtension:
+    """Item tags of the Podcasting 2.0 namespace (docs/tags/*.md)."""
+
+    def __init__(self) -> None:
+        self.season: int | None = None
+        self.episode: int | None = None
+        #: ``(url, type, rel)`` triples.
+        self.transcripts: list[tuple[str, str, str | None]] = []
+        self.chapters_url: str | None = None
+        self.persons: list[Mapping[str, Any]] = []
+        #: ``(start ms, duration ms, title)`` triples.
+        self.soundbites: list[tuple[int, int, str]] = []
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS}
+
+    def extend_rss(self, entry: Any) -> Any:
+        tag = f"{{{PODCAST_NS}}}"
+        if self.season is not None:
+            _sub(entry, tag + "season", str(self.season))
+        if self.episode is not None:
+            _sub(entry, tag + "episode", str(self.episode))
+        for url, media_type, rel in self.transcripts:
+            _sub(entry, tag + "transcript", url=url, type=media_type, rel=rel)
+        if self.chapters_url is not None:
+            _sub(entry, tag + "chapters", url=self.chapters_url, type="application/json+chapters")
+        _persons(entry, self.persons)
+        for start_ms, duration_ms, title in self.soundbites:
+            _sub(
+                entry,
+                tag + "soundbite",
+                title or None,
+                startTime=format_seconds(start_ms),
+                duration=format_seconds(duration_ms),
+            )
+        return entry
+
+    def extend_atom(self, entry: Any) -> Any:
+        return entry
+
+
+def _persons(parent: Any, persons: Sequence[Mapping[str, Any]]) -> None:
+    for person in persons:
+        _sub(
+            parent,
+            f"{{{PODCAST_NS}}}person",
+            person["name"],
+            role=person["role"],
+            img=person["img"],
+            href=person["href"],
+        )
+
+
+class PscExtension:
+    """Declares the Podlove Simple Chapters namespace (feeds.md §3)."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"psc": PSC_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        return feed
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+
+class PscEntryExtension(PscExtension):
+    """``<psc:chapters version="1.2">`` with one ``<psc:chapter start title href? image?>`` each."""
+
+    def __init__(self) -> None:
+        self.chapters: list[Mapping[str, Any]] = []
+
+    def extend_rss(self, entry: Any) -> Any:
+        if self.chapters:
+            chapters = _sub(entry, f"{{{PSC_NS}}}chapters", version=PSC_VERSION)
+            for chapter in self.chapters:
+                _sub(
+                    chapters,
+                    f"{{{PSC_NS}}}chapter",
+                    start=format_npt(chapter["start_ms"]),
+                    title=chapter["title"],
+                    href=chapter["href"],
+                    image=chapter["image"],
+                )
+        return entry
+
+
+class BuildDateExtension:
+    """Removes ``lastBuildDate`` when it cannot come from an episode (feedgen sets "now")."""
+
+    def __init__(self) -> None:
+        self.drop = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_rss(self, feed: Any) -> Any:
+        if self.drop:
+            for element in feed[0].findall("lastBuildDate"):
+                feed[0].remove(element)
+        return feed
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+
+class ContentExtension:
+    """Feed level of :class:`ContentEntryExtension` (feedgen declares ``content:`` itself)."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_rss(self, feed: Any) -> Any:
+        return feed
+
+    def extend_atom(self, feed: Any) -> Any:
+        return feed
+
+
+class ContentEntryExtension(ContentExtension):
+    """``content:encoded`` (the show notes as HTML) in CDATA; an HTML description in CDATA too."""
+
+    def __init__(self) -> None:
+        self.html: str | None = None
+        self.description_html = False
+
+    def extend_rss(self, entry: Any) -> Any:
+        if self.description_html:
+            description = entry.find("description")
+            if description is not None and description.text:
+                description.text = _cdata(description.text)
+        if self.html:
+            _sub(entry, f"{{{CONTENT_NS}}}encoded").text = _cdata(self.html)
+        return entry

@@ -1,0 +1,210 @@
+"""The SubRip exporter: layout, options, and real data read back by three SRT readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pysubs2
+import pytest
+import srt
+import webvtt
+
+from castline import registry
+from castline.cues import Cue, episode_cues
+from castline.diagnostics import ConfigError
+from castline.exporter import BuildContext
+from castline.exporters.subrip import SubripExporter, safe_text
+from castline.loader import load_content
+from castline.model import Episode, Show, SourceRef, Utterance
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "data" / "captions"
+#: The real corpus beside the project; tests that read it skip when it is absent.
+CORPUS = ROOT / ".." / "shared" / "corpus" / "datatalksclub"
+SRC = SourceRef("e.md", 1)
+CONTEXT = BuildContext(show=Show(source=SRC, root="."))
+
+
+def _episode(*lines: Utterance, duration_ms: int | None = None) -> Episode:
+    return Episode(slug="e", source=SRC, title="T", transcript=lines, duration_ms=duration_ms)
+
+
+def _fixture(slug: str) -> Episode:
+    return next(e for e in load_content(FIXTURES).episodes if e.slug == slug)
+
+
+def test_layout() -> None:
+    text, warnings = SubripExporter().render(
+        CONTEXT,
+        _episode(
+            Utterance("Hello and welcome. Today: tides & <ferries>.", "Ann", 0, SRC),
+            Utterance("Thanks.", "Bo", 4000, SourceRef("e.md", 5)),
+            Utterance("Glad to be here.", "Bo", None, SourceRef("e.md", 8)),
+            duration_ms=9000,
+        ),
+    )
+    # "<" and ">" become U+2039 and U+203A: SRT readers would drop "<ferries>" as markup.
+    assert text == (
+        "1\n00:00:00,000 --> 00:00:01,727\nAnn: Hello and welcome.\n\n"
+        "2\n00:00:01,727 --> 00:00:04,000\nToday: tides & \u2039ferries\u203a.\n\n"
+        "3\n00:00:04,000 --> 00:00:05,521\nBo: Thanks.\n\n"
+        "4\n00:00:05,521 --> 00:00:09,000\nGlad to be here.\n\n"
+    )
+    assert warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        ("change", ["Ann: One.", "Two.", "Bo: Three."]),
+        ("every", ["Ann: One.", "Ann: Two.", "Bo: Three."]),
+        ("none", ["One.", "Two.", "Three."]),
+    ],
+)
+def test_speaker_labels(labels: str, expected: list[str]) -> None:
+    episode = _episode(
+        Utterance("One.", "Ann", 0, SRC),
+        Utterance("Two.", "Ann", 2000, SRC),
+        Utterance("Three.", "Bo", 4000, SRC),
+        duration_ms=6000,
+    )
+    text, _ = SubripExporter(speaker_labels=labels).render(CONTEXT, episode)
+    assert [s.content for s in srt.parse(text)] == expected
+
+
+def test_line_length_option_includes_the_label() -> None:
+    episode = _episode(Utterance("Ferries run late in winter storms.", "Mira", 0, SRC))
+    text, _ = SubripExporter(max_chars_per_line=24).render(CONTEXT, episode)
+    assert [s.content for s in srt.parse(text)] == ["Mira: Ferries run late\nin winter storms."]
+
+
+def test_offset_shifts_and_reports_clipped_cues() -> None:
+    text, warnings = SubripExporter(offset_ms=-2500).render(CONTEXT, _fixture("early-start"))
+    subtitles = list(srt.parse(text))
+    assert subtitles[0].start == dt.timedelta(0)
+    assert subtitles[0].content == "Mira: Hello and welcome."
+    assert [(w.source.line, w.message) for w in warnings] == [
+        (5, "the offset of -2.5 s moves 1 cue (1 word) of this line before 0:00: dropped"),
+        (8, "the offset of -2.5 s moves a cue to -0:00.500: clipped to start at 0:00"),
+    ]
+    later, _ = SubripExporter(offset_ms=12_500).render(CONTEXT, _fixture("early-start"))
+    assert next(srt.parse(later)).start == dt.timedelta(seconds=12.5)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"speaker_labels": "always"}, "'speaker_labels' must be one of change, every, none"),
+        ({"offset_ms": 1.5}, "'offset_ms' must be a whole number of milliseconds, not 1.5"),
+        ({"max_lines": 0}, "'max_lines' must be a positive whole number, not 0"),
+    ],
+)
+def test_bad_options_are_config_errors(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        SubripExporter(**options)
+    with pytest.raises(ConfigError, match=message):
+        registry.create("srt", options)
+
+
+def test_registered_under_srt() -> None:
+    entry = registry.available()["srt"]
+    assert entry.load() is SubripExporter
+    assert (SubripExporter.name, SubripExporter.media_type, SubripExporter.suffix) == (
+        "srt",
+        "application/x-subrip",
+        ".srt",
+    )
+
+
+def test_a_block_lost_by_compose_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_compose = srt.compose
+
+    def lossy(subtitles: list[srt.Subtitle], **kwargs: object) -> str:
+        return str(real_compose(subtitles[1:], **kwargs))
+
+    monkeypatch.setattr(srt, "compose", lossy)
+    episode = _episode(Utterance("One.", "Ann", 0, SRC), Utterance("Two.", "Bo", 9000, SRC))
+    with pytest.raises(RuntimeError, match=r"^e\.md:1: srt\.compose wrote 1 blocks for 2 cues$"):
+        SubripExporter().render(CONTEXT, episode)
+
+
+# --- Real data: every file reads back, with three readers, to the same cues ------------------
+
+
+def _folders() -> Iterator[object]:
+    yield pytest.param(ROOT / "content", id="content")
+    yield pytest.param(CORPUS, id="corpus")
+
+
+@pytest.fixture(scope="module", params=list(_folders()))
+def rendered(request: pytest.FixtureRequest) -> list[tuple[Episode, tuple[Cue, ...], str]]:
+    """(episode, cues, SRT text) for every episode with a transcript in the folder."""
+    folder: Path = request.param
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    exporter = SubripExporter()
+    out = []
+    for episode in load_content(folder).episodes:
+        if episode.has_transcript:
+            cues, _ = episode_cues(episode, exporter.policy)
+            out.append((episode, cues, exporter.render(CONTEXT, episode)[0]))
+    assert out
+    return out
+
+
+def _ms(delta: dt.timedelta) -> int:
+    return delta // dt.timedelta(milliseconds=1)
+
+
+def _expected(cues: tuple[Cue, ...]) -> list[tuple[int, int, str]]:
+    return [(c.start_ms, c.end_ms, safe_text("\n".join(c.display_lines))) for c in cues]
+
+
+def test_srt_library_reads_back_every_cue(
+    rendered: list[tuple[Episode, tuple[Cue, ...], str]],
+) -> None:
+    for episode, cues, text in rendered:
+        subtitles = list(srt.parse(text))
+        read = [(_ms(s.start), _ms(s.end), s.content) for s in subtitles]
+        assert read == _expected(cues), episode.slug
+        assert [s.index for s in subtitles] == list(range(1, len(cues) + 1))
+
+
+def test_pysubs2_reads_back_every_cue(
+    rendered: list[tuple[Episode, tuple[Cue, ...], str]],
+) -> None:
+    for episode, cues, text in rendered:
+        events = pysubs2.SSAFile.from_string(text, format_="srt")
+        # .text, not .plaintext: pysubs2 reads "{...}" and "\\N" as ASS codes in plaintext.
+        read = [(e.start, e.end, e.text.replace("\\N", "\n")) for e in events]
+        assert read == _expected(cues), episode.slug
+
+
+def test_webvtt_py_reads_back_every_cue(
+    rendered: list[tuple[Episode, tuple[Cue, ...], str]],
+) -> None:
+    for episode, cues, text in rendered:
+        captions = webvtt.from_buffer(io.StringIO(text), format="srt").captions
+        # raw_text: webvtt-py's .text would strip "<...>" as WebVTT tags, which SRT has not.
+        read = [
+            (c.start_time.in_milliseconds(), c.end_time.in_milliseconds(), c.raw_text)
+            for c in captions
+        ]
+        assert read == _expected(cues), episode.slug
+
+
+def test_every_word_of_every_line_is_written(
+    rendered: list[tuple[Episode, tuple[Cue, ...], str]],
+) -> None:
+    for episode, cues, text in rendered:
+        subtitles = list(srt.parse(text))
+        assert len(subtitles) == len(cues)
+        written: list[str] = []
+        for subtitle, cue in zip(subtitles, cues, strict=True):
+            assert subtitle.content.startswith(safe_text(cue.label))
+            written.extend(subtitle.content.removeprefix(safe_text(cue.label)).split())
+        spoken = [safe_text(w) for u in episode.utterances for w in u.text.split()]
+        assert written == spoken, episode.slug
