@@ -425,6 +425,8 @@ def build(
         context = BuildContext(show=project.show, exporters=setup.infos)
         for name in selected:
             _show_step(context, exporters[name], manifest, settings[name], out, report, options)
+        if "rss" in selected:
+            _copy_artwork(project, manifest, out, report, dry_run=options.dry_run)
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
@@ -659,6 +661,36 @@ def _show_step(
     manifest.show_outputs[name] = ExporterState(
         settings=inputs, outputs=outputs, diagnostics=diagnostics_to_json(result.diagnostics)
     )
+
+
+#: Manifest key of the files castline copies from the content folder (not an exporter name:
+#: entry-point names cannot contain a colon).
+ASSETS = "castline:assets"
+
+
+def _copy_artwork(
+    project: Project, manifest: Manifest, out: Path, report: BuildReport, *, dry_run: bool
+) -> None:
+    """Copy the show's artwork, when it is a file in the content folder, to the same path in
+    the output folder: the feed's ``itunes:image`` points there (``base_url`` + path)."""
+    image = project.show.image
+    previous = manifest.show_outputs.get(ASSETS)
+    outputs: dict[str, str] = {}
+    if image and "://" not in image:
+        relative = PurePosixPath(image)
+        source = Path(project.show.root) / relative
+        if source.is_file() and not relative.is_absolute() and ".." not in relative.parts:
+            data = source.read_bytes()
+            outputs[relative.as_posix()] = sha256(data)
+            existing = _read(out / relative)
+            if existing != data:
+                (report.created if existing is None else report.changed).append(relative)
+                if not dry_run:
+                    write_atomic(out / relative, data)
+    if previous is not None:
+        for stale in sorted(set(previous.outputs) - set(outputs)):
+            _remove(out, stale, report, dry_run=dry_run)
+    manifest.show_outputs[ASSETS] = ExporterState(settings="", outputs=outputs)
 
 
 # --------------------------------------------------------------------------- files

@@ -348,6 +348,8 @@ def test_demo_show_full_build_matches_the_golden_tree(tmp_path: Path, golden: Go
     report = build(CONTENT, tmp_path)
     assert report.errors == []
     built = _tree(tmp_path)
+    artwork = built.pop("images/cover.png")
+    assert artwork == (CONTENT / "images/cover.png").read_bytes()
     assert len(built) == 1 + 3 * 6
     for name in built:
         golden(tmp_path / name, Path("demo") / name)
@@ -357,3 +359,24 @@ def test_demo_show_full_build_matches_the_golden_tree(tmp_path: Path, golden: Go
         if p.is_file()
     }
     assert pinned == set(built)
+
+
+def test_the_show_artwork_is_copied_and_its_old_copy_removed(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree(
+        {
+            "show.yaml": "image: art/one.png\n",
+            "art/one.png": b"png one",
+            "art/two.png": b"png two",
+            "episodes/a.md": GOOD.format(title="a", text="A."),
+        }
+    )
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("rss", "txt")))
+    assert (out / "art/one.png").read_bytes() == b"png one"
+    (root / "show.yaml").write_text("image: art/two.png\n", encoding="utf-8")
+    report = build(root, out, BuildOptions(only=("rss", "txt")))
+    assert report.removed == [PurePosixPath("art/one.png")]
+    assert report.created == [PurePosixPath("art/two.png")]
+    assert not (out / "art/one.png").exists()
