@@ -419,6 +419,7 @@ def build(
         present = {_relative(content, path) for path in project.episode_files}
         for relative in sorted(set(manifest.episodes) - present):
             gone = manifest.episodes.pop(relative)
+            manifest.changed = True
             for output in sorted(gone.all_outputs()):
                 _remove(out, output, report, dry_run=options.dry_run)
 
@@ -430,8 +431,10 @@ def build(
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
-            manifest.castline_version = __version__
-            _save_state(out, manifest, {**_kept(stat_cache, manifest), **current})
+            if manifest.castline_version != __version__:
+                manifest.castline_version, manifest.changed = __version__, True
+            new_cache = {**_kept(stat_cache, manifest), **current}
+            _save_state(out, manifest, new_cache if new_cache != stat_cache else None)
 
     for _, state in sorted(manifest.episodes.items()):
         report.diagnostics.extend(diagnostics_from_json(state.load_diagnostics))
@@ -575,6 +578,7 @@ def _merge(
     drops the outputs its exporters no longer write.
     """
     previous = manifest.episodes.get(outcome.relative)
+    manifest.changed = True
     if outcome.failed:
         state = previous or EpisodeState(slug=outcome.slug, file_hash="")
         state.file_hash = outcome.file_hash
@@ -661,6 +665,7 @@ def _show_step(
     manifest.show_outputs[name] = ExporterState(
         settings=inputs, outputs=outputs, diagnostics=diagnostics_to_json(result.diagnostics)
     )
+    manifest.changed = True
 
 
 #: Manifest key of the files castline copies from the content folder (not an exporter name:
@@ -690,7 +695,9 @@ def _copy_artwork(
     if previous is not None:
         for stale in sorted(set(previous.outputs) - set(outputs)):
             _remove(out, stale, report, dry_run=dry_run)
-    manifest.show_outputs[ASSETS] = ExporterState(settings="", outputs=outputs)
+    if previous is None or previous.outputs != outputs:
+        manifest.show_outputs[ASSETS] = ExporterState(settings="", outputs=outputs)
+        manifest.changed = True
 
 
 # --------------------------------------------------------------------------- files
@@ -771,11 +778,14 @@ def _remove(out: Path, relative: str, report: BuildReport, *, dry_run: bool) -> 
 
 
 def _save_state(
-    out: Path, manifest: Manifest, stat_cache: Mapping[str, tuple[int, int, str]]
+    out: Path, manifest: Manifest, stat_cache: Mapping[str, tuple[int, int, str]] | None
 ) -> None:
+    """Write the manifest if it changed and the stat cache if given (``None``: unchanged)."""
     state = out / STATE_DIR
-    write_atomic(state / MANIFEST_FILE, manifest_bytes(manifest))
-    write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
+    if manifest.changed or not (state / MANIFEST_FILE).is_file():
+        write_atomic(state / MANIFEST_FILE, manifest_bytes(manifest))
+    if stat_cache is not None:
+        write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
     if not (state / ".gitignore").is_file():
         write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
 

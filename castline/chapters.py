@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from castline.diagnostics import Diagnostic
 from castline.exporter import public_url
+from castline.memo import per_object
 from castline.model import Chapter, Episode, Header, Show, SourceRef, Utterance
 from castline.timing import format_ms, time_transcript
 
@@ -59,8 +60,11 @@ class ChapterList:
         return self.end_ms
 
 
+@per_object
 def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, ...]]:
     """The episode's chapters (explicit list, else transcript headers) and what was repaired.
+
+    Computed once per episode object and shared by the exporters that ask (chapters, rss).
 
     Warnings name the chapter and what happened to it:
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -202,18 +204,8 @@ def build_command(
         only=tuple(only or ()), overrides=overrides, dry_run=check, force=force, jobs=jobs
     )
     started = time.perf_counter()
-    try:
-        with _Progress(enabled=not quiet) as progress:
-            report = build(content, out, options, progress=progress)
-    except KeyboardInterrupt:
-        _err("castline: interrupted; every file written is complete, the next build finishes")
-        raise typer.Exit(130) from None
-    except ContentError as error:
-        _err(str(error.diagnostic))
-        raise typer.Exit(1) from None
-    except CastlineError as error:
-        _err(f"castline: {error}")
-        raise typer.Exit(1) from None
+    with _Progress(enabled=not quiet) as progress:
+        report = _run_build(content, out, options, progress)
     code = _report(report, strict=strict, quiet=quiet, annotations=_annotations(annotations))
     if verbose:
         for draft in report.drafts:
@@ -241,14 +233,9 @@ def build_command(
 @app.command("check")
 def check_command(content: ContentArg = Path("content"), *, strict: StrictOpt = False) -> None:
     """Check CONTENT: report every problem, write nothing."""
-    try:
-        report = build(content, Path(".castline-check-nowhere"), BuildOptions(dry_run=True))
-    except ContentError as error:
-        _err(str(error.diagnostic))
-        raise typer.Exit(1) from None
-    except CastlineError as error:
-        _err(f"castline: {error}")
-        raise typer.Exit(1) from None
+    with tempfile.TemporaryDirectory(prefix="castline-check-") as nowhere:
+        # A dry run into an empty folder: every episode is read and every exporter runs.
+        report = _run_build(content, Path(nowhere), BuildOptions(dry_run=True), None)
     code = _report(report, strict=strict, quiet=False, annotations=_annotations(None))
     errors, warnings = len(report.errors), len(report.warnings)
     _err(
@@ -269,6 +256,26 @@ def exporters_command() -> None:
         raise typer.Exit(1) from None
     for name, media_type, entry in rows:
         typer.echo(f"{name:<10} {media_type:<28} {entry.distribution}=={entry.version}")
+
+
+def _run_build(
+    content: Path,
+    out: Path,
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    """Run a build; turn what stops it into a message and an exit code."""
+    try:
+        return build(content, out, options, progress=progress)
+    except KeyboardInterrupt:
+        _err("castline: interrupted; every file written is complete, the next build finishes")
+        raise typer.Exit(130) from None
+    except ContentError as error:
+        _err(str(error.diagnostic))
+        raise typer.Exit(1) from None
+    except CastlineError as error:
+        _err(f"castline: {error}")
+        raise typer.Exit(1) from None
 
 
 def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> str:

@@ -149,6 +149,9 @@ class Manifest:
     episodes: dict[str, EpisodeState] = field(default_factory=dict)
     #: Per exporter: the hash of the show step's inputs and the files it wrote.
     show_outputs: dict[str, ExporterState] = field(default_factory=dict)
+    #: Set when anything above changed since it was read (not saved): an unchanged manifest
+    #: is not written again.
+    changed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -380,3 +380,11 @@ def test_the_show_artwork_is_copied_and_its_old_copy_removed(
     assert report.removed == [PurePosixPath("art/one.png")]
     assert report.created == [PurePosixPath("art/two.png")]
     assert not (out / "art/one.png").exists()
+
+
+def test_a_no_change_rebuild_writes_nothing_at_all(tmp_path: Path) -> None:
+    build(CONTENT, tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    report = build(CONTENT, tmp_path)
+    assert (report.episodes_built, report.episodes_skipped, report.written) == (0, 3, [])
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()} == before

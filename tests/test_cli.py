@@ -80,11 +80,14 @@ def test_missing_content_folder(tmp_path: Path) -> None:
     assert result.stderr == f"{tmp_path / 'absent'}:1: error: no such content folder\n"
 
 
-def test_check_writes_nothing(tmp_path: Path) -> None:
+def test_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in (DATA / "loader").rglob("*"))
     result = runner.invoke(app, ["check", str(DATA / "loader")])
     assert result.exit_code == 1
     assert "checked 11 episodes: 10 errors, " in result.stderr.splitlines()[-1]
-    assert not Path(".castline-check-nowhere").exists()
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in (DATA / "loader").rglob("*")) == before
 
 
 def test_corpus_build_writes_a_txt_per_transcript(corpus: Path, tmp_path: Path) -> None:
