@@ -21,10 +21,19 @@ its podcast (iTunes) extension, plus five small extensions of our own, as feedge
 * ``content:encoded`` is written by :class:`ContentEntryExtension` whatever the description,
   since feedgen moves the CDATA into ``description`` when no description is set.
 
-The two steps (:mod:`castline.exporter`): :meth:`RssExporter.export_episode` turns one episode
-into a JSON-serialisable item record (format below) and reports what is wrong with the episode;
-:meth:`RssExporter.export_show` assembles the feed from the records alone (they are cached, so
-unchanged episodes are never parsed again) and runs the show-level checks.
+The two steps (:mod:`castline.exporter`): :meth:`RssExporter.export_episode` reports what is
+wrong with one episode and renders its ``<item>``, whose text goes into the episode's record
+(format below) with the few fields the show step reads; :meth:`RssExporter.export_show` runs
+the show-level checks, orders the records and writes the channel around their items' text
+(records are cached, so unchanged episodes are never parsed or rendered again).
+
+The items are spliced in as text, and the feed is byte for byte what one feedgen document with
+every item would give: lxml's indented output writes each child of ``<channel>`` on lines of its
+own, from that child's subtree, its depth and the namespace prefixes in scope alone, and the
+items are the channel's last children. So an item rendered as the only item of a feed made by
+the same :func:`_feed_generator` (same root namespace declarations, same depth) has the text it
+has in any feed, and a feed is its channel without items with the items' text inserted before
+``</channel>`` (:func:`_render_item`, :func:`_insert_items`).
 
 Rules the feed follows:
 
@@ -58,20 +67,20 @@ the rest of the feed is still written. The feed itself is not written without a 
 ``description`` or usable ``base_url``; a content folder whose show.yaml (if any) gives none
 of the three is a folder of transcripts, and gets no feed and no message.
 
-Item record (``format`` 1), all values JSON types::
+Item record (``format`` 2), all values JSON types::
 
-    {"format": 1, "lines": {"guid": 3, "audio": 20},
-     "title": str, "guid": str, "enclosure": {"url": str, "length": int, "type": str},
-     "published": "2026-03-02T00:00:00+01:00",
-     "description": str | null, "description_html": bool, "content_html": str | null,
-     "duration_s": int | null, "image": str | null, "explicit": bool | null,
-     "season": int | null, "episode": int | null, "episode_type": str | null,
-     "transcripts": [{"url": str, "type": str, "rel": str | null}],
-     "chapters_url": str | null,
-     "chapters": [{"start_ms": int, "title": str, "href": str | null, "image": str | null}],
-     "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
-                  "href": str | null}],
-     "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}]}
+    {"format": 2, "lines": {"guid": 3, "audio": 20}, "guid": str, "enclosure_url": str,
+     "published": "2026-03-02T00:00:00+01:00", "item": "    <item>...</item>\\n"}
+
+``guid`` and ``enclosure_url`` serve the duplicate checks (``lines`` places their messages),
+``published`` (in the show's time zone) the order and ``lastBuildDate``; ``item`` is the item's
+text as it stands in the feed, indented for its place, with its line end.
+
+Older records: the build re-runs an episode when its file, dependencies or settings change,
+not when its cached record is of an older format. So a format 1 record (the item's data, as
+:meth:`_ItemBuilder.data` returns it, with ``format`` and ``lines``) is rendered by the show
+step, and the feed stays whole and the same; a record of a format this version does not know
+is left out.
 
 A record depends on the episode file, show.yaml and the set of exporters in the build.
 """
@@ -121,7 +130,11 @@ from castline.timing import format_ms
 #: The feed's path in the output folder.
 FEED_PATH = PurePosixPath("feed.xml")
 #: The item record format written by :meth:`RssExporter.export_episode`.
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
+#: How a serialised feed ends; the items are the last lines before it.
+_CHANNEL_END = "  </channel>\n</rss>\n"
+#: Apple's declaration, in double quotes (lxml writes single ones).
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -167,7 +180,8 @@ class RssExporter:
     suffix: ClassVar[str] = ""
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
-        """The episode's item record, or none and an error when it cannot make a valid item.
+        """The episode's item record (its ``<item>`` rendered), or none and an error when it
+        cannot make a valid item.
 
         Nothing (no record, no message) when show.yaml gives no usable ``base_url``: the feed
         is not written then, and :meth:`export_show` says so once.
@@ -204,8 +218,8 @@ class RssExporter:
         if missing:
             return EpisodeExport(diagnostics=tuple(diagnostics))
         assert episode.audio is not None and episode.published is not None
-        record = _ItemBuilder(context, episode, diagnostics).record()
-        if not episode.slug.isascii() and (record["transcripts"] or record["chapters_url"]):
+        data = _ItemBuilder(context, episode, diagnostics).data()
+        if not episode.slug.isascii() and (data["transcripts"] or data["chapters_url"]):
             diagnostics.append(
                 Diagnostic.error(
                     episode.source,
@@ -213,7 +227,8 @@ class RssExporter:
                     "transcript and chapter files; Apple Podcasts requires ASCII file names",
                 )
             )
-        return EpisodeExport(record=record, diagnostics=tuple(diagnostics))
+        lines = {"guid": episode.where("guid").line, "audio": episode.where("audio").line}
+        return EpisodeExport(record=_record(data, lines), diagnostics=tuple(diagnostics))
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
         """``feed.xml`` from the item records, and the show-level checks (feeds.md §6)."""
@@ -243,8 +258,31 @@ class RssExporter:
 # --- the item record -------------------------------------------------------------------------
 
 
+def _record(data: Mapping[str, Any], lines: Mapping[str, int]) -> dict[str, Any]:
+    """The item record (format 2) of an item's data: its ``<item>`` rendered, and the fields
+    the show step reads. ``lines``: the episode file's lines of ``guid`` and ``audio``."""
+    return {
+        "format": RECORD_FORMAT,
+        "lines": {"guid": lines["guid"], "audio": lines["audio"]},
+        "guid": data["guid"],
+        "enclosure_url": data["enclosure"]["url"],
+        "published": data["published"],
+        "item": _render_item(data),
+    }
+
+
+def _current_record(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """A cached record in the current format (a format 1 record is rendered now), or ``None``
+    when its format is unknown to this version."""
+    if data.get("format") == RECORD_FORMAT:
+        return data
+    if data.get("format") == 1:
+        return _record(data, data["lines"])
+    return None
+
+
 class _ItemBuilder:
-    """Builds one episode's record and collects the problems found on the way."""
+    """Builds one episode's item data and collects the problems found on the way."""
 
     def __init__(
         self, context: BuildContext, episode: Episode, diagnostics: list[Diagnostic]
@@ -260,16 +298,28 @@ class _ItemBuilder:
     def warn(self, key: str, message: str) -> None:
         self.diagnostics.append(Diagnostic.warning(self.episode.where(key), message))
 
-    def record(self) -> dict[str, Any]:
+    def data(self) -> dict[str, Any]:
+        """What the episode's ``<item>`` is made of (:func:`_add_item`).
+
+        All values are JSON types (the format 1 record was this, with ``format`` and ``lines``)::
+
+            {"title": str, "guid": str, "enclosure": {"url": str, "length": int, "type": str},
+             "published": "2026-03-02T00:00:00+01:00",
+             "description": str | null, "description_html": bool, "content_html": str | null,
+             "duration_s": int | null, "image": str | null, "explicit": bool | null,
+             "season": int | null, "episode": int | null, "episode_type": str | null,
+             "transcripts": [{"url": str, "type": str, "rel": str | null}],
+             "chapters_url": str | null,
+             "chapters": [{"start_ms": int, "title": str, "href": str | null,
+                           "image": str | null}],
+             "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
+                          "href": str | null}],
+             "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}]}
+        """
         episode = self.episode
         assert episode.audio is not None and episode.published is not None
         zone = zoneinfo.ZoneInfo(self.show.timezone)
         return {
-            "format": RECORD_FORMAT,
-            "lines": {
-                "guid": episode.where("guid").line,
-                "audio": episode.where("audio").line,
-            },
             "title": _xml_text(episode.title),
             "guid": episode.guid or episode.slug,
             "enclosure": self.enclosure(),
@@ -512,16 +562,7 @@ class _FeedBuilder:
     def build(self, records: Sequence[EpisodeRecord]) -> str:
         show = self.show
         assert show.title is not None and show.description is not None
-        fg = FeedGenerator()
-        fg.load_extension("podcast")
-        fg.register_extension("itunesfix", ItunesExtension, ItunesEntryExtension, atom=False)
-        fg.register_extension(
-            "podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension, atom=False
-        )
-        fg.register_extension("psc", PscExtension, PscEntryExtension, atom=False)
-        fg.register_extension("htmlcontent", ContentExtension, ContentEntryExtension, atom=False)
-        fg.register_extension("builddate", BuildDateExtension, atom=False)
-
+        fg = _feed_generator()
         fg.title(_xml_text(show.title))
         fg.description(_xml_text(show.description))
         size = len(show.description.encode("utf-8"))
@@ -543,15 +584,12 @@ class _FeedBuilder:
         self.podcastindex(fg)
 
         items = self.items(records)
-        for record in items:
-            self.add_item(fg, record)
         if items:
             fg.lastBuildDate(dt.datetime.fromisoformat(items[0].data["published"]))
         else:
             fg.builddate.drop = True  # no episode, no date: never feedgen's "now"
-        # Apple's declaration, in double quotes (lxml writes single ones).
-        body: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=False)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + body.decode("utf-8")
+        channel = _serialise(fg)
+        return _XML_DECLARATION + _insert_items(channel, [r.data["item"] for r in items])
 
     # channel -----------------------------------------------------------------------------
 
@@ -715,15 +753,16 @@ class _FeedBuilder:
     # items -------------------------------------------------------------------------------
 
     def items(self, records: Sequence[EpisodeRecord]) -> list[EpisodeRecord]:
-        """Records to list, newest first; later duplicates of a guid or enclosure left out."""
+        """Records to list (in the current format), newest first; later duplicates of a guid or
+        enclosure left out."""
         kept: list[EpisodeRecord] = []
         guids: dict[str, str] = {}
         enclosures: dict[str, str] = {}
         for record in sorted(records, key=lambda r: (r.path, r.slug)):
-            data = record.data
-            if data.get("format") != RECORD_FORMAT:
-                continue  # a stale cached record; the build re-runs its episode
-            guid, url = data["guid"], data["enclosure"]["url"]
+            data = _current_record(record.data)
+            if data is None:
+                continue  # cached by a castline with a newer record format
+            guid, url = data["guid"], data["enclosure_url"]
             lines: Mapping[str, int] = data["lines"]
             if guid in guids:
                 self.diagnostics.append(
@@ -744,45 +783,93 @@ class _FeedBuilder:
                 )
                 continue
             guids[guid] = enclosures[url] = record.path
-            kept.append(record)
+            kept.append(EpisodeRecord(record.slug, record.path, data))
         kept.sort(key=lambda r: r.slug)
         kept.sort(key=lambda r: dt.datetime.fromisoformat(r.data["published"]), reverse=True)
         return kept
 
-    def add_item(self, fg: Any, record: EpisodeRecord) -> None:
-        data = record.data
-        fe = fg.add_entry(order="append")
-        fe.title(data["title"])
-        fe.guid(data["guid"], permalink=False)
-        enclosure = data["enclosure"]
-        fe.enclosure(enclosure["url"], str(enclosure["length"]), enclosure["type"])
-        fe.pubDate(dt.datetime.fromisoformat(data["published"]))
-        if data["description"]:
-            fe.description(data["description"])
-        if data["duration_s"] is not None:
-            fe.podcast.itunes_duration(data["duration_s"])
-        if data["season"] is not None:
-            fe.podcast.itunes_season(data["season"])
-        if data["episode"] is not None:
-            fe.podcast.itunes_episode(data["episode"])
-        if data["episode_type"] is not None:
-            fe.podcast.itunes_episode_type(data["episode_type"])
 
-        fix: ItunesEntryExtension = fe.itunesfix
-        fix.image = data["image"]
-        fix.explicit = data["explicit"]
-        ext: PodcastIndexEntryExtension = fe.podcastindex
-        ext.season = data["season"]
-        ext.episode = data["episode"]
-        ext.transcripts = [(t["url"], t["type"], t["rel"]) for t in data["transcripts"]]
-        ext.chapters_url = data["chapters_url"]
-        ext.persons = list(data["persons"])
-        ext.soundbites = [(s["start_ms"], s["duration_ms"], s["title"]) for s in data["soundbites"]]
-        psc: PscEntryExtension = fe.psc
-        psc.chapters = list(data["chapters"])
-        content: ContentEntryExtension = fe.htmlcontent
-        content.html = data["content_html"]
-        content.description_html = bool(data["description_html"])
+def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
+    """Add the item of ``data`` (:meth:`_ItemBuilder.data`) to the feed ``fg``."""
+    fe = fg.add_entry(order="append")
+    fe.title(data["title"])
+    fe.guid(data["guid"], permalink=False)
+    enclosure = data["enclosure"]
+    fe.enclosure(enclosure["url"], str(enclosure["length"]), enclosure["type"])
+    fe.pubDate(dt.datetime.fromisoformat(data["published"]))
+    if data["description"]:
+        fe.description(data["description"])
+    if data["duration_s"] is not None:
+        fe.podcast.itunes_duration(data["duration_s"])
+    if data["season"] is not None:
+        fe.podcast.itunes_season(data["season"])
+    if data["episode"] is not None:
+        fe.podcast.itunes_episode(data["episode"])
+    if data["episode_type"] is not None:
+        fe.podcast.itunes_episode_type(data["episode_type"])
+
+    fix: ItunesEntryExtension = fe.itunesfix
+    fix.image = data["image"]
+    fix.explicit = data["explicit"]
+    ext: PodcastIndexEntryExtension = fe.podcastindex
+    ext.season = data["season"]
+    ext.episode = data["episode"]
+    ext.transcripts = [(t["url"], t["type"], t["rel"]) for t in data["transcripts"]]
+    ext.chapters_url = data["chapters_url"]
+    ext.persons = list(data["persons"])
+    ext.soundbites = [(s["start_ms"], s["duration_ms"], s["title"]) for s in data["soundbites"]]
+    psc: PscEntryExtension = fe.psc
+    psc.chapters = list(data["chapters"])
+    content: ContentEntryExtension = fe.htmlcontent
+    content.html = data["content_html"]
+    content.description_html = bool(data["description_html"])
+
+
+def _feed_generator() -> Any:
+    """A FeedGenerator with feedgen's iTunes extension and ours, always registered alike, so
+    every feed it makes has the same namespace declarations (on ``<rss>``, feedgen's nsmap)."""
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    fg.register_extension("itunesfix", ItunesExtension, ItunesEntryExtension, atom=False)
+    fg.register_extension(
+        "podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension, atom=False
+    )
+    fg.register_extension("psc", PscExtension, PscEntryExtension, atom=False)
+    fg.register_extension("htmlcontent", ContentExtension, ContentEntryExtension, atom=False)
+    fg.register_extension("builddate", BuildDateExtension, atom=False)
+    return fg
+
+
+def _serialise(fg: Any) -> str:
+    """The feed as lxml writes it: indented, without declaration, ending in a line end."""
+    body: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=False)
+    return body.decode("utf-8")
+
+
+def _insert_items(feed: str, items: Sequence[str]) -> str:
+    """``feed`` (a serialised feed) with the item texts ``items`` after its channel's last
+    child, as lxml writes a channel that has those items last."""
+    if not feed.endswith(_CHANNEL_END):
+        raise ValueError("not a feed as _serialise writes it")
+    return feed[: -len(_CHANNEL_END)] + "".join(items) + _CHANNEL_END
+
+
+def _render_item(data: Mapping[str, Any]) -> str:
+    """The ``<item>`` of ``data`` (:meth:`_ItemBuilder.data`) as it stands in any feed: cut from
+    a feed of :func:`_feed_generator` whose only item it is, checked to be that feed's channel
+    plus the item by :func:`_insert_items` (the module docstring says why that holds)."""
+    fg = _feed_generator()
+    fg.title("-")
+    fg.link(href="https://example.invalid/")
+    fg.description("-")
+    fg.builddate.drop = True
+    channel = _serialise(fg)
+    _add_item(fg, data)
+    feed = _serialise(fg)
+    item = feed[len(channel) - len(_CHANNEL_END) : len(feed) - len(_CHANNEL_END)]
+    if _insert_items(channel, [item]) != feed:
+        raise RuntimeError("lxml did not write the item as the last lines of the channel")
+    return item
 
 
 def podcast_guid(feed_url: str) -> str:

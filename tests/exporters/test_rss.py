@@ -352,6 +352,99 @@ def test_feed_does_not_depend_on_record_order() -> None:
     assert build_feed(SHOW).feed == build_feed(SHOW, reverse=True).feed
 
 
+# --- the record: each item rendered once, in the episode step ------------------------------
+
+
+def assert_one_document(feed: str) -> None:
+    """The items spliced in as text make the feed lxml writes for the whole tree in one go:
+    its indented output of the parsed feed, namespaces declared on ``<rss>`` alone."""
+    data = feed.encode("utf-8")
+    parser = etree.XMLParser(remove_blank_text=True, strip_cdata=False)
+    root = etree.fromstring(data, parser)
+    body = etree.tostring(root, pretty_print=True, encoding="UTF-8")
+    assert data == b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+    assert feed.count("xmlns:") == len(NS)
+    assert all(element.nsmap == root.nsmap for element in root.iter())
+
+
+def test_record_holds_the_rendered_item_and_what_the_show_step_reads(show: Built) -> None:
+    loaded = load_content(SHOW)
+    context = BuildContext(loaded.show, tuple(INFO[name] for name in ALL))
+    [episode] = [e for e in loaded.episodes if e.slug == "night-ferry"]
+    record = RssExporter().export_episode(context, episode).record
+    assert record is not None
+    assert {key: value for key, value in record.items() if key != "item"} == {
+        "format": 2,
+        "lines": {"guid": 3, "audio": 14},
+        "guid": "tidewater-night-ferry",
+        "enclosure_url": "https://media.example.net/tidewater/night-ferry.m4a",
+        "published": "2026-04-20T21:15:00-04:00",
+    }
+    item = record["item"]
+    assert item.startswith("    <item>\n      <title>The Night Ferry Trailer</title>\n")
+    assert item.endswith("      </psc:chapters>\n    </item>\n")
+    assert item.count("<item>") == 1 and "xmlns" not in item
+    assert show.feed is not None and item in show.feed  # as it stands in the feed
+
+
+def test_feed_is_one_lxml_document(show: Built) -> None:
+    assert show.feed is not None
+    assert_one_document(show.feed)
+
+
+#: A record as castline wrote it before items were rendered in the episode step (format 1),
+#: for episode "one" of BASE_SHOW, built with rss and vtt.
+FORMAT_1_RECORD = {
+    "format": 1,
+    "lines": {"guid": 1, "audio": 6},
+    "title": "Episode one",
+    "guid": "one",
+    "enclosure": {
+        "url": "https://media.example.net/check/one.mp3",
+        "length": 1000,
+        "type": "audio/mpeg",
+    },
+    "published": "2026-01-05T00:00:00+00:00",
+    "description": "An episode.",
+    "description_html": False,
+    "content_html": None,
+    "duration_s": 60,
+    "image": None,
+    "explicit": None,
+    "season": None,
+    "episode": None,
+    "episode_type": None,
+    "transcripts": [],
+    "chapters_url": None,
+    "chapters": [],
+    "persons": [],
+    "soundbites": [],
+}
+
+
+def test_records_cached_in_an_older_format(content_tree: ContentTree) -> None:
+    # The build does not re-run an unchanged episode for a new record format, so the show step
+    # renders a format 1 record itself, and leaves out a format it does not know.
+    episodes = {"one": episode_text("one"), "two": episode_text("two", dateadded="2026-01-12")}
+    built = check(content_tree, BASE_SHOW, episodes)
+    assert built.feed is not None and built.messages == []
+    loaded = load_content(built.root)
+    context = BuildContext(loaded.show, (INFO["rss"], INFO["vtt"]))
+    rss = RssExporter()
+    records = {}
+    for episode in loaded.episodes:
+        data = rss.export_episode(context, episode).record
+        assert data is not None
+        records[episode.slug] = EpisodeRecord(episode.slug, episode.source.path, data)
+    old = EpisodeRecord("one", records["one"].path, FORMAT_1_RECORD)
+    mixed = rss.export_show(context, [old, records["two"]])
+    assert [a.text for a in mixed.artifacts] == [built.feed]
+    assert mixed.diagnostics == ()
+    newer = EpisodeRecord("one", records["one"].path, {"format": 3, "item": "<item/>"})
+    [alone] = rss.export_show(context, [newer, records["two"]]).artifacts
+    assert alone.text.count("<item>") == 1 and records["two"].data["item"] in alone.text
+
+
 # --- independent parsers ------------------------------------------------------------------
 
 
@@ -483,6 +576,7 @@ def test_corpus_feed(corpus: Path, tmp_path: Path) -> None:
         " of the feed"
     ]
     chapters = check_with_parsers(built.feed, len(episodes) - 1)
+    assert_one_document(built.feed)
     assert sum(chapters) > 400
     assert chapters.count(0) == 2  # no transcript / no section headers
     for guid in texts(built, "/rss/channel/item/guid/text()"):
