@@ -29,13 +29,19 @@ offset, which are reported). The output is deterministic.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
+import math
+import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import NamedTuple
 
 from castline.diagnostics import Diagnostic
-from castline.model import Episode, SourceRef
+from castline.model import Episode, SourceRef, Utterance
 from castline.timecode import format_seconds
 from castline.timing import TimedLine, format_ms, time_transcript
 
@@ -213,31 +219,132 @@ def _bare(word: str) -> str:
     return word.strip(_CLOSERS + _OPENERS).lower().replace(_RSQUO, "'")
 
 
-def _boundary(before: str, after: str) -> int:
-    """The kind of boundary between two words (a cut goes before ``after``)."""
+# A boundary's kind depends on what the word before it is as the last word of a cue or line
+# (``_B_*``) and on what the word after it is as the first (``_A_*``), so each word is
+# classified once (and cached: the regular expressions are most of the cost of a line).
+_B_SENTENCE, _B_CLAUSE, _B_NO_BREAK, _B_WEAK, _B_OTHER = range(5)
+_A_CLAUSE, _A_NEGATION, _A_CONJUNCTION, _A_PREPOSITION, _A_OF, _A_OTHER = range(6)
+
+
+def _as_before(word: str) -> int:
+    """What ``word`` is as the last word before a cut."""
     if (
-        _SENTENCE_END.search(before)
-        and before.lower() not in _ABBREVIATIONS
-        and not _INITIAL.fullmatch(before)  # an initial: "J. Smith"
+        _SENTENCE_END.search(word)
+        and word.lower() not in _ABBREVIATIONS
+        and not _INITIAL.fullmatch(word)  # an initial: "J. Smith"
     ):
+        return _B_SENTENCE
+    if _CLAUSE_END.search(word) or word in _DASHES:
+        return _B_CLAUSE
+    bare = _bare(word)
+    if bare in _NO_BREAK_AFTER:
+        return _B_NO_BREAK
+    if bare in _WEAK_BREAK_AFTER:
+        return _B_WEAK
+    return _B_OTHER
+
+
+def _as_after(word: str) -> int:
+    """What ``word`` is as the first word after a cut."""
+    if word in _DASHES or word[:1] in "([":
+        return _A_CLAUSE
+    bare = _bare(word)
+    if bare in {"not", "n't"}:
+        return _A_NEGATION
+    if bare in _CONJUNCTIONS or bare == "that":
+        return _A_CONJUNCTION
+    if bare in _PREPOSITIONS or bare == "to":
+        return _A_PREPOSITION
+    if bare == "of":
+        return _A_OF
+    return _A_OTHER
+
+
+def _combine(before: int, after: int) -> int:
+    """The kind of boundary between a word classed ``before`` and one classed ``after``."""
+    if before == _B_SENTENCE:
         return _SENTENCE
-    if _CLAUSE_END.search(before) or before in _DASHES:
+    if before == _B_CLAUSE or after == _A_CLAUSE:
         return _CLAUSE
-    if after in _DASHES or after[:1] in "([":
-        return _CLAUSE
-    bare_before, bare_after = _bare(before), _bare(after)
-    if bare_before in _NO_BREAK_AFTER or bare_after in {"not", "n't"}:
+    if before == _B_NO_BREAK or after == _A_NEGATION:
         return _BAD
-    if bare_after in _CONJUNCTIONS or bare_after == "that":
+    if after == _A_CONJUNCTION:
         return _CONJUNCTION
-    if bare_after in _PREPOSITIONS or bare_after == "to":
+    if after == _A_PREPOSITION:
         return _PREPOSITION
-    if bare_before in _WEAK_BREAK_AFTER or bare_after == "of":
+    if before == _B_WEAK or after == _A_OF:
         return _WEAK
     return _PLAIN
 
 
+#: ``_KINDS[before][after]``: :func:`_combine` for every pair of classes.
+_KINDS = tuple(tuple(_combine(before, after) for after in range(6)) for before in range(5))
+
+
+#: Each word's row of _KINDS (as the word before a boundary) and class as the word after
+#: one, cached: classifying takes regular expressions, and most words recur.
+_KIND_ROWS: dict[str, tuple[int, ...]] = {}
+_AFTER_CLASSES: dict[str, int] = {}
+_CACHED_WORDS = 1 << 16
+
+
+def _kinds(words: Sequence[str]) -> list[int]:
+    """``kinds[i]``: the kind of boundary before ``words[i]`` (``_SENTENCE`` before the first)."""
+    try:
+        rows = list(map(_KIND_ROWS.__getitem__, words))
+    except KeyError:
+        if len(_KIND_ROWS) > _CACHED_WORDS:
+            _KIND_ROWS.clear()
+            _AFTER_CLASSES.clear()
+        for word in words:
+            _KIND_ROWS[word] = _KINDS[_as_before(word)]
+            _AFTER_CLASSES[word] = _as_after(word)
+        rows = list(map(_KIND_ROWS.__getitem__, words))
+    afters = list(map(_AFTER_CLASSES.__getitem__, words))
+    return [_SENTENCE, *map(operator.getitem, rows[:-1], afters[1:])]
+
+
+def _boundary(before: str, after: str) -> int:
+    """The kind of boundary between two words (a cut goes before ``after``).
+
+    >>> _boundary("welcome.", "Today") == _SENTENCE, _boundary("the", "data") == _BAD
+    (True, True)
+    """
+    return _kinds([before, after])[1]
+
+
 # --- Cutting one line into cue texts ------------------------------------------------------
+
+#: The cut is searched in integer cost units (1/1000): every cost above is a whole number of
+#: them, so sums are exact whatever their order (see :func:`_cut_line`).
+_UNITS_PER_COST = 1000
+
+
+def _units(*factors: float) -> int:
+    """The product of cost ``factors`` in whole units (each factor read as the decimal written)."""
+    value = Fraction(_UNITS_PER_COST)
+    for factor in factors:
+        value *= Fraction(repr(factor))
+    if value.denominator != 1:
+        raise ValueError(f"a cost of {float(value)} units is not a whole number of units")
+    return int(value)
+
+
+_CUE_UNITS = _units(_CUE_COST)
+_INNER_SENTENCE_UNITS = _units(_INNER_SENTENCE)
+_CUE_BREAK_UNITS = tuple(_units(cost) for cost in _CUE_BREAK)
+#: ``_FRAGMENT_UNITS[chars]``: the fragment cost of a cue of ``chars`` characters.
+_FRAGMENT_UNITS = tuple(
+    _units(_FRAGMENT_PER_CHAR, _FRAGMENT_CHARS - chars) for chars in range(_FRAGMENT_CHARS)
+)
+_SHORT_UNITS = _units(_SHORT_PER_MS)
+_LONG_UNITS = _units(_LONG_PER_MS)
+_LONG_CEILING_UNITS = _units(_LONG_CEILING)
+#: A cue's line break and imbalance, weighted as when cutting a line into cues.
+_LAYOUT_BREAK_UNITS = tuple(_units(_LAYOUT_WEIGHT, cost) for cost in _LINE_BREAK)
+_LAYOUT_IMBALANCE_UNITS = _units(_LAYOUT_WEIGHT, _IMBALANCE)
+#: More units than any cut of a line costs.
+_BEYOND = 1 << 62
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,19 +358,12 @@ class _Words:
     @classmethod
     def of(cls, text: str) -> _Words:
         words = tuple(text.split())
-        prefix = [0]
-        for word in words:
-            prefix.append(prefix[-1] + len(word))
-        kinds = [_SENTENCE] + [_boundary(words[i - 1], words[i]) for i in range(1, len(words))]
-        return cls(words, tuple(prefix), tuple(kinds))
+        prefix = tuple(itertools.accumulate(map(len, words), initial=0))
+        return cls(words, prefix, tuple(_kinds(words)))
 
     def length(self, i: int, j: int) -> int:
         """Characters of ``words[i:j]`` joined by single spaces."""
         return self.prefix[j] - self.prefix[i] + (j - i - 1)
-
-    def offset(self, i: int) -> int:
-        """Character offset of ``words[i]`` in the joined text (``len`` of it for ``i == n``)."""
-        return self.prefix[i] + i
 
 
 def _fill(words: _Words, i: int, width: int) -> int:
@@ -275,16 +375,24 @@ def _fill(words: _Words, i: int, width: int) -> int:
     return j
 
 
-def _layout(words: _Words, i: int, j: int, first_width: int, width: int, max_lines: int) -> int:
-    """The fewest lines (greedy fill) ``words[i:j]`` needs, or ``max_lines + 1`` if more."""
-    count, at, line_width = 0, i, first_width
-    while at < j:
-        count += 1
-        if count > max_lines:
-            break
-        at = _fill(words, at, line_width)
-        line_width = width
-    return count
+def _fills(words: _Words, width: int) -> list[int]:
+    """``fills[i]``: the end of the longest run from ``i`` that fits ``width`` (one word at least).
+
+    Two pointers, O(n): the same as :func:`_fill` for every ``i``.
+    """
+    n = len(words.words)
+    prefix = words.prefix
+    fills = [0] * n
+    j = 0
+    for i in range(n):
+        if j <= i:
+            j = i + 1
+        # words[i:j + 1] fits: prefix[j + 1] - prefix[i] + j - i <= width
+        room = width + prefix[i] + i
+        while j < n and prefix[j + 1] + j <= room:
+            j += 1
+        fills[i] = j
+    return fills
 
 
 def _break_lines(
@@ -294,6 +402,7 @@ def _break_lines(
 
     Returns the cost (boundary kinds plus imbalance) and the start of each line after the
     first. A line that is a single word may be longer than the width; no other line is.
+    (:func:`_second_line` finds the same cut into two lines, faster.)
     """
     if lines == 1:
         return 0.0, []
@@ -336,108 +445,382 @@ def _state_cost(state: tuple[float, list[int], int, int]) -> float:
     return cost + _IMBALANCE * (high - low)
 
 
+def _second_line(line: _Line, i: int, j: int, first_width: int, fill: int) -> int:
+    """Where the second line starts in :func:`_break_lines`'s cut of ``words[i:j]`` into two
+    lines (the longest first line ends at ``fill``): the first of the cheapest splits, found
+    with the same arithmetic, from the back."""
+    offsets, kinds, width = line.offsets, line.words.kinds, line.width
+    label_chars = width - first_width
+    best, split = math.inf, -1
+    for p in range(min(fill, j - 1), i, -1):
+        second = offsets[j] - offsets[p] - 1
+        if second > width and p != j - 1:
+            break  # the second line no longer fits
+        first = offsets[p] - offsets[i] - 1 + label_chars
+        if first < second and _IMBALANCE * (second - first) > best:
+            break  # only more imbalanced splits are left
+        cost = _LINE_BREAK[kinds[p]] + _IMBALANCE * abs(first - second)
+        if cost <= best:
+            best, split = cost, p
+    if split < 0:  # cannot happen: the greedy fill found two lines
+        raise AssertionError("no layout")
+    return split
+
+
+#: ``scan(i, first_width, fill, window)``: see :func:`_scanner`.
+_Scan = Callable[[int, int, int, Iterable[tuple[int, int]]], tuple[int, list[int]]]
+
+
 @dataclass(frozen=True, slots=True)
-class _Piece:
-    """A cue before its final times: words ``[i, j)`` of one line, laid out."""
+class _Line:
+    """A line prepared for cutting: all that does not depend on the label of its first cue.
 
-    line: int  # index into the timed lines
-    lines: tuple[str, ...]
-    label: str
-    start_ms: int
-    end_ms: int
-    chars: int
-    locked: bool  # starts its line on the line's own stamp: never moved
-
-
-def _fills(words: _Words, width: int) -> list[int]:
-    """``fills[i]``: the end of the longest run from ``i`` that fits ``width`` (one word at least).
-
-    Two pointers, O(n): the same as :func:`_fill` for every ``i``.
+    Costs here are in integer units. A cue ``[i, j)`` costs ``_CUE_UNITS``, the kind of
+    boundary at ``j``, the sentence ends inside it, and what depends on both its ends
+    (fragment, planned duration, layout: ``scan``). ``ends[j]`` is the cost of ending a cue
+    at ``j`` (its boundary, and the sentence ends before ``j`` counted from the line's
+    start) plus the cheapest cost of cutting the rest of the line from ``j``. So the
+    cheapest cut from ``i`` costs ``_CUE_UNITS``, minus the sentence ends up to ``i``, plus
+    the least over the first cue's ends ``j`` of ``ends[j]`` and what depends on both ends;
+    ``cheapest[i]`` holds the ``j`` that reach that least (for ``i == 0``, when the line's
+    first cue is as wide as the others).
     """
+
+    words: _Words
+    text: str  # the words joined by single spaces
+    offsets: list[int]  # offsets[k]: character offset of word k; offsets[n]: length + 1
+    times: list[int]  # times[k]: planned start of word k; times[n]: the line's end
+    width: int
+    max_lines: int
+    min_ms: int
+    max_ms: int
+    plain_fills: list[int]  # _fills at the full width (a cue's lines after the first)
+    rows_width: int  # first-line width of every cue but the line's first
+    rows_fills: list[int]
+    ends: list[int]
+    cheapest: list[list[int]]
+    least: int  # the cheapest cut of the whole line, its first cue as wide as the others
+    scan: _Scan
+
+
+#: Lines kept by :func:`_prepare`: an episode's, many times over (the longest in the
+#: DataTalks.Club corpus has 186), at some 20 KB each.
+_PREPARED_LINES = 512
+
+
+@functools.lru_cache(maxsize=_PREPARED_LINES)
+def _prepare(
+    text: str,
+    start_ms: int,
+    end_ms: int,
+    width: int,
+    rows_width: int,
+    max_lines: int,
+    min_ms: int,
+    max_ms: int,
+) -> _Line:
+    """A line's words, planned times, and the cheapest cuts of the rest of it from every word
+    (from the first word for a first cue as wide as the others).
+
+    Cached: the SRT and WebVTT exporters cut the same lines with the same widths; only the
+    label of a line's first cue may differ, and only :func:`_cut_line` looks at it.
+    """
+    words = _Words.of(text)
+    kinds = words.kinds
     n = len(words.words)
-    prefix = words.prefix
-    fills = [0] * n
-    j = 0
-    for i in range(n):
-        j = max(j, i + 1)
-        while j < n and prefix[j + 1] - prefix[i] + (j - i) <= width:
-            j += 1
-        fills[i] = j
-    return fills
+    offsets = [length + k for k, length in enumerate(words.prefix)]
+    times = [end_ms]
+    if n:
+        span, total = end_ms - start_ms, offsets[n] - 1
+        times = [start_ms + span * offset // total for offset in offsets]
+        times[n] = end_ms
+    plain_fills = _fills(words, width)
+    rows_fills = plain_fills if rows_width == width else _fills(words, rows_width)
+    reaches = rows_fills  # reaches[i]: the last end of a cue from i (greedy fill of its lines)
+    for _ in range(max_lines - 1):
+        reaches = [plain_fills[end] if end < n else end for end in reaches]
+    # at_sentence[k]: a sentence ends before word k (and at the line's end); sentences[k]:
+    # units for those at words 1..k, so sentences[j - 1] - sentences[i] for those in [i, j).
+    at_sentence = [kind == _SENTENCE for kind in kinds]
+    at_sentence.append(True)
+    sentences = [
+        _INNER_SENTENCE_UNITS * count for count in itertools.accumulate(at_sentence[1:n], initial=0)
+    ]
+    ends = [0] * (n + 1)
+    cheapest: list[list[int]] = [[]] * (n + 1)  # entries are replaced, never appended to
+    scan = _scanner(words, at_sentence, offsets, times, width, max_lines, min_ms, max_ms)
+    if n:
+        ends[n] = sentences[n - 1]
+    # From the end backwards; window: the ends of a cue from i, as (ends[j], j) in
+    # increasing order, so that the scan can stop at the first that is too dear.
+    window: list[tuple[int, int]] = []
+    right = n  # the last end in the window
+    insort, bisect_left = bisect.insort, bisect.bisect_left
+    least = 0
+    for i in range(n - 1, -1, -1):
+        insort(window, (ends[i + 1], i + 1))
+        last = reaches[i]
+        while right > last:
+            del window[bisect_left(window, (ends[right], right))]
+            right -= 1
+        best, cheapest[i] = scan(i, rows_width, rows_fills[i], window)
+        if i:
+            ends[i] = (
+                sentences[i - 1] + _CUE_BREAK_UNITS[kinds[i]] + _CUE_UNITS - sentences[i] + best
+            )
+        else:
+            least = _CUE_UNITS + best
+    return _Line(
+        words=words,
+        text=" ".join(words.words),
+        offsets=offsets,
+        times=times,
+        width=width,
+        max_lines=max_lines,
+        min_ms=min_ms,
+        max_ms=max_ms,
+        plain_fills=plain_fills,
+        rows_width=rows_width,
+        rows_fills=rows_fills,
+        ends=ends,
+        cheapest=cheapest,
+        least=least,
+        scan=scan,
+    )
 
 
-def _cut_line(
+def _scanner(
     words: _Words,
-    times: Sequence[int],
-    policy: CuePolicy,
-    label: str,
-    every: bool,
-) -> list[tuple[int, int]]:
-    """The best cut of a line into cue runs ``[i, j)``: dynamic programming over word ends.
+    at_sentence: list[bool],
+    offsets: list[int],
+    times: list[int],
+    width: int,
+    max_lines: int,
+    min_ms: int,
+    max_ms: int,
+) -> _Scan:
+    """``scan(i, first_width, fill, window)``: over the ends ``j`` of a cue from ``i``, given in
+    ``window`` as ``(ends[j], j)`` in increasing order, the least of ``ends[j]`` plus the
+    units that depend on both the cue's ends, and every ``j`` that reaches it.
+
+    Those units are the fragment cost, the planned duration's and the weighted best two-line
+    layout with a first line of ``first_width`` characters, the longest of which ends at
+    ``fill``. None is negative, so the scan stops at the first ``ends[j]`` above the least.
+
+    The line's lists are bound once, in a closure: a line is scanned once per word, and
+    looking them up on every call would slow the scan down noticeably.
+    """
+    breaks = [_LAYOUT_BREAK_UNITS[kind] for kind in words.kinds]  # weighted line break before p
+    two_lines = max_lines >= 2
+
+    def scan(
+        i: int, first_width: int, fill: int, window: Iterable[tuple[int, int]]
+    ) -> tuple[int, list[int]]:
+        start_offset, start_ms, starts_sentence = offsets[i], times[i], at_sentence[i]
+        label_chars = width - first_width
+        best = _BEYOND
+        found: list[int] = []
+        for cost, j in window:
+            if cost > best:
+                return best, found
+            chars = offsets[j] - start_offset - 1
+            if chars < _FRAGMENT_CHARS and not (starts_sentence and at_sentence[j]):
+                cost += _FRAGMENT_UNITS[chars]
+            duration = times[j] - start_ms
+            if duration < min_ms:
+                cost += _SHORT_UNITS * (min_ms - duration)
+            elif duration > max_ms:
+                cost += min(_LONG_CEILING_UNITS, _LONG_UNITS * (duration - max_ms))
+            if chars > first_width and two_lines:
+                # The best two-line layout (none when the cue needs more lines), as
+                # _cost measures it, as long as it is within limit (dearer, the cue can
+                # neither win nor tie): the second line from p, the longest first line
+                # first; once the second line is the longer, breaks further back only add
+                # imbalance. imbalance: the first line (label included) minus the second.
+                limit = best - cost
+                if limit < 0:
+                    continue
+                layout, feasible = -1, False
+                end_offset = offsets[j]
+                balance = start_offset + end_offset - label_chars
+                p = fill if fill < j else j - 1
+                while p > i:
+                    if end_offset - offsets[p] - 1 > width and p != j - 1:
+                        break  # the second line no longer fits
+                    feasible = True
+                    imbalance = 2 * offsets[p] - balance
+                    if imbalance >= 0:
+                        option = breaks[p] + _LAYOUT_IMBALANCE_UNITS * imbalance
+                    else:
+                        option = -_LAYOUT_IMBALANCE_UNITS * imbalance
+                        if option > limit:
+                            break
+                        option += breaks[p]
+                    if option <= limit:
+                        limit = layout = option
+                    p -= 1
+                if layout >= 0:
+                    cost += layout
+                elif feasible:
+                    continue  # every layout is beyond the limit
+            if cost < best:
+                best = cost
+                found = [j]
+            elif cost == best:
+                found.append(j)
+        return best, found
+
+    return scan
+
+
+def _cost(line: _Line, start_cost: float, i: int, j: int, first_width: int, fill: int) -> float:
+    """``start_cost`` plus cue ``[i, j)``'s cost in floating point, summed in the order that
+    has always defined the cut (floating-point sums depend on it, and so do ties)."""
+    kinds, offsets = line.words.kinds, line.offsets
+    n = len(kinds)
+    kind = kinds[j] if j < n else _SENTENCE
+    inner = float(_INNER_SENTENCE * sum(1 for k in range(i + 1, j) if kinds[k] == _SENTENCE))
+    cost = start_cost + _CUE_COST + inner + (_CUE_BREAK[kind] if j < n else 0)
+    chars = offsets[j] - offsets[i] - 1
+    if chars < _FRAGMENT_CHARS and not (kinds[i] == _SENTENCE and kind == _SENTENCE):
+        cost += _FRAGMENT_PER_CHAR * (_FRAGMENT_CHARS - chars)
+    duration = line.times[j] - line.times[i]
+    if duration < line.min_ms:
+        cost += _SHORT_PER_MS * (line.min_ms - duration)
+    elif duration > line.max_ms:
+        cost += min(_LONG_CEILING, _LONG_PER_MS * (duration - line.max_ms))
+    if chars > first_width and line.max_lines >= 2:
+        layout = math.inf
+        width = line.width
+        label_chars = width - first_width
+        p = min(fill, j - 1)
+        while p > i:
+            second = offsets[j] - offsets[p] - 1
+            if second > width and p != j - 1:
+                break
+            first = offsets[p] - offsets[i] - 1 + label_chars
+            if first < second and _IMBALANCE * (second - first) >= layout:
+                break  # only more imbalanced breaks are left
+            layout = min(layout, _LINE_BREAK[kinds[p]] + _IMBALANCE * abs(first - second))
+            p -= 1
+        if layout != math.inf:
+            cost += _LAYOUT_WEIGHT * layout
+    return cost
+
+
+def _reach(fill: int, plain_fills: list[int], max_lines: int, n: int) -> int:
+    """The last end of a cue whose first line ends at ``fill``: greedy fill of its lines."""
+    limit = fill
+    for _ in range(max_lines - 1):
+        if limit >= n:
+            break
+        limit = plain_fills[limit]
+    return limit
+
+
+def _first_fill(line: _Line, first_width: int) -> int:
+    """The end of the longest first line of a cue that starts the line (:func:`_fill` from 0)."""
+    if first_width == line.width:
+        return line.plain_fills[0]
+    if first_width == line.rows_width:
+        return line.rows_fills[0]
+    return _fill(line.words, 0, first_width)
+
+
+def _cut_line(line: _Line, first_width: int, first_fill: int) -> list[tuple[int, int]]:
+    """The best cut of a line into cue runs ``[i, j)``: the line's first cue has ``first_width``
+    characters in its first line (the longest ends at ``first_fill``), every other cue
+    :attr:`_Line.rows_width`.
 
     A run's cost adds the cue's own cost, the kind of boundary it ends at, sentence ends
     inside it, fragments, planned durations out of range, and (weighted) its best two-line
-    layout, measured as :func:`_break_lines` does.
+    layout, measured as :func:`_break_lines` does. The cut is the one a dynamic programme
+    over word ends finds going forwards in floating point (:func:`_cost`; a later start of
+    a cue replaces an earlier one only when strictly cheaper). It is found in two steps:
+
+    1. Exactly, in integer units: :func:`_prepare` has the cheapest cuts of the line from
+       every word but the first; from word 0, the cues that begin a cheapest cut are
+       followed to the end. Those are all the cheapest cuts.
+    2. Each end of those cues that only one of them reaches has its start; where several
+       do, the forward programme in floating point runs over them. Its sums are within far
+       less than a unit (1/1000) of the exact ones, so no other cue is as cheap there
+       either, and among the cheapest it settles the tie as the full programme does.
+
+    The rounding errors grow with the number of words and the costs: for a line far longer
+    and dearer than any transcript's (:data:`_EXACT_LIMIT`), the full forward programme
+    runs instead.
     """
-    n = len(words.words)
-    prefix, kinds = words.prefix, words.kinds
-    width = policy.max_chars_per_line
-    labelled_width = max(1, width - len(label))
-    plain_fills = _fills(words, width)
-    labelled_fills = _fills(words, labelled_width) if label else plain_fills
-    min_ms, max_ms = policy.min_cue_ms, policy.max_cue_ms
-    inf = float("inf")
-    best: list[float] = [inf] * (n + 1)
-    back: list[int] = [0] * (n + 1)
-    best[0] = 0.0
+    n = len(line.words.words)
+    if first_width == line.rows_width:
+        least, firsts = line.least, line.cheapest[0]
+    else:
+        first_reach = _reach(first_fill, line.plain_fills, line.max_lines, n)
+        ends = line.ends
+        window = sorted(zip(ends[1 : first_reach + 1], range(1, first_reach + 1), strict=True))
+        best, firsts = line.scan(0, first_width, first_fill, window)
+        least = _CUE_UNITS + best
+    if n * least >= _EXACT_LIMIT:
+        return _forward_cut(line, first_width, first_fill)
+
+    # 1. starts[j]: the starts i of the cheapest cues [i, j), found from 0 on.
+    starts: dict[int, list[int]] = {}
+    cheapest = line.cheapest
+    ties = False
+    stack = [0]
+    while stack:
+        i = stack.pop()
+        for j in firsts if i == 0 else cheapest[i]:
+            if j in starts:
+                ties = True
+                starts[j].append(i)
+            else:
+                starts[j] = [i]
+                stack.append(j)
+    if n not in starts:  # cannot happen: the cheapest cost is reached by some cut
+        raise AssertionError("no cut")
+
+    # 2. back[j]: the start of the last cue of the cut up to j.
+    back = {j: options[0] for j, options in starts.items()}
+    if ties:  # the forward programme, over increasing ends and starts
+        costs = {0: 0.0}
+        for j in sorted(starts):
+            costs[j] = math.inf
+            for i in sorted(starts[j]):
+                if i == 0:
+                    cost = _cost(line, 0.0, 0, j, first_width, first_fill)
+                else:
+                    cost = _cost(line, costs[i], i, j, line.rows_width, line.rows_fills[i])
+                if cost < costs[j]:
+                    costs[j], back[j] = cost, i
+    return _runs(back, n)
+
+
+#: While a line's words times the units of its cheapest cut stay below this, the forward
+#: programme's floating-point costs of the cuts that can compete stay within 0.0001 of the
+#: exact ones (two different exact costs are 0.001 apart at least): each cue adds at most 8
+#: roundings of at most 2**-53 of such a cost.
+_EXACT_LIMIT = 10**14
+
+
+def _forward_cut(line: _Line, first_width: int, first_fill: int) -> list[tuple[int, int]]:
+    """The forward programme of :func:`_cut_line` over every cue that fits: the cut by its
+    definition, slowly."""
+    n = len(line.words.words)
+    costs = [math.inf] * (n + 1)
+    costs[0] = 0.0
+    back = [0] * (n + 1)
     for i in range(n):
-        if best[i] == inf:
-            continue
-        labelled = bool(label) and (every or i == 0)
-        first_width = labelled_width if labelled else width
-        first_fills = labelled_fills if labelled else plain_fills
-        # The runs from i that fit: greedy fill of max_lines lines.
-        limit = first_fills[i]
-        for _ in range(policy.max_lines - 1):
-            if limit >= n:
-                break
-            limit = plain_fills[limit]
-        label_chars = width - first_width
-        starts_sentence = kinds[i] == _SENTENCE
-        inner = 0.0
-        for j in range(i + 1, limit + 1):
-            kind = kinds[j] if j < n else _SENTENCE
-            if j - 1 > i and kinds[j - 1] == _SENTENCE:
-                inner += _INNER_SENTENCE
-            cost = best[i] + _CUE_COST + inner + (_CUE_BREAK[kind] if j < n else 0)
-            chars = prefix[j] - prefix[i] + (j - i - 1)
-            if chars < _FRAGMENT_CHARS and not (starts_sentence and kind == _SENTENCE):
-                cost += _FRAGMENT_PER_CHAR * (_FRAGMENT_CHARS - chars)
-            duration = times[j] - times[i]
-            if duration < min_ms:
-                cost += _SHORT_PER_MS * (min_ms - duration)
-            elif duration > max_ms:
-                cost += min(_LONG_CEILING, _LONG_PER_MS * (duration - max_ms))
-            if cost >= best[j]:
-                continue  # a layout only adds cost
-            if chars > first_width and policy.max_lines >= 2:
-                # The best two-line layout (none when the run needs more lines).
-                layout = inf
-                p = min(first_fills[i], j - 1)
-                while p > i:
-                    second = prefix[j] - prefix[p] + (j - p - 1)
-                    if second > width and p != j - 1:
-                        break
-                    first = prefix[p] - prefix[i] + (p - i - 1) + label_chars
-                    if first < second and _IMBALANCE * (second - first) >= layout:
-                        break  # only more imbalanced breaks are left
-                    layout = min(layout, _LINE_BREAK[kinds[p]] + _IMBALANCE * abs(first - second))
-                    p -= 1
-                if layout != inf:
-                    cost += _LAYOUT_WEIGHT * layout
-            if cost < best[j]:
-                best[j] = cost
-                back[j] = i
+        fill = first_fill if i == 0 else line.rows_fills[i]
+        width = first_width if i == 0 else line.rows_width
+        for j in range(i + 1, _reach(fill, line.plain_fills, line.max_lines, n) + 1):
+            cost = _cost(line, costs[i], i, j, width, fill)
+            if cost < costs[j]:
+                costs[j], back[j] = cost, i
+    return _runs(back, n)
+
+
+def _runs(back: Mapping[int, int] | list[int], n: int) -> list[tuple[int, int]]:
+    """The cue runs of the cut whose last cue up to each end ``j`` starts at ``back[j]``."""
     runs: list[tuple[int, int]] = []
     j = n
     while j > 0:
@@ -447,52 +830,82 @@ def _cut_line(
     return runs
 
 
-def _pieces(timed_lines: Sequence[TimedLine], policy: CuePolicy) -> list[_Piece]:
+class _Pieces(NamedTuple):
+    """Cues before their final times, as parallel lists (one entry per cue, in order)."""
+
+    line: list[int]  # index into the timed lines
+    lines: list[tuple[str, ...]]
+    label: list[str]
+    start_ms: list[int]
+    end_ms: list[int]
+    chars: list[int]
+    locked: list[bool]  # starts its line on the line's own stamp: never moved
+
+
+def _pieces(timed_lines: Sequence[TimedLine], policy: CuePolicy) -> _Pieces:
     """Every line cut into laid-out pieces with proportional times (before adjustment)."""
-    pieces: list[_Piece] = []
-    previous_speaker: str | None = None
+    rows: list[tuple[int, tuple[str, ...], str, int, int, int, bool]] = []
+    names: dict[str | None, str | None] = {}  # speaker_name of each speaker
+    previous_name: str | None = None
     first_cue = True
     width = policy.max_chars_per_line
+    mode = policy.speaker_labels
+    every = mode == "every"
     for index, timed in enumerate(timed_lines):
-        words = _Words.of(timed.utterance.text)
-        n = len(words.words)
-        if n == 0:
-            continue
-        speaker = timed.utterance.speaker
-        name = speaker_name(speaker)
-        mode = policy.speaker_labels
+        utterance = timed.utterance
+        speaker = utterance.speaker
+        if speaker not in names:
+            names[speaker] = speaker_name(speaker)
+        name = names[speaker]
         labelled = name is not None and (
-            mode == "every"
-            or (mode == "change" and (first_cue or speaker_name(previous_speaker) != name))
+            every or (mode == "change" and (first_cue or previous_name != name))
         )
         label = f"{name}: " if labelled else ""
-        span = timed.end_ms - timed.start_ms
-        total = words.length(0, n)
-        times = [timed.start_ms + span * words.offset(k) // total for k in range(n)]
-        times.append(timed.end_ms)
-        runs = _cut_line(words, times, policy, label, mode == "every")
-        stamp = timed.utterance.start_ms
-        for number, (i, j) in enumerate(runs):
-            run_label = label if (mode == "every" or number == 0) else ""
-            first_width = max(1, width - len(run_label)) if run_label else width
-            count = _layout(words, i, j, first_width, width, policy.max_lines)
-            _, starts = _break_lines(words, i, j, first_width, width, count)
-            bounds = [i, *starts, j]
-            lines = tuple(" ".join(words.words[a:b]) for a, b in itertools.pairwise(bounds))
-            pieces.append(
-                _Piece(
-                    line=index,
-                    lines=lines,
-                    label=run_label,
-                    start_ms=times[i],
-                    end_ms=times[j],
-                    chars=words.length(i, j),
-                    locked=number == 0 and stamp is not None and stamp == timed.start_ms,
+        first_width = max(1, width - len(label)) if label else width
+        line = _prepare(
+            utterance.text,
+            timed.start_ms,
+            timed.end_ms,
+            width,
+            first_width if every else width,
+            policy.max_lines,
+            policy.min_cue_ms,
+            policy.max_cue_ms,
+        )
+        if not line.words.words:
+            continue
+        first_fill = _first_fill(line, first_width)
+        text, offsets, times, plain_fills = line.text, line.offsets, line.times, line.plain_fills
+        locked = utterance.start_ms is not None and utterance.start_ms == timed.start_ms
+        for number, (i, j) in enumerate(_cut_line(line, first_width, first_fill)):
+            run_label = label if (every or number == 0) else ""
+            fill = first_fill if i == 0 else line.rows_fills[i]  # its first line's longest
+            # Its lines: as many as the greedy fill needs (the slices of text are the words
+            # joined by spaces).
+            if fill >= j:
+                lines: tuple[str, ...] = (text[offsets[i] : offsets[j] - 1],)
+            elif plain_fills[fill] >= j:
+                p = _second_line(line, i, j, first_width if run_label else width, fill)
+                lines = (text[offsets[i] : offsets[p] - 1], text[offsets[p] : offsets[j] - 1])
+            else:
+                count, at = 2, plain_fills[fill]
+                while at < j:
+                    count, at = count + 1, plain_fills[at]
+                run_width = first_width if run_label else width
+                _, starts = _break_lines(line.words, i, j, run_width, width, count)
+                bounds = [i, *starts, j]
+                lines = tuple(
+                    text[offsets[a] : offsets[b] - 1] for a, b in itertools.pairwise(bounds)
                 )
+            chars = offsets[j] - offsets[i] - 1
+            rows.append(
+                (index, lines, run_label, times[i], times[j], chars, number == 0 and locked)
             )
-        previous_speaker = speaker
+        previous_name = name
         first_cue = False
-    return pieces
+    if not rows:
+        return _Pieces([], [], [], [], [], [], [])
+    return _Pieces(*(list(column) for column in zip(*rows, strict=True)))
 
 
 def _need(chars: int, cps: int, policy: CuePolicy) -> int:
@@ -517,37 +930,37 @@ def build_cues(
     [(0, 1187, ('Hello and welcome.',)), (1187, 3000, ('Today we talk about captions.',))]
     """
     pieces = _pieces(timed_lines, policy)
-    if not pieces:
+    count = len(pieces.line)
+    if not count:
         return (), ()
-    count = len(pieces)
-    starts = [p.start_ms for p in pieces]
-    ends = [p.end_ms for p in pieces]
+    starts, ends, chars, locked = pieces.start_ms, pieces.end_ms, pieces.chars, pieces.locked
     final_end = max(ends[-1], max(t.end_ms for t in timed_lines))
+    min_ms, max_ms = policy.min_cue_ms, policy.max_cue_ms
 
     # 1. At least 1 ms each: strictly increasing starts (only degenerate spans need this),
     # within the transcript's end unless it has fewer milliseconds than there are cues.
     for k in range(1, count):
-        starts[k] = max(starts[k], starts[k - 1] + 1)
+        if starts[k] <= starts[k - 1]:
+            starts[k] = starts[k - 1] + 1
     final_end = max(final_end, count)
     limit = final_end
     for k in range(count - 1, -1, -1):
-        starts[k] = min(starts[k], limit - 1)
+        if starts[k] >= limit:
+            starts[k] = limit - 1
         limit = starts[k]
+    # ... each ending by the next start; 2. at most max_cue_ms.
     for k in range(count):
         following = starts[k + 1] if k + 1 < count else final_end
-        ends[k] = max(starts[k] + 1, min(ends[k], following))
-
-    # 2. At most max_cue_ms.
-    for k in range(count):
-        ends[k] = min(ends[k], starts[k] + policy.max_cue_ms)
+        end = max(starts[k] + 1, min(ends[k], following))
+        ends[k] = min(end, starts[k] + max_ms)
 
     # 3. At least min_cue_ms where there is time: free time after, then a neighbour's spare.
     for k in range(count):
-        short = policy.min_cue_ms - (ends[k] - starts[k])
+        short = min_ms - (ends[k] - starts[k])
         if short <= 0:
             continue
         following = starts[k + 1] if k + 1 < count else final_end
-        grow = min(short, following - ends[k], starts[k] + policy.max_cue_ms - ends[k])
+        grow = min(short, following - ends[k], starts[k] + max_ms - ends[k])
         if grow > 0:
             ends[k] += grow
             short -= grow
@@ -555,30 +968,33 @@ def build_cues(
         for cps in (policy.target_cps, policy.max_cps):
             lender = k + 1
             if short > 0 and lender < count and ends[k] == starts[lender]:
-                spare = ends[lender] - starts[lender] - _need(pieces[lender].chars, cps, policy)
-                move = 0 if pieces[lender].locked else min(short, spare)
+                spare = ends[lender] - starts[lender] - _need(chars[lender], cps, policy)
+                move = 0 if locked[lender] else min(short, spare)
                 if move > 0:
                     ends[k] += move
                     starts[lender] += move
                     short -= move
-            if short > 0 and k > 0 and ends[k - 1] == starts[k] and not pieces[k].locked:
-                spare = ends[k - 1] - starts[k - 1] - _need(pieces[k - 1].chars, cps, policy)
+            if short > 0 and k > 0 and ends[k - 1] == starts[k] and not locked[k]:
+                spare = ends[k - 1] - starts[k - 1] - _need(chars[k - 1], cps, policy)
                 move = min(short, spare)
                 if move > 0:
                     starts[k] -= move
                     ends[k - 1] -= move
                     short -= move
 
+    utterances = [timed.utterance for timed in timed_lines]
     cues = [
         Cue(
-            starts[k] + offset_ms,
-            ends[k] + offset_ms,
-            timed_lines[p.line].utterance.speaker,
-            p.lines,
-            timed_lines[p.line].utterance.source,
-            p.label,
+            start + offset_ms,
+            end + offset_ms,
+            utterances[line].speaker,
+            lines,
+            utterances[line].source,
+            label,
         )
-        for k, p in enumerate(pieces)
+        for start, end, line, lines, label in zip(
+            starts, ends, pieces.line, pieces.lines, pieces.label, strict=True
+        )
     ]
     if offset_ms >= 0:
         return tuple(cues), ()
@@ -632,9 +1048,18 @@ def episode_cues(
 
     This is what each caption exporter (SRT, WebVTT) writes, so they cut cues alike.
     """
-    timed, timing_warnings = time_transcript(episode.utterances, duration_ms=episode.duration_ms)
+    timed, timing_warnings = _timed(episode.utterances, episode.duration_ms)
     cues, cue_warnings = build_cues(timed, policy, offset_ms=offset_ms)
     return cues, (*timing_warnings, *cue_warnings)
+
+
+@functools.lru_cache(maxsize=4)
+def _timed(
+    utterances: tuple[Utterance, ...], duration_ms: int | None
+) -> tuple[tuple[TimedLine, ...], tuple[Diagnostic, ...]]:
+    """:func:`castline.timing.time_transcript`, cached: an episode's caption exporters time the
+    same transcript one after the other."""
+    return time_transcript(utterances, duration_ms=duration_ms)
 
 
 def check_offset_ms(value: object) -> int:

@@ -1,9 +1,10 @@
 """SubRip captions (``srt``): ``out/episodes/<slug>.srt``, for YouTube and the feed.
 
 Cues come from :func:`castline.cues.episode_cues` (timing engine, segmentation, offset) and
-are composed with the ``srt`` library: numbered from 1, ``HH:MM:SS,mmm`` times, UTF-8 without
+are composed by the ``srt`` library: numbered from 1, ``HH:MM:SS,mmm`` times, UTF-8 without
 BOM, ``\\n`` line ends, no markup (YouTube ignores it: subtitles.md §2.1, §4.2). ``srt.compose``
-silently drops empty and zero-length cues, so the block count is checked against the cues.
+silently drops cues it finds invalid, so the number of blocks written is checked against the
+number of cues.
 
 SRT has no escaping, and readers take ``<...>`` for markup and drop it (VLC, pysubs2, most
 JavaScript players; subtitles.md §4.2), so ``<`` and ``>`` are written as the look-alike
@@ -23,9 +24,9 @@ from typing import ClassVar
 
 import srt
 
-from castline.cues import CuePolicy, check_offset_ms, episode_cues
+from castline.captions import CaptionExporter
 from castline.diagnostics import Diagnostic
-from castline.exporter import BuildContext, PerEpisodeExporter
+from castline.exporter import BuildContext
 from castline.model import Episode
 
 #: What SRT text writes instead of characters that readers take for markup.
@@ -41,52 +42,26 @@ def safe_text(text: str) -> str:
     return text.translate(SAFE_TEXT)
 
 
-class SubripExporter(PerEpisodeExporter):
+class SubripExporter(CaptionExporter):
     """SubRip (``.srt``) captions, one file per episode with a transcript.
 
-    Args:
-        max_chars_per_line: characters per line, label included (42).
-        max_lines: lines per cue (2).
-        min_cue_ms: shortest cue where the timing allows it (833, 5/6 s).
-        max_cue_ms: longest cue (7000).
-        target_cps: reading speed aimed for (17 characters per second).
-        max_cps: reading speed never planned above where time can be found (20).
-        speaker_labels: ``Name: `` at each ``"change"`` of speaker, on ``"every"`` cue, or
-            ``"none"``.
-        offset_ms: shift every cue by this many milliseconds (``castline build --offset``);
-            cues pushed before 0 are clipped or dropped with a warning.
+    Options: see :class:`castline.captions.CaptionExporter`.
     """
 
     name: ClassVar[str] = "srt"
     media_type: ClassVar[str] = "application/x-subrip"
     suffix: ClassVar[str] = ".srt"
-
-    def __init__(
-        self,
-        *,
-        max_chars_per_line: int = 42,
-        max_lines: int = 2,
-        min_cue_ms: int = 833,
-        max_cue_ms: int = 7000,
-        target_cps: int = 17,
-        max_cps: int = 20,
-        speaker_labels: str = "change",
-        offset_ms: int = 0,
-    ) -> None:
-        self.policy = CuePolicy(
-            max_chars_per_line=max_chars_per_line,
-            max_lines=max_lines,
-            min_cue_ms=min_cue_ms,
-            max_cue_ms=max_cue_ms,
-            target_cps=target_cps,
-            max_cps=max_cps,
-            speaker_labels=speaker_labels,
-        )
-        self.offset_ms = check_offset_ms(offset_ms)
+    #: Default: a visible ``Name: `` at each change of speaker (SRT has no voice markup).
+    default_speaker_labels: ClassVar[str] = "change"
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
-        """The episode's SubRip text and the timing warnings."""
-        cues, diagnostics = episode_cues(episode, self.policy, offset_ms=self.offset_ms)
+        """The episode's SubRip text and the timing warnings.
+
+        Raises:
+            RuntimeError: ``srt.compose`` wrote another number of blocks than there are cues
+                (it silently drops cues it finds invalid; the engine never makes one).
+        """
+        cues, diagnostics = self.cues(episode)
         subtitles = [
             srt.Subtitle(
                 index=number,
@@ -96,8 +71,10 @@ class SubripExporter(PerEpisodeExporter):
             )
             for number, cue in enumerate(cues, start=1)
         ]
-        text = srt.compose(subtitles, reindex=False, eol="\n")
-        blocks = sum(1 for _ in srt.parse(text))
+        text: str = srt.compose(subtitles, reindex=False, eol="\n")
+        # Every block has exactly one timing line, and no cue text can hold "-->" (safe_text
+        # turns ">" into a look-alike), so counting arrows counts blocks.
+        blocks = text.count(" --> ")
         if blocks != len(cues):
             raise RuntimeError(
                 f"{episode.source}: srt.compose wrote {blocks} blocks for {len(cues)} cues"

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from castline.cues import Cue, CuePolicy, check_offset_ms, episode_cues, speaker_name
+from castline.captions import CaptionExporter
+from castline.cues import Cue, speaker_name
 from castline.diagnostics import Diagnostic
-from castline.exporter import BuildContext, PerEpisodeExporter
+from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.timecode import format_vtt_timecode
 
@@ -38,55 +39,23 @@ def _note(text: str) -> str:
     return " ".join(text.split()).replace("-->", "->")
 
 
-class WebvttExporter(PerEpisodeExporter):
+class WebvttExporter(CaptionExporter):
     """WebVTT (``.vtt``) captions, one file per episode with a transcript.
 
-    Args:
-        max_chars_per_line: characters per line (42).
-        max_lines: lines per cue (2).
-        min_cue_ms: shortest cue where the timing allows it (833, 5/6 s).
-        max_cue_ms: longest cue (7000).
-        target_cps: reading speed aimed for (17 characters per second).
-        max_cps: reading speed never planned above where time can be found (20).
-        speaker_labels: also write a visible ``Name: `` (players do not draw ``<v>`` names)
-            at each ``"change"`` of speaker, on ``"every"`` cue, or ``"none"`` (default).
-        offset_ms: shift every cue by this many milliseconds (``castline build --offset``);
-            cues pushed before 0 are clipped or dropped with a warning.
+    Options: see :class:`castline.captions.CaptionExporter`.
     """
 
     name: ClassVar[str] = "vtt"
     media_type: ClassVar[str] = "text/vtt"
     suffix: ClassVar[str] = ".vtt"
-
-    def __init__(
-        self,
-        *,
-        max_chars_per_line: int = 42,
-        max_lines: int = 2,
-        min_cue_ms: int = 833,
-        max_cue_ms: int = 7000,
-        target_cps: int = 17,
-        max_cps: int = 20,
-        speaker_labels: str = "none",
-        offset_ms: int = 0,
-    ) -> None:
-        self.policy = CuePolicy(
-            max_chars_per_line=max_chars_per_line,
-            max_lines=max_lines,
-            min_cue_ms=min_cue_ms,
-            max_cue_ms=max_cue_ms,
-            target_cps=target_cps,
-            max_cps=max_cps,
-            speaker_labels=speaker_labels,
-        )
-        self.offset_ms = check_offset_ms(offset_ms)
+    #: Default: no visible label: the ``<v Name>`` voice span names every cue.
+    default_speaker_labels: ClassVar[str] = "none"
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
         """The episode's WebVTT text and the timing warnings."""
-        cues, diagnostics = episode_cues(episode, self.policy, offset_ms=self.offset_ms)
+        cues, diagnostics = self.cues(episode)
         source = _relative(episode.source.path, context.show.root)
-        blocks = ["WEBVTT", f"NOTE\nMade by castline from {_note(source)}"]
-        blocks.extend(_block(cue) for cue in cues)
+        blocks = ["WEBVTT", f"NOTE\nMade by castline from {_note(source)}", *_blocks(cues)]
         return "\n\n".join(blocks) + "\n", diagnostics
 
 
@@ -105,10 +74,20 @@ def _relative(path: str, root: str) -> str:
         return relative.name
 
 
-def _block(cue: Cue) -> str:
-    timing = f"{format_vtt_timecode(cue.start_ms)} --> {format_vtt_timecode(cue.end_ms)}"
-    text = "\n".join(escape(line) for line in cue.display_lines)
-    name = speaker_name(cue.speaker)
-    if name is not None:
-        text = f"<v {escape(name)}>{text}</v>"
-    return f"{timing}\n{text}"
+def _blocks(cues: Sequence[Cue]) -> Iterator[str]:
+    """Each cue's block: its times, then its lines in a voice span when it has a speaker."""
+    voices: dict[str | None, str] = {}  # speaker: its span's opening tag, "" for none
+    last_end, last_time = -1, ""
+    for cue in cues:
+        # A cue usually starts where the previous one ended.
+        start = last_time if cue.start_ms == last_end else format_vtt_timecode(cue.start_ms)
+        last_end, last_time = cue.end_ms, format_vtt_timecode(cue.end_ms)
+        # The escaped display lines (escaping never involves a line break).
+        text = escape(cue.label + "\n".join(cue.lines)) if cue.lines else ""
+        voice = voices.get(cue.speaker)
+        if voice is None:
+            name = speaker_name(cue.speaker)
+            voice = voices[cue.speaker] = "" if name is None else f"<v {escape(name)}>"
+        if voice:
+            text = f"{voice}{text}</v>"
+        yield f"{start} --> {last_time}\n{text}"

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from castline import cues as cues_module
 from castline.cues import Cue, CuePolicy, build_cues, episode_cues, speaker_name
 from castline.loader import load_content
 from castline.model import Episode, SourceRef, Utterance
@@ -345,3 +346,131 @@ def test_cues_are_deterministic(utterances: list[Utterance], duration_ms: int | 
     assert build_cues(timed, CuePolicy(speaker_labels="change")) == build_cues(
         list(timed), CuePolicy(speaker_labels="change")
     )
+
+
+# --- The cut is the forward programme it always was ----------------------------------------
+
+
+def _forward_cut(
+    words: cues_module._Words, times: list[int], policy: CuePolicy, label: str, every: bool
+) -> list[tuple[int, int]]:
+    """The cut as first written: a forward dynamic programme over word ends in floating point
+    (each cost summed in this order), the earliest start winning a tie. The reference for
+    the faster, exact search of castline.cues, which must always find the same cut."""
+    kinds, prefix, n = words.kinds, words.prefix, len(words.words)
+    width = policy.max_chars_per_line
+    labelled_width = max(1, width - len(label))
+    plain_fills = cues_module._fills(words, width)
+    labelled_fills = cues_module._fills(words, labelled_width) if label else plain_fills
+    inf = float("inf")
+    best, back = [inf] * (n + 1), [0] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        labelled = bool(label) and (every or i == 0)
+        first_width = labelled_width if labelled else width
+        first_fills = labelled_fills if labelled else plain_fills
+        limit = first_fills[i]
+        for _ in range(policy.max_lines - 1):
+            if limit >= n:
+                break
+            limit = plain_fills[limit]
+        inner = 0.0
+        for j in range(i + 1, limit + 1):
+            kind = kinds[j] if j < n else cues_module._SENTENCE
+            if j - 1 > i and kinds[j - 1] == cues_module._SENTENCE:
+                inner += cues_module._INNER_SENTENCE
+            cost = (
+                best[i]
+                + cues_module._CUE_COST
+                + inner
+                + (cues_module._CUE_BREAK[kind] if j < n else 0)
+            )
+            chars = prefix[j] - prefix[i] + (j - i - 1)
+            if chars < cues_module._FRAGMENT_CHARS and not (
+                kinds[i] == cues_module._SENTENCE and kind == cues_module._SENTENCE
+            ):
+                cost += cues_module._FRAGMENT_PER_CHAR * (cues_module._FRAGMENT_CHARS - chars)
+            duration = times[j] - times[i]
+            if duration < policy.min_cue_ms:
+                cost += cues_module._SHORT_PER_MS * (policy.min_cue_ms - duration)
+            elif duration > policy.max_cue_ms:
+                cost += min(
+                    cues_module._LONG_CEILING,
+                    cues_module._LONG_PER_MS * (duration - policy.max_cue_ms),
+                )
+            if chars > first_width and policy.max_lines >= 2:
+                layout = min(
+                    (
+                        cues_module._LINE_BREAK[kinds[p]]
+                        + cues_module._IMBALANCE
+                        * abs(words.length(i, p) + width - first_width - words.length(p, j))
+                        for p in range(i + 1, j)
+                        if (p - i == 1 or words.length(i, p) <= first_width)
+                        and (j - p == 1 or words.length(p, j) <= width)
+                    ),
+                    default=inf,
+                )
+                if layout != inf:
+                    cost += cues_module._LAYOUT_WEIGHT * layout
+            if cost < best[j]:
+                best[j], back[j] = cost, i
+    runs = []
+    j = n
+    while j > 0:
+        runs.append((back[j], j))
+        j = back[j]
+    return runs[::-1]
+
+
+#: Few words of few lengths: many cuts cost exactly the same.
+_tied_paragraph = st.lists(
+    st.sampled_from(["abcd", "efgh.", "ijkl,", "mnop", "the", "and", "qr?"]), min_size=1
+).map(" ".join)
+_cut_policies = st.builds(
+    CuePolicy,
+    max_chars_per_line=st.integers(1, 60),
+    max_lines=st.integers(1, 3),
+    min_cue_ms=st.sampled_from([0, 833, 2000]),
+    max_cue_ms=st.sampled_from([2000, 7000]),
+    speaker_labels=st.sampled_from(["change", "every", "none"]),
+)
+
+
+@PROPERTY
+@given(
+    st.one_of(_paragraph, _tied_paragraph),
+    st.integers(0, 10_000_000),
+    st.one_of(st.integers(1, 300_000), st.integers(1, 100)),
+    st.sampled_from(["", "Al: ", "Juan Pablo: "]),
+    _cut_policies,
+)
+def test_cut_is_the_forward_programme(
+    text: str, start_ms: int, span_ms: int, label: str, policy: CuePolicy
+) -> None:
+    every = policy.speaker_labels == "every"
+    width = policy.max_chars_per_line
+    first_width = max(1, width - len(label)) if label else width
+    line = cues_module._prepare(
+        text,
+        start_ms,
+        start_ms + span_ms,
+        width,
+        first_width if every else width,
+        policy.max_lines,
+        policy.min_cue_ms,
+        policy.max_cue_ms,
+    )
+    if not line.words.words:
+        return
+    first_fill = cues_module._first_fill(line, first_width)
+    runs = cues_module._cut_line(line, first_width, first_fill)
+    assert runs == _forward_cut(line.words, line.times, policy, label, every)
+    # ... and so is the module's own full programme, for lines too long for exact costs.
+    assert cues_module._forward_cut(line, first_width, first_fill) == runs
+    # Each two-line cue is broken where the general line breaker would break it.
+    for number, (i, j) in enumerate(runs):
+        run_width = first_width if label and (every or number == 0) else width
+        fill = cues_module._fill(line.words, i, run_width)
+        if fill < j and (line.plain_fills[fill] >= j):
+            _, starts = cues_module._break_lines(line.words, i, j, run_width, width, 2)
+            assert [cues_module._second_line(line, i, j, run_width, fill)] == starts

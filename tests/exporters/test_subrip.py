@@ -126,9 +126,13 @@ def test_a_block_lost_by_compose_is_an_error(monkeypatch: pytest.MonkeyPatch) ->
         return str(real_compose(subtitles[1:], **kwargs))
 
     monkeypatch.setattr(srt, "compose", lossy)
-    episode = _episode(Utterance("One.", "Ann", 0, SRC), Utterance("Two.", "Bo", 9000, SRC))
-    with pytest.raises(RuntimeError, match=r"^e\.md:1: srt\.compose wrote 1 blocks for 2 cues$"):
-        SubripExporter().render(CONTEXT, episode)
+    episode = _episode(
+        Utterance("Ferries run late in winter storms.", "Ann", 0, SRC),
+        Utterance("Two.", "Bo", 9000, SRC),
+    )
+    exporter = SubripExporter(max_chars_per_line=12, max_lines=3)
+    with pytest.raises(RuntimeError, match=r"^e\.md:1: srt\.compose wrote 2 blocks for 3 cues$"):
+        exporter.render(CONTEXT, episode)
 
 
 # --- Real data: every file reads back, with three readers, to the same cues ------------------
@@ -161,6 +165,22 @@ def _ms(delta: dt.timedelta) -> int:
 
 def _expected(cues: tuple[Cue, ...]) -> list[tuple[int, int, str]]:
     return [(c.start_ms, c.end_ms, safe_text("\n".join(c.display_lines))) for c in cues]
+
+
+def test_srt_library_composes_the_same_text(
+    rendered: list[tuple[Episode, tuple[Cue, ...], str]],
+) -> None:
+    for episode, cues, text in rendered:
+        subtitles = [
+            srt.Subtitle(
+                index=number,
+                start=dt.timedelta(milliseconds=start),
+                end=dt.timedelta(milliseconds=end),
+                content=content,
+            )
+            for number, (start, end, content) in enumerate(_expected(cues), start=1)
+        ]
+        assert text == srt.compose(subtitles, reindex=False, eol="\n"), episode.slug
 
 
 def test_srt_library_reads_back_every_cue(
