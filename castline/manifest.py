@@ -32,7 +32,7 @@ STATE_DIR = ".castline"
 MANIFEST_FILE = "manifest.json"
 STAT_CACHE_FILE = "stat-cache.json"
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 
 
 def sha256(data: bytes) -> str:
@@ -71,8 +71,10 @@ class ExporterState:
     settings: str
     #: Output path (relative to the output folder) to the hash of its bytes.
     outputs: dict[str, str] = field(default_factory=dict)
-    record: Mapping[str, Any] | None = None
-    #: Hash of ``record`` (the show step's input), so a rebuild need not serialise it again.
+    #: The exporter's record for the show step, as compact JSON text (parsed only when the
+    #: show step runs).
+    record: str | None = None
+    #: Hash of ``record`` (the show step's input).
     record_hash: str = ""
     diagnostics: list[Any] = field(default_factory=list)
 
@@ -90,7 +92,7 @@ class ExporterState:
         return cls(
             settings=str(data["settings"]),
             outputs={str(k): str(v) for k, v in data["outputs"].items()},
-            record=data.get("record"),
+            record=_optional_text(data.get("record")),
             record_hash=str(data.get("record_hash") or ""),
             diagnostics=list(data.get("diagnostics") or []),
         )
@@ -170,6 +172,14 @@ class Manifest:
             episodes={str(k): EpisodeState.from_json(v) for k, v in data["episodes"].items()},
             show_outputs={str(k): ExporterState.from_json(v) for k, v in data["show"].items()},
         )
+
+
+def _optional_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("a record must be JSON text")
+    return value
 
 
 def read_manifest(out: Path) -> Manifest:

@@ -947,21 +947,33 @@ def _sub(parent: Any, tag: str, text: str | None = None, **attributes: str | Non
 # instance after the core item elements (feedgen/ext/base.py; aesthetics.md §2.3).
 
 
-class ItunesExtension:
+class _Extension:
+    """What feedgen asks of an extension, doing nothing: subclasses override what they add."""
+
+    #: Prefix to namespace URI, declared on ``<rss>``.
+    namespaces: ClassVar[dict[str, str]] = {}
+
+    def extend_ns(self) -> dict[str, str]:
+        return dict(self.namespaces)
+
+    def extend_rss(self, element: Any) -> Any:
+        return element
+
+    def extend_atom(self, element: Any) -> Any:
+        return element
+
+
+class ItunesExtension(_Extension):
     """Channel ``itunes:image`` (any JPEG/PNG name) and ``itunes:explicit`` ``true``/``false``."""
+
+    namespaces: ClassVar[dict[str, str]] = {"itunes": ITUNES_NS}
 
     def __init__(self) -> None:
         self.image: str | None = None
         self.explicit: bool | None = None
 
-    def extend_ns(self) -> dict[str, str]:
-        return {"itunes": ITUNES_NS}
-
     def extend_rss(self, feed: Any) -> Any:
         _itunes(feed[0], self.image, self.explicit)
-        return feed
-
-    def extend_atom(self, feed: Any) -> Any:
         return feed
 
 
@@ -980,8 +992,10 @@ def _itunes(parent: Any, image: str | None, explicit: bool | None) -> None:
         _sub(parent, f"{{{ITUNES_NS}}}explicit", "true" if explicit else "false")
 
 
-class PodcastIndexExtension:
+class PodcastIndexExtension(_Extension):
     """Channel tags of the Podcasting 2.0 namespace (docs/tags/*.md)."""
+
+    namespaces: ClassVar[dict[str, str]] = {"podcast": PODCAST_NS}
 
     def __init__(self) -> None:
         self.guid: str | None = None
@@ -991,9 +1005,6 @@ class PodcastIndexExtension:
         self.funding: list[tuple[str, str]] = []
         self.persons: list[Mapping[str, Any]] = []
         self.medium: str | None = None
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
 
     def extend_rss(self, feed: Any) -> Any:
         channel = feed[0]
@@ -1010,12 +1021,11 @@ class PodcastIndexExtension:
             _sub(channel, tag + "medium", self.medium)
         return feed
 
-    def extend_atom(self, feed: Any) -> Any:
-        return feed
 
-
-class PodcastIndexEntryExtension:
+class PodcastIndexEntryExtension(_Extension):
     """Item tags of the Podcasting 2.0 namespace (docs/tags/*.md)."""
+
+    namespaces: ClassVar[dict[str, str]] = {"podcast": PODCAST_NS}
 
     def __init__(self) -> None:
         self.season: int | None = None
@@ -1026,9 +1036,6 @@ class PodcastIndexEntryExtension:
         self.persons: list[Mapping[str, Any]] = []
         #: ``(start ms, duration ms, title)`` triples.
         self.soundbites: list[tuple[int, int, str]] = []
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS}
 
     def extend_rss(self, entry: Any) -> Any:
         tag = f"{{{PODCAST_NS}}}"
@@ -1051,9 +1058,6 @@ class PodcastIndexEntryExtension:
             )
         return entry
 
-    def extend_atom(self, entry: Any) -> Any:
-        return entry
-
 
 def _persons(parent: Any, persons: Sequence[Mapping[str, Any]]) -> None:
     for person in persons:
@@ -1067,17 +1071,10 @@ def _persons(parent: Any, persons: Sequence[Mapping[str, Any]]) -> None:
         )
 
 
-class PscExtension:
+class PscExtension(_Extension):
     """Declares the Podlove Simple Chapters namespace (feeds.md §3)."""
 
-    def extend_ns(self) -> dict[str, str]:
-        return {"psc": PSC_NS}
-
-    def extend_rss(self, feed: Any) -> Any:
-        return feed
-
-    def extend_atom(self, feed: Any) -> Any:
-        return feed
+    namespaces: ClassVar[dict[str, str]] = {"psc": PSC_NS}
 
 
 class PscEntryExtension(PscExtension):
@@ -1101,14 +1098,11 @@ class PscEntryExtension(PscExtension):
         return entry
 
 
-class BuildDateExtension:
+class BuildDateExtension(_Extension):
     """Removes ``lastBuildDate`` when it cannot come from an episode (feedgen sets "now")."""
 
     def __init__(self) -> None:
         self.drop = False
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
 
     def extend_rss(self, feed: Any) -> Any:
         if self.drop:
@@ -1116,21 +1110,9 @@ class BuildDateExtension:
                 feed[0].remove(element)
         return feed
 
-    def extend_atom(self, feed: Any) -> Any:
-        return feed
 
-
-class ContentExtension:
+class ContentExtension(_Extension):
     """Feed level of :class:`ContentEntryExtension` (feedgen declares ``content:`` itself)."""
-
-    def extend_ns(self) -> dict[str, str]:
-        return {}
-
-    def extend_rss(self, feed: Any) -> Any:
-        return feed
-
-    def extend_atom(self, feed: Any) -> Any:
-        return feed
 
 
 class ContentEntryExtension(ContentExtension):

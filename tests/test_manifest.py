@@ -7,6 +7,7 @@ from pathlib import Path
 
 from castline.manifest import (
     MANIFEST_FILE,
+    MANIFEST_FORMAT,
     STATE_DIR,
     EpisodeState,
     ExporterState,
@@ -29,7 +30,7 @@ def sample() -> Manifest:
             ),
             "episodes/a.md": EpisodeState("a", "hash-a", failed=True),
         },
-        show_outputs={"rss": ExporterState("inputs", {"feed.xml": "h"}, {"k": [1, 2]}, "r")},
+        show_outputs={"rss": ExporterState("inputs", {"feed.xml": "h"}, '{"k":[1,2]}', "r")},
     )
 
 
@@ -54,5 +55,6 @@ def test_junk_or_an_older_format_means_nothing_is_known(tmp_path: Path) -> None:
     assert read_manifest(tmp_path).episodes == {}
     path.write_text(json.dumps({"format": 0, "episodes": {"x": {}}}), encoding="utf-8")
     assert read_manifest(tmp_path).episodes == {}
-    path.write_text(json.dumps({"format": 1, "episodes": {"x": {"slug": 1}}}), encoding="utf-8")
+    malformed = {"format": MANIFEST_FORMAT, "episodes": {"x": {"slug": 1}}}
+    path.write_text(json.dumps(malformed), encoding="utf-8")
     assert read_manifest(tmp_path).episodes == {}
