@@ -58,7 +58,7 @@ from castline.manifest import (
     diagnostics_from_json,
     diagnostics_to_json,
     json_hash,
-    manifest_bytes,
+    manifest_lines,
     read_manifest,
     read_stat_cache,
     sha256,
@@ -98,8 +98,8 @@ class BuildReport:
     created: list[PurePosixPath] = field(default_factory=list)
     changed: list[PurePosixPath] = field(default_factory=list)
     removed: list[PurePosixPath] = field(default_factory=list)
-    #: Output files whose bytes were already right (of the episodes that were built).
-    unchanged: list[PurePosixPath] = field(default_factory=list)
+    #: How many output files already had the right bytes (of the episodes that were built).
+    unchanged: int = 0
     #: Episodes parsed and exported in this build.
     episodes_built: int = 0
     #: Episodes skipped because nothing they depend on changed (not parsed).
@@ -447,7 +447,7 @@ def build(
                 report.diagnostics.extend(diagnostics_from_json(state.exporters[name].diagnostics))
     report.episodes_failed = sum(state.failed for state in manifest.episodes.values())
     report.diagnostics = sort_unique(report.diagnostics)
-    for paths in (report.created, report.changed, report.removed, report.unchanged):
+    for paths in (report.created, report.changed, report.removed):
         paths.sort()
     return report
 
@@ -612,7 +612,7 @@ def _merge(
     manifest.episodes[outcome.relative] = state
     report.created.extend(PurePosixPath(p) for p in outcome.created)
     report.changed.extend(PurePosixPath(p) for p in outcome.changed)
-    report.unchanged.extend(PurePosixPath(p) for p in outcome.unchanged)
+    report.unchanged += len(outcome.unchanged)
 
 
 def _show_step(
@@ -787,15 +787,16 @@ def _save_state(
     """Write the manifest if it changed and the stat cache if given (``None``: unchanged)."""
     state = out / STATE_DIR
     if manifest.changed or not (state / MANIFEST_FILE).is_file():
-        write_atomic(state / MANIFEST_FILE, manifest_bytes(manifest))
+        write_atomic(state / MANIFEST_FILE, (line.encode() for line in manifest_lines(manifest)))
     if stat_cache is not None:
         write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
     if not (state / ".gitignore").is_file():
         write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never part.
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or chunks of bytes) to ``path`` so that readers see the old file
+    or the new one, never part.
 
     The bytes go to a temporary file in the same folder, which is then renamed over ``path``.
     If anything fails (or the process is interrupted), the temporary file is removed.
@@ -804,7 +805,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                stream.writelines(data)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,31 +200,37 @@ def read_stat_cache(out: Path) -> dict[str, tuple[int, int, str]]:
         return {}
 
 
-def manifest_bytes(manifest: Manifest) -> bytes:
-    """The manifest as the bytes written to disk: sorted keys, one episode per line.
+def manifest_lines(manifest: Manifest) -> Iterator[str]:
+    """The manifest as written to disk, line by line: sorted keys, one episode per line.
 
-    One line per episode keeps a committed manifest's diffs readable, and lets each line be
-    encoded by ``json``'s C encoder (``indent`` would switch to the pure-Python one, several
-    times slower on a 10,000-episode show).
+    One line per episode keeps a committed manifest's diffs readable, lets each line be
+    encoded by ``json``'s C encoder (``indent`` would switch to the pure-Python one), and lets
+    the build write a 10,000-episode manifest without holding a second copy of it in memory.
     """
 
     def compact(value: object) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
-    data = manifest.to_json()
-    lines = ["{"]
-    for key in sorted(data):
-        value = data[key]
-        if isinstance(value, dict) and value:
-            lines.append(f"{compact(key)}:{{")
-            entries = [f"{compact(k)}:{compact(v)}" for k, v in sorted(value.items())]
-            lines.append(",\n".join(entries))
-            lines.append("},")
-        else:
-            lines.append(f"{compact(key)}:{compact(value)},")
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    yield "{\n"
+    yield f'"castline":{compact(manifest.castline_version)},\n'
+    for key, entries in (("episodes", manifest.episodes), ("show", manifest.show_outputs)):
+        if key == "show":
+            yield f'"format":{MANIFEST_FORMAT},\n'
+        names = sorted(entries)
+        if not names:
+            yield f'"{key}":{{}}' + (",\n" if key == "episodes" else "\n")
+            continue
+        yield f'"{key}":{{\n'
+        for index, name in enumerate(names):
+            comma = "," if index + 1 < len(names) else ""
+            yield f"{compact(name)}:{compact(entries[name].to_json())}{comma}\n"
+        yield "},\n" if key == "episodes" else "}\n"
+    yield "}\n"
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    """The manifest as the bytes written to disk (see :func:`manifest_lines`)."""
+    return "".join(manifest_lines(manifest)).encode("utf-8")
 
 
 def stat_cache_bytes(cache: Mapping[str, tuple[int, int, str]]) -> bytes:
