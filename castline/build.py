@@ -189,15 +189,6 @@ def _construct(setup: _Setup) -> dict[str, Exporter]:
     return exporters
 
 
-def create_exporters(project: Project, options: BuildOptions) -> list[Exporter]:
-    """Construct the selected exporters with show.yaml's options and the overrides.
-
-    Raises:
-        ConfigError: an unknown exporter name or option.
-    """
-    return list(_construct(_select(project, options)).values())
-
-
 def _settings_hash(project: Project, setup: _Setup, show_yaml_hash: str) -> dict[str, str]:
     """Per exporter, a hash of everything besides the episode that shapes its output."""
     context = [[info.name, info.media_type, info.suffix] for info in setup.infos]
