@@ -28,7 +28,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
+import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -323,10 +324,10 @@ _WORKER: _EpisodeBuilder | None = None
 
 
 def _init_worker(setup: _Setup, out: Path) -> None:
-    """Worker start-up: ignore Ctrl-C (the main process stops the pool) and load the show."""
-    import signal
-
+    """Worker start-up: ignore Ctrl-C (the main process stops the pool), clean up on SIGTERM
+    (what the pool sends its other workers when one dies), and load the show."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _remove_temporaries_and_exit)
     global _WORKER
     _WORKER = _EpisodeBuilder(setup, out)
 
@@ -790,10 +791,11 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     or the new one, never part.
 
     The bytes go to a temporary file in the same folder, which is then renamed over ``path``.
-    If anything fails (or the process is interrupted), the temporary file is removed.
+    If anything fails (or the process is interrupted), the temporary file is removed; a worker
+    stopped by SIGTERM removes it too (see ``_remove_temporaries_and_exit``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary, handle = _create_temporary(path)
     try:
         with os.fdopen(handle, "wb") as stream:
             if isinstance(data, bytes):
@@ -806,3 +808,37 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    finally:
+        _TEMPORARIES.discard(temporary)
+
+
+_TEMPORARIES: set[str] = set()
+"""Temporary files this process is writing. A name is added before its file exists and
+dropped after the rename, so a signal handler that removes them all never misses one."""
+
+
+def _create_temporary(path: Path) -> tuple[str, int]:
+    """Create ``.NAME.RANDOM.tmp`` beside ``path``; return its name and an open descriptor."""
+    while True:
+        temporary = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        _TEMPORARIES.add(temporary)
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except BaseException:
+            _TEMPORARIES.discard(temporary)
+            raise
+
+
+def _remove_temporaries_and_exit(signum: int, frame: object) -> None:
+    """SIGTERM handler of worker processes.
+
+    A process pool whose worker died terminates the other workers; one of them may be in the
+    middle of ``write_atomic``. Removing its temporary file before exiting keeps the promise
+    that an interrupted build leaves only complete files.
+    """
+    for temporary in list(_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    os._exit(128 + signum)

@@ -8,6 +8,7 @@ sorted by path and line, each once.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -264,9 +265,17 @@ def _run_build(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None,
 ) -> BuildReport:
-    """Run a build; turn what stops it into a message and an exit code."""
+    """Run a build; turn what stops it into a message and an exit code.
+
+    SIGTERM (a cancelled CI job, a stopped container) stops the build the way Ctrl-C does:
+    every file written is complete, and the exit code is 128 + 15.
+    """
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         return build(content, out, options, progress=progress)
+    except _Terminated:
+        _err("castline: terminated; every file written is complete, the next build finishes")
+        raise typer.Exit(128 + signal.SIGTERM) from None
     except KeyboardInterrupt:
         _err("castline: interrupted; every file written is complete, the next build finishes")
         raise typer.Exit(130) from None
@@ -276,6 +285,16 @@ def _run_build(
     except CastlineError as error:
         _err(f"castline: {error}")
         raise typer.Exit(1) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """Raised by the SIGTERM handler; a KeyboardInterrupt so that every clean-up path runs."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> str:

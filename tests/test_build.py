@@ -322,6 +322,48 @@ def test_a_worker_that_dies_takes_only_its_episode(
     assert report.episodes_failed == 1
 
 
+TERMINATED_MID_WRITE = """
+import sys, time
+from pathlib import Path
+from castline.build import _init_worker, _Setup, write_atomic
+
+content, target = Path(sys.argv[1]), Path(sys.argv[2])
+_init_worker(_Setup(content, Path(), (), (), False), target.parent)
+
+def chunks():
+    yield b"half of the file"
+    (target.parent / "started").touch()
+    time.sleep(60)
+    yield b"the other half"
+
+write_atomic(target, chunks())
+"""
+
+
+def test_a_worker_terminated_mid_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """What a pool does to its other workers when one dies: SIGTERM, perhaps mid-write."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "episode.txt"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", TERMINATED_MID_WRITE, str(CONTENT), str(target)]
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "started").exists() and worker.poll() is None:
+            assert time.monotonic() < deadline, "the worker never started writing"
+            time.sleep(0.01)
+        assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # mid-write
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        worker.kill()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["started"]
+
+
 def test_a_new_or_resized_media_file_rebuilds_its_episode(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:

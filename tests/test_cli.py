@@ -208,9 +208,16 @@ def _outputs(out: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_leaves_no_partial_file_and_the_next_build_completes(
-    tmp_path: Path, jobs: str
+@pytest.mark.parametrize(
+    ("jobs", "stop", "code", "message"),
+    [
+        ("1", signal.SIGINT, 130, "interrupted"),
+        ("2", signal.SIGINT, 130, "interrupted"),
+        ("2", signal.SIGTERM, 143, "terminated"),
+    ],
+)
+def test_a_stopped_build_leaves_no_partial_file_and_the_next_build_completes(
+    tmp_path: Path, jobs: str, stop: signal.Signals, code: int, message: str
 ) -> None:
     content = write_show(tmp_path / "content", 40)
     env = _slow_plugin(tmp_path / "plugins")
@@ -226,10 +233,10 @@ def test_ctrl_c_leaves_no_partial_file_and_the_next_build_completes(
     while len(list((out / "episodes").glob("*.slow.txt"))) < 5:
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.01)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert "castline: interrupted; every file written is complete" in stderr
+    assert process.returncode == code, stderr
+    assert f"castline: {message}; every file written is complete" in stderr
     assert "Traceback" not in stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     partial = _outputs(out)
