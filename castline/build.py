@@ -238,10 +238,10 @@ class _Outcome:
 class _EpisodeBuilder:
     """Builds episodes; one lives in each worker process (or in the main one)."""
 
-    def __init__(self, setup: _Setup, out: Path) -> None:
+    def __init__(self, setup: _Setup, out: Path, project: Project | None = None) -> None:
         self.setup = setup
         self.out = out
-        self.project = open_content(setup.content)
+        self.project = project if project is not None else open_content(setup.content)
         self.exporters = _construct(setup)
         self.context = BuildContext(show=self.project.show, exporters=setup.infos)
         self.fingerprints: dict[Path, str] = {}
@@ -376,8 +376,9 @@ def build(
     # Decide, without parsing, which episodes need work.
     tasks: list[_Task] = []
     current: dict[str, tuple[int, int, str]] = {}
-    for path in project.episode_files:
-        relative = _relative(content, path)
+    listing = _OutputListing(out)
+    relatives = [_relative(content, path) for path in project.episode_files]
+    for path, relative in zip(project.episode_files, relatives, strict=True):
         task = _plan(
             content,
             relative,
@@ -389,6 +390,7 @@ def build(
             fingerprints,
             out,
             current,
+            listing,
             verify=options.dry_run,
         )
         if task is None:
@@ -403,7 +405,7 @@ def build(
 
     exporters = _construct(setup)
     try:
-        for outcome in _execute(setup, out, tasks, options.jobs):
+        for outcome in _execute(setup, out, tasks, options.jobs, project):
             _merge(manifest, outcome, settings, out, report, dry_run=options.dry_run)
             stat = _stat(content / outcome.relative)
             if stat is not None and outcome.file_hash:
@@ -412,7 +414,7 @@ def build(
             if progress is not None:
                 progress(done, total)
 
-        present = {_relative(content, path) for path in project.episode_files}
+        present = set(relatives)
         for relative in sorted(set(manifest.episodes) - present):
             gone = manifest.episodes.pop(relative)
             manifest.changed = True
@@ -455,6 +457,7 @@ def _plan(
     fingerprints: dict[str, str],
     out: Path,
     current: dict[str, tuple[int, int, str]],
+    listing: _OutputListing,
     *,
     verify: bool,
 ) -> _Task | None:
@@ -487,34 +490,62 @@ def _plan(
         for name in selected
         if name not in state.exporters
         or state.exporters[name].settings != settings[name]
-        or not _outputs_intact(out, state.exporters[name].outputs, verify=verify)
+        or not _outputs_intact(out, state.exporters[name].outputs, verify=verify, listing=listing)
     )
     return _Task(relative, stale, raw) if stale else None
 
 
-def _outputs_intact(out: Path, outputs: Mapping[str, str], *, verify: bool) -> bool:
+class _OutputListing:
+    """Which files exist in the output folder, one directory listing per folder.
+
+    Planning asks, for every output of every unchanged episode, whether it still exists: one
+    ``scandir`` per folder instead of one ``stat`` per file (60,000 at 10,000 episodes).
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.folders: dict[str, frozenset[str]] = {}
+
+    def has_file(self, relative: str) -> bool:
+        folder, _, name = relative.rpartition("/")
+        if folder not in self.folders:
+            try:
+                with os.scandir(self.out / folder) as entries:
+                    self.folders[folder] = frozenset(e.name for e in entries if e.is_file())
+            except OSError:
+                self.folders[folder] = frozenset()
+        return name in self.folders[folder]
+
+
+def _outputs_intact(
+    out: Path, outputs: Mapping[str, str], *, verify: bool, listing: _OutputListing | None = None
+) -> bool:
     """Every recorded output exists (and, when ``verify``, still has the recorded bytes)."""
     for relative, digest in outputs.items():
-        target = out / relative
         if not verify:
-            if not target.is_file():
+            if not (
+                listing.has_file(relative) if listing is not None else (out / relative).is_file()
+            ):
                 return False
             continue
         try:
-            if sha256(target.read_bytes()) != digest:
+            if sha256((out / relative).read_bytes()) != digest:
                 return False
         except OSError:
             return False
     return True
 
 
-def _execute(setup: _Setup, out: Path, tasks: Sequence[_Task], jobs: int) -> Iterator[_Outcome]:
-    """Run the tasks, in this process or in ``jobs`` worker processes; yield as they finish."""
+def _execute(
+    setup: _Setup, out: Path, tasks: Sequence[_Task], jobs: int, project: Project
+) -> Iterator[_Outcome]:
+    """Run the tasks, in this process (reusing ``project``) or in ``jobs`` worker processes;
+    yield as they finish."""
     if not tasks:
         return
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(tasks) == 1:
-        builder = _EpisodeBuilder(setup, out)
+        builder = _EpisodeBuilder(setup, out, project)
         for task in tasks:
             yield builder.run(task)
         return
@@ -711,6 +742,11 @@ def fingerprint(path: Path) -> str:
 
 
 def _relative(content: Path, path: Path) -> str:
+    """``path`` below ``content``, with ``/`` separators (the manifest's keys)."""
+    prefix = os.path.join(str(content), "")
+    text = str(path)
+    if text.startswith(prefix):  # the usual case, without relpath's cost
+        return text[len(prefix) :].replace(os.sep, "/")
     return PurePosixPath(Path(os.path.relpath(path, content))).as_posix()
 
 
