@@ -29,6 +29,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import secrets
 import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -49,7 +50,7 @@ from castline.exporter import (
     Exporter,
     ExporterInfo,
 )
-from castline.loader import SHOW_FILE, Project, load_episode, open_content
+from castline.loader import SHOW_FILE, Project, is_file, load_episode, open_content
 from castline.manifest import (
     MANIFEST_FILE,
     STAT_CACHE_FILE,
@@ -548,10 +549,12 @@ class _OutputListing:
         if folder not in self.folders:
             try:
                 with os.scandir(self.out / folder) as entries:
-                    self.folders[folder] = frozenset(e.name for e in entries if e.is_file())
+                    self.folders[folder] = frozenset(e.name for e in entries if is_file(e))
             except OSError:
                 self.folders[folder] = frozenset()
-        return name in self.folders[folder]
+        # A name not listed may still exist under another case or normalisation (macOS,
+        # Windows); asking the file system settles it.
+        return name in self.folders[folder] or (self.out / relative).is_file()
 
 
 def _outputs_intact(
@@ -607,6 +610,7 @@ def _execute(
     except BrokenProcessPool:
         # A worker died. Build what is left one episode per process, so that only the
         # episode that kills its process is lost.
+        _remove_stray_temporaries(out, dry_run=setup.dry_run)
         yield from _isolated(setup, out, [remaining[key] for key in sorted(remaining)])
 
 
@@ -618,9 +622,29 @@ def _isolated(setup: _Setup, out: Path, tasks: Iterable[_Task]) -> Iterator[_Out
             ) as pool:
                 yield pool.submit(_run_in_worker, task).result()
         except BrokenProcessPool:
+            _remove_stray_temporaries(out, dry_run=setup.dry_run)
             path = setup.content / task.relative
             died = Diagnostic.error(SourceRef(_display(setup.content, path), 1), WORKER_DIED)
             yield _Outcome(task.relative, path.stem, "", {}, (died,), True, {})
+
+
+_STRAY_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+
+
+def _remove_stray_temporaries(out: Path, *, dry_run: bool) -> None:
+    """Remove the temporary files of ``write_atomic`` left in the output folder.
+
+    Called once a worker died: a worker killed outright (SIGKILL, the out-of-memory killer)
+    cannot remove the file it was writing. Workers only write while a build runs, so once the
+    pool is gone every file named like theirs is a leftover.
+    """
+    if dry_run:
+        return
+    for folder, _, names in os.walk(out):
+        for name in names:
+            if _STRAY_TEMPORARY.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 def _display(content: Path, path: Path) -> str:
@@ -868,8 +892,16 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     stopped by SIGTERM removes it too (see ``_remove_temporaries_and_exit``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary, handle = _create_temporary(path)
+    # Ctrl-C and SIGTERM wait until the file is created and this function's clean-up is in
+    # place: an exception raised by a signal handler in between would leave the file behind.
+    deferred = _defer_signals()
     try:
+        temporary, handle = _create_temporary(path)
+    except BaseException:
+        _restore_signals(deferred)
+        raise
+    try:
+        _restore_signals(deferred)
         with os.fdopen(handle, "wb") as stream:
             if isinstance(data, bytes):
                 stream.write(data)
@@ -889,6 +921,20 @@ _TEMPORARIES: set[str] = set()
 """Temporary files this process is writing. A name is added before its file exists and
 dropped after the rename, so a signal handler that removes them all never misses one."""
 
+_DEFERRED_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def _defer_signals() -> set[int | signal.Signals] | None:
+    """Block Ctrl-C and SIGTERM in this thread (POSIX); the previous mask, to restore."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+
+
+def _restore_signals(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
 
 def _create_temporary(path: Path) -> tuple[str, int]:
     """Create ``.NAME.RANDOM.tmp`` beside ``path``; return its name and an open descriptor."""
@@ -897,7 +943,8 @@ def _create_temporary(path: Path) -> tuple[str, int]:
         _TEMPORARIES.add(temporary)
         try:
             return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
+        except FileExistsError:  # somebody else's file: not ours to remove
+            _TEMPORARIES.discard(temporary)
             continue
         except BaseException:
             _TEMPORARIES.discard(temporary)

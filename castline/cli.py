@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -270,8 +271,10 @@ def _run_build(
     SIGTERM (a cancelled CI job, a stopped container) stops the build the way Ctrl-C does:
     every file written is complete, and the exit code is 128 + 15.
     """
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous: Any = None
     try:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _terminate_handler(os.getpid()))
         return build(content, out, options, progress=progress)
     except _Terminated:
         _err("castline: terminated; every file written is complete, the next build finishes")
@@ -286,15 +289,24 @@ def _run_build(
         _err(f"castline: {error}")
         raise typer.Exit(1) from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 class _Terminated(KeyboardInterrupt):
     """Raised by the SIGTERM handler; a KeyboardInterrupt so that every clean-up path runs."""
 
 
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise _Terminated
+def _terminate_handler(main_pid: int) -> Callable[[int, object], None]:
+    """The SIGTERM handler: raise :class:`_Terminated` in this process."""
+
+    def terminate(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:
+            # A worker forked before installing its own handler: it has nothing to clean up.
+            os._exit(128 + signum)
+        raise _Terminated
+
+    return terminate
 
 
 def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> str:
@@ -321,6 +333,9 @@ def main() -> None:
     """Console-script entry point."""
     try:
         app()
+    except _Terminated:
+        _err("castline: terminated")
+        sys.exit(128 + signal.SIGTERM)
     except KeyboardInterrupt:
         _err("castline: interrupted")
         sys.exit(130)

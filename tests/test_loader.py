@@ -179,3 +179,14 @@ def test_corpus_loads_every_episode_with_a_front_matter(corpus: Path) -> None:
         for item in episode.transcript:
             if isinstance(item, Utterance):
                 assert item.text.strip()
+
+
+def test_a_symlink_loop_in_the_episodes_folder_is_not_an_episode(
+    content_tree: ContentTree,
+) -> None:
+    root = content_tree(
+        {"episodes/a.md": "---\ntitle: A\ntranscript:\n- line: Hi.\n  who: A\n---\n"}
+    )
+    (root / "episodes/loop.md").symlink_to("loop.md")
+    result = load_content(root)
+    assert [episode.slug for episode in result.episodes] == ["a"]
