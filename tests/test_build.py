@@ -38,8 +38,11 @@ class BoomExporter:
         return ShowExport()
 
 
-def install(monkeypatch: pytest.MonkeyPatch, entry_point: EntryPoint) -> None:
-    """Make an exporter defined in this module look installed."""
+def install(monkeypatch: pytest.MonkeyPatch, name: str, exporter: type) -> None:
+    """Make an exporter class defined in this module look installed under ``name``."""
+    entry_point = EntryPoint(
+        name=name, value=f"tests.test_build:{exporter.__name__}", group="castline.exporters"
+    )
     real = registry.available
     entries = {**real(), **real([entry_point])}
     monkeypatch.setattr(
@@ -90,11 +93,7 @@ def test_a_broken_episode_keeps_its_previous_output(
 def test_an_exporter_crash_is_reported_and_contained(
     content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    boom = EntryPoint(
-        name="boom", value="tests.test_build:BoomExporter", group="castline.exporters"
-    )
-    entries = {**registry.available(), **registry.available([boom])}
-    monkeypatch.setattr(registry, "available", lambda eps=None: entries)
+    install(monkeypatch, "boom", BoomExporter)
     root = content_tree(
         {
             "episodes/a.md": GOOD.format(title="A", text="Ay."),
@@ -308,21 +307,6 @@ class DyingExporter(BoomExporter):
         return EpisodeExport()
 
 
-def test_a_worker_that_dies_takes_only_its_episode(
-    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    dying = EntryPoint(
-        name="dying", value="tests.test_build:DyingExporter", group="castline.exporters"
-    )
-    install(monkeypatch, dying)
-    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abcd"})
-    out = tmp_path / "out"
-    report = build(root, out, BuildOptions(only=("dying", "txt"), jobs=2))
-    assert [str(d) for d in report.errors] == [f"{root}/episodes/b.md:1: error: {WORKER_DIED}"]
-    assert sorted(_tree(out)) == ["episodes/a.txt", "episodes/c.txt", "episodes/d.txt"]
-    assert report.episodes_failed == 1
-
-
 TERMINATED_MID_WRITE = """
 import sys, time
 from pathlib import Path
@@ -380,21 +364,29 @@ class KilledMidWriteExporter(BoomExporter):
         return EpisodeExport()
 
 
-def test_the_temporary_file_of_a_killed_worker_is_removed(
-    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("exporter", [DyingExporter, KilledMidWriteExporter])
+def test_a_worker_that_dies_takes_only_its_episode(
+    content_tree: ContentTree,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    exporter: type[BoomExporter],
 ) -> None:
-    killed = EntryPoint(
-        name="killed", value="tests.test_build:KilledMidWriteExporter", group="castline.exporters"
-    )
-    install(monkeypatch, killed)
-    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abc"})
+    """Whether it exits or is killed outright mid-write (its temporary file is then removed)."""
+    install(monkeypatch, exporter.name, exporter)
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abcd"})
     out = tmp_path / "out"
     (out / "episodes").mkdir(parents=True)
     (out / "episodes/.notes.tmp").write_text("the user's own file")
     monkeypatch.setenv("CASTLINE_TEST_OUT", str(out))
-    report = build(root, out, BuildOptions(only=("killed", "txt"), jobs=2))
+    report = build(root, out, BuildOptions(only=(exporter.name, "txt"), jobs=2))
     assert [str(d) for d in report.errors] == [f"{root}/episodes/b.md:1: error: {WORKER_DIED}"]
-    assert sorted(_tree(out)) == ["episodes/.notes.tmp", "episodes/a.txt", "episodes/c.txt"]
+    assert sorted(_tree(out)) == [
+        "episodes/.notes.tmp",
+        "episodes/a.txt",
+        "episodes/c.txt",
+        "episodes/d.txt",
+    ]
+    assert report.episodes_failed == 1
 
 
 def test_a_temporary_name_taken_by_another_file_is_skipped_and_that_file_kept(
