@@ -16,6 +16,8 @@ SubRip exporter's default policy: labels at each change of speaker) and prints:
 * reading speed in characters per second (spoken text, spaces included, label excluded):
   p50, p95, max, and the share of cues above ``target_cps`` and ``max_cps``;
 * overlaps (a cue starting before the previous one ends) and cues with ``end <= start``;
+* gaps between consecutive cues shorter than ``min_gap_ms`` (2 frames), and how many of
+  those follow a cue already at ``min_cue_ms`` (the only allowed reason);
 * words lost (source words missing from the cues, in order, by a diff);
 * for every kept stamp, the distance from the stamp to the start of its line's first cue:
   for *anchors* (the first line with each kept stamp) and, separately, for the following lines
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,6 +53,8 @@ class Figures:
     within_both: int = 0
     overlaps: int = 0
     non_positive: int = 0
+    short_gaps: int = 0
+    short_gaps_at_minimum: int = 0
     source_words: int = 0
     words_lost: int = 0
     #: Reading speeds, as characters * 1000 // duration_ms (integer cps).
@@ -67,6 +72,8 @@ class Figures:
             "within_both",
             "overlaps",
             "non_positive",
+            "short_gaps",
+            "short_gaps_at_minimum",
             "source_words",
             "words_lost",
             "warnings",
@@ -96,6 +103,10 @@ def measure(episode: Episode, policy: CuePolicy) -> Figures:
     figures.warnings = len(timing_warnings) + len(cue_warnings)
     figures.cues = len(cues)
     previous_end = 0
+    for before, after in itertools.pairwise(cues):
+        if after.start_ms - before.end_ms < policy.min_gap_ms:
+            figures.short_gaps += 1
+            figures.short_gaps_at_minimum += before.end_ms - before.start_ms <= policy.min_cue_ms
     for cue in cues:
         duration = cue.end_ms - cue.start_ms
         size_ok = _fits(cue, policy)
@@ -170,6 +181,8 @@ def report(figures: Figures, policy: CuePolicy, episodes: int) -> list[str]:
         f"{_percent(sum(s > policy.max_cps for s in speeds), len(speeds))}",
         f"overlaps: {figures.overlaps}",
         f"cues with end <= start: {figures.non_positive}",
+        f"gaps under {policy.min_gap_ms} ms: {figures.short_gaps} "
+        f"({figures.short_gaps_at_minimum} after a cue at its minimum duration)",
         f"words lost: {figures.words_lost} of {figures.source_words}",
         f"kept anchors: {len(anchors)}; distance to their line's first cue "
         f"p50/max: {_percentile(anchors, 50)} / {max(anchors, default=0)} ms; "

@@ -27,6 +27,7 @@ class CaptionExporter(PerEpisodeExporter):
         max_cue_ms: longest cue (7000).
         target_cps: reading speed aimed for (17 characters per second).
         max_cps: reading speed never planned above where time can be found (20).
+        min_gap_ms: shortest gap between cues, 2 frames at 24 fps (83).
         speaker_labels: a visible ``Name: `` at each ``"change"`` of speaker, on ``"every"``
             cue, or ``"none"``; ``None`` takes the format's default.
         offset_ms: shift every cue by this many milliseconds (``castline build --offset``);
@@ -48,6 +49,7 @@ class CaptionExporter(PerEpisodeExporter):
         max_cue_ms: int = 7000,
         target_cps: int = 17,
         max_cps: int = 20,
+        min_gap_ms: int = 83,
         speaker_labels: str | None = None,
         offset_ms: int = 0,
     ) -> None:
@@ -58,6 +60,7 @@ class CaptionExporter(PerEpisodeExporter):
             max_cue_ms=max_cue_ms,
             target_cps=target_cps,
             max_cps=max_cps,
+            min_gap_ms=min_gap_ms,
             speaker_labels=self.default_speaker_labels
             if speaker_labels is None
             else speaker_labels,

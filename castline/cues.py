@@ -15,8 +15,10 @@ README decision 3; issue 3 "Cues"):
   same rules prefer and balanced in length.
 * **Timing.** A cue's share of its line's span is proportional to its characters (§6.3 3).
   Cues last at most ``max_cue_ms`` and, where a neighbour has time to spare, at least
-  ``min_cue_ms``; a cue that starts a line on its own stamp never moves. Cues are sorted,
-  never overlap, last at least 1 ms and use integer milliseconds.
+  ``min_cue_ms``; a cue that starts a line on its own stamp never moves. Consecutive cues are
+  ``min_gap_ms`` apart (2 frames, §6.3 6) where the earlier one can spare it above
+  ``min_cue_ms``. Cues are sorted, never overlap, last at least 1 ms and use integer
+  milliseconds.
 * **Speakers.** A cue never holds two lines, so never two speakers; a speaker change always
   starts a cue. Formats that write the speaker as text reserve room for ``Name: `` in the
   first line (:attr:`CuePolicy.speaker_labels`).
@@ -80,6 +82,9 @@ class CuePolicy:
     target_cps: int = 17
     #: ... then from neighbours that stay at or below this one; no lender is made faster.
     max_cps: int = 20
+    #: Shortest gap between two cues: 2 frames at 24 fps. A cue gives up to this much of its
+    #: end to make it, but never goes below ``min_cue_ms`` for it.
+    min_gap_ms: int = 83
     #: Room for ``Name: `` before the first line: at each change of speaker, on every cue,
     #: or never.
     speaker_labels: str = "none"
@@ -89,9 +94,10 @@ class CuePolicy:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"'{name}' must be a positive whole number, not {value!r}")
-        value = self.min_cue_ms
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"'min_cue_ms' must be a whole number of ms, not {value!r}")
+        for name in ("min_cue_ms", "min_gap_ms"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"'{name}' must be a whole number of ms, not {value!r}")
         if self.min_cue_ms > self.max_cue_ms:
             raise ValueError("'min_cue_ms' must not be more than 'max_cue_ms'")
         if self.speaker_labels not in SPEAKER_LABELS:
@@ -927,7 +933,7 @@ def build_cues(
     ...                  SourceRef("e.md", 4))
     >>> cues, _ = build_cues([TimedLine(line, 0, 3000)], CuePolicy())
     >>> [(c.start_ms, c.end_ms, c.lines) for c in cues]
-    [(0, 1187, ('Hello and welcome.',)), (1187, 3000, ('Today we talk about captions.',))]
+    [(0, 1104, ('Hello and welcome.',)), (1187, 3000, ('Today we talk about captions.',))]
     """
     pieces = _pieces(timed_lines, policy)
     count = len(pieces.line)
@@ -981,6 +987,14 @@ def build_cues(
                     starts[k] -= move
                     ends[k - 1] -= move
                     short -= move
+
+    # 4. A gap of min_gap_ms between cues (subtitles.md §6.3 6), taken from the earlier cue's
+    # end, never below min_cue_ms. Only ends move: a cue on its stamp keeps its start. (Gaps
+    # up to 0.5 s, which §6.3 would chain, only follow cues cut to max_cue_ms: none to close.)
+    for k in range(count - 1):
+        if starts[k + 1] - ends[k] < policy.min_gap_ms:
+            keep = min(ends[k], starts[k] + max(min_ms, 1))
+            ends[k] = max(keep, starts[k + 1] - policy.min_gap_ms)
 
     utterances = [timed.utterance for timed in timed_lines]
     cues = [

@@ -50,8 +50,9 @@ def test_sentences_become_cues_in_proportion_to_characters() -> None:
         ("We met at the harbour at dawn.",),
         ("The ferry was late again, as it always is.",),
     ]
-    # 31 of 73 characters (with the space after the first sentence).
-    assert [(c.start_ms, c.end_ms) for c in cues] == [(0, 3100), (3100, 7300)]
+    # 31 of 73 characters (with the space after the first sentence); the first cue leaves a
+    # 2-frame gap (83 ms) before the second.
+    assert [(c.start_ms, c.end_ms) for c in cues] == [(0, 3017), (3100, 7300)]
 
 
 def test_two_lines_when_the_text_is_longer_than_a_line() -> None:
@@ -75,7 +76,7 @@ def test_long_sentence_runs_over_several_cues() -> None:
         ("through the storm,", "although most of the passengers"),
         ("had already decided", "to stay at home that night."),
     ]
-    assert [(c.start_ms, c.end_ms) for c in cues] == [(0, 3913), (3913, 7080), (7080, 10_000)]
+    assert [(c.start_ms, c.end_ms) for c in cues] == [(0, 3830), (3913, 6997), (7080, 10_000)]
 
 
 def test_single_long_word_may_exceed_the_line() -> None:
@@ -140,6 +141,17 @@ def test_empty_lines_give_no_cue() -> None:
     assert [c.source.line for c in cues] == [2]
 
 
+def test_cues_keep_a_two_frame_gap_but_not_below_the_minimum_duration() -> None:
+    lines = [
+        _line("One.", 0, 2000, "Ann", 1),
+        _line("Two.", 2000, 2880, "Bob", 2),
+        _line("Three.", 2880, 5000, "Ann", 3),
+    ]
+    cues, _ = build_cues(lines, CuePolicy())
+    # The second cue (880 ms) can give only 47 ms before it would drop below 833 ms.
+    assert [(c.start_ms, c.end_ms) for c in cues] == [(0, 1917), (2000, 2833), (2880, 5000)]
+
+
 def test_positive_offset_shifts_every_cue() -> None:
     cues, warnings = build_cues([_line("Hi.", 0, 1000)], CuePolicy(), offset_ms=12_500)
     assert [(c.start_ms, c.end_ms) for c in cues] == [(12_500, 13_500)]
@@ -152,6 +164,7 @@ def test_positive_offset_shifts_every_cue() -> None:
         ({"max_chars_per_line": 0}, "'max_chars_per_line' must be a positive whole number, not 0"),
         ({"max_lines": True}, "'max_lines' must be a positive whole number, not True"),
         ({"min_cue_ms": 8000}, "'min_cue_ms' must not be more than 'max_cue_ms'"),
+        ({"min_gap_ms": -1}, "'min_gap_ms' must be a whole number of ms, not -1"),
         (
             {"speaker_labels": "all"},
             "'speaker_labels' must be one of change, every, none, not 'all'",
@@ -241,6 +254,7 @@ _policies = st.builds(
     CuePolicy,
     max_chars_per_line=st.integers(8, 70),
     max_lines=st.integers(1, 3),
+    min_gap_ms=st.sampled_from([0, 83, 1000]),
     speaker_labels=st.sampled_from(["change", "every", "none"]),
 )
 _DURATION_SET_ASIDE = ("not used for timing", "ignored, the end is estimated")
@@ -255,6 +269,9 @@ def _check_cues(utterances: list[Utterance], cues: tuple[Cue, ...], policy: CueP
         assert cue.end_ms - cue.start_ms <= policy.max_cue_ms
     for before, after in itertools.pairwise(cues):
         assert before.end_ms <= after.start_ms
+        # A 2-frame gap unless the earlier cue is down to its minimum duration.
+        gap, duration = after.start_ms - before.end_ms, before.end_ms - before.start_ms
+        assert gap >= policy.min_gap_ms or duration <= max(policy.min_cue_ms, 1)
     # Every word, in order, and each cue's words are a run of one line's words.
     assert [w for c in cues for line in c.lines for w in line.split()] == [
         w for u in utterances for w in u.text.split()

@@ -48,9 +48,9 @@ def test_layout() -> None:
     )
     # "<" and ">" become U+2039 and U+203A: SRT readers would drop "<ferries>" as markup.
     assert text == (
-        "1\n00:00:00,000 --> 00:00:01,727\nAnn: Hello and welcome.\n\n"
-        "2\n00:00:01,727 --> 00:00:04,000\nToday: tides & \u2039ferries\u203a.\n\n"
-        "3\n00:00:04,000 --> 00:00:05,521\nBo: Thanks.\n\n"
+        "1\n00:00:00,000 --> 00:00:01,644\nAnn: Hello and welcome.\n\n"
+        "2\n00:00:01,727 --> 00:00:03,917\nToday: tides & \u2039ferries\u203a.\n\n"
+        "3\n00:00:04,000 --> 00:00:05,438\nBo: Thanks.\n\n"
         "4\n00:00:05,521 --> 00:00:09,000\nGlad to be here.\n\n"
     )
     assert warnings == ()

@@ -52,9 +52,9 @@ def test_layout_escaping_and_voices() -> None:
     assert text == (
         "WEBVTT\n\n"
         "NOTE\nMade by castline from show/e.md\n\n"
-        "00:00:00.000 --> 00:00:03.000\n"
+        "00:00:00.000 --> 00:00:02.917\n"
         "<v Ann &amp; Bo>Q&amp;A time: is 3 &lt; 4 --&gt; yes.</v>\n\n"
-        "00:00:03.000 --> 00:00:05.000\n&lt;laughs&gt; Indeed.\n\n"
+        "00:00:03.000 --> 00:00:04.917\n&lt;laughs&gt; Indeed.\n\n"
         "00:00:05.000 --> 00:00:06.000\n<v Theo>Bye.</v>\n"
     )
     assert warnings == ()
