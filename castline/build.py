@@ -32,6 +32,7 @@ import os
 import re
 import secrets
 import signal
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -143,6 +144,24 @@ class _Setup:
     dry_run: bool
 
 
+def _check_writable(out: Path) -> None:
+    """Make sure files can be written in ``out`` (created if missing) before any work starts.
+
+    Raises:
+        ConfigError: ``out`` is a file, or cannot be created or written.
+    """
+    state = out / STATE_DIR
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        if not (state / ".gitignore").is_file():
+            write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
+        else:  # an unnamed file where the system has them (Linux): the folder is not changed
+            with tempfile.TemporaryFile(dir=state):
+                pass
+    except OSError as error:
+        raise ConfigError(f"{out}: cannot write the output folder: {error.strerror}") from None
+
+
 def _select(project: Project, options: BuildOptions) -> _Setup:
     """Choose and check the exporters and their options.
 
@@ -165,13 +184,21 @@ def _select(project: Project, options: BuildOptions) -> _Setup:
             raise registry.UnknownExporterError(name, entries)
     for name, entry in entries.items():
         exporter_class = entry.load()
-        infos.append(ExporterInfo(name, exporter_class.media_type, exporter_class.suffix))
-        if name not in names:
-            continue
         exporter_options = dict(show.exporter_options.get(name, {}))
         for key, value in options.overrides.items():
             if registry.accepts_option(exporter_class, key):
                 exporter_options[key] = value
+        offset = exporter_options.get("offset_ms", 0)
+        infos.append(
+            ExporterInfo(
+                name,
+                exporter_class.media_type,
+                exporter_class.suffix,
+                offset if type(offset) is int else 0,
+            )
+        )
+        if name not in names:
+            continue
         # Constructing here reports a bad option before any work starts.
         registry.create(name, exporter_options, entries=entries, source=show.source.path)
         specs.append((name, entry.target, exporter_options))
@@ -194,7 +221,7 @@ def _construct(setup: _Setup) -> dict[str, Exporter]:
 
 def _settings_hash(project: Project, setup: _Setup, show_yaml_hash: str) -> dict[str, str]:
     """Per exporter, a hash of everything besides the episode that shapes its output."""
-    context = [[info.name, info.media_type, info.suffix] for info in setup.infos]
+    context = [[info.name, info.media_type, info.suffix, info.offset_ms] for info in setup.infos]
     return {
         name: json_hash([__version__, show_yaml_hash, name, target, dict(options), context])
         for name, target, options in setup.exporters
@@ -298,7 +325,14 @@ class _EpisodeBuilder:
                 outputs[str(artifact.path)] = sha256(artifact.text.encode("utf-8"))
                 artifacts.append(artifact)
             results[name] = _ExporterOutcome(outputs, record, export.diagnostics)
-        created, changed, unchanged = _write(self.out, artifacts, dry_run=self.setup.dry_run)
+        try:
+            created, changed, unchanged = _write(self.out, artifacts, dry_run=self.setup.dry_run)
+        except OSError as error:  # a full disk, a folder made read-only mid-build
+            where = error.filename or self.out
+            problem = Diagnostic.error(episode.source, f"cannot write {where}: {error.strerror}")
+            return _Outcome(
+                task.relative, episode.slug, file_hash, dependencies, (*found, problem), True, {}
+            )
         return _Outcome(
             task.relative,
             episode.slug,
@@ -400,6 +434,8 @@ def _build(
 ) -> BuildReport:
     project = open_content(content)
     setup = _select(project, options)
+    if not options.dry_run:
+        _check_writable(out)
     show_yaml = content / SHOW_FILE
     show_yaml_hash = sha256(show_yaml.read_bytes()) if show_yaml.is_file() else ""
     settings = _settings_hash(project, setup, show_yaml_hash)
@@ -460,8 +496,11 @@ def _build(
                 _remove(out, output, report, dry_run=options.dry_run)
 
         context = BuildContext(show=project.show, exporters=setup.infos)
+        artwork = _artwork_fingerprint(project)  # the feed checks its pixels
         for name in selected:
-            _show_step(context, exporters[name], manifest, settings[name], out, report, options)
+            _show_step(
+                context, exporters[name], manifest, settings[name] + artwork, out, report, options
+            )
         if "rss" in selected:
             _copy_artwork(project, manifest, out, report, dry_run=options.dry_run)
     finally:
@@ -708,7 +747,8 @@ def _show_step(
     report: BuildReport,
     options: BuildOptions,
 ) -> None:
-    """Run one exporter's ``export_show`` when its inputs (records, settings) changed."""
+    """Run one exporter's ``export_show`` when its inputs (records; settings, which include the
+    show's artwork) changed."""
     name = exporter.name
     root = Path(context.show.root)
     states = sorted(
@@ -780,12 +820,27 @@ def _copy_artwork(
                 (report.created if existing is None else report.changed).append(relative)
                 if not dry_run:
                     write_atomic(out / relative, data)
+        elif previous is not None and relative.as_posix() in previous.outputs:
+            # Gone from the content folder (the feed's checks say so): the published copy
+            # stays, so the feed's itunes:image does not break.
+            outputs[relative.as_posix()] = previous.outputs[relative.as_posix()]
     if previous is not None:
         for stale in sorted(set(previous.outputs) - set(outputs)):
             _remove(out, stale, report, dry_run=dry_run)
     if previous is None or previous.outputs != outputs:
         manifest.show_outputs[ASSETS] = ExporterState(settings="", outputs=outputs)
         manifest.changed = True
+
+
+def _artwork_fingerprint(project: Project) -> str:
+    """The hash of the show's artwork file (``absent`` when missing; empty for a URL)."""
+    image = project.show.image
+    if not image or "://" in image:
+        return ""
+    try:
+        return sha256((Path(project.show.root) / image).read_bytes())
+    except OSError:
+        return "absent"
 
 
 # --------------------------------------------------------------------------- files

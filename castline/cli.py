@@ -7,6 +7,7 @@ sorted by path and line, each once.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -39,6 +40,8 @@ ContentArg = Annotated[
     Path,
     typer.Argument(help="The content folder: show.yaml, episodes/ (or _podcast/), people/."),
 ]
+#: ``--offset`` beyond a week is a typo, not a video.
+MAX_OFFSET_SECONDS = 7 * 24 * 3600
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Treat every warning as an error (exit 1).")
 ]
@@ -168,8 +171,9 @@ def build_command(
     offset: Annotated[
         float | None,
         typer.Option(
-            help="Shift every caption and chapter time by this many seconds "
-            "(e.g. 12.5 when the video starts 12.5 s before the audio)."
+            help="Shift every caption (srt, vtt) by this many seconds, e.g. 12.5 when the "
+            "video starts 12.5 s before the audio. Shifted captions no longer match the "
+            "audio, so the feed does not link them."
         ),
     ] = None,
     check: Annotated[
@@ -196,11 +200,19 @@ def build_command(
     ] = None,
     strict: StrictOpt = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="List every file written and skipped.")
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="List skipped drafts and every file written or removed."
+        ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
 ) -> None:
     """Build every output of CONTENT into the output folder."""
+    if offset is not None and not (math.isfinite(offset) and abs(offset) <= MAX_OFFSET_SECONDS):
+        raise typer.BadParameter(
+            f"must be a number of seconds between -{MAX_OFFSET_SECONDS} and {MAX_OFFSET_SECONDS}",
+            param_hint="'--offset'",
+        )
     overrides = {} if offset is None else {"offset_ms": round(offset * 1000)}
     options = BuildOptions(
         only=tuple(only or ()), overrides=overrides, dry_run=check, force=force, jobs=jobs
@@ -239,10 +251,10 @@ def check_command(content: ContentArg = Path("content"), *, strict: StrictOpt = 
         # A dry run into an empty folder: every episode is read and every exporter runs.
         report = _run_build(content, Path(nowhere), BuildOptions(dry_run=True), None)
     code = _report(report, strict=strict, quiet=False, annotations=_annotations(None))
-    errors, warnings = len(report.errors), len(report.warnings)
+    episodes = report.episodes_built + report.episodes_failed
     _err(
-        f"checked {report.episodes_built + report.episodes_failed} episodes: "
-        f"{errors} errors, {warnings} warnings"
+        f"checked {_count(episodes, 'episode')}: "
+        f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"
     )
     raise typer.Exit(code)
 
@@ -282,11 +294,17 @@ def _run_build(
     except KeyboardInterrupt:
         _err("castline: interrupted; every file written is complete, the next build finishes")
         raise typer.Exit(130) from None
+    except registry.UnknownExporterError as error:  # --only NAME: a usage error
+        _err(f"castline: {error}")
+        raise typer.Exit(2) from None
     except ContentError as error:
         _err(str(error.diagnostic))
         raise typer.Exit(1) from None
     except CastlineError as error:
         _err(f"castline: {error}")
+        raise typer.Exit(1) from None
+    except OSError as error:  # the output folder failed under the build (disk full, unmounted)
+        _err(f"castline: cannot write {error.filename or out}: {error.strerror or error}")
         raise typer.Exit(1) from None
     finally:
         if previous is not None:
@@ -314,19 +332,27 @@ def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> 
     if report.drafts:
         names = ", ".join(Path(draft).name for draft in report.drafts)
         listed = f" ({names})" if len(report.drafts) <= 5 else " (-v lists them)"
-        drafts = f", {len(report.drafts)} drafts skipped{listed}"
+        drafts = f", {_count(len(report.drafts), 'draft')} skipped{listed}"
     if check:
         files = (
             f"{len(report.created)} to create, {len(report.changed)} to change, "
             f"{len(report.removed)} to remove in {out}"
         )
     else:
-        files = f"{len(report.written)} files written, {len(report.removed)} removed in {out}"
+        files = (
+            f"{_count(len(report.written), 'file')} written, {len(report.removed)} removed in {out}"
+        )
     return (
         f"episodes: {report.episodes_built} built, {report.episodes_skipped} unchanged, "
         f"{report.episodes_failed} failed{drafts}; {files}; "
-        f"{len(report.errors)} errors, {len(report.warnings)} warnings; {seconds:.2f} s"
+        f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}; "
+        f"{seconds:.2f} s"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def main() -> None:

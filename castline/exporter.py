@@ -84,6 +84,10 @@ class ExporterInfo:
     name: str
     media_type: str
     suffix: str
+    #: How far this exporter shifts its times from the audio's (a caption exporter's
+    #: ``offset_ms``, e.g. for a video that starts earlier). Files with an offset do not match
+    #: the audio, so the feed does not link them.
+    offset_ms: int = 0
 
 
 @dataclass(frozen=True, slots=True)

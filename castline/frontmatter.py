@@ -38,6 +38,23 @@ ContentLoader.add_implicit_resolver(
     list("tTfF"),
 )
 
+
+class _InvalidDate(yaml.constructor.ConstructorError):
+    """Well-formed YAML holding an impossible date."""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    """YAML's timestamp, with an impossible date (``2026-02-30``) reported at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as error:
+        raise _InvalidDate(
+            None, None, f"'{node.value}' is not a valid date ({error})", node.start_mark
+        ) from None
+
+
+ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
 _DELIMITER = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
@@ -152,8 +169,16 @@ def parse_yaml(text: str, path: str, *, first_line: int = 1) -> Any:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = error.problem or "invalid YAML"
-        raise ContentError(SourceRef(path, line), f"invalid YAML: {problem}") from None
+        lines = text.splitlines()
+        tab = mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+        if tab and "tab" not in problem:
+            problem += " (a tab: YAML indents with spaces)"
+        if not isinstance(error, _InvalidDate):
+            problem = f"invalid YAML: {problem}"
+        raise ContentError(SourceRef(path, line), problem) from None
     except yaml.YAMLError as error:
+        raise ContentError(SourceRef(path, first_line), f"invalid YAML: {error}") from None
+    except (ValueError, OverflowError, RecursionError) as error:
         raise ContentError(SourceRef(path, first_line), f"invalid YAML: {error}") from None
 
 

@@ -493,3 +493,21 @@ def test_the_build_raises_the_young_generation_threshold_and_restores_it(
     gc.set_threshold(*before)
     assert during and all(t == (YOUNG_GENERATION_SIZE, 10, 10) for t in during)
     assert after == (700, 10, 10)
+
+
+def test_deleted_artwork_is_reported_on_the_next_build_and_its_copy_kept(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "out"
+    assert build(content, out).warnings == []
+    published = (out / "images/cover.png").read_bytes()
+    (content / "images/cover.png").unlink()
+    report = build(content, out)
+    assert [str(d) for d in report.warnings] == [
+        f"{content}/show.yaml:14: warning: cannot read the size of artwork 'images/cover.png' "
+        "(no such file in the content folder, or not a JPEG or PNG)"
+    ]
+    assert (out / "images/cover.png").read_bytes() == published
+    assert report.removed == []

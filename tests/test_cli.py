@@ -40,9 +40,9 @@ def test_content_errors_exit_1_sorted_once_each_without_traceback(tmp_path: Path
     result = runner.invoke(app, ["build", str(DATA / "loader"), "--out", str(tmp_path)])
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
-    assert len(errors) == 10 and errors == sorted(set(errors))
+    assert len(errors) == 13 and errors == sorted(set(errors))
     assert "Traceback" not in result.stderr
-    assert "1 drafts skipped (_draft.md)" in result.stderr
+    assert "1 draft skipped (_draft.md)" in result.stderr
     assert (tmp_path / "episodes/good.txt").is_file()
 
 
@@ -68,10 +68,28 @@ def test_usage_errors_exit_2() -> None:
     assert runner.invoke(app, ["build", "--bogus"]).exit_code == 2
 
 
-def test_unknown_exporter_exits_1() -> None:
+def test_unknown_exporter_is_a_usage_error() -> None:
     result = runner.invoke(app, ["build", str(CONTENT), "--only", "nope"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("castline: unknown exporter 'nope'; installed: ")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1e300"])
+def test_an_offset_that_is_not_a_time_is_a_usage_error(value: str) -> None:
+    result = runner.invoke(app, ["build", str(CONTENT), "--offset", value])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output + result.stderr
+    assert "must be a number of seconds between -604800 and 604800" in result.stderr
+
+
+def test_an_output_folder_that_is_a_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("not a folder")
+    result = runner.invoke(app, ["build", str(CONTENT), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"castline: {tmp_path / 'out'}: cannot write the output folder: Not a directory\n"
+    )
 
 
 def test_missing_content_folder(tmp_path: Path) -> None:
@@ -85,7 +103,7 @@ def test_check_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     before = sorted(p.name for p in (DATA / "loader").rglob("*"))
     result = runner.invoke(app, ["check", str(DATA / "loader")])
     assert result.exit_code == 1
-    assert "checked 11 episodes: 10 errors, " in result.stderr.splitlines()[-1]
+    assert "checked 14 episodes: 13 errors, 0 warnings" in result.stderr.splitlines()[-1]
     assert list(tmp_path.iterdir()) == []
     assert sorted(p.name for p in (DATA / "loader").rglob("*")) == before
 
@@ -142,7 +160,7 @@ def test_github_annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = runner.invoke(app, args)
     annotations = result.stdout.splitlines()
-    assert len(annotations) == 10
+    assert len(annotations) == 13
     assert f"::error file={DATA / 'loader'}/episodes/empty.md,line=1::empty file" in annotations
     assert (
         f"::error file={DATA / 'loader'}/episodes/invalid-yaml.md,line=4::"

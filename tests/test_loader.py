@@ -16,6 +16,8 @@ DEFECTS = {
     "empty": "loader/episodes/empty.md:1: error: empty file",
     "front-matter-not-a-mapping": "loader/episodes/front-matter-not-a-mapping.md:2: error: "
     "front matter must be a mapping of keys, not a list",
+    "impossible-date": "loader/episodes/impossible-date.md:3: error: "
+    "'2026-02-30' is not a valid date (day is out of range for month)",
     "invalid-yaml": "loader/episodes/invalid-yaml.md:4: error: "
     "invalid YAML: mapping values are not allowed in this context",
     "line-without-text": "loader/episodes/line-without-text.md:7: error: "
@@ -27,6 +29,10 @@ DEFECTS = {
     "not-utf8": "loader/episodes/not-utf8.md:4: error: not UTF-8 text (byte 0xe9)",
     "sec-not-a-number": "loader/episodes/sec-not-a-number.md:6: error: "
     "'sec' must be a number of seconds, not 'soon'",
+    "tab-indent": "loader/episodes/tab-indent.md:5: error: "
+    "invalid YAML: found a tab character that violates indentation",
+    "tab-at-line-start": "loader/episodes/tab-at-line-start.md:2: error: "
+    "invalid YAML: found character that cannot start any token (a tab: YAML indents with spaces)",
     "transcript-not-a-list": "loader/episodes/transcript-not-a-list.md:3: error: "
     "'transcript' must be a list, not a string",
     "unclosed-front-matter": "loader/episodes/unclosed-front-matter.md:1: error: "
