@@ -782,6 +782,29 @@ def _show_step(
         return
     for artifact in result.artifacts:
         _check_path(artifact.path)
+    # show.yaml does not load cleanly, or the exporter declined to write (e.g. no base_url):
+    # the last good show-level files (the feed) stay as they are. The exporter's own checks
+    # (artwork size, categories) do not hold the feed back.
+    show_file = context.show.source.path
+    unreadable = any(
+        d.severity is Severity.ERROR and d.source.path == show_file for d in report.diagnostics
+    )
+    declined = not result.artifacts and any(
+        d.severity is Severity.ERROR for d in result.diagnostics
+    )
+    if (unreadable or declined) and previous is not None and previous.outputs:
+        kept = ", ".join(sorted(previous.outputs))
+        held = Diagnostic.warning(
+            context.show.source,
+            f"{kept} not updated while show.yaml has errors; the last good one is kept",
+        )
+        diagnostics = (*result.diagnostics, held)
+        report.diagnostics.extend(diagnostics)
+        manifest.show_outputs[name] = ExporterState(
+            settings=inputs, outputs=previous.outputs, diagnostics=diagnostics_to_json(diagnostics)
+        )
+        manifest.changed = True
+        return
     created, changed, _ = _write(out, result.artifacts, dry_run=options.dry_run)
     report.created.extend(PurePosixPath(p) for p in created)
     report.changed.extend(PurePosixPath(p) for p in changed)

@@ -511,3 +511,28 @@ def test_deleted_artwork_is_reported_on_the_next_build_and_its_copy_kept(tmp_pat
     ]
     assert (out / "images/cover.png").read_bytes() == published
     assert report.removed == []
+
+
+def test_show_yaml_errors_keep_the_last_good_feed(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "out"
+    build(content, out)
+    good = (out / "feed.xml").read_bytes()
+    show_yaml = (content / "show.yaml").read_text(encoding="utf-8")
+    kept = f"{content}/show.yaml:1: warning: feed.xml not updated while show.yaml has errors; "
+    for broken in (
+        show_yaml.replace("explicit: false", "explicit: maybe"),
+        show_yaml.replace("title: Harbour Lights", "title: ''"),
+    ):
+        (content / "show.yaml").write_text(broken, encoding="utf-8")
+        report = build(content, out)
+        assert report.errors
+        assert f"{kept}the last good one is kept" in [str(d) for d in report.warnings]
+        assert (out / "feed.xml").read_bytes() == good
+    (content / "show.yaml").write_text(show_yaml.replace("Harbour Lights", "Harbour Lamps"))
+    report = build(content, out)
+    assert not report.errors
+    assert b"Harbour Lamps" in (out / "feed.xml").read_bytes()
