@@ -14,9 +14,17 @@ Layout (W3C WAI "Transcripts"; research/subtitles.md §7)::
     Continuation paragraph of the same speaker, unlabelled.
 
 A turn opens at each change of speaker and after each section header. Its label is the
-speaker's name and the turn's start stamp as written in the source (``[HH:MM:SS]`` is left out
-where the line has no stamp; a line without ``who`` is labelled ``Unknown speaker``). Every word
-of every line is kept, in order. UTF-8, ``\\n`` line ends, no trailing spaces.
+speaker's name as the caption exporters show it (:func:`castline.cues.speaker_name`: trimmed,
+without a trailing colon, so ``Theo:`` and ``Theo`` are one speaker; a line without ``who`` is
+labelled ``Unknown speaker``) and the turn's start time, ``[HH:MM:SS]``.
+
+The time is the start of the line's span from the timing engine
+(:func:`castline.timing.time_transcript`, as the captions are timed, without their offset),
+rounded down to the second: a stamp the engine repairs (one that runs backwards, say) is shown
+repaired, so the times never go backwards, and the engine's warnings are reported. A turn
+whose first line has no stamp in the source gets no time (``[HH:MM:SS]`` is left out): its
+span is only an estimate. Every word of every line is kept, in order. UTF-8, ``\\n`` line
+ends, no trailing spaces.
 """
 
 from __future__ import annotations
@@ -24,10 +32,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from castline.cues import speaker_name
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, PerEpisodeExporter
 from castline.model import Episode, Header
 from castline.timecode import format_hms
+from castline.timing import time_transcript
 
 #: Label of a turn whose line has no ``who``.
 UNKNOWN_SPEAKER = "Unknown speaker"
@@ -38,7 +48,8 @@ class PlaintextExporter(PerEpisodeExporter):
 
     Args:
         width: wrap paragraphs at this many columns; ``0`` writes one paragraph per line.
-        timestamps: write ``[HH:MM:SS]`` after each turn's speaker name.
+        timestamps: write ``[HH:MM:SS]`` after each turn's speaker name (and report the
+            timing engine's warnings).
     """
 
     name: ClassVar[str] = "txt"
@@ -52,25 +63,32 @@ class PlaintextExporter(PerEpisodeExporter):
         self.timestamps = timestamps
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
-        """The transcript as text."""
+        """The transcript as text, and the timing engine's warnings when times are written."""
+        starts: list[int] = []
+        warnings: Sequence[Diagnostic] = ()
+        if self.timestamps:
+            timed, warnings = time_transcript(episode.utterances, duration_ms=episode.duration_ms)
+            starts = [line.start_ms for line in timed]
         blocks: list[str] = [_heading(episode.title, "=")]
         speaker: str | None = None
         turn_open = False
+        index = -1  # of the utterance, into ``starts``
         for item in episode.transcript:
             if isinstance(item, Header):
                 blocks.append(_heading(item.title, "-"))
                 turn_open = False
                 continue
-            label = item.speaker or UNKNOWN_SPEAKER
+            index += 1
+            label = speaker_name(item.speaker) or UNKNOWN_SPEAKER
             paragraph = self._wrap(item.text)
             if not turn_open or label != speaker:
                 stamp = ""
                 if self.timestamps and item.start_ms is not None:
-                    stamp = f" [{format_hms(item.start_ms)}]"
+                    stamp = f" [{format_hms(starts[index])}]"
                 paragraph = f"{label}{stamp}\n{paragraph}"
                 speaker, turn_open = label, True
             blocks.append(paragraph)
-        return "\n\n".join(blocks) + "\n", ()
+        return "\n\n".join(blocks) + "\n", warnings
 
     def _wrap(self, text: str) -> str:
         words = text.split()

@@ -56,6 +56,14 @@ Rules the feed follows:
 * **podcast:person**: the hosts at channel level; on an episode with guests, the hosts again
   (item persons replace channel persons) and each guest, with ``img`` from the profile's
   ``picture`` and ``href`` from its first https link (web, linkedin, twitter, github, ...).
+  A guest id with no profile (the loader warns about it) is left out: its bare id is not a
+  name to publish. An episode whose guests all lack a profile is treated as one without
+  guests (no item persons; the channel's hosts apply).
+* **content:encoded** is the Markdown body rendered as CommonMark (markdown-it-py). The body is
+  Jekyll's kramdown, whose inline attribute lists (``[a](u){:target="_blank"}``, a block's
+  ``{: .class}`` on a line of its own) and attribute list definitions CommonMark would print
+  as text: they are removed first (:func:`strip_kramdown_ials`), except in code spans, code
+  blocks and raw HTML blocks.
 * Every URL in a ``podcast:`` tag must be https (podcast-namespace ``docs/1.0.md``); one that
   is not is left out: an error for show.yaml's URLs, a warning for a profile link (the next
   https link of the profile is used instead).
@@ -88,6 +96,7 @@ A record depends on the episode file, show.yaml and the set of exporters in the 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import uuid
 import zoneinfo
@@ -168,6 +177,17 @@ PROFILE_URLS = {
 }
 
 _MARKDOWN = MarkdownIt("commonmark")
+#: Block tokens whose lines are shown as written: kramdown attribute lists stay in them.
+_VERBATIM_BLOCKS = frozenset({"fence", "code_block", "html_block"})
+#: A kramdown IAL or ALD, ``{:`` ... ``}`` (``\}`` inside), not an extension (``{::``, ``{:/``).
+_IAL = r"(?<!\\)\{:(?![:/])(?:\\.|[^\\}\n])*\}"
+#: A line of IALs only (a block IAL or an ALD).
+_IAL_LINE = re.compile(rf"^[ \t]*{_IAL}(?:[ \t]*{_IAL})*[ \t]*$", re.MULTILINE)
+#: A code span (a run of backticks to the next run as long, within a paragraph), or a span IAL
+#: with the spaces before it.
+_IAL_OR_CODE = re.compile(
+    rf"(?P<code>(?<![`\\])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\2(?!`))|[ \t]*{_IAL}", re.DOTALL
+)
 #: Characters XML 1.0 forbids (lxml refuses them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -447,12 +467,12 @@ class _ItemBuilder:
         return {"chapters_url": chapters_url, "chapters": entries}
 
     def persons(self) -> list[dict[str, Any]]:
-        if not self.episode.guests:
+        """The hosts and the guests that have a profile; none when no guest has one."""
+        guests = [guest for guest in self.episode.guests if guest.has_profile]
+        if not guests:
             return []
         persons = [_person(self.show, host, "host", self.diagnostics) for host in self.show.hosts]
-        persons.extend(
-            _person(self.show, guest, "guest", self.diagnostics) for guest in self.episode.guests
-        )
+        persons.extend(_person(self.show, guest, "guest", self.diagnostics) for guest in guests)
         return persons
 
     def soundbites(self) -> list[dict[str, Any]]:
@@ -921,10 +941,47 @@ def _xml_text(text: str) -> str:
 
 
 def _html(markdown: str) -> str | None:
-    """The show notes as HTML (CommonMark, markdown-it-py), or ``None`` when there are none."""
+    """The show notes as HTML (CommonMark, markdown-it-py, kramdown attribute lists removed),
+    or ``None`` when there are none."""
     if not markdown.strip():
         return None
-    return _xml_text(_MARKDOWN.render(markdown))
+    return _xml_text(_MARKDOWN.render(strip_kramdown_ials(markdown)))
+
+
+def strip_kramdown_ials(markdown: str) -> str:
+    """``markdown`` without kramdown's inline attribute lists and attribute list definitions.
+
+    A span IAL (``[a](u){:target="_blank"}``) is removed with the spaces before it; a line
+    holding only IALs or an ALD (``{: .note}``, ``{:ref: #id}``) becomes an empty line, which
+    ends the block before it as the IAL does in kramdown. Extensions (``{::comment}``,
+    ``{:/}``), escaped braces (``\\{:``), code spans, fenced and indented code blocks and raw
+    HTML blocks are left as they are.
+
+    >>> strip_kramdown_ials('[Site](https://a.example/){:target="_blank"} and `{:kept}`')
+    '[Site](https://a.example/) and `{:kept}`'
+    >>> strip_kramdown_ials("Note.\\n{: .aside}\\nNext.\\n")
+    'Note.\\n\\nNext.\\n'
+    """
+    if "{:" not in markdown:
+        return markdown
+    text = markdown.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    verbatim = [False] * len(lines)
+    for token in _MARKDOWN.parse(text):
+        if token.type in _VERBATIM_BLOCKS and token.map is not None:
+            start, end = token.map
+            for number in range(start, min(end, len(lines))):
+                verbatim[number] = True
+    parts: list[str] = []
+    for kept, group in itertools.groupby(zip(verbatim, lines, strict=True), lambda p: p[0]):
+        chunk = "\n".join(line for _, line in group)
+        parts.append(chunk if kept else _IAL_OR_CODE.sub(_keep_code, _IAL_LINE.sub("", chunk)))
+    return "\n".join(parts)
+
+
+def _keep_code(match: re.Match[str]) -> str:
+    """A code span as it is; an IAL removed."""
+    return match.group() if match.group("code") else ""
 
 
 def _cdata(text: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,16 @@ from castline.exporter import BuildContext
 from castline.exporters.plaintext import PlaintextExporter
 from castline.loader import load_content
 from castline.model import Episode, Header, Show, SourceRef, Utterance
-from tests.conftest import CONTENT, GoldenCheck
+from tests.conftest import CONTENT, DATA, GoldenCheck
 
 SRC = SourceRef("e.md", 1)
+#: A turn's label line with a time: the name and the time.
+LABEL = re.compile(r"^(\S.*) \[(\d\d:\d\d:\d\d)\]$", re.MULTILINE)
+
+
+def stamps(text: str) -> list[str]:
+    """The times of the turns, in order."""
+    return [time for _, time in LABEL.findall(text)]
 
 
 def render(episode: Episode, **options: int | bool) -> str:
@@ -48,6 +57,45 @@ def test_turns_headings_and_continuations() -> None:
         "Next\n----\n\n"
         "Bo\nMe again after a header.\n\n"
         "Unknown speaker [01:03:20]\nWho said this?\n"
+    )
+
+
+def test_a_backwards_stamp_shows_the_time_the_engine_repairs_it_to() -> None:
+    # 0:10, 0:20, 1:35, 0:40, 1:00: the 1:35 is the typo; the captions start it at 0:28.888.
+    loaded = load_content(DATA / "captions")
+    repaired = next(e for e in loaded.episodes if e.slug == "repaired-stamp")
+    text, warnings = PlaintextExporter().render(BuildContext(show=loaded.show), repaired)
+    assert stamps(text) == ["00:00:10", "00:00:20", "00:00:28", "00:00:40", "00:01:00"]
+    assert "Mira [00:00:28]\nLet us start with the spring tides and why they matter.\n" in text
+    assert [str(w).removeprefix(str(DATA / "captions") + "/") for w in warnings] == [
+        "episodes/repaired-stamp.md:11: warning: out-of-order stamp 1:35 (next kept stamp "
+        "0:40): re-timed to 0:28.888"
+    ]
+
+
+def test_without_timestamps_there_are_no_timing_warnings() -> None:
+    backwards = episode(Utterance("Late.", "Ann", 60_000, SRC), Utterance("Early.", "Bo", 0, SRC))
+    context = BuildContext(show=Show(source=SRC, root="."))
+    text, warnings = PlaintextExporter(timestamps=False).render(context, backwards)
+    assert text == "The Title\n=========\n\nAnn\nLate.\n\nBo\nEarly.\n"
+    assert warnings == ()
+
+
+def test_speaker_names_are_cleaned_as_in_the_captions() -> None:
+    text = render(
+        episode(
+            Utterance("Hello.", "Theo:", 10_000, SRC),
+            Utterance("Same speaker, same turn.", " Theo ", 20_000, SRC),
+            Utterance("Hi, Theo.", "Alexey:", 30_000, SRC),
+            Utterance("A colon is no name.", ":", 40_000, SRC),
+        )
+    )
+    assert text == (
+        "The Title\n=========\n\n"
+        "Theo [00:00:10]\nHello.\n\n"
+        "Same speaker, same turn.\n\n"
+        "Alexey [00:00:30]\nHi, Theo.\n\n"
+        "Unknown speaker [00:00:40]\nA colon is no name.\n"
     )
 
 
@@ -97,3 +145,21 @@ def test_every_word_of_every_corpus_line_is_in_the_txt_in_order(
         # nothing but labels and headings was added
         expected = sum(len(u.text.split()) for u in ep.utterances)
         assert position <= len(words) and expected <= len(words)
+
+
+def test_corpus_txt_times_never_go_backwards(corpus: Path, tmp_path: Path) -> None:
+    build(corpus, tmp_path, BuildOptions(only=("txt",)))
+    built = {path.stem: path.read_text("utf-8") for path in (tmp_path / "episodes").glob("*.txt")}
+    assert len(built) == 19
+    for slug, text in built.items():
+        times = stamps(text)
+        backwards = [(a, b) for a, b in itertools.pairwise(times) if b < a]
+        assert backwards == [], slug
+    # `sec: 2787` (46:27) is a typo between 37:xx and 38:40: shown as the engine re-times it.
+    bioinformatics = built["learning-machine-learning-self-taught-bioinformatics"]
+    assert "Aaisha [00:46:27]" not in bioinformatics
+    assert "Aaisha [00:37:56]" in bioinformatics
+    # `who: 'Theo:'` and `who: Theo` are one speaker.
+    names = {name for name, _ in LABEL.findall(built["mlops-kubeflow-model-monitoring"])}
+    assert {"Theo", "Alexey"} <= names
+    assert not any(name.endswith(":") for name in names)

@@ -590,6 +590,7 @@ def test_corpus_feed(corpus: Path, tmp_path: Path) -> None:
     assert all(u.startswith("https://cdn.example.org/datatalks/") for u in urls)
     dates = texts(built, "/rss/channel/item/pubDate/text()")
     assert texts(built, "/rss/channel/lastBuildDate/text()") == [dates[0]]
+    assert built.feed.count("{:") == 0  # kramdown attribute lists: 35 were printed as text
     two_guests = item(built, "cloud-data-governance")
     assert texts(built, two_guests + "podcast:person/@role") == ["host", "guest", "guest"]
 
@@ -917,3 +918,72 @@ def test_feed_without_episodes_has_no_build_date(content_tree: ContentTree) -> N
     assert built.feed is not None
     assert built.xpath("/rss/channel/lastBuildDate") == []
     assert built.xpath("/rss/channel/item") == []
+
+
+KRAMDOWN_NOTES = """
+Links:
+
+* [Site](https://a.example/){:target="_blank"}
+* <https://b.example/>{:target="_blank"} and `code {:kept}`
+* [Two](https://c.example/) {: .x #y}
+
+A paragraph.
+{: .note}
+Another, with \\{:escaped} and {::comment}an extension{:/comment}.
+
+{:ref: .class}
+
+```yaml
+fence: {:kept}
+```
+
+<div>raw {:kept}</div>
+"""
+
+
+def test_kramdown_attribute_lists_are_left_out_of_the_show_notes(
+    content_tree: ContentTree,
+) -> None:
+    built = check(content_tree, BASE_SHOW, {"one": episode_text("one") + KRAMDOWN_NOTES})
+    assert built.messages == []
+    assert texts(built, item(built, "one") + "content:encoded/text()") == [
+        "<p>Links:</p>\n"
+        "<ul>\n"
+        '<li><a href="https://a.example/">Site</a></li>\n'
+        '<li><a href="https://b.example/">https://b.example/</a> and '
+        "<code>code {:kept}</code></li>\n"
+        '<li><a href="https://c.example/">Two</a></li>\n'
+        "</ul>\n"
+        "<p>A paragraph.</p>\n"
+        "<p>Another, with {:escaped} and {::comment}an extension{:/comment}.</p>\n"
+        '<pre><code class="language-yaml">fence: {:kept}\n'
+        "</code></pre>\n"
+        "<div>raw {:kept}</div>"
+    ]
+
+
+def test_unknown_guests_are_left_out_of_the_persons(content_tree: ContentTree) -> None:
+    show = BASE_SHOW + "hosts:\n  - ann\npeople: people\n"
+    episodes = {
+        "mixed": episode_text("mixed", guests="[nobodyhere, bo]"),
+        "unknown": episode_text("unknown", guests="[nobodyhere]"),
+    }
+    people = {
+        "people/ann.md": "---\nname: Ann Example\n---\n",
+        "people/bo.md": "---\nname: Bo Guest\n---\n",
+    }
+    built = check(content_tree, show, episodes, people)
+    # The loader's warning stays; the feed names no one by a bare id.
+    assert built.messages == [
+        "episodes/mixed.md:10: warning: unknown guest 'nobodyhere': no profile "
+        "people/nobodyhere.md",
+        "episodes/unknown.md:10: warning: unknown guest 'nobodyhere': no profile "
+        "people/nobodyhere.md",
+    ]
+    mixed = item(built, "mixed")
+    persons = [(p.get("role"), p.text) for p in built.xpath(mixed + "podcast:person")]
+    assert persons == [("host", "Ann Example"), ("guest", "Bo Guest")]
+    assert built.xpath("//podcast:person[text()='nobodyhere']") == []
+    # With no known guest the item has no persons: the channel's host applies.
+    assert built.xpath(item(built, "unknown") + "podcast:person") == []
+    assert texts(built, "/rss/channel/podcast:person/text()") == ["Ann Example"]
