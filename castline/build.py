@@ -59,6 +59,7 @@ from castline.manifest import (
     EpisodeState,
     ExporterState,
     Manifest,
+    StatEntry,
     diagnostics_from_json,
     diagnostics_to_json,
     json_hash,
@@ -281,9 +282,14 @@ class _EpisodeBuilder:
         return self.fingerprints[path]
 
     def dependencies(self, episode: Episode) -> dict[str, str]:
-        """The files besides its own that the episode's outputs depend on, fingerprinted."""
-        paths = [Path(p.source.path) for p in episode.guests if p.source is not None]
+        """The files besides its own that the episode's outputs depend on, fingerprinted: its
+        guests' profiles (for a guest without one, the file that would be it), its media."""
         show = self.project.show
+        people = self.setup.content / (show.people_dir or "people")
+        paths = [
+            Path(p.source.path) if p.source is not None else people / f"{p.id}.md"
+            for p in episode.guests
+        ]
         if show.media_dir and episode.audio is not None:
             name = PurePosixPath(urlsplit(episode.audio.url).path).name
             paths.append(self.setup.content / show.media_dir / name)
@@ -449,7 +455,7 @@ def _build(
 
     # Decide, without parsing, which episodes need work.
     tasks: list[_Task] = []
-    current: dict[str, tuple[int, int, str]] = {}
+    current: dict[str, StatEntry] = {}
     listing = _OutputListing(out)
     relatives = [_relative(content, path) for path in project.episode_files]
     for path, relative in zip(project.episode_files, relatives, strict=True):
@@ -528,12 +534,12 @@ def _plan(
     relative: str,
     path: Path,
     state: EpisodeState | None,
-    cached_stat: tuple[int, int, str] | None,
+    cached_stat: StatEntry | None,
     selected: tuple[str, ...],
     settings: Mapping[str, str],
     fingerprints: dict[str, str],
     out: Path,
-    current: dict[str, tuple[int, int, str]],
+    current: dict[str, StatEntry],
     listing: _OutputListing,
     *,
     verify: bool,
@@ -543,8 +549,8 @@ def _plan(
         return _Task(relative, selected)
     stat = _stat(path)
     raw: bytes | None = None
-    if stat is not None and cached_stat is not None and cached_stat[:2] == stat:
-        file_hash = cached_stat[2]
+    if stat is not None and cached_stat is not None and cached_stat[:4] == stat:
+        file_hash = cached_stat[4]
     else:
         try:
             raw = path.read_bytes()
@@ -889,17 +895,16 @@ def _relative(content: Path, path: Path) -> str:
     return PurePosixPath(Path(os.path.relpath(path, content))).as_posix()
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: Path) -> tuple[int, int, int, int] | None:
+    """What the stat cache compares: size, modification and change times, inode."""
     try:
         stat = path.stat()
     except OSError:
         return None
-    return stat.st_size, stat.st_mtime_ns
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
-def _kept(
-    stat_cache: Mapping[str, tuple[int, int, str]], manifest: Manifest
-) -> dict[str, tuple[int, int, str]]:
+def _kept(stat_cache: Mapping[str, StatEntry], manifest: Manifest) -> dict[str, StatEntry]:
     return {key: value for key, value in stat_cache.items() if key in manifest.episodes}
 
 
@@ -948,9 +953,7 @@ def _remove(out: Path, relative: str, report: BuildReport, *, dry_run: bool) -> 
             target.unlink()
 
 
-def _save_state(
-    out: Path, manifest: Manifest, stat_cache: Mapping[str, tuple[int, int, str]] | None
-) -> None:
+def _save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry] | None) -> None:
     """Write the manifest if it changed and the stat cache if given (``None``: unchanged)."""
     state = out / STATE_DIR
     if manifest.changed or not (state / MANIFEST_FILE).is_file():

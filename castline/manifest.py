@@ -191,11 +191,19 @@ def read_manifest(out: Path) -> Manifest:
         return Manifest()
 
 
-def read_stat_cache(out: Path) -> dict[str, tuple[int, int, str]]:
-    """Episode path to (size, mtime_ns, file hash) as of the last build."""
+#: An episode file's (size, mtime_ns, ctime_ns, inode) and the hash of its bytes then. The
+#: change time and the inode catch an edit that keeps the size and restores the modification
+#: time (``touch -r``, ``cp -p``, ``rsync -t``).
+StatEntry = tuple[int, int, int, int, str]
+
+
+def read_stat_cache(out: Path) -> dict[str, StatEntry]:
+    """Episode path to its :data:`StatEntry` as of the last build."""
     try:
         data = json.loads((out / STATE_DIR / STAT_CACHE_FILE).read_bytes())
-        return {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in data.items()}
+        return {
+            str(k): (int(v[0]), int(v[1]), int(v[2]), int(v[3]), str(v[4])) for k, v in data.items()
+        }
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return {}
 
@@ -233,7 +241,7 @@ def manifest_bytes(manifest: Manifest) -> bytes:
     return "".join(manifest_lines(manifest)).encode("utf-8")
 
 
-def stat_cache_bytes(cache: Mapping[str, tuple[int, int, str]]) -> bytes:
+def stat_cache_bytes(cache: Mapping[str, StatEntry]) -> bytes:
     """The stat cache as the bytes written to disk."""
     rows = {key: list(value) for key, value in sorted(cache.items())}
     return (json.dumps(rows, separators=(",", ":")) + "\n").encode("utf-8")

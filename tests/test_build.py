@@ -202,6 +202,24 @@ def test_changing_a_profile_rebuilds_the_episodes_that_name_it(
     }
 
 
+def test_adding_the_profile_of_an_unknown_guest_rebuilds_the_episodes_that_name_it(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree(
+        {
+            "episodes/a.md": WITH_GUEST.format(title="a", guest="p1", text="A."),
+            "episodes/b.md": GOOD.format(title="b", text="B."),
+            "people/p2.md": PROFILE.format(name="Two"),
+        }
+    )
+    out = tmp_path / "out"
+    assert build(root, out, BuildOptions(only=("txt",))).warnings
+    (root / "people/p1.md").write_text(PROFILE.format(name="One"), encoding="utf-8")
+    report = build(root, out, BuildOptions(only=("txt",)))
+    assert (report.episodes_built, report.episodes_skipped) == (1, 1)
+    assert report.warnings == []
+
+
 def test_changing_an_option_rebuilds_every_episode(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:
@@ -536,3 +554,18 @@ def test_show_yaml_errors_keep_the_last_good_feed(tmp_path: Path) -> None:
     report = build(content, out)
     assert not report.errors
     assert b"Harbour Lamps" in (out / "feed.xml").read_bytes()
+
+
+def test_a_same_size_edit_that_keeps_the_modification_time_is_rebuilt(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({"episodes/a.md": GOOD.format(title="a", text="Cat.")})
+    out = tmp_path / "out"
+    build(root, out, BuildOptions(only=("txt",)))
+    path = root / "episodes/a.md"
+    before = path.stat()
+    path.write_text(GOOD.format(title="a", text="Dog."), encoding="utf-8")  # as rsync -t does
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = build(root, out, BuildOptions(only=("txt",)))
+    assert report.episodes_built == 1
+    assert "Dog." in (out / "episodes/a.txt").read_text(encoding="utf-8")
