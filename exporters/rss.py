@@ -50,7 +50,9 @@ Rules the feed follows:
 * **Items** are newest first (then by slug); ``pubDate`` is RFC 2822 in the show's time zone.
 * **podcast:transcript** is written for each transcript exporter in the build (``vtt`` as
   ``text/vtt``, ``srt`` as ``application/x-subrip``, both ``rel="captions"``; ``txt`` as
-  ``text/plain``) when the episode has a transcript; **podcast:chapters** when the
+  ``text/plain``) when the episode has a transcript, except caption files shifted by an
+  ``offset_ms`` (``castline build --offset``: made for a video, their times do not match the
+  audio; a warning says so); **podcast:chapters** when the
   ``chapters`` exporter is in the build and the episode has chapters. **psc:chapters** is
   always inline when it has chapters.
 * **podcast:person**: the hosts at channel level; on an episode with guests, the hosts again
@@ -271,6 +273,19 @@ class RssExporter:
             fatal = True
         if fatal:
             return ShowExport(diagnostics=tuple(diagnostics))
+        shifted = [
+            f"{info.name} by {info.offset_ms / 1000:g} s"
+            for name, _, _ in TRANSCRIPTS
+            if (info := context.exporter(name)) is not None and info.offset_ms
+        ]
+        if shifted:
+            diagnostics.append(
+                Diagnostic.warning(
+                    show.source,
+                    f"captions shifted ({', '.join(shifted)}) do not match the audio: the feed "
+                    "does not link them as podcast:transcript",
+                )
+            )
         feed = _FeedBuilder(context, diagnostics).build(records)
         return ShowExport(artifacts=(Artifact(FEED_PATH, feed),), diagnostics=tuple(diagnostics))
 
@@ -439,7 +454,7 @@ class _ItemBuilder:
         links: list[dict[str, Any]] = []
         for name, media_type, rel in TRANSCRIPTS:
             info = self.context.exporter(name)
-            if info is None:
+            if info is None or info.offset_ms:  # shifted for a video: not the audio's times
                 continue
             url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
             links.append({"url": url, "type": media_type, "rel": rel})

@@ -987,3 +987,14 @@ def test_unknown_guests_are_left_out_of_the_persons(content_tree: ContentTree) -
     # With no known guest the item has no persons: the channel's host applies.
     assert built.xpath(item(built, "unknown") + "podcast:person") == []
     assert texts(built, "/rss/channel/podcast:person/text()") == ["Ann Example"]
+
+
+def test_captions_shifted_for_a_video_are_not_linked(tmp_path: Path) -> None:
+    report = build(CONTENT, tmp_path, BuildOptions(overrides={"offset_ms": 12_500}))
+    feed: Any = etree.parse(str(tmp_path / "feed.xml"))
+    types: list[Any] = feed.xpath("//item/podcast:transcript/@type", namespaces=NS)
+    assert types and set(types) == {"text/plain"}
+    assert [str(d) for d in report.warnings] == [
+        f"{CONTENT}/show.yaml:1: warning: captions shifted (vtt by 12.5 s, srt by 12.5 s) do "
+        "not match the audio: the feed does not link them as podcast:transcript"
+    ]
