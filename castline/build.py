@@ -439,6 +439,7 @@ def _build(
     progress: Callable[[int, int], None] | None,
 ) -> BuildReport:
     project = open_content(content)
+    prefix = os.path.join(str(content), "")  # messages show paths below it (display_path)
     setup = _select(project, options)
     if not options.dry_run:
         _check_writable(out)
@@ -486,7 +487,7 @@ def _build(
     exporters = _construct(setup)
     try:
         for outcome in _execute(setup, out, tasks, options.jobs, project):
-            _merge(manifest, outcome, settings, out, report, dry_run=options.dry_run)
+            _merge(manifest, outcome, settings, out, report, dry_run=options.dry_run, prefix=prefix)
             stat = _stat(content / outcome.relative)
             if stat is not None and outcome.file_hash:
                 current[outcome.relative] = (*stat, outcome.file_hash)
@@ -505,7 +506,14 @@ def _build(
         artwork = _artwork_fingerprint(project)  # the feed checks its pixels
         for name in selected:
             _show_step(
-                context, exporters[name], manifest, settings[name] + artwork, out, report, options
+                context,
+                exporters[name],
+                manifest,
+                settings[name] + artwork,
+                out,
+                report,
+                options,
+                prefix,
             )
         if "rss" in selected:
             _copy_artwork(project, manifest, out, report, dry_run=options.dry_run)
@@ -518,10 +526,11 @@ def _build(
             _save_state(out, manifest, new_cache if new_cache != stat_cache else None)
 
     for _, state in sorted(manifest.episodes.items()):
-        report.diagnostics.extend(diagnostics_from_json(state.load_diagnostics))
+        report.diagnostics.extend(diagnostics_from_json(state.load_diagnostics, prefix))
         for name in selected:
             if name in state.exporters and not state.failed:
-                report.diagnostics.extend(diagnostics_from_json(state.exporters[name].diagnostics))
+                replayed = diagnostics_from_json(state.exporters[name].diagnostics, prefix)
+                report.diagnostics.extend(replayed)
     report.episodes_failed = sum(state.failed for state in manifest.episodes.values())
     report.diagnostics = sort_unique(report.diagnostics)
     for paths in (report.created, report.changed, report.removed):
@@ -704,8 +713,10 @@ def _merge(
     report: BuildReport,
     *,
     dry_run: bool,
+    prefix: str,
 ) -> None:
-    """Fold one episode's outcome into the manifest and the report.
+    """Fold one episode's outcome into the manifest and the report (``prefix``: the content
+    folder as messages show it, see :func:`diagnostics_to_json`).
 
     A failed episode keeps its last good exporter states (outputs and records); a built one
     drops the outputs its exporters no longer write.
@@ -715,7 +726,7 @@ def _merge(
     if outcome.failed:
         state = previous or EpisodeState(slug=outcome.slug, file_hash="")
         state.file_hash = outcome.file_hash
-        state.load_diagnostics = diagnostics_to_json(outcome.load_diagnostics)
+        state.load_diagnostics = diagnostics_to_json(outcome.load_diagnostics, prefix)
         state.failed = True
         manifest.episodes[outcome.relative] = state
         return
@@ -724,7 +735,7 @@ def _merge(
         slug=outcome.slug,
         file_hash=outcome.file_hash,
         dependencies=dict(outcome.dependencies),
-        load_diagnostics=diagnostics_to_json(outcome.load_diagnostics),
+        load_diagnostics=diagnostics_to_json(outcome.load_diagnostics, prefix),
         exporters=dict(previous.exporters) if previous else {},
     )
     for name, result in outcome.exporters.items():
@@ -736,7 +747,7 @@ def _merge(
             outputs=dict(result.outputs),
             record=result.record,
             record_hash="" if result.record is None else sha256(result.record.encode("utf-8")),
-            diagnostics=diagnostics_to_json(result.diagnostics),
+            diagnostics=diagnostics_to_json(result.diagnostics, prefix),
         )
     manifest.episodes[outcome.relative] = state
     report.created.extend(PurePosixPath(p) for p in outcome.created)
@@ -752,6 +763,7 @@ def _show_step(
     out: Path,
     report: BuildReport,
     options: BuildOptions,
+    prefix: str,
 ) -> None:
     """Run one exporter's ``export_show`` when its inputs (records; settings, which include the
     show's artwork) changed."""
@@ -769,7 +781,7 @@ def _show_step(
         and previous.settings == inputs
         and _outputs_intact(out, previous.outputs, verify=options.dry_run)
     ):
-        report.diagnostics.extend(diagnostics_from_json(previous.diagnostics))
+        report.diagnostics.extend(diagnostics_from_json(previous.diagnostics, prefix))
         return
     records = [
         EpisodeRecord(slug, _display(root, root / relative), json.loads(state.record))
@@ -807,7 +819,9 @@ def _show_step(
         diagnostics = (*result.diagnostics, held)
         report.diagnostics.extend(diagnostics)
         manifest.show_outputs[name] = ExporterState(
-            settings=inputs, outputs=previous.outputs, diagnostics=diagnostics_to_json(diagnostics)
+            settings=inputs,
+            outputs=previous.outputs,
+            diagnostics=diagnostics_to_json(diagnostics, prefix),
         )
         manifest.changed = True
         return
@@ -820,7 +834,9 @@ def _show_step(
             _remove(out, stale, report, dry_run=options.dry_run)
     report.diagnostics.extend(result.diagnostics)
     manifest.show_outputs[name] = ExporterState(
-        settings=inputs, outputs=outputs, diagnostics=diagnostics_to_json(result.diagnostics)
+        settings=inputs,
+        outputs=outputs,
+        diagnostics=diagnostics_to_json(result.diagnostics, prefix),
     )
     manifest.changed = True
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ STATE_DIR = ".castline"
 MANIFEST_FILE = "manifest.json"
 STAT_CACHE_FILE = "stat-cache.json"
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 
 
 def sha256(data: bytes) -> str:
@@ -50,17 +51,39 @@ def json_hash(value: object) -> str:
     return sha256(text.encode("utf-8"))
 
 
-def diagnostics_to_json(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[Any]:
-    """Diagnostics as JSON lists ``[path, line, severity, message]``."""
-    return [[d.source.path, d.source.line, d.severity.value, d.message] for d in diagnostics]
+def diagnostics_to_json(
+    diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], content: str = ""
+) -> list[Any]:
+    """Diagnostics as JSON lists ``[path, line, severity, message]``.
+
+    ``content`` is the content folder as messages show it (``content/``, with the separator):
+    paths below it are kept relative to it, so that a build run from another folder, which
+    names the content folder differently, shows them as it names it.
+    """
+    return [
+        [_relative(content, d.source.path), d.source.line, d.severity.value, d.message]
+        for d in diagnostics
+    ]
 
 
-def diagnostics_from_json(rows: list[Any]) -> tuple[Diagnostic, ...]:
-    """The inverse of :func:`diagnostics_to_json`."""
+def _relative(content: str, path: str) -> str:
+    if content and path.startswith(content):
+        return path[len(content) :]
+    return path if not content or os.path.isabs(path) else os.path.abspath(path)
+
+
+def diagnostics_from_json(rows: list[Any], content: str = "") -> tuple[Diagnostic, ...]:
+    """The inverse of :func:`diagnostics_to_json`, paths shown below ``content``."""
     return tuple(
-        Diagnostic(SourceRef(str(path), int(line)), Severity(severity), str(message))
+        Diagnostic(
+            SourceRef(_below(content, str(path)), int(line)), Severity(severity), str(message)
+        )
         for path, line, severity, message in rows
     )
+
+
+def _below(content: str, path: str) -> str:
+    return path if not content or os.path.isabs(path) else content + path
 
 
 @dataclass(slots=True)

@@ -569,3 +569,21 @@ def test_a_same_size_edit_that_keeps_the_modification_time_is_rebuilt(
     report = build(root, out, BuildOptions(only=("txt",)))
     assert report.episodes_built == 1
     assert "Dog." in (out / "episodes/a.txt").read_text(encoding="utf-8")
+
+
+def test_replayed_warnings_name_the_content_folder_as_this_build_does(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = content_tree({"episodes/a.md": "---\ntranscript:\n- line: Hi.\n  who: A\n---\n"})
+    out = tmp_path / "out"
+    monkeypatch.chdir(root.parent)
+    first = build(Path(root.name), out, BuildOptions(only=("txt",)))
+    assert [str(d) for d in first.warnings] == [
+        f"{root.name}/episodes/a.md:1: warning: no 'title'; using 'a'"
+    ]
+    monkeypatch.chdir(root.parent.parent)
+    again = build(Path(root.parent.name) / root.name, out, BuildOptions(only=("txt",)))
+    assert again.episodes_skipped == 1
+    assert [str(d) for d in again.warnings] == [
+        f"{root.parent.name}/{root.name}/episodes/a.md:1: warning: no 'title'; using 'a'"
+    ]
