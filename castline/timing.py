@@ -198,7 +198,8 @@ def time_transcript(
         diagnostics.append(
             Diagnostic.warning(
                 utterances[past].source,
-                f"stamp {format_ms(_stamp(utterances[past]))} is past the episode's duration "
+                f"stamp {format_ms(_stamp(utterances[past]))} is "
+                f"{'at' if _stamp(utterances[past]) == end_ms else 'past'} the episode's duration "
                 f"{format_ms(end_ms)}: the duration is not used for timing, the last line "
                 "ends at an estimate",
             )
@@ -290,7 +291,7 @@ def time_transcript(
             continue  # an estimated span is long enough by construction
         if chars * 1000 <= SUSPECT_CPS * span and count <= span:
             continue
-        rate = f"{chars * 1000 // span} characters per second" if span > 0 else "no time at all"
+        rate = f"{_rate(chars, span)} characters per second" if span > 0 else "no time at all"
         text = f"{_count(count, 'line')} of {chars} characters"
         anchored = block.first in anchor_set
         since = (
@@ -314,6 +315,16 @@ def time_transcript(
             Diagnostic.warning(where, f"{subject} leave {rate} (more than {SUSPECT_CPS})")
         )
     return timed, tuple(diagnostics)
+
+
+def _rate(chars: int, span_ms: int) -> str:
+    """Characters per second, whole unless that would read as the limit itself.
+
+    >>> _rate(75, 1000), _rate(224, 10_000)
+    ('75', '22.4')
+    """
+    whole = chars * 1000 // span_ms
+    return str(whole) if whole > SUSPECT_CPS else f"{chars * 1000 / span_ms:.1f}"
 
 
 def _stamp(utterance: Utterance) -> int:

@@ -96,6 +96,15 @@ def test_stamp_far_after_duration_is_a_typo_and_retimed() -> None:
     ]
 
 
+def test_a_stamp_at_the_duration_is_said_to_be_at_it() -> None:
+    lines = _lines(("a" * 10, 0), ("b" * 15, 60_000))
+    _, warnings = time_transcript(lines, duration_ms=60_000)
+    assert [w.message for w in warnings] == [
+        "stamp 1:00 is at the episode's duration 1:00: the duration is not used for timing, "
+        "the last line ends at an estimate"
+    ]
+
+
 def test_stamps_a_little_after_duration_set_the_duration_aside() -> None:
     lines = _lines(("a" * 10, 0), ("b" * 15, 3_500_000), ("c" * 15, 3_550_000))
     timed, warnings = time_transcript(lines, duration_ms=3_480_000)
