@@ -157,6 +157,10 @@ def parse_document(text: str, path: str) -> Document:
     )
 
 
+#: What a YAML error's context ("while parsing a flow sequence") says was left open.
+_OPENERS = {"flow sequence": "'['", "flow mapping": "'{'", "quoted scalar": "quote"}
+
+
 def parse_yaml(text: str, path: str, *, first_line: int = 1) -> Any:
     """Parse YAML; errors point at ``path`` with lines counted from ``first_line``.
 
@@ -173,6 +177,11 @@ def parse_yaml(text: str, path: str, *, first_line: int = 1) -> Any:
         tab = mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
         if tab and "tab" not in problem:
             problem += " (a tab: YAML indents with spaces)"
+        # An unclosed bracket or quote is found where the parser gives up: say where it opened.
+        opened, context = error.context_mark, error.context or ""
+        opener = next((o for key, o in _OPENERS.items() if key in context), None)
+        if opener and opened and mark and opened.line < mark.line:
+            problem += f" (the {opener} opened on line {first_line + opened.line})"
         if not isinstance(error, _InvalidDate):
             problem = f"invalid YAML: {problem}"
         raise ContentError(SourceRef(path, line), problem) from None

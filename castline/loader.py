@@ -561,8 +561,11 @@ def _read_episode(
     for guest in reader.strings(data, "guests"):
         person = project.people.get(guest)
         if person is None:
-            people = show.people_dir or "people"
-            reader.warn("guests", f"unknown guest '{guest}': no profile {people}/{guest}.md")
+            profile = f"{show.people_dir or 'people'}/{guest}.md"
+            if (Path(show.root) / profile).is_file():
+                reader.warn("guests", f"guest '{guest}': profile {profile} could not be read")
+            else:
+                reader.warn("guests", f"unknown guest '{guest}': no profile {profile}")
             person = Person(id=guest, name=guest)
         guests.append(person)
 

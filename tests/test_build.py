@@ -82,7 +82,8 @@ def test_a_broken_episode_keeps_its_previous_output(
     (root / "episodes/b.md").write_text(GOOD.format(title="B", text="Bee two."), encoding="utf-8")
     report = build(root, out)
     assert [str(d) for d in report.errors] == [
-        f"{root}/episodes/a.md:3: error: invalid YAML: did not find expected ',' or ']'"
+        f"{root}/episodes/a.md:3: error: invalid YAML: did not find expected ',' or ']' "
+        "(the '[' opened on line 2)"
     ]
     assert report.episodes_failed == 1 and report.episodes_built == 1
     assert (out / "episodes/a.txt").read_bytes() == before
