@@ -28,7 +28,7 @@ from castline.diagnostics import Diagnostic
 from castline.exporter import public_url
 from castline.memo import per_object
 from castline.model import Chapter, Episode, Header, Show, SourceRef, Utterance
-from castline.timing import format_ms, time_transcript
+from castline.timing import episode_timing, format_ms
 
 #: YouTube's minimum number of chapters in a description list.
 YOUTUBE_MIN_CHAPTERS = 3
@@ -84,8 +84,7 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
     ([(92000, 'Intro'), (300000, 'Topic')], 600000, ())
     """
     diagnostics: list[Diagnostic] = []
-    utterances = episode.utterances
-    timed, timing_warnings = time_transcript(utterances, duration_ms=episode.duration_ms)
+    timed, timing_warnings = episode_timing(episode)
     starts = {id(line.utterance): line.start_ms for line in timed}
     end_ms = episode.duration_ms
     if end_ms is None and timed:

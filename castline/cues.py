@@ -43,9 +43,9 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from castline.diagnostics import Diagnostic
-from castline.model import Episode, SourceRef, Utterance
+from castline.model import Episode, SourceRef
 from castline.timecode import format_seconds
-from castline.timing import TimedLine, format_ms, time_transcript
+from castline.timing import TimedLine, episode_timing, format_ms
 
 __all__ = [
     "SPEAKER_LABELS",
@@ -1062,18 +1062,9 @@ def episode_cues(
 
     This is what each caption exporter (SRT, WebVTT) writes, so they cut cues alike.
     """
-    timed, timing_warnings = _timed(episode.utterances, episode.duration_ms)
+    timed, timing_warnings = episode_timing(episode)
     cues, cue_warnings = build_cues(timed, policy, offset_ms=offset_ms)
     return cues, (*timing_warnings, *cue_warnings)
-
-
-@functools.lru_cache(maxsize=4)
-def _timed(
-    utterances: tuple[Utterance, ...], duration_ms: int | None
-) -> tuple[tuple[TimedLine, ...], tuple[Diagnostic, ...]]:
-    """:func:`castline.timing.time_transcript`, cached: an episode's caption exporters time the
-    same transcript one after the other."""
-    return time_transcript(utterances, duration_ms=duration_ms)
 
 
 def check_offset_ms(value: object) -> int:

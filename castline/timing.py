@@ -35,7 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from castline.diagnostics import Diagnostic
-from castline.model import Utterance
+from castline.memo import per_object
+from castline.model import Episode, Utterance
 from castline.timecode import format_clock
 
 __all__ = [
@@ -325,6 +326,13 @@ def _rate(chars: int, span_ms: int) -> str:
     """
     whole = chars * 1000 // span_ms
     return str(whole) if whole > SUSPECT_CPS else f"{chars * 1000 / span_ms:.1f}"
+
+
+@per_object
+def episode_timing(episode: Episode) -> tuple[tuple[TimedLine, ...], tuple[Diagnostic, ...]]:
+    """:func:`time_transcript` of an episode's lines and duration, computed once per episode:
+    the caption, chapter and plain-text exporters all read it, one after the other."""
+    return time_transcript(episode.utterances, duration_ms=episode.duration_ms)
 
 
 def _stamp(utterance: Utterance) -> int:

@@ -37,7 +37,7 @@ from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, PerEpisodeExporter
 from castline.model import Episode, Header
 from castline.timecode import format_hms
-from castline.timing import time_transcript
+from castline.timing import episode_timing
 
 #: Label of a turn whose line has no ``who``.
 UNKNOWN_SPEAKER = "Unknown speaker"
@@ -67,7 +67,7 @@ class PlaintextExporter(PerEpisodeExporter):
         starts: list[int] = []
         warnings: Sequence[Diagnostic] = ()
         if self.timestamps:
-            timed, warnings = time_transcript(episode.utterances, duration_ms=episode.duration_ms)
+            timed, warnings = episode_timing(episode)
             starts = [line.start_ms for line in timed]
         blocks: list[str] = [_heading(episode.title, "=")]
         speaker: str | None = None
