@@ -253,12 +253,18 @@ def test_deleting_an_episode_removes_its_outputs_and_nothing_else(
     assert "episodes/a.md" not in read_manifest(out).episodes
 
 
+def _built_one_episode(content_tree: ContentTree, out: Path, text: str) -> Path:
+    """A show of one episode, ``episodes/a.md``, built into ``out`` (txt only); its folder."""
+    root = content_tree({"episodes/a.md": GOOD.format(title="a", text=text)})
+    build(root, out, BuildOptions(only=("txt",)))
+    return root
+
+
 def test_an_output_deleted_by_hand_is_written_again(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:
-    root = content_tree({"episodes/a.md": GOOD.format(title="a", text="T.")})
     out = tmp_path / "out"
-    build(root, out, BuildOptions(only=("txt",)))
+    root = _built_one_episode(content_tree, out, "T.")
     (out / "episodes/a.txt").unlink()
     report = build(root, out, BuildOptions(only=("txt",)))
     assert report.created == [PurePosixPath("episodes/a.txt")]
@@ -560,14 +566,12 @@ def test_show_yaml_errors_keep_the_last_good_feed(tmp_path: Path) -> None:
 def test_a_same_size_edit_that_keeps_the_modification_time_is_rebuilt(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:
-    root = content_tree({"episodes/a.md": GOOD.format(title="a", text="Cat.")})
     out = tmp_path / "out"
-    build(root, out, BuildOptions(only=("txt",)))
-    path = root / "episodes/a.md"
+    path = _built_one_episode(content_tree, out, "Cat.") / "episodes/a.md"
     before = path.stat()
     path.write_text(GOOD.format(title="a", text="Dog."), encoding="utf-8")  # as rsync -t does
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    report = build(root, out, BuildOptions(only=("txt",)))
+    report = build(path.parents[1], out, BuildOptions(only=("txt",)))
     assert report.episodes_built == 1
     assert "Dog." in (out / "episodes/a.txt").read_text(encoding="utf-8")
 
