@@ -13,7 +13,7 @@ import pytest
 
 from castline import registry
 from castline.build import WORKER_DIED, YOUNG_GENERATION_SIZE, BuildOptions, build, write_atomic
-from castline.exporter import BuildContext, EpisodeExport, EpisodeRecord, ShowExport
+from castline.exporter import Artifact, BuildContext, EpisodeExport, EpisodeRecord, ShowExport
 from castline.loader import Project, load_episode
 from castline.manifest import read_manifest, sha256
 from castline.model import Episode
@@ -592,3 +592,27 @@ def test_replayed_warnings_name_the_content_folder_as_this_build_does(
     assert [str(d) for d in again.warnings] == [
         f"{root.parent.name}/{root.name}/episodes/a.md:1: warning: no 'title'; using 'a'"
     ]
+
+
+def test_a_write_that_fails_fails_only_its_episode(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from castline import build as build_module
+
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abc"})
+    out = tmp_path / "out"
+    real_write = build_module._write
+
+    def full_disk_for_b(out: Path, artifacts: Sequence[Artifact], **kwargs: bool) -> object:
+        if any(str(a.path) == "episodes/b.txt" for a in artifacts):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "episodes/b.txt"))
+        return real_write(out, artifacts, **kwargs)
+
+    monkeypatch.setattr(build_module, "_write", full_disk_for_b)
+    report = build(root, out, BuildOptions(only=("txt",), jobs=1))
+    assert [str(d) for d in report.errors] == [
+        f"{root}/episodes/b.md:1: error: cannot write {out}/episodes/b.txt: No space left on device"
+    ]
+    assert sorted(_tree(out)) == ["episodes/a.txt", "episodes/c.txt"]
