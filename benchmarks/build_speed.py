@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import write_show  # noqa: E402
-from castline.loader import open_content  # noqa: E402
+from castline.load import open_content  # noqa: E402
 
 #: Runs a build in a child process and prints its own and its workers' peak memory.
 _RUNNER = """

@@ -5,8 +5,9 @@ Usage::
     .venv/bin/python benchmarks/caption_quality.py CONTENT_DIR [--labels change|every|none]
         [--max-chars-per-line 42] [--max-lines 2] [--episodes]
 
-Loads the folder with :func:`castline.loader.load_content`, times every transcript with
-:func:`castline.timing.time_transcript`, cuts it with :func:`castline.cues.build_cues` (the
+Loads the folder with :func:`castline.load.load_content`, times every transcript with
+:func:`castline.timing.spans.time_transcript`, cuts it with
+:func:`castline.timing.cues.build_cues` (the
 SubRip exporter's default policy: labels at each change of speaker) and prints:
 
 * the number of cues;
@@ -37,10 +38,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from castline.cues import Cue, CuePolicy, build_cues
-from castline.loader import load_content
+from castline.load import load_content
 from castline.model import Episode
-from castline.timing import time_transcript
+from castline.timing.cues import Cue, CuePolicy, build_cues
+from castline.timing.spans import time_transcript
 
 
 @dataclass(slots=True)

@@ -23,7 +23,8 @@ import typer
 
 from castline import __version__, registry
 from castline.build import BuildOptions, BuildReport, build
-from castline.diagnostics import CastlineError, ContentError, Diagnostic
+from castline.diagnostics import Diagnostic
+from castline.errors import CastlineError, ContentError, UnknownExporterError
 
 app = typer.Typer(
     name="castline",
@@ -294,7 +295,7 @@ def _run_build(
     except KeyboardInterrupt:
         _err("castline: interrupted; every file written is complete, the next build finishes")
         raise typer.Exit(130) from None
-    except registry.UnknownExporterError as error:  # --only NAME: a usage error
+    except UnknownExporterError as error:  # --only NAME: a usage error
         _err(f"castline: {error}")
         raise typer.Exit(2) from None
     except ContentError as error:

@@ -49,22 +49,3 @@ class Diagnostic:
 def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sort diagnostics by path and line and drop repeats (two exporters may see one problem)."""
     return sorted(set(diagnostics))
-
-
-class CastlineError(Exception):
-    """Root of castline's exceptions: a problem that stops a whole command."""
-
-
-class ContentError(CastlineError):
-    """A content problem that stops the object being read. Carries its :class:`Diagnostic`."""
-
-    def __init__(self, source: SourceRef, message: str) -> None:
-        self.diagnostic = Diagnostic.error(source, message)
-        super().__init__(str(self.diagnostic))
-
-    def __reduce__(self) -> tuple[type[ContentError], tuple[SourceRef, str]]:
-        return (ContentError, (self.diagnostic.source, self.diagnostic.message))
-
-
-class ConfigError(CastlineError):
-    """A problem in show.yaml or in the options given to an exporter."""

@@ -19,31 +19,11 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, cast
 
-from castline.diagnostics import ConfigError
+from castline.errors import ConfigError, ExporterConflictError, UnknownExporterError
 from castline.exporter import Exporter
 
 #: The entry-point group castline reads.
 ENTRY_POINT_GROUP = "castline.exporters"
-
-
-class UnknownExporterError(ConfigError):
-    """No installed exporter has the requested name."""
-
-    def __init__(self, name: str, installed: Iterable[str]) -> None:
-        self.name = name
-        self.installed = tuple(sorted(installed))
-        super().__init__(
-            f"unknown exporter '{name}'; installed: {', '.join(self.installed) or 'none'}"
-        )
-
-
-class ExporterConflictError(ConfigError):
-    """Two entry points claim one exporter name with different targets."""
-
-    def __init__(self, name: str, targets: Iterable[str]) -> None:
-        self.name = name
-        self.targets = tuple(sorted(targets))
-        super().__init__(f"exporter '{name}' is declared more than once: {'; '.join(self.targets)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,8 @@ def format_srt_timecode(ms: int) -> str:
 
 
 def format_vtt_timecode(ms: int) -> str:
-    """``HH:MM:SS.mmm`` (WebVTT, hours always written).
+    """``HH:MM:SS.mmm``, hours always written: a WebVTT timestamp (W3C WebVTT, 4.3) and the
+    Normal Play Time that Podlove Simple Chapters ``start`` takes (RFC 2326, 3.6).
 
     >>> format_vtt_timecode(48_998)
     '00:00:48.998'
@@ -130,16 +131,6 @@ def format_clock(ms: int) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def format_npt(ms: int) -> str:
-    """Normal Play Time ``HH:MM:SS.mmm`` (Podlove Simple Chapters ``start``).
-
-    >>> format_npt(2_112_250)
-    '00:35:12.250'
-    """
-    h, m, s, f = _split(ms)
-    return f"{h:02d}:{m:02d}:{s:02d}.{f:03d}"
-
-
 def format_seconds(ms: int) -> str:
     """Decimal seconds without trailing zeros (JSON chapters, ``podcast:soundbite``).
 
@@ -152,3 +143,19 @@ def format_seconds(ms: int) -> str:
     if not millis:
         return str(seconds)
     return f"{seconds}.{millis:03d}".rstrip("0")
+
+
+def format_ms(ms: int) -> str:
+    """A time for messages: ``M:SS`` or ``H:MM:SS``, with ``.mmm`` only when not whole.
+
+    >>> format_ms(2_092_000)
+    '34:52'
+    >>> format_ms(3_725_040)
+    '1:02:05.040'
+    >>> format_ms(-1_500)
+    '-0:01.500'
+    """
+    if ms < 0:
+        return "-" + format_ms(-ms)
+    text = format_clock(ms)
+    return f"{text}.{ms % 1000:03d}" if ms % 1000 else text

@@ -21,10 +21,11 @@
 * ``episodes/<slug>.youtube.txt``: the description chapter list YouTube accepts, one
   ``M:SS Title`` (``H:MM:SS`` past an hour) line per chapter. Where the chapters break
   YouTube's rules (first at 0:00, at least 3, ascending, each at least 10 s) no file is written
-  and a warning says why (:func:`castline.chapters.youtube_chapters`).
+  and a warning says why (:func:`castline.timing.chapters.youtube_chapters`).
 
 The chapters are the episode's ``chapters:`` list, else its transcript headers
-(:func:`castline.chapters.resolve_chapters`). An episode without chapters gets no files. Chapter
+(:func:`castline.timing.chapters.resolve_chapters`). An episode without chapters gets no files.
+Chapter
 ``url`` and ``image`` paths that are not absolute are joined to show.yaml's ``assets_url``
 (else ``base_url``). Times are written from integer milliseconds, never through floats.
 """
@@ -35,7 +36,6 @@ import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from castline.chapters import ChapterList, asset_url, resolve_chapters, youtube_chapters
 from castline.diagnostics import Diagnostic
 from castline.exporter import (
     Artifact,
@@ -47,6 +47,7 @@ from castline.exporter import (
 )
 from castline.model import Chapter, Episode, Show
 from castline.timecode import format_clock, format_vtt_timecode
+from castline.timing.chapters import ChapterList, asset_url, resolve_chapters, youtube_chapters
 
 #: The version of the JSON chapters format written.
 JSON_CHAPTERS_VERSION = "1.2.0"

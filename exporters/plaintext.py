@@ -14,12 +14,12 @@ Layout (W3C WAI "Transcripts"; research/subtitles.md §7)::
     Continuation paragraph of the same speaker, unlabelled.
 
 A turn opens at each change of speaker and after each section header. Its label is the
-speaker's name as the caption exporters show it (:func:`castline.cues.speaker_name`: trimmed,
+speaker's name as the caption exporters show it (:func:`castline.timing.cues.speaker_name`: trimmed,
 without a trailing colon, so ``Theo:`` and ``Theo`` are one speaker; a line without ``who`` is
 labelled ``Unknown speaker``) and the turn's start time, ``[HH:MM:SS]``.
 
 The time is the start of the line's span from the timing engine
-(:func:`castline.timing.time_transcript`, as the captions are timed, without their offset),
+(:func:`castline.timing.spans.time_transcript`, as the captions are timed, without their offset),
 rounded down to the second: a stamp the engine repairs (one that runs backwards, say) is shown
 repaired, so the times never go backwards, and the engine's warnings are reported. A turn
 whose first line has no stamp in the source gets no time (``[HH:MM:SS]`` is left out): its
@@ -32,12 +32,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from castline.cues import speaker_name
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, PerEpisodeExporter
 from castline.model import Episode, Header
 from castline.timecode import format_hms
-from castline.timing import episode_timing
+from castline.timing.cues import speaker_name
+from castline.timing.spans import episode_timing
 
 #: Label of a turn whose line has no ``who``.
 UNKNOWN_SPEAKER = "Unknown speaker"

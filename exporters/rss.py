@@ -10,7 +10,7 @@ its podcast (iTunes) extension, plus five small extensions of our own, as feedge
 * A channel ``itunes:image`` ending in ``.jpeg`` (or with a query) is silently dropped by
   feedgen, and the entry setter raises. :class:`ItunesExtension` writes both.
 * ``itunes_category('A', 'B')`` wipes earlier categories; the categories are set once, as a
-  list, after checking each against Apple's 2019 list (:mod:`castline.apple`).
+  list, after checking each against Apple's 2019 list (:mod:`castline.feed.rules`).
 * ``lastBuildDate`` defaults to now; it is set to the newest episode's date, so a rebuild is
   byte-identical (a feed without episodes has none: :class:`BuildDateExtension`).
   ``<docs>`` is left out; ``<generator>`` is ``castline <version>``.
@@ -112,18 +112,6 @@ from lxml import etree
 from markdown_it import MarkdownIt
 
 from castline import __version__
-from castline.apple import (
-    ENCLOSURE_SUFFIXES,
-    EPISODE_TYPES,
-    SHOW_TYPES,
-    artwork_size_problem,
-    category_problem,
-    file_suffix,
-    is_artwork_file,
-    language_problem,
-    non_ascii_name,
-)
-from castline.chapters import asset_url, resolve_chapters
 from castline.diagnostics import Diagnostic
 from castline.exporter import (
     Artifact,
@@ -134,9 +122,20 @@ from castline.exporter import (
     episode_path,
     public_url,
 )
+from castline.feed.rules import (
+    ENCLOSURE_SUFFIXES,
+    EPISODE_TYPES,
+    SHOW_TYPES,
+    artwork_size_problem,
+    category_problem,
+    file_suffix,
+    is_artwork_file,
+    language_problem,
+    non_ascii_name,
+)
 from castline.model import Episode, Person, Show, SourceRef
-from castline.timecode import format_npt, format_seconds
-from castline.timing import format_ms
+from castline.timecode import format_ms, format_seconds, format_vtt_timecode
+from castline.timing.chapters import asset_url, resolve_chapters
 
 #: The feed's path in the output folder.
 FEED_PATH = PurePosixPath("feed.xml")
@@ -1162,7 +1161,7 @@ class PscEntryExtension(PscExtension):
                 _sub(
                     chapters,
                     f"{{{PSC_NS}}}chapter",
-                    start=format_npt(chapter["start_ms"]),
+                    start=format_vtt_timecode(chapter["start_ms"]),
                     title=chapter["title"],
                     href=chapter["href"],
                     image=chapter["image"],

@@ -1,6 +1,6 @@
 """SubRip captions (``srt``): ``out/episodes/<slug>.srt``, for YouTube and the feed.
 
-Cues come from :func:`castline.cues.episode_cues` (timing engine, segmentation, offset) and
+Cues come from :func:`castline.timing.cues.episode_cues` (timing engine, segmentation, offset) and
 are composed by the ``srt`` library: numbered from 1, ``HH:MM:SS,mmm`` times, UTF-8 without
 BOM, ``\\n`` line ends, no markup (YouTube ignores it: subtitles.md §2.1, §4.2). ``srt.compose``
 silently drops cues it finds invalid, so the number of blocks written is checked against the
@@ -24,10 +24,10 @@ from typing import ClassVar
 
 import srt
 
-from castline.captions import CaptionExporter
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
 from castline.model import Episode
+from castline.timing.captions import CaptionExporter
 
 #: What SRT text writes instead of characters that readers take for markup.
 SAFE_TEXT = str.maketrans({"<": "\u2039", ">": "\u203a"})
@@ -45,7 +45,7 @@ def safe_text(text: str) -> str:
 class SubripExporter(CaptionExporter):
     """SubRip (``.srt``) captions, one file per episode with a transcript.
 
-    Options: see :class:`castline.captions.CaptionExporter`.
+    Options: see :class:`castline.timing.captions.CaptionExporter`.
     """
 
     name: ClassVar[str] = "srt"

@@ -1,6 +1,6 @@
 """WebVTT captions (``vtt``): ``out/episodes/<slug>.vtt``, for Apple Podcasts and players.
 
-Cues come from :func:`castline.cues.episode_cues`, as for SubRip. The file is the most
+Cues come from :func:`castline.timing.cues.episode_cues`, as for SubRip. The file is the most
 conservative valid WebVTT (subtitles.md §3, §4.1): ``WEBVTT``, a ``NOTE`` naming the source
 file (below the content folder), then one block per cue with ``HH:MM:SS.mmm`` times and no
 identifier, settings, STYLE or REGION. Each cue with a speaker is one ``<v Name>...</v>``
@@ -17,12 +17,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from castline.captions import CaptionExporter
-from castline.cues import Cue, speaker_name
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.timecode import format_vtt_timecode
+from castline.timing.captions import CaptionExporter
+from castline.timing.cues import Cue, speaker_name
 
 
 def escape(text: str) -> str:
@@ -42,7 +42,7 @@ def _note(text: str) -> str:
 class WebvttExporter(CaptionExporter):
     """WebVTT (``.vtt``) captions, one file per episode with a transcript.
 
-    Options: see :class:`castline.captions.CaptionExporter`.
+    Options: see :class:`castline.timing.captions.CaptionExporter`.
     """
 
     name: ClassVar[str] = "vtt"

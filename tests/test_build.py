@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint
 from pathlib import Path, PurePosixPath
@@ -13,9 +14,9 @@ import pytest
 
 from castline import registry
 from castline.build import WORKER_DIED, YOUNG_GENERATION_SIZE, BuildOptions, build, write_atomic
+from castline.build.manifest import read_manifest, sha256
 from castline.exporter import Artifact, BuildContext, EpisodeExport, EpisodeRecord, ShowExport
-from castline.loader import Project, load_episode
-from castline.manifest import read_manifest, sha256
+from castline.load import Project, load_episode
 from castline.model import Episode
 from tests.conftest import CONTENT, GOLDEN, ContentTree, GoldenCheck
 
@@ -118,7 +119,7 @@ def test_write_atomic_leaves_the_old_file_when_writing_fails(
     def fail(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("castline.build.os.replace", fail)
+    monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
@@ -160,7 +161,7 @@ def test_unchanged_episodes_are_not_parsed_again(
         parsed.append(path.name)
         return load_episode(project, path, raw)
 
-    monkeypatch.setattr("castline.build.load_episode", counting)
+    monkeypatch.setattr(sys.modules["castline.build"], "load_episode", counting)
     (root / "episodes/b.md").write_text(GOOD.format(title="b", text="New b."), encoding="utf-8")
     report = build(root, out, BuildOptions(only=("txt",)))
     assert parsed == ["b.md"]
@@ -419,7 +420,7 @@ def test_a_temporary_name_taken_by_another_file_is_skipped_and_that_file_kept(
 ) -> None:
     import secrets
 
-    from castline import build as build_module
+    build_module = sys.modules["castline.build"]
 
     foreign = tmp_path / ".a.txt.00000000.tmp"
     foreign.write_text("not ours")
@@ -599,7 +600,7 @@ def test_a_write_that_fails_fails_only_its_episode(
 ) -> None:
     import errno
 
-    from castline import build as build_module
+    build_module = sys.modules["castline.build"]
 
     root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abc"})
     out = tmp_path / "out"

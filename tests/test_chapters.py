@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from castline.chapters import ChapterList, resolve_chapters, youtube_chapters
 from castline.model import Chapter, Episode, Header, SourceRef, TranscriptItem, Utterance
+from castline.timing.chapters import ChapterList, resolve_chapters, youtube_chapters
 
 
 def at(line: int) -> SourceRef:

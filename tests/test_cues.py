@@ -1,4 +1,4 @@
-"""Cue building (castline.cues): segmentation, line breaks, timing, speakers, offset.
+"""Cue building (castline.timing.cues): segmentation, line breaks, timing, speakers, offset.
 
 The Hypothesis properties are issue 3's acceptance 1, over generated transcripts: any
 speakers, Unicode text, long paragraphs, repeated, missing and out-of-order stamps, with and
@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from castline import cues as cues_module
-from castline.cues import Cue, CuePolicy, build_cues, episode_cues, speaker_name
-from castline.loader import load_content
+from castline.load import load_content
 from castline.model import Episode, SourceRef, Utterance
-from castline.timing import TimedLine, time_transcript
+from castline.timing import cues as cues_module
+from castline.timing.cues import Cue, CuePolicy, build_cues, episode_cues, speaker_name
+from castline.timing.spans import TimedLine, time_transcript
 
 DATA = Path(__file__).resolve().parent / "data" / "captions"
 #: Example counts come from the profile in tests/conftest.py (HYPOTHESIS_PROFILE=thorough).
@@ -373,7 +373,7 @@ def _forward_cut(
 ) -> list[tuple[int, int]]:
     """The cut as first written: a forward dynamic programme over word ends in floating point
     (each cost summed in this order), the earliest start winning a tie. The reference for
-    the faster, exact search of castline.cues, which must always find the same cut."""
+    the faster, exact search of castline.timing.cues, which must always find the same cut."""
     kinds, prefix, n = words.kinds, words.prefix, len(words.words)
     width = policy.max_chars_per_line
     labelled_width = max(1, width - len(label))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from castline.diagnostics import ContentError
-from castline.loader import load_content
+from castline.errors import ContentError
+from castline.load import load_content
 from castline.model import Header, Utterance
 from tests.conftest import CONTENT, DATA, ContentTree
 

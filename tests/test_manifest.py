@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from castline.manifest import (
+from castline.build.manifest import (
     MANIFEST_FILE,
     MANIFEST_FORMAT,
     STATE_DIR,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from castline import registry
-from castline.diagnostics import ConfigError
+from castline.errors import ConfigError, ExporterConflictError, UnknownExporterError
 
 GROUP = registry.ENTRY_POINT_GROUP
 
@@ -25,7 +25,7 @@ def test_builtins_are_found_through_the_entry_point_group() -> None:
 
 
 def test_same_name_different_targets_is_a_conflict() -> None:
-    with pytest.raises(registry.ExporterConflictError) as raised:
+    with pytest.raises(ExporterConflictError) as raised:
         registry.available([ep("txt", "a:B"), ep("txt", "c:D")])
     assert str(raised.value) == "exporter 'txt' is declared more than once: a:B; c:D"
 
@@ -37,7 +37,7 @@ def test_identical_duplicates_are_merged() -> None:
 
 def test_unknown_name_lists_what_is_installed() -> None:
     entries = registry.available([ep("txt", "castline.exporters.plaintext:PlaintextExporter")])
-    with pytest.raises(registry.UnknownExporterError) as raised:
+    with pytest.raises(UnknownExporterError) as raised:
         registry.create("vtx", entries=entries)
     assert str(raised.value) == "unknown exporter 'vtx'; installed: txt"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from castline.diagnostics import Severity
 from castline.model import SourceRef, Utterance
-from castline.timing import TimedLine, time_transcript
+from castline.timing.spans import TimedLine, time_transcript
 
 #: Example counts come from the profile in tests/conftest.py (HYPOTHESIS_PROFILE=thorough).
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,7 @@ import webvtt
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
 from castline.exporters.chapters import ChaptersExporter
-from castline.loader import load_content
+from castline.load import load_content
 from castline.model import Chapter, Episode, Header, Show, SourceRef
 from castline.timecode import format_vtt_timecode, parse_clock
 from tests.conftest import CONTENT, DATA, GoldenCheck

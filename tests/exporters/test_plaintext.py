@@ -11,7 +11,7 @@ import pytest
 from castline.build import BuildOptions, build
 from castline.exporter import BuildContext
 from castline.exporters.plaintext import PlaintextExporter
-from castline.loader import load_content
+from castline.load import load_content
 from castline.model import Episode, Header, Show, SourceRef, Utterance
 from tests.conftest import CONTENT, DATA, GoldenCheck
 

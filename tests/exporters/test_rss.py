@@ -23,7 +23,7 @@ from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, EpisodeRecord, ExporterInfo
 from castline.exporters.chapters import ChaptersExporter
 from castline.exporters.rss import RssExporter
-from castline.loader import load_content
+from castline.load import load_content
 from tests.conftest import CONTENT, DATA, ROOT, ContentTree, GoldenCheck
 
 SHOW = DATA / "feed" / "show"

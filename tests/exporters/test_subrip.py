@@ -13,12 +13,12 @@ import srt
 import webvtt
 
 from castline import registry
-from castline.cues import Cue, episode_cues
-from castline.diagnostics import ConfigError
+from castline.errors import ConfigError
 from castline.exporter import BuildContext
 from castline.exporters.subrip import SubripExporter, safe_text
-from castline.loader import load_content
+from castline.load import load_content
 from castline.model import Episode, Show, SourceRef, Utterance
+from castline.timing.cues import Cue, episode_cues
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "captions"

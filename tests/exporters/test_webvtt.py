@@ -15,13 +15,13 @@ import srt
 import webvtt
 
 from castline import registry
-from castline.cues import Cue, episode_cues, speaker_name
-from castline.diagnostics import ConfigError
+from castline.errors import ConfigError
 from castline.exporter import BuildContext
 from castline.exporters.webvtt import WebvttExporter, escape
-from castline.loader import load_content
+from castline.load import load_content
 from castline.model import Episode, Show, SourceRef, Utterance
 from castline.timecode import format_vtt_timecode
+from castline.timing.cues import Cue, episode_cues, speaker_name
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "captions"

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from castline.diagnostics import ContentError
+from castline.errors import ContentError
 from castline.model import SourceRef
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -2,10 +2,10 @@
 
 Order of work:
 
-1. :func:`castline.loader.open_content` reads show.yaml and the profiles; the selected exporters
+1. :func:`castline.load.open_content` reads show.yaml and the profiles; the selected exporters
    are constructed with their options (an unknown name or option stops the build here).
-2. Each episode file is compared with the manifest (:mod:`castline.manifest`). One whose bytes,
-   dependencies (guest profiles, local media file) and exporter settings are unchanged, and
+2. Each episode file is compared with the manifest (:mod:`castline.build.manifest`). One whose
+   bytes, dependencies (guest profiles, local media file) and exporter settings are unchanged, and
    whose outputs are still there, is skipped **without being parsed**: its records and
    warnings come from the manifest.
 3. Every other episode is loaded and handed to each exporter's ``export_episode``, in worker
@@ -43,16 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from castline import __version__, registry
-from castline.diagnostics import ConfigError, Diagnostic, Severity, sort_unique
-from castline.exporter import (
-    Artifact,
-    BuildContext,
-    EpisodeRecord,
-    Exporter,
-    ExporterInfo,
-)
-from castline.loader import SHOW_FILE, Project, is_file, load_episode, open_content
-from castline.manifest import (
+from castline.build.manifest import (
     MANIFEST_FILE,
     STAT_CACHE_FILE,
     STATE_DIR,
@@ -69,6 +60,16 @@ from castline.manifest import (
     sha256,
     stat_cache_bytes,
 )
+from castline.diagnostics import Diagnostic, Severity, sort_unique
+from castline.errors import ConfigError, UnknownExporterError
+from castline.exporter import (
+    Artifact,
+    BuildContext,
+    EpisodeRecord,
+    Exporter,
+    ExporterInfo,
+)
+from castline.load import SHOW_FILE, Project, is_file, load_episode, open_content
 from castline.model import Episode, SourceRef
 
 #: Message for an episode whose worker process died.
@@ -175,14 +176,14 @@ def _select(project: Project, options: BuildOptions) -> _Setup:
         if configured not in entries:
             raise ConfigError(
                 f"{show.where('exporters.' + configured)}: "
-                + str(registry.UnknownExporterError(configured, entries))
+                + str(UnknownExporterError(configured, entries))
             )
     names = sorted(dict.fromkeys(options.only)) if options.only else list(entries)
     specs: list[tuple[str, str, Mapping[str, Any]]] = []
     infos: list[ExporterInfo] = []
     for name in names:
         if name not in entries:
-            raise registry.UnknownExporterError(name, entries)
+            raise UnknownExporterError(name, entries)
     for name, entry in entries.items():
         exporter_class = entry.load()
         exporter_options = dict(show.exporter_options.get(name, {}))

@@ -1,6 +1,6 @@
 """Caption cues: timed transcript lines cut into readable, well-timed subtitles.
 
-:func:`build_cues` takes the spans of :func:`castline.timing.time_transcript` and returns the
+:func:`build_cues` takes the spans of :func:`castline.timing.spans.time_transcript` and returns the
 cues every caption format writes (SRT, WebVTT). The rules (subtitles.md §1, §6.3; research
 README decision 3; issue 3 "Cues"):
 
@@ -44,8 +44,8 @@ from typing import NamedTuple
 
 from castline.diagnostics import Diagnostic
 from castline.model import Episode, SourceRef
-from castline.timecode import format_seconds
-from castline.timing import TimedLine, episode_timing, format_ms
+from castline.timecode import format_ms, format_seconds
+from castline.timing.spans import TimedLine, episode_timing
 
 __all__ = [
     "SPEAKER_LABELS",
@@ -925,7 +925,7 @@ def build_cues(
     """Cut timed lines into cues (see the module docstring for the rules).
 
     Returns the cues, sorted and non-overlapping, and the offset's clip and drop warnings.
-    Lines without words give no cue. Given spans from :func:`castline.timing.time_transcript`,
+    Lines without words give no cue. Given spans from :func:`castline.timing.spans.time_transcript`,
     all times stay within the first line's start and the last line's end (before the offset).
 
     >>> from castline.model import Utterance

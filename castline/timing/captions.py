@@ -1,8 +1,8 @@
 """The shared base of caption exporters (SRT, WebVTT): their options and their cues.
 
-A caption exporter takes the :class:`~castline.cues.CuePolicy` options as keyword arguments
+A caption exporter takes the :class:`~castline.timing.cues.CuePolicy` options as keyword arguments
 (show.yaml ``exporters: {srt: {max_chars_per_line: 37}}``), plus the offset that
-``castline build --offset`` sets, and renders the cues :func:`castline.cues.episode_cues`
+``castline build --offset`` sets, and renders the cues :func:`castline.timing.cues.episode_cues`
 makes of an episode. Formats differ only in how they write cues and in their default speaker
 labels.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from castline.cues import Cue, CuePolicy, check_offset_ms, episode_cues
 from castline.diagnostics import Diagnostic
 from castline.exporter import PerEpisodeExporter
 from castline.model import Episode
+from castline.timing.cues import Cue, CuePolicy, check_offset_ms, episode_cues
 
 
 class CaptionExporter(PerEpisodeExporter):

@@ -5,7 +5,7 @@ An episode's chapters (research README decision 4, issue 4 "Chapters exporter") 
 * its explicit ``chapters:`` list when the front matter has one, else
 * its transcript's ``header`` items. A header starts at its own ``sec``/``time`` stamp if it
   has one, else where the next spoken line starts once the transcript is timed by
-  :func:`castline.timing.time_transcript` (repaired stamps, untimed lines placed).
+  :func:`castline.timing.spans.time_transcript` (repaired stamps, untimed lines placed).
 
 :func:`resolve_chapters` then makes the list every format can take: sorted by start, each start
 before the episode's duration, no two chapters at one time. Every chapter it drops or moves is
@@ -28,7 +28,8 @@ from castline.diagnostics import Diagnostic
 from castline.exporter import public_url
 from castline.memo import per_object
 from castline.model import Chapter, Episode, Header, Show, SourceRef, Utterance
-from castline.timing import episode_timing, format_ms
+from castline.timecode import format_ms
+from castline.timing.spans import episode_timing
 
 #: YouTube's minimum number of chapters in a description list.
 YOUTUBE_MIN_CHAPTERS = 3

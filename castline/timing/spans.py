@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from castline.diagnostics import Diagnostic
 from castline.memo import per_object
 from castline.model import Episode, Utterance
-from castline.timecode import format_clock
+from castline.timecode import format_ms
 
 __all__ = [
     "DURATION_SLACK_PERCENT",
@@ -65,22 +65,6 @@ class TimedLine:
     utterance: Utterance
     start_ms: int
     end_ms: int
-
-
-def format_ms(ms: int) -> str:
-    """A time for messages: ``M:SS`` or ``H:MM:SS``, with ``.mmm`` only when not whole.
-
-    >>> format_ms(2_092_000)
-    '34:52'
-    >>> format_ms(3_725_040)
-    '1:02:05.040'
-    >>> format_ms(-1_500)
-    '-0:01.500'
-    """
-    if ms < 0:
-        return "-" + format_ms(-ms)
-    text = format_clock(ms)
-    return f"{text}.{ms % 1000:03d}" if ms % 1000 else text
 
 
 def spoken_length(text: str) -> int:

@@ -34,9 +34,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from castline.diagnostics import ContentError, Diagnostic
-from castline.frontmatter import Document, decode, kind_of, parse_document, parse_yaml
-from castline.imagesize import read_image_size
+from castline.diagnostics import Diagnostic
+from castline.errors import ContentError
+from castline.feed.imagesize import read_image_size
+from castline.load.frontmatter import Document, decode, kind_of, parse_document, parse_yaml
 from castline.model import (
     Category,
     Chapter,

@@ -1,0 +1,51 @@
+"""castline's exceptions: problems that stop a command, or the one object being read.
+
+Content problems that do not stop anything are :class:`castline.diagnostics.Diagnostic` values,
+returned rather than raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from castline.diagnostics import Diagnostic
+from castline.model import SourceRef
+
+
+class CastlineError(Exception):
+    """Root of castline's exceptions: a problem that stops a whole command."""
+
+
+class ContentError(CastlineError):
+    """A content problem that stops the object being read. Carries its :class:`Diagnostic`."""
+
+    def __init__(self, source: SourceRef, message: str) -> None:
+        self.diagnostic = Diagnostic.error(source, message)
+        super().__init__(str(self.diagnostic))
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[SourceRef, str]]:
+        return (ContentError, (self.diagnostic.source, self.diagnostic.message))
+
+
+class ConfigError(CastlineError):
+    """A problem in show.yaml or in the options given to an exporter."""
+
+
+class UnknownExporterError(ConfigError):
+    """No installed exporter has the requested name."""
+
+    def __init__(self, name: str, installed: Iterable[str]) -> None:
+        self.name = name
+        self.installed = tuple(sorted(installed))
+        super().__init__(
+            f"unknown exporter '{name}'; installed: {', '.join(self.installed) or 'none'}"
+        )
+
+
+class ExporterConflictError(ConfigError):
+    """Two entry points claim one exporter name with different targets."""
+
+    def __init__(self, name: str, targets: Iterable[str]) -> None:
+        self.name = name
+        self.targets = tuple(sorted(targets))
+        super().__init__(f"exporter '{name}' is declared more than once: {'; '.join(self.targets)}")
