@@ -25,6 +25,7 @@ from castline import __version__, registry
 from castline.build import BuildOptions, BuildReport, build
 from castline.diagnostics import Diagnostic
 from castline.errors import CastlineError, ContentError, UnknownExporterError
+from castline.text import plural
 
 app = typer.Typer(
     name="castline",
@@ -254,8 +255,8 @@ def check_command(content: ContentArg = Path("content"), *, strict: StrictOpt = 
     code = _report(report, strict=strict, quiet=False, annotations=_annotations(None))
     episodes = report.episodes_built + report.episodes_failed
     _err(
-        f"checked {_count(episodes, 'episode')}: "
-        f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"
+        f"checked {plural(episodes, 'episode')}: "
+        f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
     )
     raise typer.Exit(code)
 
@@ -333,7 +334,7 @@ def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> 
     if report.drafts:
         names = ", ".join(Path(draft).name for draft in report.drafts)
         listed = f" ({names})" if len(report.drafts) <= 5 else " (-v lists them)"
-        drafts = f", {_count(len(report.drafts), 'draft')} skipped{listed}"
+        drafts = f", {plural(len(report.drafts), 'draft')} skipped{listed}"
     if check:
         files = (
             f"{len(report.created)} to create, {len(report.changed)} to change, "
@@ -341,19 +342,14 @@ def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> 
         )
     else:
         files = (
-            f"{_count(len(report.written), 'file')} written, {len(report.removed)} removed in {out}"
+            f"{plural(len(report.written), 'file')} written, {len(report.removed)} removed in {out}"
         )
     return (
         f"episodes: {report.episodes_built} built, {report.episodes_skipped} unchanged, "
         f"{report.episodes_failed} failed{drafts}; {files}; "
-        f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}; "
+        f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}; "
         f"{seconds:.2f} s"
     )
-
-
-def _count(number: int, noun: str) -> str:
-    """``1 error``, ``2 errors``."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def main() -> None:

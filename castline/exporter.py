@@ -32,7 +32,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, Protocol, runtime_checkable
-from urllib.parse import quote
 
 from castline.diagnostics import Diagnostic
 from castline.model import Episode, Show
@@ -161,20 +160,3 @@ def episode_path(slug: str, suffix: str) -> PurePosixPath:
     PurePosixPath('episodes/0001-pilot.vtt')
     """
     return PurePosixPath(EPISODES_DIR) / f"{slug}{suffix}"
-
-
-def public_url(base_url: str, path: PurePosixPath | str) -> str:
-    """The URL at which an output file (or a content-relative path) is published.
-
-    Absolute URLs are returned unchanged; relative paths are joined to ``base_url`` and
-    percent-encoded (non-ASCII file names are a directory error, see ``castline check``).
-
-    >>> public_url("https://example.com/podcast/", PurePosixPath("episodes/a b.vtt"))
-    'https://example.com/podcast/episodes/a%20b.vtt'
-    >>> public_url("https://example.com/podcast", "https://cdn.example.com/x.mp3")
-    'https://cdn.example.com/x.mp3'
-    """
-    text = str(path)
-    if "://" in text:
-        return text
-    return base_url.rstrip("/") + "/" + quote(text.lstrip("/"))

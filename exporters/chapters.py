@@ -46,8 +46,10 @@ from castline.exporter import (
     episode_path,
 )
 from castline.model import Chapter, Episode, Show
+from castline.paths import asset_url
+from castline.text import vtt_escape
 from castline.timecode import format_clock, format_vtt_timecode
-from castline.timing.chapters import ChapterList, asset_url, resolve_chapters, youtube_chapters
+from castline.timing.chapters import ChapterList, resolve_chapters, youtube_chapters
 
 #: The version of the JSON chapters format written.
 JSON_CHAPTERS_VERSION = "1.2.0"
@@ -140,7 +142,7 @@ def render_vtt(chapters: ChapterList) -> str:
         end = chapters.end_of(index)
         assert end is not None and end > chapter.start_ms
         timing = f"{format_vtt_timecode(chapter.start_ms)} --> {format_vtt_timecode(end)}"
-        blocks.append(f"{index + 1}\n{timing}\n{_vtt_text(chapter.title)}")
+        blocks.append(f"{index + 1}\n{timing}\n{vtt_escape(chapter.title)}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -164,15 +166,6 @@ def _seconds(ms: int) -> int | float:
     """
     seconds, millis = divmod(ms, 1000)
     return seconds if not millis else ms / 1000
-
-
-def _vtt_text(title: str) -> str:
-    """A title as WebVTT cue text: ``&``, ``<`` and ``>`` escaped (WebVTT §4.2.2).
-
-    >>> _vtt_text("Q&A <live>")
-    'Q&amp;A &lt;live&gt;'
-    """
-    return title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _links(

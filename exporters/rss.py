@@ -120,7 +120,6 @@ from castline.exporter import (
     EpisodeRecord,
     ShowExport,
     episode_path,
-    public_url,
 )
 from castline.feed.rules import (
     ENCLOSURE_SUFFIXES,
@@ -128,14 +127,16 @@ from castline.feed.rules import (
     SHOW_TYPES,
     artwork_size_problem,
     category_problem,
-    file_suffix,
     is_artwork_file,
     language_problem,
     non_ascii_name,
 )
+from castline.load import PROFILE_LINKS
 from castline.model import Episode, Person, Show, SourceRef
+from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
+from castline.text import xml_text
 from castline.timecode import format_ms, format_seconds, format_vtt_timecode
-from castline.timing.chapters import asset_url, resolve_chapters
+from castline.timing.chapters import resolve_chapters
 
 #: The feed's path in the output folder.
 FEED_PATH = PurePosixPath("feed.xml")
@@ -167,15 +168,6 @@ PSC_VERSION = "1.2"
 PODCAST_TEXT_MAX = 128
 #: Apple's limit for ``description`` (bytes; guide).
 DESCRIPTION_MAX_BYTES = 4000
-#: Profile link kinds in the order ``podcast:person href`` takes them, and their URL forms.
-PROFILE_URLS = {
-    "web": "{}",
-    "linkedin": "https://www.linkedin.com/in/{}",
-    "twitter": "https://x.com/{}",
-    "github": "https://github.com/{}",
-    "mastodon": "{}",
-    "youtube": "https://www.youtube.com/@{}",
-}
 
 _MARKDOWN = MarkdownIt("commonmark")
 #: Block tokens whose lines are shown as written: kramdown attribute lists stay in them.
@@ -189,8 +181,6 @@ _IAL_LINE = re.compile(rf"^[ \t]*{_IAL}(?:[ \t]*{_IAL})*[ \t]*$", re.MULTILINE)
 _IAL_OR_CODE = re.compile(
     rf"(?P<code>(?<![`\\])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\2(?!`))|[ \t]*{_IAL}", re.DOTALL
 )
-#: Characters XML 1.0 forbids (lxml refuses them).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class RssExporter:
@@ -216,8 +206,7 @@ class RssExporter:
         if episode.audio is None:
             missing_media = ""
             if show.media_url and show.media_dir:
-                name = PurePosixPath(urlsplit(show.media_url).path).name
-                name = name.replace("{slug}", episode.slug)
+                name = url_name(media_url(show, episode.slug) or "")
                 missing_media = f", and no media file '{name}' in '{show.media_dir}'"
             diagnostics.append(
                 Diagnostic.error(
@@ -354,7 +343,7 @@ class _ItemBuilder:
         assert episode.audio is not None and episode.published is not None
         zone = zoneinfo.ZoneInfo(self.show.timezone)
         return {
-            "title": _xml_text(episode.title),
+            "title": xml_text(episode.title),
             "guid": episode.guid or episode.slug,
             "enclosure": self.enclosure(),
             "published": episode.published.astimezone(zone).isoformat(),
@@ -385,10 +374,10 @@ class _ItemBuilder:
                     "ASCII file names",
                 )
             )
-        if file_suffix(url) not in ENCLOSURE_SUFFIXES:
+        if url_suffix(url) not in ENCLOSURE_SUFFIXES:
             self.warn(
                 "audio",
-                f"enclosure '{PurePosixPath(urlsplit(url).path).name}' is not a format Apple "
+                f"enclosure '{url_name(url)}' is not a format Apple "
                 f"Podcasts lists ({', '.join(ENCLOSURE_SUFFIXES)})",
             )
         return {"url": url, "length": audio.length_bytes, "type": audio.media_type}
@@ -407,7 +396,7 @@ class _ItemBuilder:
                 key,
                 f"'{key}' is {size} bytes; Apple Podcasts shows at most {DESCRIPTION_MAX_BYTES}",
             )
-        return {"description": _xml_text(text), "description_html": html}
+        return {"description": xml_text(text), "description_html": html}
 
     def image(self) -> str | None:
         image = self.episode.image
@@ -469,7 +458,7 @@ class _ItemBuilder:
             entries.append(
                 {
                     "start_ms": chapter.start_ms,
-                    "title": _xml_text(chapter.title),
+                    "title": xml_text(chapter.title),
                     "href": href,
                     "image": image,
                 }
@@ -543,8 +532,8 @@ def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]
 
 
 def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-    """Profile links in :data:`PROFILE_URLS` order, unknown kinds left out."""
-    for kind in PROFILE_URLS:
+    """Profile links in :data:`PROFILE_LINKS` order, unknown kinds left out."""
+    for kind in PROFILE_LINKS:
         for link_kind, value in links:
             if link_kind == kind:
                 yield kind, value
@@ -570,7 +559,7 @@ def _profile_url(kind: str, value: str) -> str:
         return f"https://{host}/@{quote(user)}" if host else f"https://{quote(user)}"
     if kind == "web":
         return "https://" + value
-    return PROFILE_URLS[kind].format(quote(value.lstrip("@"), safe="-_.~"))
+    return PROFILE_LINKS[kind].format(quote(value.lstrip("@"), safe="-_.~"))
 
 
 # --- the feed --------------------------------------------------------------------------------
@@ -597,8 +586,8 @@ class _FeedBuilder:
         show = self.show
         assert show.title is not None and show.description is not None
         fg = _feed_generator()
-        fg.title(_xml_text(show.title))
-        fg.description(_xml_text(show.description))
+        fg.title(xml_text(show.title))
+        fg.description(xml_text(show.description))
         size = len(show.description.encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
             self.warn(
@@ -612,7 +601,7 @@ class _FeedBuilder:
         fg.docs("")
         fg.generator(f"castline {__version__}")
         if show.copyright:
-            fg.copyright(_xml_text(show.copyright))
+            fg.copyright(xml_text(show.copyright))
         self.language(fg)
         self.itunes(fg)
         self.podcastindex(fg)
@@ -646,10 +635,10 @@ class _FeedBuilder:
         itunes = fg.podcast
         fix: ItunesExtension = fg.itunesfix
         if show.author:
-            itunes.itunes_author(_xml_text(show.author))
+            itunes.itunes_author(xml_text(show.author))
         if show.owner_email:
             owner = show.owner_name or show.author or show.title
-            itunes.itunes_owner(name=_xml_text(owner or ""), email=show.owner_email)
+            itunes.itunes_owner(name=xml_text(owner or ""), email=show.owner_email)
         else:
             self.warn(
                 "owner.email" if "owner.email" in show.key_lines else "owner",
@@ -936,7 +925,7 @@ def _is_https(url: str) -> bool:
 
 def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]) -> str:
     """``text`` cut to the namespace's 128 characters (``…`` last), with a warning if cut."""
-    text = _xml_text(text)
+    text = xml_text(text)
     if len(text) <= PODCAST_TEXT_MAX:
         return text
     diagnostics.append(
@@ -949,17 +938,12 @@ def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]
     return text[: PODCAST_TEXT_MAX - 1].rstrip() + "…"
 
 
-def _xml_text(text: str) -> str:
-    """``text`` without the control characters XML 1.0 forbids (lxml would refuse it)."""
-    return _NOT_XML.sub("", text)
-
-
 def _html(markdown: str) -> str | None:
     """The show notes as HTML (CommonMark, markdown-it-py, kramdown attribute lists removed),
     or ``None`` when there are none."""
     if not markdown.strip():
         return None
-    return _xml_text(_MARKDOWN.render(strip_kramdown_ials(markdown)))
+    return xml_text(_MARKDOWN.render(strip_kramdown_ials(markdown)))
 
 
 def strip_kramdown_ials(markdown: str) -> str:

@@ -11,27 +11,18 @@ never holds a blank line (words are joined by single spaces and line breaks).
 
 from __future__ import annotations
 
-import os
-import posixpath
 from collections.abc import Iterator, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path
 from typing import ClassVar
 
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
 from castline.model import Episode
+from castline.paths import content_relative
+from castline.text import vtt_escape
 from castline.timecode import format_vtt_timecode
 from castline.timing.captions import CaptionExporter
 from castline.timing.cues import Cue, speaker_name
-
-
-def escape(text: str) -> str:
-    """Escape text for a WebVTT cue or voice annotation.
-
-    >>> escape("Q&A <b> -->")
-    'Q&amp;A &lt;b&gt; --&gt;'
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _note(text: str) -> str:
@@ -54,24 +45,9 @@ class WebvttExporter(CaptionExporter):
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
         """The episode's WebVTT text and the timing warnings."""
         cues, diagnostics = self.cues(episode)
-        source = _relative(episode.source.path, context.show.root)
+        source = content_relative(Path(context.show.root), Path(episode.source.path))
         blocks = ["WEBVTT", f"NOTE\nMade by castline from {_note(source)}", *_blocks(cues)]
         return "\n\n".join(blocks) + "\n", diagnostics
-
-
-def _relative(path: str, root: str) -> str:
-    """The episode file below the content folder (``episodes/x.md``), whatever the folder was
-    called on the command line, so the output does not depend on it.
-
-    >>> _relative("../site/_podcast/x.md", "../site"), _relative("x.md", "/elsewhere")
-    ('_podcast/x.md', 'x.md')
-    """
-    relative = PurePosixPath(posixpath.normpath(path.replace(os.sep, "/")))
-    base = PurePosixPath(posixpath.normpath(root.replace(os.sep, "/")))
-    try:
-        return str(relative.relative_to(base))
-    except ValueError:
-        return relative.name
 
 
 def _blocks(cues: Sequence[Cue]) -> Iterator[str]:
@@ -83,11 +59,11 @@ def _blocks(cues: Sequence[Cue]) -> Iterator[str]:
         start = last_time if cue.start_ms == last_end else format_vtt_timecode(cue.start_ms)
         last_end, last_time = cue.end_ms, format_vtt_timecode(cue.end_ms)
         # The escaped display lines (escaping never involves a line break).
-        text = escape(cue.label + "\n".join(cue.lines)) if cue.lines else ""
+        text = vtt_escape(cue.label + "\n".join(cue.lines)) if cue.lines else ""
         voice = voices.get(cue.speaker)
         if voice is None:
             name = speaker_name(cue.speaker)
-            voice = voices[cue.speaker] = "" if name is None else f"<v {escape(name)}>"
+            voice = voices[cue.speaker] = "" if name is None else f"<v {vtt_escape(name)}>"
         if voice:
             text = f"{voice}{text}</v>"
         yield f"{start} --> {last_time}\n{text}"

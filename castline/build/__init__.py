@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from castline import __version__, registry
 from castline.build.manifest import (
@@ -71,6 +70,7 @@ from castline.exporter import (
 )
 from castline.load import SHOW_FILE, Project, is_file, load_episode, open_content
 from castline.model import Episode, SourceRef
+from castline.paths import content_relative, display_path, media_file_path, media_url
 
 #: Message for an episode whose worker process died.
 WORKER_DIED = (
@@ -291,13 +291,12 @@ class _EpisodeBuilder:
             Path(p.source.path) if p.source is not None else people / f"{p.id}.md"
             for p in episode.guests
         ]
-        if show.media_dir and episode.audio is not None:
-            name = PurePosixPath(urlsplit(episode.audio.url).path).name
-            paths.append(self.setup.content / show.media_dir / name)
-        elif show.media_dir and show.media_url:
-            name = PurePosixPath(urlsplit(show.media_url).path).name.replace("{slug}", episode.slug)
-            paths.append(self.setup.content / show.media_dir / name)
-        return {_relative(self.setup.content, path): self.fingerprint(path) for path in paths}
+        url = episode.audio.url if episode.audio is not None else media_url(show, episode.slug)
+        media = media_file_path(show, url) if url else None
+        if media is not None:
+            paths.append(media)
+        content = self.setup.content
+        return {content_relative(content, path): self.fingerprint(path) for path in paths}
 
     def run(self, task: _Task) -> _Outcome:
         path = self.setup.content / task.relative
@@ -459,7 +458,7 @@ def _build(
     tasks: list[_Task] = []
     current: dict[str, StatEntry] = {}
     listing = _OutputListing(out)
-    relatives = [_relative(content, path) for path in project.episode_files]
+    relatives = [content_relative(content, path) for path in project.episode_files]
     for path, relative in zip(project.episode_files, relatives, strict=True):
         task = _plan(
             content,
@@ -679,7 +678,7 @@ def _isolated(setup: _Setup, out: Path, tasks: Iterable[_Task]) -> Iterator[_Out
         except BrokenProcessPool:
             _remove_stray_temporaries(out, dry_run=setup.dry_run)
             path = setup.content / task.relative
-            died = Diagnostic.error(SourceRef(_display(setup.content, path), 1), WORKER_DIED)
+            died = Diagnostic.error(SourceRef(display_path(setup.content, path), 1), WORKER_DIED)
             yield _Outcome(task.relative, path.stem, "", {}, (died,), True, {})
 
 
@@ -700,10 +699,6 @@ def _remove_stray_temporaries(out: Path, *, dry_run: bool) -> None:
             if _STRAY_TEMPORARY.fullmatch(name):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, name))
-
-
-def _display(content: Path, path: Path) -> str:
-    return os.path.join(str(content), os.path.relpath(path, content))
 
 
 def _merge(
@@ -785,7 +780,7 @@ def _show_step(
         report.diagnostics.extend(diagnostics_from_json(previous.diagnostics, prefix))
         return
     records = [
-        EpisodeRecord(slug, _display(root, root / relative), json.loads(state.record))
+        EpisodeRecord(slug, display_path(root, root / relative), json.loads(state.record))
         for slug, relative, state in states
         if state.record is not None
     ]
@@ -901,15 +896,6 @@ def fingerprint(path: Path) -> str:
         return f"size:{path.stat().st_size}"
     except OSError:
         return "absent"
-
-
-def _relative(content: Path, path: Path) -> str:
-    """``path`` below ``content``, with ``/`` separators (the manifest's keys)."""
-    prefix = os.path.join(str(content), "")
-    text = str(path)
-    if text.startswith(prefix):  # the usual case, without relpath's cost
-        return text[len(prefix) :].replace(os.sep, "/")
-    return PurePosixPath(Path(os.path.relpath(path, content))).as_posix()
 
 
 def _stat(path: Path) -> tuple[int, int, int, int] | None:

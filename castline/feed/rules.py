@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from types import MappingProxyType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from castline.model import Category
+from castline.paths import url_name, url_suffix
 
 #: Apple Podcasts' categories (2019 revision, current) and their subcategories, in Apple's
 #: order. Values are case-sensitive and written exactly so (``Kids & Family``).
@@ -261,22 +261,13 @@ def artwork_size_problem(pixels: tuple[int, int]) -> str | None:
     return None
 
 
-def file_suffix(url: str) -> str:
-    """The lower-cased extension of the file a URL (or path) names, query and fragment ignored.
-
-    >>> file_suffix("https://cdn.example.com/a/Ep1.MP3?x=1")
-    '.mp3'
-    """
-    return PurePosixPath(urlsplit(url).path).suffix.lower()
-
-
 def is_artwork_file(url: str) -> bool:
     """True when the URL names a ``.jpg``, ``.jpeg`` or ``.png`` file.
 
     >>> is_artwork_file("https://example.com/cover.jpeg"), is_artwork_file("cover.webp")
     (True, False)
     """
-    return file_suffix(url) in ARTWORK_SUFFIXES
+    return url_suffix(url) in ARTWORK_SUFFIXES
 
 
 def non_ascii_name(url: str) -> str | None:
@@ -287,5 +278,5 @@ def non_ascii_name(url: str) -> str | None:
     >>> non_ascii_name("https://example.com/audio/episode.mp3") is None
     True
     """
-    name = unquote(PurePosixPath(urlsplit(url).path).name)
+    name = unquote(url_name(url))
     return None if name.isascii() else name

@@ -30,9 +30,8 @@ import re
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
@@ -52,6 +51,7 @@ from castline.model import (
     TranscriptItem,
     Utterance,
 )
+from castline.paths import display_path, media_file_path, media_url, url_suffix
 from castline.timecode import parse_clock, parse_duration
 
 SHOW_FILE = "show.yaml"
@@ -88,8 +88,18 @@ EPISODE_KEYS = frozenset(
         "explicit",
     ]
 )
+
+#: Profile link kinds in the order ``podcast:person href`` takes them, and their URL forms.
+PROFILE_LINKS = {
+    "web": "{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "twitter": "https://x.com/{}",
+    "github": "https://github.com/{}",
+    "mastodon": "{}",
+    "youtube": "https://www.youtube.com/@{}",
+}
 #: Profile keys that are links, in the order they are listed.
-PROFILE_LINK_KEYS = ("web", "linkedin", "twitter", "github", "mastodon", "youtube")
+PROFILE_LINK_KEYS = tuple(PROFILE_LINKS)
 _SHOW_KEYS = frozenset(
     [
         "title",
@@ -164,14 +174,6 @@ class LoadResult:
     def show(self) -> Show:
         """The show."""
         return self.project.show
-
-
-def display_path(root: Path, path: Path) -> str:
-    """``path`` shown below ``root`` as the user named it (``content/episodes/x.md``)."""
-    try:
-        return os.path.join(str(root), os.path.relpath(path, root))
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 def load_content(root: Path) -> LoadResult:
@@ -845,25 +847,21 @@ def _audio(reader: _Reader, raw: object, project: Project, slug: str) -> Enclosu
         return Enclosure(url, length, media_type)
     if raw is not None:
         reader.warn("audio", "'audio' must be a mapping with 'url', 'length' and 'type'; ignored")
-    if show.media_url:
-        media_url = show.media_url.replace("{slug}", slug)
-        media_file = _media_file(project, media_url)
-        guessed = _media_type(media_url)
+    pattern_url = media_url(show, slug)
+    if pattern_url:
+        media_file = _media_file(project, pattern_url)
+        guessed = _media_type(pattern_url)
         if media_file is not None and guessed:
-            return Enclosure(media_url, media_file.stat().st_size, guessed)
+            return Enclosure(pattern_url, media_file.stat().st_size, guessed)
     return None
 
 
 def _media_file(project: Project, url: str) -> Path | None:
     """The local copy of a media URL in show.yaml's media folder, if there is one."""
-    folder = project.show.media_dir
-    if not folder:
-        return None
-    name = PurePosixPath(urlsplit(url).path).name
-    candidate = project.root / folder / name
-    return candidate if name and candidate.is_file() else None
+    candidate = media_file_path(project.show, url)
+    return candidate if candidate is not None and candidate.is_file() else None
 
 
 def _media_type(url: str) -> str | None:
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    suffix = url_suffix(url)
     return MEDIA_TYPES.get(suffix) or mimetypes.types_map.get(suffix)

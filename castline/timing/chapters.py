@@ -25,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from castline.diagnostics import Diagnostic
-from castline.exporter import public_url
 from castline.memo import per_object
-from castline.model import Chapter, Episode, Header, Show, SourceRef, Utterance
+from castline.model import Chapter, Episode, Header, SourceRef, Utterance
+from castline.text import one_line
 from castline.timecode import format_ms
 from castline.timing.spans import episode_timing
 
@@ -95,7 +95,7 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
     candidates: list[Chapter] = []
     from_headers = not episode.chapters
     if episode.chapters:
-        candidates.extend(replace(c, title=_one_line(c.title)) for c in episode.chapters)
+        candidates.extend(replace(c, title=one_line(c.title)) for c in episode.chapters)
     else:
         diagnostics.extend(timing_warnings)
         items = episode.transcript
@@ -115,7 +115,7 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
                     )
                 )
                 continue
-            candidates.append(Chapter(start, _one_line(item.title), item.source))
+            candidates.append(Chapter(start, one_line(item.title), item.source))
 
     placed: list[Chapter] = []
     for chapter in candidates:
@@ -211,26 +211,5 @@ def youtube_chapters(
     return shown, ()
 
 
-def asset_url(show: Show, value: str) -> str | None:
-    """A content path (chapter ``url``/``image``, episode ``image``...) as an absolute URL.
-
-    Absolute URLs are kept; a relative path is joined to show.yaml's ``assets_url``, else its
-    ``base_url``; ``None`` when there is neither.
-
-    >>> show = Show(SourceRef("show.yaml", 1), ".", base_url="https://example.org/pod/")
-    >>> asset_url(show, "art/a.png"), asset_url(show, "https://cdn.example.org/b.png")
-    ('https://example.org/pod/art/a.png', 'https://cdn.example.org/b.png')
-    """
-    if "://" in value:
-        return value
-    base = show.assets_url or show.base_url
-    return public_url(base, value) if base else None
-
-
 def _no_list(source: SourceRef, reason: str) -> Diagnostic:
     return Diagnostic.warning(source, f"no YouTube chapter list: {reason}")
-
-
-def _one_line(text: str) -> str:
-    """``text`` with every run of white space (line breaks too) made one space."""
-    return " ".join(text.split())

@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 from castline.diagnostics import Diagnostic
 from castline.model import Episode, SourceRef
+from castline.text import plural
 from castline.timecode import format_ms, format_seconds
 from castline.timing.spans import TimedLine, episode_timing
 
@@ -1042,17 +1043,13 @@ def _apply_negative_offset(
     drops = [
         Diagnostic.warning(
             source,
-            f"the offset of {offset} moves {_plural(len(group), 'cue')} "
-            f"({_plural(sum(len(c.text.split()) for c in group), 'word')}) of this line "
+            f"the offset of {offset} moves {plural(len(group), 'cue')} "
+            f"({plural(sum(len(c.text.split()) for c in group), 'word')}) of this line "
             "before 0:00: dropped",
         )
         for source, group in dropped.items()
     ]
     return tuple(kept), (*drops, *diagnostics)
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def episode_cues(

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from castline.diagnostics import Diagnostic
 from castline.memo import per_object
 from castline.model import Episode, Utterance
+from castline.text import plural
 from castline.timecode import format_ms
 
 __all__ = [
@@ -277,7 +278,7 @@ def time_transcript(
         if chars * 1000 <= SUSPECT_CPS * span and count <= span:
             continue
         rate = f"{_rate(chars, span)} characters per second" if span > 0 else "no time at all"
-        text = f"{_count(count, 'line')} of {chars} characters"
+        text = f"{plural(count, 'line')} of {chars} characters"
         anchored = block.first in anchor_set
         since = (
             f"{format_ms(block.start_ms)} (line {utterances[block.first].source.line})"
@@ -323,8 +324,3 @@ def _stamp(utterance: Utterance) -> int:
     """The stamp of an utterance known to have one."""
     assert utterance.start_ms is not None
     return utterance.start_ms
-
-
-def _count(number: int, noun: str) -> str:
-    """``1 line``, ``3 lines``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

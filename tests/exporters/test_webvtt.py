@@ -17,9 +17,10 @@ import webvtt
 from castline import registry
 from castline.errors import ConfigError
 from castline.exporter import BuildContext
-from castline.exporters.webvtt import WebvttExporter, escape
+from castline.exporters.webvtt import WebvttExporter
 from castline.load import load_content
 from castline.model import Episode, Show, SourceRef, Utterance
+from castline.text import vtt_escape as escape
 from castline.timecode import format_vtt_timecode
 from castline.timing.cues import Cue, episode_cues, speaker_name
 
