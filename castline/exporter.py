@@ -21,8 +21,15 @@ How to write an exporter:
    implement the :class:`Exporter` protocol directly.
 2. Set ``name`` (the entry-point name, the CLI id and the show.yaml key), ``media_type`` and
    ``suffix``.
-3. Take options as keyword-only constructor parameters with defaults.
-4. Declare it: ``[project.entry-points."castline.exporters"] myformat = "pkg.module:MyExporter"``.
+3. Optionally say how the feed links your per-episode file: ``feed_link = "transcript"`` (with
+   ``rel = "captions"`` for captions) or ``feed_link = "chapters"``. The feed exporter links
+   every exporter of the build that declares one (``podcast:transcript``, ``podcast:chapters``,
+   https://podcastindex.org/namespace/1.0#transcript and #chapters); it knows none by name.
+4. Optionally list content files the build should publish beside your outputs
+   (:meth:`Exporter.published_files`, e.g. the show's artwork), and bump ``cache_version``
+   whenever your records change shape, so that records cached by an older version are rebuilt.
+5. Take options as keyword-only constructor parameters with defaults.
+6. Declare it: ``[project.entry-points."castline.exporters"] myformat = "pkg.module:MyExporter"``.
 """
 
 from __future__ import annotations
@@ -76,6 +83,10 @@ class EpisodeRecord:
     data: Mapping[str, Any]
 
 
+#: The kinds of :attr:`Exporter.feed_link` the feed knows.
+FEED_LINKS = ("transcript", "chapters")
+
+
 @dataclass(frozen=True, slots=True)
 class ExporterInfo:
     """What other exporters may know about an exporter in the same build."""
@@ -87,6 +98,26 @@ class ExporterInfo:
     #: ``offset_ms``, e.g. for a video that starts earlier). Files with an offset do not match
     #: the audio, so the feed does not link them.
     offset_ms: int = 0
+    #: How the feed links this exporter's per-episode file (see :attr:`Exporter.feed_link`).
+    feed_link: str | None = None
+    #: The ``rel`` of a ``podcast:transcript`` link (``"captions"``), if any.
+    rel: str | None = None
+    #: Where the feed lists this link among others of its kind: lower first, then by name.
+    feed_order: int = 100
+
+    @classmethod
+    def of(cls, exporter: type[Any], options: Mapping[str, Any]) -> ExporterInfo:
+        """What an exporter class, built with ``options``, tells the other exporters."""
+        offset = options.get("offset_ms", 0)
+        return cls(
+            exporter.name,
+            exporter.media_type,
+            exporter.suffix,
+            offset if type(offset) is int else 0,
+            getattr(exporter, "feed_link", None),
+            getattr(exporter, "rel", None),
+            getattr(exporter, "feed_order", 100),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +134,23 @@ class BuildContext:
                 return info
         return None
 
+    def linked(self, feed_link: str) -> tuple[ExporterInfo, ...]:
+        """The exporters of this build that declare ``feed_link``, in :attr:`~ExporterInfo.
+        feed_order`, then name order."""
+        found = [info for info in self.exporters if info.feed_link == feed_link]
+        return tuple(sorted(found, key=lambda info: (info.feed_order, info.name)))
+
 
 @runtime_checkable
 class Exporter(Protocol):
-    """Turns a show's episodes into files. Pure: no file I/O, no clock, no network."""
+    """Turns a show's episodes into files. Pure: no file I/O, no clock, no network.
+
+    Besides the members below, an exporter class may set ``feed_link`` (one of
+    :data:`FEED_LINKS`: the feed links its per-episode file), ``rel`` (the ``podcast:transcript``
+    ``rel``), ``feed_order`` (lower is listed first among links of its kind, default 100),
+    ``cache_version`` (an integer folded into its settings hash, default 0) and a
+    ``published_files(show)`` method: see :class:`PerEpisodeExporter` for the defaults.
+    """
 
     #: Entry-point name == CLI id == key under ``exporters:`` in show.yaml.
     name: ClassVar[str]
@@ -133,6 +177,19 @@ class PerEpisodeExporter(ABC):
     name: ClassVar[str]
     media_type: ClassVar[str]
     suffix: ClassVar[str]
+    #: How the feed links the file: ``"transcript"``, ``"chapters"`` or ``None`` (not linked).
+    feed_link: ClassVar[str | None] = None
+    #: The ``rel`` of its ``podcast:transcript`` link (``"captions"`` for captions).
+    rel: ClassVar[str | None] = None
+    #: Lower is listed first among the feed's links of one kind.
+    feed_order: ClassVar[int] = 100
+    #: Bumped when the exporter's records or outputs change for the same input and options.
+    cache_version: ClassVar[int] = 0
+
+    def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
+        """Content files (relative to the content folder) to publish at the same path in the
+        output folder; none by default."""
+        return ()
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """One file, ``episodes/<slug><suffix>``, when the episode has a transcript."""

@@ -42,16 +42,23 @@ class ExporterEntry:
         Raises:
             ConfigError: the target is not an exporter class named ``name``.
         """
-        loaded = self.entry_point.load()
-        if not inspect.isclass(loaded) or getattr(loaded, "name", None) != self.name:
-            raise ConfigError(
-                f"entry point '{self.name} = {self.target}' is not an exporter class "
-                f"whose 'name' is '{self.name}'"
-            )
-        for attribute in ("media_type", "suffix", "export_episode", "export_show"):
-            if not hasattr(loaded, attribute):
-                raise ConfigError(f"exporter '{self.name}' ({self.target}) has no '{attribute}'")
-        return cast("type[Exporter]", loaded)
+        return check_exporter_class(self.entry_point.load(), self.name, self.target)
+
+
+def check_exporter_class(loaded: object, name: str, target: str) -> type[Exporter]:
+    """``loaded`` as an exporter class, checked to be one whose ``name`` is ``name``.
+
+    Raises:
+        ConfigError: it is not a class, its ``name`` differs, or it lacks a member.
+    """
+    where = f" ({target})" if target else ""
+    if not inspect.isclass(loaded) or not name or getattr(loaded, "name", None) != name:
+        shown = f"entry point '{name} = {target}'" if target else f"'{loaded!r}'"
+        raise ConfigError(f"{shown} is not an exporter class whose 'name' is '{name}'")
+    for attribute in ("media_type", "suffix", "export_episode", "export_show"):
+        if not hasattr(loaded, attribute):
+            raise ConfigError(f"exporter '{name}'{where} has no '{attribute}'")
+    return cast("type[Exporter]", loaded)
 
 
 def available(eps: Iterable[EntryPoint] | None = None) -> dict[str, ExporterEntry]:
@@ -83,22 +90,27 @@ def available(eps: Iterable[EntryPoint] | None = None) -> dict[str, ExporterEntr
 
 
 def create(
-    name: str,
+    exporter: str | type[Any],
     options: Mapping[str, Any] | None = None,
     *,
     entries: Mapping[str, ExporterEntry] | None = None,
     source: str = "show.yaml",
 ) -> Exporter:
-    """Construct the named exporter with its options.
+    """Construct an exporter, given by name (looked up in ``entries``, else among the installed
+    ones) or as its class, with its options.
 
     Raises:
         UnknownExporterError: no such exporter.
         ConfigError: an option the exporter does not take, or a bad value.
     """
-    entries = available() if entries is None else entries
-    if name not in entries:
-        raise UnknownExporterError(name, entries)
-    exporter_class = entries[name].load()
+    if isinstance(exporter, str):
+        entries = available() if entries is None else entries
+        if exporter not in entries:
+            raise UnknownExporterError(exporter, entries)
+        exporter_class: type[Any] = entries[exporter].load()
+    else:
+        exporter_class = check_exporter_class(exporter, getattr(exporter, "name", ""), "")
+    name = exporter_class.name
     options = dict(options or {})
     parameters = inspect.signature(exporter_class).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
@@ -109,7 +121,7 @@ def create(
                 f"{source}: exporters.{name}: unknown option '{key}' (options: {known})"
             )
     try:
-        return exporter_class(**options)
+        return cast("Exporter", exporter_class(**options))
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{source}: exporters.{name}: {error}") from None
 

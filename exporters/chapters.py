@@ -65,6 +65,7 @@ class ChaptersExporter:
     name: ClassVar[str] = "chapters"
     media_type: ClassVar[str] = "application/json+chapters"
     suffix: ClassVar[str] = ".chapters.json"
+    feed_link: ClassVar[str | None] = "chapters"
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """The episode's chapter files (none without chapters), and why any is missing."""

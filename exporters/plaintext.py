@@ -55,6 +55,8 @@ class PlaintextExporter(PerEpisodeExporter):
     name: ClassVar[str] = "txt"
     media_type: ClassVar[str] = "text/plain"
     suffix: ClassVar[str] = ".txt"
+    feed_link: ClassVar[str | None] = "transcript"
+    feed_order: ClassVar[int] = 3
 
     def __init__(self, *, width: int = 80, timestamps: bool = True) -> None:
         if isinstance(width, bool) or not isinstance(width, int) or width < 0:

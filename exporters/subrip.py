@@ -51,6 +51,9 @@ class SubripExporter(CaptionExporter):
     name: ClassVar[str] = "srt"
     media_type: ClassVar[str] = "application/x-subrip"
     suffix: ClassVar[str] = ".srt"
+    feed_link: ClassVar[str | None] = "transcript"
+    rel: ClassVar[str | None] = "captions"
+    feed_order: ClassVar[int] = 2
     #: Default: a visible ``Name: `` at each change of speaker (SRT has no voice markup).
     default_speaker_labels: ClassVar[str] = "change"
 

@@ -39,6 +39,10 @@ class WebvttExporter(CaptionExporter):
     name: ClassVar[str] = "vtt"
     media_type: ClassVar[str] = "text/vtt"
     suffix: ClassVar[str] = ".vtt"
+    feed_link: ClassVar[str | None] = "transcript"
+    rel: ClassVar[str | None] = "captions"
+    #: Listed first: the captions format Apple Podcasts reads.
+    feed_order: ClassVar[int] = 1
     #: Default: no visible label: the ``<v Name>`` voice span names every cue.
     default_speaker_labels: ClassVar[str] = "none"
 
