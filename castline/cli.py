@@ -161,89 +161,112 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="The output folder.")]
+OnlyOpt = Annotated[
+    list[str] | None,
+    typer.Option("--only", help="Run only this exporter (repeatable). Default: all."),
+]
+OffsetOpt = Annotated[
+    float | None,
+    typer.Option(
+        help="Shift every caption (srt, vtt) by this many seconds, e.g. 12.5 when the "
+        "video starts 12.5 s before the audio. Shifted captions no longer match the "
+        "audio, so the feed does not link them."
+    ),
+]
+CheckOpt = Annotated[
+    bool,
+    typer.Option(
+        "--check",
+        help="Write nothing; list each file that would be created, changed or removed, "
+        "and exit 1 unless the output folder is up to date.",
+    ),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Rebuild every episode, ignoring the manifest.")
+]
+JobsOpt = Annotated[
+    int, typer.Option("--jobs", "-j", min=0, help="Worker processes (default 0: one per CPU).")
+]
+AnnotationsOpt = Annotated[
+    Annotations | None,
+    typer.Option(
+        help="Also print each problem as a CI annotation "
+        "(default: github when GITHUB_ACTIONS=true)."
+    ),
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="List skipped drafts and every file written or removed."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+
+
 @app.command("build")
 def build_command(
     content: ContentArg = Path("content"),
     *,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder.")] = Path("out"),
-    only: Annotated[
-        list[str] | None,
-        typer.Option("--only", help="Run only this exporter (repeatable). Default: all."),
-    ] = None,
-    offset: Annotated[
-        float | None,
-        typer.Option(
-            help="Shift every caption (srt, vtt) by this many seconds, e.g. 12.5 when the "
-            "video starts 12.5 s before the audio. Shifted captions no longer match the "
-            "audio, so the feed does not link them."
-        ),
-    ] = None,
-    check: Annotated[
-        bool,
-        typer.Option(
-            "--check",
-            help="Write nothing; list each file that would be created, changed or removed, "
-            "and exit 1 unless the output folder is up to date.",
-        ),
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Rebuild every episode, ignoring the manifest.")
-    ] = False,
-    jobs: Annotated[
-        int,
-        typer.Option("--jobs", "-j", min=0, help="Worker processes (default 0: one per CPU)."),
-    ] = 0,
-    annotations: Annotated[
-        Annotations | None,
-        typer.Option(
-            help="Also print each problem as a CI annotation "
-            "(default: github when GITHUB_ACTIONS=true)."
-        ),
-    ] = None,
+    out: OutOpt = Path("out"),
+    only: OnlyOpt = None,
+    offset: OffsetOpt = None,
+    check: CheckOpt = False,
+    force: ForceOpt = False,
+    jobs: JobsOpt = 0,
+    annotations: AnnotationsOpt = None,
     strict: StrictOpt = False,
-    verbose: Annotated[
-        bool,
-        typer.Option(
-            "--verbose", "-v", help="List skipped drafts and every file written or removed."
-        ),
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Build every output of CONTENT into the output folder."""
-    if offset is not None and not (math.isfinite(offset) and abs(offset) <= MAX_OFFSET_SECONDS):
-        raise typer.BadParameter(
-            f"must be a number of seconds between -{MAX_OFFSET_SECONDS} and {MAX_OFFSET_SECONDS}",
-            param_hint="'--offset'",
-        )
-    overrides = {} if offset is None else {"offset_ms": round(offset * 1000)}
     options = BuildOptions(
-        only=tuple(only or ()), overrides=overrides, dry_run=check, force=force, jobs=jobs
+        only=tuple(only or ()), overrides=_overrides(offset), dry_run=check, force=force, jobs=jobs
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet) as progress:
         report = _run_build(content, out, options, progress)
     code = _report(report, strict=strict, quiet=quiet, annotations=_annotations(annotations))
     if verbose:
-        for draft in report.drafts:
-            _err(f"{draft}: skipped (a draft or template: its name starts with '_')")
-        if not check:
-            for path in report.written:
-                _err(f"wrote {out / path}")
-            for path in report.removed:
-                _err(f"removed {out / path}")
-    if check:
-        stale = (
-            [("create", p) for p in report.created]
-            + [("change", p) for p in report.changed]
-            + [("remove", p) for p in report.removed]
-        )
-        for verb, path in sorted(stale, key=lambda row: row[1]):
-            typer.echo(f"would {verb} {out / path}")
-        if stale:
-            code = 1
+        _list_drafts_and_files(report, out, check=check)
+    if check and _list_stale(report, out):
+        code = 1
     if not quiet:
         _err(_summary(report, out, time.perf_counter() - started, check=check))
     raise typer.Exit(code)
+
+
+def _overrides(offset: float | None) -> dict[str, int]:
+    """The exporter options ``--offset`` sets (a usage error when it is not a sane number)."""
+    if offset is None:
+        return {}
+    if not (math.isfinite(offset) and abs(offset) <= MAX_OFFSET_SECONDS):
+        raise typer.BadParameter(
+            f"must be a number of seconds between -{MAX_OFFSET_SECONDS} and {MAX_OFFSET_SECONDS}",
+            param_hint="'--offset'",
+        )
+    return {"offset_ms": round(offset * 1000)}
+
+
+def _list_drafts_and_files(report: BuildReport, out: Path, *, check: bool) -> None:
+    """``-v``: the drafts skipped and, unless checking, every file written or removed."""
+    for draft in report.drafts:
+        _err(f"{draft}: skipped (a draft or template: its name starts with '_')")
+    if not check:
+        for path in report.written:
+            _err(f"wrote {out / path}")
+        for path in report.removed:
+            _err(f"removed {out / path}")
+
+
+def _list_stale(report: BuildReport, out: Path) -> bool:
+    """``--check``: print what a build would create, change or remove; true if anything."""
+    stale = (
+        [("create", p) for p in report.created]
+        + [("change", p) for p in report.changed]
+        + [("remove", p) for p in report.removed]
+    )
+    for verb, path in sorted(stale, key=lambda row: row[1]):
+        typer.echo(f"would {verb} {out / path}")
+    return bool(stale)
 
 
 @app.command("check")

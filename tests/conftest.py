@@ -1,14 +1,19 @@
-"""Shared fixtures: paths to the demo show and the real corpus, golden files, content trees."""
+"""Shared fixtures: paths to the demo show and the real corpus, golden files, content trees, and
+one episode factory."""
 
 from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from castline.exporter import BuildContext
+from castline.load import load_content
+from castline.model import Episode, Show, SourceRef, Utterance
 
 #: The repository root.
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +25,8 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "datatalksclub"
 DATA = Path(__file__).resolve().parent / "data"
 #: Expected outputs, regenerated only with ``pytest --update-golden``.
 GOLDEN = Path(__file__).resolve().parent / "golden"
+#: Caption fixtures: one episode file per timing case.
+CAPTION_FIXTURES = DATA / "captions"
 
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile(
@@ -97,3 +104,32 @@ def content_tree(tmp_path: Path) -> ContentTree:
         return root
 
     return make
+
+
+def make_episode(
+    *lines: Utterance, duration_ms: int | None = None, path: str = "e.md", slug: str = "e"
+) -> Episode:
+    """An episode titled ``T`` whose transcript is ``lines``: the one factory tests share."""
+    return Episode(
+        slug=slug,
+        source=SourceRef(path, 1),
+        title="T",
+        transcript=lines,
+        duration_ms=duration_ms,
+    )
+
+
+def bare_context(path: str = "e.md") -> BuildContext:
+    """A build context for a show with nothing but a root (the current folder)."""
+    return BuildContext(show=Show(source=SourceRef(path, 1), root="."))
+
+
+def caption_fixture(slug: str) -> Episode:
+    """The episode ``slug`` of :data:`CAPTION_FIXTURES`."""
+    return next(e for e in load_content(CAPTION_FIXTURES).episodes if e.slug == slug)
+
+
+def real_folders() -> Iterator[object]:
+    """The demo show and the real corpus, as pytest parameters (skip the absent one)."""
+    yield pytest.param(CONTENT, id="content")
+    yield pytest.param(CORPUS, id="corpus")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pysubs2
@@ -14,26 +13,18 @@ import webvtt
 
 from castline import registry
 from castline.errors import ConfigError
-from castline.exporter import BuildContext
 from castline.exporters.subrip import SubripExporter, safe_text
 from castline.load import load_content
-from castline.model import Episode, Show, SourceRef, Utterance
+from castline.model import Episode, SourceRef, Utterance
 from castline.timing.cues import Cue, episode_cues
+from tests.conftest import bare_context, caption_fixture, make_episode, real_folders
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "data" / "captions"
-#: The real corpus beside the project; tests that read it skip when it is absent.
-CORPUS = ROOT / ".." / "shared" / "corpus" / "datatalksclub"
 SRC = SourceRef("e.md", 1)
-CONTEXT = BuildContext(show=Show(source=SRC, root="."))
+CONTEXT = bare_context("e.md")
 
 
 def _episode(*lines: Utterance, duration_ms: int | None = None) -> Episode:
-    return Episode(slug="e", source=SRC, title="T", transcript=lines, duration_ms=duration_ms)
-
-
-def _fixture(slug: str) -> Episode:
-    return next(e for e in load_content(FIXTURES).episodes if e.slug == slug)
+    return make_episode(*lines, duration_ms=duration_ms, path=SRC.path)
 
 
 def test_layout() -> None:
@@ -82,7 +73,7 @@ def test_line_length_option_includes_the_label() -> None:
 
 
 def test_offset_shifts_and_reports_clipped_cues() -> None:
-    text, warnings = SubripExporter(offset_ms=-2500).render(CONTEXT, _fixture("early-start"))
+    text, warnings = SubripExporter(offset_ms=-2500).render(CONTEXT, caption_fixture("early-start"))
     subtitles = list(srt.parse(text))
     assert subtitles[0].start == dt.timedelta(0)
     assert subtitles[0].content == "Mira: Hello and welcome."
@@ -90,7 +81,7 @@ def test_offset_shifts_and_reports_clipped_cues() -> None:
         (5, "the offset of -2.5 s moves 1 cue (1 word) of this line before 0:00: dropped"),
         (8, "the offset of -2.5 s moves a cue to -0:00.500: clipped to start at 0:00"),
     ]
-    later, _ = SubripExporter(offset_ms=12_500).render(CONTEXT, _fixture("early-start"))
+    later, _ = SubripExporter(offset_ms=12_500).render(CONTEXT, caption_fixture("early-start"))
     assert next(srt.parse(later)).start == dt.timedelta(seconds=12.5)
 
 
@@ -138,12 +129,7 @@ def test_a_block_lost_by_compose_is_an_error(monkeypatch: pytest.MonkeyPatch) ->
 # --- Real data: every file reads back, with three readers, to the same cues ------------------
 
 
-def _folders() -> Iterator[object]:
-    yield pytest.param(ROOT / "content", id="content")
-    yield pytest.param(CORPUS, id="corpus")
-
-
-@pytest.fixture(scope="module", params=list(_folders()))
+@pytest.fixture(scope="module", params=list(real_folders()))
 def rendered(request: pytest.FixtureRequest) -> list[tuple[Episode, tuple[Cue, ...], str]]:
     """(episode, cues, SRT text) for every episode with a transcript in the folder."""
     folder: Path = request.param

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pysubs2
@@ -19,25 +18,18 @@ from castline.errors import ConfigError
 from castline.exporter import BuildContext
 from castline.exporters.webvtt import WebvttExporter
 from castline.load import load_content
-from castline.model import Episode, Show, SourceRef, Utterance
+from castline.model import Episode, SourceRef, Utterance
 from castline.text import vtt_escape as escape
 from castline.timecode import format_vtt_timecode
 from castline.timing.cues import Cue, episode_cues, speaker_name
+from tests.conftest import bare_context, caption_fixture, make_episode, real_folders
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "data" / "captions"
-#: The real corpus beside the project; tests that read it skip when it is absent.
-CORPUS = ROOT / ".." / "shared" / "corpus" / "datatalksclub"
 SRC = SourceRef("show/e.md", 1)
-CONTEXT = BuildContext(show=Show(source=SRC, root="."))
+CONTEXT = bare_context("show/e.md")
 
 
 def _episode(*lines: Utterance, duration_ms: int | None = None) -> Episode:
-    return Episode(slug="e", source=SRC, title="T", transcript=lines, duration_ms=duration_ms)
-
-
-def _fixture(slug: str) -> Episode:
-    return next(e for e in load_content(FIXTURES).episodes if e.slug == slug)
+    return make_episode(*lines, duration_ms=duration_ms, path=SRC.path)
 
 
 def test_layout_escaping_and_voices() -> None:
@@ -76,7 +68,7 @@ def test_two_line_cue_is_one_voice_span_without_blank_lines() -> None:
 
 
 def test_offset_option_and_clip_warning() -> None:
-    text, warnings = WebvttExporter(offset_ms=-2500).render(CONTEXT, _fixture("early-start"))
+    text, warnings = WebvttExporter(offset_ms=-2500).render(CONTEXT, caption_fixture("early-start"))
     first = webvtt.from_buffer(io.StringIO(text)).captions[0]
     assert (first.start, first.voice, first.text) == ("00:00:00.000", "Mira", "Hello and welcome.")
     assert [w.message for w in warnings] == [
@@ -116,16 +108,11 @@ def test_escape() -> None:
 # --- Real data: every file reads back, with three readers, to the same cues ------------------
 
 
-def _folders() -> Iterator[object]:
-    yield pytest.param(ROOT / "content", id="content")
-    yield pytest.param(CORPUS, id="corpus")
-
-
 #: (episode, its cues, its WebVTT text, the source file below the content folder).
 Rendered = list[tuple[Episode, tuple[Cue, ...], str, str]]
 
 
-@pytest.fixture(scope="module", params=list(_folders()))
+@pytest.fixture(scope="module", params=list(real_folders()))
 def rendered(request: pytest.FixtureRequest) -> Rendered:
     """:data:`Rendered` for every episode with a transcript in the folder."""
     folder: Path = request.param
