@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
 from castline.cli import app
-from tests.conftest import ROOT
+from tests.conftest import CONTENT, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(command.name or "" for command in app.registered_commands)
@@ -33,3 +35,18 @@ def test_ci_installs_the_test_extras_and_runs_pytest() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install --quiet --disable-pip-version-check -e '.[test]'" in ci
     assert ".venv/bin/pytest" in ci
+
+
+def test_the_library_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (example,) = re.findall(r"## As a library\n.*?```python\n(.*?)```", README, flags=re.S)
+    shutil.copytree(CONTENT, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "Harbour Lights - 3 episodes"
+    outputs = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    written = [p for p in outputs if ".castline" not in p.parts]
+    assert printed[-1] == f"{len(written)} files written; 0 errors"
+    assert len(written) == 20
