@@ -1,6 +1,6 @@
 """Plain-text transcripts (``txt``): ``out/episodes/<slug>.txt``.
 
-Layout (W3C WAI "Transcripts"; research/subtitles.md §7)::
+Layout (after W3C WAI "Transcripts", https://www.w3.org/WAI/media/av/transcripts/)::
 
     Episode title
     =============

@@ -2,18 +2,21 @@
 
 Cues come from :func:`castline.timing.cues.episode_cues` (timing engine, segmentation, offset) and
 are composed by the ``srt`` library: numbered from 1, ``HH:MM:SS,mmm`` times, UTF-8 without
-BOM, ``\\n`` line ends, no markup (YouTube ignores it: subtitles.md §2.1, §4.2). ``srt.compose``
+BOM, ``\\n`` line ends, no markup (YouTube's supported formats,
+https://support.google.com/youtube/answer/2734698). ``srt.compose``
 silently drops cues it finds invalid, so the number of blocks written is checked against the
 number of cues.
 
 SRT has no escaping, and readers take ``<...>`` for markup and drop it (VLC, pysubs2, most
-JavaScript players; subtitles.md §4.2), so ``<`` and ``>`` are written as the look-alike
+JavaScript players), so ``<`` and ``>`` are written as the look-alike
 single angle quotation marks U+2039 and U+203A: a transcript's
 ``<an hourly amount>`` stays readable instead of vanishing. Nothing else is changed.
 
 Speakers are named in the text, as SRT has no voice markup: ``Name: `` in front of the first
-line at each change of speaker (default), on every cue, or never (subtitles.md §1.3; the
-podcast namespace SRT profile). Room for the label is kept within the line length.
+line at each change of speaker (default), on every cue, or never, as the Podcasting 2.0
+transcript spec's SRT examples do (podcast-namespace, docs/examples/transcripts/transcripts.md,
+https://github.com/Podcastindex-org/podcast-namespace). Room for the label is kept within the
+line length.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """WebVTT captions (``vtt``): ``out/episodes/<slug>.vtt``, for Apple Podcasts and players.
 
 Cues come from :func:`castline.timing.cues.episode_cues`, as for SubRip. The file is the most
-conservative valid WebVTT (subtitles.md §3, §4.1): ``WEBVTT``, a ``NOTE`` naming the source
-file (below the content folder), then one block per cue with ``HH:MM:SS.mmm`` times and no
-identifier, settings, STYLE or REGION. Each cue with a speaker is one ``<v Name>...</v>``
-voice span (Apple takes speaker names from it, on every cue). ``&``, ``<`` and ``>`` are
-written ``&amp;``, ``&lt;``, ``&gt;`` in names and text, so no cue holds ``-->``; cue text
-never holds a blank line (words are joined by single spaces and line breaks).
+conservative valid WebVTT (W3C WebVTT, https://www.w3.org/TR/webvtt1/#file-structure):
+``WEBVTT``, a ``NOTE`` naming the source file (below the content folder), then one block per
+cue with ``HH:MM:SS.mmm`` times and no identifier, settings, STYLE or REGION. Each cue with a
+speaker is one ``<v Name>...</v>`` voice span (Apple takes speaker names from it, on every
+cue). ``&``, ``<`` and ``>`` are written ``&amp;``, ``&lt;``, ``&gt;`` in names and text, so
+no cue holds ``-->``; cue text never holds a blank line (words are joined by single spaces
+and line breaks).
 """
 
 from __future__ import annotations
