@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from benchmarks.synthetic import write_show
 from castline import __version__
 from castline.cli import app
-from tests.conftest import CONTENT, DATA
+from tests.conftest import CONTENT, DATA, ContentTree
 
 runner = CliRunner()
 
@@ -266,3 +266,32 @@ def test_a_stopped_build_leaves_no_partial_file_and_the_next_build_completes(
     )
     assert finish.returncode == 0, finish.stderr
     assert _outputs(out) == expected
+
+
+def test_a_first_show_yaml_is_checked_without_a_traceback(content_tree: ContentTree) -> None:
+    """What a new user writes first: title, description and base_url, and one episode. An error
+    and a warning at the same line (show.yaml:1) once made the sort raise."""
+    episode = next((CONTENT / "episodes").glob("0001-*.md"))
+    root = content_tree(
+        {
+            "show.yaml": "title: My Show\ndescription: A show\nbase_url: https://example.org/show/\n",
+            f"episodes/{episode.name}": episode.read_bytes(),
+        }
+    )
+    result = runner.invoke(app, ["check", str(root)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    show = f"{root}/show.yaml:1"
+    assert result.stderr.splitlines() == [
+        f"{root}/episodes/{episode.name}:6: warning: unknown guest 'tomasokafor': no profile"
+        " people/tomasokafor.md",
+        f"{show}: error: missing 'categories': Apple Podcasts requires one",
+        f"{show}: error: missing 'explicit' (true or false): Apple Podcasts requires"
+        " itunes:explicit",
+        f"{show}: error: missing 'image': Apple Podcasts requires square artwork of 1400x1400"
+        " to 3000x3000 pixels",
+        f"{show}: error: missing 'language': Apple Podcasts requires an ISO 639 code such as 'en'",
+        f"{show}: warning: missing 'owner.email': directories use the owner's e-mail to verify"
+        " the show",
+        "checked 1 episode: 4 errors, 2 warnings",
+    ]
