@@ -1,16 +1,20 @@
 """Front matter: split a Markdown file into its YAML header and body, and parse the header.
 
-The format (Jekyll's): the file's first line is ``---``; the YAML runs to the next line that is
-``---`` (or ``...``); the rest is the Markdown body. YAML is parsed with libyaml
-(``yaml.CSafeLoader``) when it is present, with one change to YAML 1.1's implicit types:
-only ``true``/``false`` are booleans, so a transcript line ``- line: Yes`` stays the text
-``Yes`` instead of becoming ``True`` (YAML 1.2 core schema behaviour).
+The format is Jekyll's (https://jekyllrb.com/docs/front-matter/): the file's first line is
+``---``; the YAML runs to the next line that is ``---`` (or ``...``); the rest is the Markdown
+body. YAML is parsed with libyaml (``yaml.CSafeLoader``) when it is present, with one change to
+YAML 1.1's implicit types: only ``true``/``false`` are booleans, so a transcript line
+``- line: Yes`` stays the text ``Yes`` instead of becoming ``True`` (YAML 1.2 core schema,
+https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 
-Every error names the line **of the file**, not of the YAML block.
+The YAML is composed into nodes once; the values are constructed from those nodes and every
+line number is read from the nodes' marks. Every line is a line **of the file**, not of the
+YAML block.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -57,8 +61,21 @@ ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestam
 
 _DELIMITER = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
-_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
-_ITEM = re.compile(r"^([ \t]*)-(?:[ \t]|$)")
+
+#: A place in a parsed value: mapping keys and list indexes, ``("transcript", 3, "sec")``.
+KeyPath = tuple[str | int, ...]
+#: How deep :func:`parse_yaml` records lines: a key, a list item, a key of that item.
+LINE_DEPTH = 3
+#: What YAML counts as a line break beyond ``\n`` (YAML 1.1, https://yaml.org/spec/1.1/#id788450).
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed YAML value and the file line of each place in it (up to :data:`LINE_DEPTH`)."""
+
+    data: Any
+    lines: Mapping[KeyPath, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,34 +84,24 @@ class Document:
 
     data: Mapping[str, Any]
     body: str
-    #: File line of each top-level key.
-    key_lines: Mapping[str, int] = field(default_factory=dict)
-    #: File line of each item of each top-level list, by key (``transcript`` -> [12, 17, ...]).
-    item_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    #: File line of each key, list item and key of a list item: ``("transcript", 0)`` -> 4.
+    lines: Mapping[KeyPath, int] = field(default_factory=dict)
     #: File line of the body's first line.
     body_line: int = 1
-    #: The file's lines (for finding the line of a key inside a list item).
-    lines: tuple[str, ...] = ()
 
-    def line_of(self, key: str, item_line: int) -> int:
-        """The line of ``key:`` inside the list item that starts at ``item_line``.
+    @property
+    def key_lines(self) -> dict[str, int]:
+        """File line of each top-level key."""
+        return key_lines(self.lines, depth=1)
 
-        Falls back to ``item_line`` when the key is not found before the next item.
-        """
-        pattern = re.compile(rf"^[ \t-]*{re.escape(key)}[ \t]*:")
-        start = self.lines[item_line - 1] if 0 < item_line <= len(self.lines) else ""
-        indent = len(start) - len(start.lstrip(" \t"))
-        for number in range(item_line, min(len(self.lines), item_line + 500) + 1):
-            line = self.lines[number - 1]
-            if (
-                number > item_line
-                and line[indent : indent + 1] == "-"
-                and not line[:indent].strip()
-            ):
-                break
-            if pattern.match(line):
-                return number
-        return item_line
+
+def key_lines(lines: Mapping[KeyPath, int], *, depth: int) -> dict[str, int]:
+    """Lines of the mapping keys up to ``depth`` levels down, by dotted name (``owner.email``)."""
+    found: dict[str, int] = {}
+    for path, line in lines.items():
+        if len(path) <= depth and all(isinstance(part, str) for part in path):
+            found.setdefault(".".join(str(part) for part in path), line)
+    return found
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -132,28 +139,17 @@ def parse_document(text: str, path: str) -> Document:
         raise ContentError(
             SourceRef(path, 1), "front matter is not closed: no '---' line after line 1"
         )
-    yaml_text = "\n".join(lines[1:end])
-    data = parse_yaml(yaml_text, path, first_line=2)
-    if data is None:
-        data = {}
+    parsed = parse_yaml("\n".join(lines[1:end]), path, first_line=2)
+    data = {} if parsed.data is None else parsed.data
     if not isinstance(data, dict):
         raise ContentError(
             SourceRef(path, 2), f"front matter must be a mapping of keys, not {kind_of(data)}"
         )
-    key_lines, item_lines = _scan_lines(lines[1:end], first_line=2)
-    if set(key_lines) != {str(key) for key in data} or any(
-        isinstance(data.get(key), list) and len(data[key]) != len(item_lines.get(key, ()))
-        for key in data
-    ):
-        key_lines, item_lines = _composed_lines(yaml_text, first_line=2)
-    body = "\n".join(lines[end + 1 :])
     return Document(
         data={str(key): value for key, value in data.items()},
-        body=body,
-        key_lines=key_lines,
-        item_lines=item_lines,
+        body="\n".join(lines[end + 1 :]),
+        lines=parsed.lines,
         body_line=end + 2,
-        lines=tuple(lines),
     )
 
 
@@ -161,83 +157,87 @@ def parse_document(text: str, path: str) -> Document:
 _OPENERS = {"flow sequence": "'['", "flow mapping": "'{'", "quoted scalar": "quote"}
 
 
-def parse_yaml(text: str, path: str, *, first_line: int = 1) -> Any:
-    """Parse YAML; errors point at ``path`` with lines counted from ``first_line``.
+def parse_yaml(text: str, path: str, *, first_line: int = 1) -> Parsed:
+    """Parse YAML: compose it once, construct the value and read each place's line from the nodes.
+
+    Errors point at ``path`` with lines counted from ``first_line``.
 
     Raises:
         ContentError: invalid YAML.
     """
+    loader = ContentLoader(text)
     try:
-        return yaml.load(text, Loader=ContentLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = error.problem or "invalid YAML"
-        lines = text.splitlines()
-        tab = mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
-        if tab and "tab" not in problem:
-            problem += " (a tab: YAML indents with spaces)"
-        # An unclosed bracket or quote is found where the parser gives up: say where it opened.
-        opened, context = error.context_mark, error.context or ""
-        opener = next((o for key, o in _OPENERS.items() if key in context), None)
-        if opener and opened and mark and opened.line < mark.line:
-            problem += f" (the {opener} opened on line {first_line + opened.line})"
-        if not isinstance(error, _InvalidDate):
-            problem = f"invalid YAML: {problem}"
-        raise ContentError(SourceRef(path, line), problem) from None
+        raise ContentError(*_marked_problem(error, text, path, first_line)) from None
     except yaml.YAMLError as error:
         raise ContentError(SourceRef(path, first_line), f"invalid YAML: {error}") from None
     except (ValueError, OverflowError, RecursionError) as error:
         raise ContentError(SourceRef(path, first_line), f"invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    return Parsed(data, _file_lines(_node_marks(node), text, first_line))
 
 
-def _scan_lines(
-    lines: list[str], *, first_line: int
-) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
-    """Lines of top-level keys and of their list items, by a text scan of block-style YAML.
+def _marked_problem(
+    error: yaml.MarkedYAMLError, text: str, path: str, first_line: int
+) -> tuple[SourceRef, str]:
+    """Where a YAML error is and what it says, with a hint for tabs and unclosed brackets."""
+    mark = error.problem_mark or error.context_mark
+    line = first_line + (mark.line if mark else 0)
+    problem = error.problem or "invalid YAML"
+    lines = text.splitlines()
+    tab = mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+    if tab and "tab" not in problem:
+        problem += " (a tab: YAML indents with spaces)"
+    # An unclosed bracket or quote is found where the parser gives up: say where it opened.
+    opened, context = error.context_mark, error.context or ""
+    opener = next((o for key, o in _OPENERS.items() if key in context), None)
+    if opener and opened and mark and opened.line < mark.line:
+        problem += f" (the {opener} opened on line {first_line + opened.line})"
+    if not isinstance(error, _InvalidDate):
+        problem = f"invalid YAML: {problem}"
+    return SourceRef(path, line), problem
 
-    The caller checks the result against the parsed data and falls back to
-    :func:`_composed_lines` when they disagree (flow style, unusual layouts).
+
+def _file_lines(marks: dict[KeyPath, yaml.Mark], text: str, first_line: int) -> dict[KeyPath, int]:
+    """Node marks to file lines, counting only ``\\n`` as a line end (as the file's lines do)."""
+    if not any(character in text for character in _OTHER_BREAKS):
+        return {path: first_line + mark.line for path, mark in marks.items()}
+    ends = [index for index, character in enumerate(text) if character == "\n"]
+    return {path: first_line + bisect.bisect_left(ends, mark.index) for path, mark in marks.items()}
+
+
+def _node_marks(root: yaml.Node | None) -> dict[KeyPath, yaml.Mark]:
+    """The start of each key and list item down to :data:`LINE_DEPTH`, in document order.
+
+    A key given twice keeps its first place; the places below it come from its last value, the
+    one the constructed mapping holds.
     """
-    key_lines: dict[str, int] = {}
-    item_lines: dict[str, list[int]] = {}
-    current: str | None = None
-    item_indent: str | None = None
-    for number, line in enumerate(lines, start=first_line):
-        key = _TOP_KEY.match(line)
-        if key:
-            current = key.group(1)
-            key_lines.setdefault(current, number)
-            item_indent = None
-            continue
-        if current is None:
-            continue
-        item = _ITEM.match(line)
-        if item:
-            indent = item.group(1)
-            if item_indent is None:
-                item_indent = indent
-            if indent == item_indent:
-                item_lines.setdefault(current, []).append(number)
-    return key_lines, {key: tuple(found) for key, found in item_lines.items()}
+    marks: dict[KeyPath, yaml.Mark] = {}
+    collections = (yaml.MappingNode, yaml.SequenceNode)
 
+    def visit(node: yaml.Node, path: KeyPath) -> None:
+        below: list[tuple[KeyPath, yaml.Node]] = []
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = (*path, str(key_node.value))
+                marks.setdefault(key, key_node.start_mark)
+                below.append((key, value_node))
+        else:
+            for index, child in enumerate(node.value):
+                marks[(*path, index)] = child.start_mark
+                below.append(((*path, index), child))
+        if len(path) + 1 < LINE_DEPTH:
+            last = dict(below)  # of a key given twice, its last value
+            for key, child in last.items():
+                if isinstance(child, collections):
+                    visit(child, key)
 
-def _composed_lines(
-    text: str, *, first_line: int
-) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
-    """Lines of top-level keys and list items from libyaml's node marks (slower, exact)."""
-    node = yaml.compose(text, Loader=ContentLoader)
-    key_lines: dict[str, int] = {}
-    item_lines: dict[str, tuple[int, ...]] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            key_lines.setdefault(key, first_line + key_node.start_mark.line)
-            if isinstance(value_node, yaml.SequenceNode):
-                item_lines[key] = tuple(
-                    first_line + child.start_mark.line for child in value_node.value
-                )
-    return key_lines, item_lines
+    if isinstance(root, collections):
+        visit(root, ())
+    return marks
 
 
 def kind_of(value: object) -> str:

@@ -1,0 +1,324 @@
+"""One episode file: front matter fields into an :class:`~castline.model.Episode`.
+
+Field names follow the RSS elements they become (Apple Podcasts,
+https://podcasters.apple.com/support/823-podcast-requirements); dates without a zone take the
+show's ``timezone``; durations are ISO 8601 (``PT1H2M3S``), ``H:MM:SS`` or seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from castline.diagnostics import Diagnostic
+from castline.load.fields import FieldReader
+from castline.load.frontmatter import Document, kind_of
+from castline.load.transcript import read_transcript
+from castline.model import Chapter, Enclosure, Episode, Person, Show, Soundbite, SourceRef
+from castline.paths import media_file_path, media_url, url_suffix
+from castline.timecode import parse_clock, parse_duration
+
+#: Front matter keys the model knows; any other key is kept in ``Episode.extra``.
+EPISODE_KEYS = frozenset(
+    [
+        "title",
+        "short",
+        "season",
+        "episode",
+        "episodeType",
+        "episode_type",
+        "guests",
+        "image",
+        "links",
+        "ids",
+        "description",
+        "intro",
+        "topics",
+        "dateadded",
+        "date",
+        "duration",
+        "quotableClips",
+        "chapters",
+        "transcript",
+        "audio",
+        "guid",
+        "explicit",
+    ]
+)
+#: Media types by file extension for enclosures (the formats Apple Podcasts accepts,
+#: https://podcasters.apple.com/support/823-podcast-requirements).
+MEDIA_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/x-m4a",
+    ".mp4": "video/mp4",
+    ".m4v": "video/x-m4v",
+    ".mov": "video/quicktime",
+    ".pdf": "application/pdf",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/opus",
+    ".wav": "audio/wav",
+    ".aac": "audio/aac",
+}
+
+
+def read_episode(
+    show: Show,
+    people: Mapping[str, Person],
+    path: Path,
+    display: str,
+    document: Document,
+    sink: list[Diagnostic],
+) -> Episode:
+    """The episode in ``document`` (read from ``path``, named ``display`` in messages).
+
+    Raises:
+        ContentError: the transcript is malformed (the episode cannot be built).
+    """
+    data = document.data
+    reader = FieldReader(display, document.lines, sink)
+    transcript = read_transcript(reader, data.get("transcript"))
+    title = _title(reader, data, path.stem)
+    guests = _guests(reader, data, show, people)
+    duration_ms = _duration_ms(reader, data.get("duration"))
+    episode_type = _episode_type(reader, data)
+    return Episode(
+        slug=path.stem,
+        source=SourceRef(display, 1),
+        title=title,
+        short=reader.text(data, "short"),
+        season=reader.integer(data, "season"),
+        number=reader.integer(data, "episode"),
+        episode_type=episode_type,
+        guests=guests,
+        image=reader.text(data, "image"),
+        links=reader.pairs(data, "links"),
+        ids=reader.pairs(data, "ids"),
+        description=reader.text(data, "description"),
+        intro=reader.text(data, "intro"),
+        topics=reader.strings(data, "topics"),
+        published=_published(reader, data, show.timezone),
+        duration_ms=duration_ms,
+        soundbites=_soundbites(reader, data.get("quotableClips")),
+        chapters=_chapters(reader, data.get("chapters")),
+        transcript=transcript,
+        audio=_audio(reader, data.get("audio"), show, path.stem),
+        guid=reader.text(data, "guid"),
+        explicit=reader.boolean(data, "explicit"),
+        notes_markdown=document.body.strip("\n"),
+        extra={key: value for key, value in data.items() if key not in EPISODE_KEYS},
+        key_lines=document.key_lines,
+    )
+
+
+def _title(reader: FieldReader, data: Mapping[str, Any], slug: str) -> str:
+    """``title``, else ``short``, else the slug (a warning)."""
+    title = reader.text(data, "title")
+    if title is None:
+        title = reader.text(data, "short") or slug
+        reader.warn("title", f"no 'title'; using '{title}'")
+    return title
+
+
+def _guests(
+    reader: FieldReader, data: Mapping[str, Any], show: Show, people: Mapping[str, Person]
+) -> tuple[Person, ...]:
+    """``guests``: profile ids; a guest without a readable profile is named by the id."""
+    guests: list[Person] = []
+    for guest in reader.strings(data, "guests"):
+        person = people.get(guest)
+        if person is None:
+            profile = f"{show.people_dir or 'people'}/{guest}.md"
+            if (Path(show.root) / profile).is_file():
+                reader.warn("guests", f"guest '{guest}': profile {profile} could not be read")
+            else:
+                reader.warn("guests", f"unknown guest '{guest}': no profile {profile}")
+            person = Person(id=guest, name=guest)
+        guests.append(person)
+    return tuple(guests)
+
+
+def _duration_ms(reader: FieldReader, raw: object) -> int | None:
+    """``duration``: seconds, or text in ISO 8601 (``PT1H2M3S``) or ``H:MM:SS``."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return round(raw * 1000)
+    if isinstance(raw, str):
+        try:
+            return parse_duration(raw)
+        except ValueError:
+            reader.warn(
+                "duration",
+                f"'duration' {raw!r} is not ISO 8601 (PT1H2M3S), H:MM:SS or seconds; ignored",
+            )
+    elif raw is not None:
+        reader.warn("duration", f"'duration' must be text or seconds, not {kind_of(raw)}")
+    return None
+
+
+def _episode_type(reader: FieldReader, data: Mapping[str, Any]) -> str | None:
+    """``episodeType`` (or ``episode_type``): full, trailer or bonus.
+
+    RSS: ``itunes:episodeType``.
+    """
+    episode_type = reader.text(data, "episodeType") or reader.text(data, "episode_type")
+    if episode_type is not None and episode_type not in ("full", "trailer", "bonus"):
+        reader.warn(
+            "episodeType",
+            f"'episodeType' must be full, trailer or bonus, not '{episode_type}'; ignored",
+        )
+        return None
+    return episode_type
+
+
+def _published(reader: FieldReader, data: Mapping[str, Any], timezone: str) -> dt.datetime | None:
+    """``date`` (else ``dateadded``) as an aware datetime; a naive one takes ``timezone``."""
+    for key in ("date", "dateadded"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                reader.warn(
+                    key, f"'{key}' {value!r} is not a date (YYYY-MM-DD[ HH:MM[:SS]]); ignored"
+                )
+                continue
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
+            return value
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(value, dt.time(), tzinfo=zoneinfo.ZoneInfo(timezone))
+        reader.warn(key, f"'{key}' must be a date, not {kind_of(value)}; ignored")
+    return None
+
+
+def _seconds_ms(value: object) -> int | None:
+    """Seconds (a non-negative number) or ``M:SS``/``H:MM:SS`` text, in ms; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return round(value * 1000) if value >= 0 else None
+    if isinstance(value, str):
+        try:
+            return parse_clock(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _soundbites(reader: FieldReader, raw: object) -> tuple[Soundbite, ...]:
+    """``quotableClips``: ``{startOffset, endOffset, name, url}``. RSS: ``podcast:soundbite``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.warn("quotableClips", "'quotableClips' must be a list; ignored")
+        return ()
+    clips: list[Soundbite] = []
+    for index, source, item in reader.items("quotableClips", raw):
+        if not isinstance(item, dict):
+            reader.sink.append(
+                Diagnostic.warning(source, f"clip {index + 1} is not a mapping; ignored")
+            )
+            continue
+        start = _seconds_ms(item.get("startOffset"))
+        end = _seconds_ms(item.get("endOffset"))
+        if start is None or end is None or end <= start:
+            reader.sink.append(
+                Diagnostic.warning(
+                    source,
+                    f"clip {index + 1} needs 'startOffset' < 'endOffset' in seconds; ignored",
+                )
+            )
+            continue
+        title = str(item.get("name") or "").strip()
+        url = item.get("url")
+        clips.append(Soundbite(start, end - start, title, source, str(url) if url else None))
+    return tuple(clips)
+
+
+def _chapters(reader: FieldReader, raw: object) -> tuple[Chapter, ...]:
+    """``chapters``: ``{start, title, url, image}``, sorted by start."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.warn("chapters", "'chapters' must be a list; ignored (headers are used instead)")
+        return ()
+    chapters: list[Chapter] = []
+    for index, source, item in reader.items("chapters", raw):
+        if not isinstance(item, dict):
+            reader.sink.append(
+                Diagnostic.warning(source, f"chapter {index + 1} is not a mapping; ignored")
+            )
+            continue
+        start = None
+        for key in ("start", "startTime", "sec", "time"):
+            if key in item:
+                start = _seconds_ms(item[key])
+                break
+        title = str(item.get("title") or "").strip()
+        if start is None or not title:
+            reader.sink.append(
+                Diagnostic.warning(
+                    source,
+                    f"chapter {index + 1} needs 'start' (seconds or M:SS) and 'title'; ignored",
+                )
+            )
+            continue
+        url, image = item.get("url"), item.get("image") or item.get("img")
+        chapters.append(
+            Chapter(start, title, source, str(url) if url else None, str(image) if image else None)
+        )
+    return tuple(sorted(chapters, key=lambda chapter: chapter.start_ms))
+
+
+def _audio(reader: FieldReader, raw: object, show: Show, slug: str) -> Enclosure | None:
+    """``audio`` (a URL or ``{url, length, type}``), else the show's media pattern if its file
+    is there. RSS: ``enclosure``; a local media file gives the length."""
+    if isinstance(raw, str):
+        raw = {"url": raw}
+    if isinstance(raw, dict) and raw.get("url"):
+        return _enclosure(reader, raw, show)
+    if raw is not None:
+        reader.warn("audio", "'audio' must be a mapping with 'url', 'length' and 'type'; ignored")
+    pattern_url = media_url(show, slug)
+    if pattern_url:
+        media_file = _media_file(show, pattern_url)
+        guessed = _media_type(pattern_url)
+        if media_file is not None and guessed:
+            return Enclosure(pattern_url, media_file.stat().st_size, guessed)
+    return None
+
+
+def _enclosure(reader: FieldReader, raw: Mapping[str, Any], show: Show) -> Enclosure | None:
+    """An ``audio`` mapping; length and type may come from the local file and the URL."""
+    url = str(raw["url"]).strip()
+    length = raw.get("length")
+    if isinstance(length, bool) or not isinstance(length, int) or length <= 0:
+        local = _media_file(show, url)
+        if local is None:
+            reader.error(
+                "audio", "'audio.length' must be the file size in bytes (a positive number)"
+            )
+            return None
+        length = local.stat().st_size
+    media_type = str(raw.get("type") or _media_type(url) or "")
+    if not media_type:
+        reader.error("audio", f"'audio.type' is missing and cannot be told from '{url}'")
+        return None
+    return Enclosure(url, length, media_type)
+
+
+def _media_file(show: Show, url: str) -> Path | None:
+    """The local copy of a media URL in show.yaml's media folder, if there is one."""
+    candidate = media_file_path(show, url)
+    return candidate if candidate is not None and candidate.is_file() else None
+
+
+def _media_type(url: str) -> str | None:
+    suffix = url_suffix(url)
+    return MEDIA_TYPES.get(suffix) or mimetypes.types_map.get(suffix)

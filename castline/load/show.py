@@ -1,0 +1,262 @@
+"""show.yaml: the show's identity, owner and hosts, media, categories, funding and exporter options.
+
+Keys follow the RSS elements they become (Apple Podcasts,
+https://podcasters.apple.com/support/823-podcast-requirements, and the Podcasting 2.0
+namespace, https://github.com/Podcastindex-org/podcast-namespace); a problem is reported at
+its key's line and the value is ignored, so the rest of the show still loads.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from castline.errors import ContentError
+from castline.feed.imagesize import read_image_size
+from castline.load.fields import FieldReader
+from castline.load.frontmatter import KeyPath, decode, key_lines, kind_of, parse_yaml
+from castline.model import Category, Funding, Person, Show, SourceRef
+
+SHOW_FILE = "show.yaml"
+#: The show.yaml keys castline knows; any other key is reported and kept in ``Show.extra``.
+SHOW_KEYS = frozenset(
+    [
+        "title",
+        "description",
+        "language",
+        "base_url",
+        "assets_url",
+        "link",
+        "author",
+        "owner",
+        "image",
+        "categories",
+        "explicit",
+        "copyright",
+        "type",
+        "guid",
+        "locked",
+        "funding",
+        "hosts",
+        "medium",
+        "timezone",
+        "episodes",
+        "people",
+        "media",
+        "exporters",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFile:
+    """show.yaml as parsed: its keys, the line of each place in it, and how messages name it."""
+
+    data: Mapping[str, Any]
+    lines: Mapping[KeyPath, int]
+    display: str
+
+
+def read_show_file(path: Path, display: str) -> ShowFile:
+    """Parse show.yaml; a missing file is an empty show.
+
+    Raises:
+        ContentError: not UTF-8, not YAML, or not a mapping.
+    """
+    if not path.is_file():
+        return ShowFile({}, {}, display)
+    parsed = parse_yaml(decode(path.read_bytes(), display), display)
+    data = {} if parsed.data is None else parsed.data
+    if not isinstance(data, dict):
+        raise ContentError(
+            SourceRef(display, 1), f"show.yaml must be a mapping, not {kind_of(data)}"
+        )
+    return ShowFile({str(key): value for key, value in data.items()}, parsed.lines, display)
+
+
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """Where a content folder keeps its parts."""
+
+    root: Path
+    episodes_dir: str
+    people_dir: str | None
+
+
+def read_show(
+    reader: FieldReader, raw: Mapping[str, Any], folders: Folders, people: Mapping[str, Person]
+) -> Show:
+    """The show from show.yaml's keys ``raw``; hosts are looked up in ``people``.
+
+    Problems are reported in a fixed order: the grouped keys first, then the plain ones.
+    """
+    owner_name, owner_email = _owner(reader, raw)
+    categories = _categories(reader, raw)
+    funding = _funding(reader, raw)
+    hosts = _hosts(reader, raw, folders.people_dir, people)
+    timezone = _timezone(reader, raw)
+    media_url, media_dir = _media(reader, raw)
+    options = _exporter_options(reader, raw)
+    image = reader.text(raw, "image")
+    _report_unknown_keys(reader, raw)
+    return Show(
+        source=SourceRef(reader.path, 1),
+        root=str(folders.root),
+        episodes_dir=folders.episodes_dir,
+        people_dir=folders.people_dir,
+        title=reader.text(raw, "title"),
+        description=reader.text(raw, "description"),
+        language=reader.text(raw, "language"),
+        base_url=reader.text(raw, "base_url"),
+        assets_url=reader.text(raw, "assets_url"),
+        link=reader.text(raw, "link"),
+        author=reader.text(raw, "author"),
+        owner_name=owner_name,
+        owner_email=owner_email,
+        image=image,
+        image_pixels=_image_pixels(folders.root, image),
+        categories=categories,
+        explicit=reader.boolean(raw, "explicit", error=True),
+        copyright=reader.text(raw, "copyright"),
+        show_type=reader.text(raw, "type") or "episodic",
+        guid=reader.text(raw, "guid"),
+        locked=reader.boolean(raw, "locked"),
+        funding=funding,
+        hosts=hosts,
+        medium=reader.text(raw, "medium"),
+        timezone=timezone,
+        media_url=media_url,
+        media_dir=media_dir,
+        exporter_options=options,
+        extra={key: value for key, value in raw.items() if key not in SHOW_KEYS},
+        key_lines=key_lines(reader.lines, depth=2),
+    )
+
+
+def _owner(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """``owner: {name, email}``. RSS: ``itunes:owner``."""
+    owner = raw.get("owner")
+    if isinstance(owner, dict):
+        name = reader.text(owner, "name", label="owner.name")
+        return name, reader.text(owner, "email", label="owner.email")
+    if owner is not None:
+        reader.warn("owner", "'owner' must be a mapping with 'name' and 'email'; ignored")
+    return None, None
+
+
+def _categories(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[Category, ...]:
+    """``categories`` (or ``category``): ``Name``, ``Name > Sub`` or ``{name, subcategory}``."""
+    categories: list[Category] = []
+    entries = raw.get("categories", raw.get("category"))
+    if isinstance(entries, str | dict):
+        entries = [entries]
+    if isinstance(entries, list):
+        for entry in entries:
+            category = _category(entry)
+            if category is None:
+                reader.error("categories", f"category {entry!r} is not 'Name' or 'Name > Sub'")
+            else:
+                categories.append(category)
+    elif entries is not None:
+        reader.error("categories", "'categories' must be a list of 'Name' or 'Name > Sub'")
+    return tuple(categories)
+
+
+def _category(entry: object) -> Category | None:
+    if isinstance(entry, str) and entry.strip():
+        name, _, sub = (part.strip() for part in entry.partition(">"))
+        return Category(name, sub or None)
+    if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+        subcategory = entry.get("subcategory")
+        return Category(entry["name"].strip(), str(subcategory).strip() if subcategory else None)
+    return None
+
+
+def _funding(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[Funding, ...]:
+    """``funding``: one or a list of ``{url, label}``. RSS: ``podcast:funding``."""
+    funding: list[Funding] = []
+    entries = raw.get("funding")
+    if isinstance(entries, dict):
+        entries = [entries]
+    for entry in entries or ():
+        if isinstance(entry, dict) and entry.get("url"):
+            funding.append(Funding(str(entry["url"]), str(entry.get("label") or "Support us")))
+        else:
+            reader.warn("funding", "each 'funding' entry needs a 'url' (and a 'label'); ignored")
+    return tuple(funding)
+
+
+def _hosts(
+    reader: FieldReader,
+    raw: Mapping[str, Any],
+    people_dir: str | None,
+    people: Mapping[str, Person],
+) -> tuple[Person, ...]:
+    """``hosts``: profile ids; a host without a profile is named by the id."""
+    hosts: list[Person] = []
+    for host in reader.strings(raw, "hosts"):
+        if host in people:
+            hosts.append(people[host])
+        else:
+            reader.warn("hosts", f"host '{host}' has no profile in {people_dir or 'people'}/")
+            hosts.append(Person(id=host, name=host))
+    return tuple(hosts)
+
+
+def _timezone(reader: FieldReader, raw: Mapping[str, Any]) -> str:
+    """``timezone``: an IANA zone name, UTC when absent or unknown."""
+    timezone = reader.text(raw, "timezone") or "UTC"
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        reader.error("timezone", f"unknown time zone '{timezone}'; using UTC")
+        timezone = "UTC"
+    return timezone
+
+
+def _media(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """``media: {url, folder}``: the enclosure URL pattern (with ``{slug}``) and local folder."""
+    media = raw.get("media")
+    if isinstance(media, dict):
+        url = reader.text(media, "url", label="media.url")
+        folder = reader.text(media, "folder", label="media.folder")
+        if url and "{slug}" not in url:
+            reader.error("media.url", "'media.url' must contain '{slug}'")
+            url = None
+        return url, folder
+    if media is not None:
+        reader.warn("media", "'media' must be a mapping with 'url' and 'folder'; ignored")
+    return None, None
+
+
+def _exporter_options(reader: FieldReader, raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``exporters``: each exporter's options, by exporter name."""
+    options: dict[str, dict[str, Any]] = {}
+    raw_options = raw.get("exporters")
+    if isinstance(raw_options, dict):
+        for name, value in raw_options.items():
+            if value is None:
+                value = {}
+            if not isinstance(value, dict):
+                reader.error(f"exporters.{name}", f"options of exporter '{name}' must be a mapping")
+                continue
+            options[str(name)] = {str(k): v for k, v in value.items()}
+    elif raw_options is not None:
+        reader.error("exporters", "'exporters' must map exporter names to their options")
+    return options
+
+
+def _image_pixels(root: Path, image: str | None) -> tuple[int, int] | None:
+    """Width and height of a local ``image`` file, when it can be read."""
+    if image and "://" not in image:
+        return read_image_size(root / image)
+    return None
+
+
+def _report_unknown_keys(reader: FieldReader, raw: Mapping[str, Any]) -> None:
+    for key in raw:
+        if key not in SHOW_KEYS:
+            reader.warn(key, f"unknown show.yaml key '{key}' (kept, unused)")

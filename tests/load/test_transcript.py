@@ -1,0 +1,62 @@
+"""The transcript grammar: items at their file lines, stamps read tolerantly."""
+
+from __future__ import annotations
+
+from castline.load import load_content
+from castline.model import Header
+from tests.conftest import CONTENT, ContentTree
+
+
+def test_items_keep_their_file_lines() -> None:
+    episode = load_content(CONTENT).episodes[0]
+    header = episode.transcript[0]
+    assert isinstance(header, Header) and header.title == "Introduction"
+    lines = (CONTENT / "episodes" / "0001-forecasting-ferries.md").read_text().split("\n")
+    for item in episode.transcript:
+        assert lines[item.source.line - 1].startswith("- "), item
+    untimed = [u for u in episode.utterances if u.start_ms is None]
+    assert len(untimed) == 1 and untimed[0].text.startswith("When the weather turns")
+
+
+EPISODE = """---
+title: Times
+guests: [known, stranger]
+transcript:
+- line: Sec wins.
+  who: A
+  sec: 92
+  time: '1:33'
+- line: Folded time.
+  who: A
+  time: '9:
+    46'
+- line: Hours.
+  who: B
+  time: '1:00:25'
+- line: Unquoted minutes.
+  who: B
+  time: 61:05
+- line: Yes
+  who: A
+---
+"""
+
+
+def test_stamps_are_read_tolerantly_and_disagreements_reported(content_tree: ContentTree) -> None:
+    root = content_tree(
+        {
+            "episodes/times.md": EPISODE,
+            "people/known.md": "---\ntitle: Known Person\nlinkedin: known\n---\nBio.\n",
+        }
+    )
+    result = load_content(root)
+    (episode,) = result.episodes
+    assert [u.start_ms for u in episode.utterances] == [92_000, 586_000, 3_625_000, 3_665_000, None]
+    assert episode.utterances[-1].text == "Yes"  # YAML 1.2 booleans: 'Yes' stays text
+    assert [g.name for g in episode.guests] == ["Known Person", "stranger"]
+    assert episode.guests[0].links == (("linkedin", "known"),)
+    path = f"{root}/episodes/times.md"
+    assert [str(d) for d in sorted(result.diagnostics)] == [
+        f"{path}:3: warning: unknown guest 'stranger': no profile people/stranger.md",
+        f"{path}:8: warning: 'sec' 92 and 'time' '1:33' disagree; using 'sec'",
+    ]
