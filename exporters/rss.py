@@ -64,20 +64,17 @@ the rest of the feed is still written. The feed itself is not written without a 
 ``description`` or usable ``base_url``; a content folder whose show.yaml (if any) gives none
 of the three is a folder of transcripts, and gets no feed and no message.
 
-Item record (``format`` 2), all values JSON types::
+Item record, all values JSON types::
 
-    {"format": 2, "lines": {"guid": 3, "audio": 20}, "guid": str, "enclosure_url": str,
+    {"lines": {"guid": 3, "audio": 20}, "guid": str, "enclosure_url": str,
      "published": "2026-03-02T00:00:00+01:00", "item": "    <item>...</item>\\n"}
 
 ``guid`` and ``enclosure_url`` serve the duplicate checks (``lines`` places their messages),
 ``published`` (in the show's time zone) the order and ``lastBuildDate``; ``item`` is the item's
 text as it stands in the feed, indented for its place, with its line end.
 
-Older records: the build re-runs an episode when its file, dependencies or settings change,
-not when its cached record is of an older format. So a format 1 record (the item's data, as
-:meth:`_ItemBuilder.data` returns it, with ``format`` and ``lines``) is rendered by the show
-step, and the feed stays whole and the same; a record of a format this version does not know
-is left out.
+The record's shape is versioned by :attr:`RssExporter.cache_version`, which the build folds into
+the exporter's settings hash: a record cached in another shape is rebuilt, never read.
 
 A record depends on the episode file, show.yaml and the set of exporters in the build.
 """
@@ -137,8 +134,6 @@ from castline.timing.chapters import resolve_chapters
 
 #: The feed's path in the output folder.
 FEED_PATH = PurePosixPath("feed.xml")
-#: The item record format written by :meth:`RssExporter.export_episode`.
-RECORD_FORMAT = 2
 #: How a serialised feed ends; the items are the last lines before it.
 _CHANNEL_END = "  </channel>\n</rss>\n"
 #: Apple's declaration, in double quotes (lxml writes single ones).
@@ -156,6 +151,9 @@ TRANSCRIPTS = (
 class RssExporter:
     """The podcast RSS feed, ``out/feed.xml``. No options."""
 
+    #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
+    #: build rebuilds records cached in another shape instead of handing them to the show step.
+    cache_version: ClassVar[int] = 3
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
@@ -252,26 +250,15 @@ class RssExporter:
 
 
 def _record(data: Mapping[str, Any], lines: Mapping[str, int]) -> dict[str, Any]:
-    """The item record (format 2) of an item's data: its ``<item>`` rendered, and the fields
-    the show step reads. ``lines``: the episode file's lines of ``guid`` and ``audio``."""
+    """The item record of an item's data: its ``<item>`` rendered, and the fields the show
+    step reads. ``lines``: the episode file's lines of ``guid`` and ``audio``."""
     return {
-        "format": RECORD_FORMAT,
         "lines": {"guid": lines["guid"], "audio": lines["audio"]},
         "guid": data["guid"],
         "enclosure_url": data["enclosure"]["url"],
         "published": data["published"],
         "item": _render_item(data),
     }
-
-
-def _current_record(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """A cached record in the current format (a format 1 record is rendered now), or ``None``
-    when its format is unknown to this version."""
-    if data.get("format") == RECORD_FORMAT:
-        return data
-    if data.get("format") == 1:
-        return _record(data, data["lines"])
-    return None
 
 
 class _ItemBuilder:
@@ -294,7 +281,7 @@ class _ItemBuilder:
     def data(self) -> dict[str, Any]:
         """What the episode's ``<item>`` is made of (:func:`_add_item`).
 
-        All values are JSON types (the format 1 record was this, with ``format`` and ``lines``)::
+        All values are JSON types::
 
             {"title": str, "guid": str, "enclosure": {"url": str, "length": int, "type": str},
              "published": "2026-03-02T00:00:00+01:00",
@@ -747,15 +734,12 @@ class _FeedBuilder:
     # items -------------------------------------------------------------------------------
 
     def items(self, records: Sequence[EpisodeRecord]) -> list[EpisodeRecord]:
-        """Records to list (in the current format), newest first; later duplicates of a guid or
-        enclosure left out."""
+        """Records to list, newest first; later duplicates of a guid or enclosure left out."""
         kept: list[EpisodeRecord] = []
         guids: dict[str, str] = {}
         enclosures: dict[str, str] = {}
         for record in sorted(records, key=lambda r: (r.path, r.slug)):
-            data = _current_record(record.data)
-            if data is None:
-                continue  # cached by a castline with a newer record format
+            data = record.data
             guid, url = data["guid"], data["enclosure_url"]
             lines: Mapping[str, int] = data["lines"]
             if guid in guids:
@@ -777,7 +761,7 @@ class _FeedBuilder:
                 )
                 continue
             guids[guid] = enclosures[url] = record.path
-            kept.append(EpisodeRecord(record.slug, record.path, data))
+            kept.append(record)
         kept.sort(key=lambda r: r.slug)
         kept.sort(key=lambda r: dt.datetime.fromisoformat(r.data["published"]), reverse=True)
         return kept
