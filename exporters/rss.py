@@ -40,12 +40,13 @@ Rules the feed follows:
   feed URL (https://podcastindex.org/namespace/1.0#guid). Once published, copy it into
   show.yaml so a move of the feed keeps it.
 * **Items** are newest first (then by slug); ``pubDate`` is RFC 2822 in the show's time zone.
-* **podcast:transcript** is written for each transcript exporter in the build (``vtt`` as
-  ``text/vtt``, ``srt`` as ``application/x-subrip``, both ``rel="captions"``; ``txt`` as
-  ``text/plain``) when the episode has a transcript, except caption files shifted by an
-  ``offset_ms`` (``castline build --offset``: made for a video, their times do not match the
-  audio; a warning says so); **podcast:chapters** when the ``chapters`` exporter is in the
-  build and the episode has chapters. **psc:chapters** is always inline when it has chapters.
+* **podcast:transcript** links the per-episode file of each exporter of the build that declares
+  ``feed_link = "transcript"`` (:meth:`castline.exporter.BuildContext.linked`, in its order),
+  with that exporter's ``media_type`` as ``type`` and its ``rel``, when the episode has a
+  transcript; except files shifted by an ``offset_ms`` (``castline build --offset``: made for a
+  video, their times do not match the audio; a warning says so). **podcast:chapters** links the
+  file of the exporter declaring ``feed_link = "chapters"`` (its ``media_type`` as ``type``)
+  when the episode has chapters. **psc:chapters** is always inline when it has chapters.
 * **podcast:person**: the hosts at channel level; on an episode with guests, the hosts again
   (item persons replace channel persons) and each guest, with ``img`` from the profile's
   ``picture`` and ``href`` from its first https link (web, linkedin, twitter, github, ...).
@@ -139,14 +140,6 @@ _CHANNEL_END = "  </channel>\n</rss>\n"
 #: Apple's declaration, in double quotes (lxml writes single ones).
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
-#: Transcript exporters the feed links: name, ``type`` and ``rel``
-#: (https://podcastindex.org/namespace/1.0#transcript).
-TRANSCRIPTS = (
-    ("vtt", "text/vtt", "captions"),
-    ("srt", "application/x-subrip", "captions"),
-    ("txt", "text/plain", None),
-)
-
 
 class RssExporter:
     """The podcast RSS feed, ``out/feed.xml``. No options."""
@@ -197,7 +190,7 @@ class RssExporter:
             return EpisodeExport(diagnostics=tuple(diagnostics))
         assert episode.audio is not None and episode.published is not None
         data = _ItemBuilder(context, episode, diagnostics).data()
-        if not episode.slug.isascii() and (data["transcripts"] or data["chapters_url"]):
+        if not episode.slug.isascii() and (data["transcripts"] or data["chapters_link"]):
             diagnostics.append(
                 Diagnostic.error(
                     episode.source,
@@ -231,8 +224,8 @@ class RssExporter:
             return ShowExport(diagnostics=tuple(diagnostics))
         shifted = [
             f"{info.name} by {info.offset_ms / 1000:g} s"
-            for name, _, _ in TRANSCRIPTS
-            if (info := context.exporter(name)) is not None and info.offset_ms
+            for info in context.linked("transcript")
+            if info.offset_ms
         ]
         if shifted:
             diagnostics.append(
@@ -289,7 +282,7 @@ class _ItemBuilder:
              "duration_s": int | null, "image": str | null, "explicit": bool | null,
              "season": int | null, "episode": int | null, "episode_type": str | null,
              "transcripts": [{"url": str, "type": str, "rel": str | null}],
-             "chapters_url": str | null,
+             "chapters_link": {"url": str, "type": str} | null,
              "chapters": [{"start_ms": int, "title": str, "href": str | null,
                            "image": str | null}],
              "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
@@ -397,12 +390,11 @@ class _ItemBuilder:
         if not self.episode.has_transcript or not is_https(self.base_url):
             return []
         links: list[dict[str, Any]] = []
-        for name, media_type, rel in TRANSCRIPTS:
-            info = self.context.exporter(name)
-            if info is None or info.offset_ms:  # shifted for a video: not the audio's times
+        for info in self.context.linked("transcript"):
+            if info.offset_ms:  # shifted for a video: not the audio's times
                 continue
             url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
-            links.append({"url": url, "type": media_type, "rel": rel})
+            links.append({"url": url, "type": info.media_type, "rel": info.rel})
         return links
 
     def chapters(self) -> dict[str, Any]:
@@ -420,11 +412,12 @@ class _ItemBuilder:
                     "image": image,
                 }
             )
-        info = self.context.exporter("chapters")
-        chapters_url = None
-        if entries and info is not None and is_https(self.base_url):
-            chapters_url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
-        return {"chapters_url": chapters_url, "chapters": entries}
+        link = None
+        linked = self.context.linked("chapters")
+        if entries and linked and is_https(self.base_url):
+            url = public_url(self.base_url, episode_path(self.episode.slug, linked[0].suffix))
+            link = {"url": url, "type": linked[0].media_type}
+        return {"chapters_link": link, "chapters": entries}
 
     def persons(self) -> list[dict[str, Any]]:
         """The hosts and the guests that have a profile; none when no guest has one."""
@@ -793,8 +786,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     ext.season = data["season"]
     ext.episode = data["episode"]
     ext.transcripts = [(t["url"], t["type"], t["rel"]) for t in data["transcripts"]]
-    if data["chapters_url"] is not None:
-        ext.chapters = (data["chapters_url"], "application/json+chapters")
+    if data["chapters_link"] is not None:
+        ext.chapters = (data["chapters_link"]["url"], data["chapters_link"]["type"])
     ext.persons = list(data["persons"])
     ext.soundbites = [(s["start_ms"], s["duration_ms"], s["title"]) for s in data["soundbites"]]
     psc: PscEntryExtension = fe.psc

@@ -18,6 +18,7 @@ import pytest
 from lxml import etree
 
 import castline
+from castline import registry
 from castline.build import BuildOptions, build
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, EpisodeRecord, ExporterInfo
@@ -38,13 +39,8 @@ NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
-INFO = {
-    "rss": ExporterInfo("rss", "application/rss+xml", ""),
-    "chapters": ExporterInfo("chapters", "application/json+chapters", ".chapters.json"),
-    "vtt": ExporterInfo("vtt", "text/vtt", ".vtt"),
-    "srt": ExporterInfo("srt", "application/x-subrip", ".srt"),
-    "txt": ExporterInfo("txt", "text/plain", ".txt"),
-}
+#: What the built-in exporters tell the others, as a build with default options has it.
+INFO = {name: ExporterInfo.of(entry.load(), {}) for name, entry in registry.available().items()}
 ALL = ("rss", "chapters", "vtt", "srt", "txt")
 
 
@@ -950,3 +946,53 @@ def test_captions_shifted_for_a_video_are_not_linked(tmp_path: Path) -> None:
         f"{CONTENT}/show.yaml:1: warning: captions shifted (vtt by 12.5 s, srt by 12.5 s) do "
         "not match the audio: the feed does not link them as podcast:transcript"
     ]
+
+
+#: A third-party exporter, as a distribution would ship it: a JSON transcript
+#: (https://podcastindex.org/namespace/1.0#transcript lists application/json) that asks the feed
+#: to link it.
+THIRD_PARTY_MODULE = """
+from castline.exporter import PerEpisodeExporter
+
+
+class JsonTranscriptExporter(PerEpisodeExporter):
+    name = "jsontranscript"
+    media_type = "application/json"
+    suffix = ".transcript.json"
+    feed_link = "transcript"
+
+    def render(self, context, episode):
+        return '{}\\n', ()
+"""
+
+
+def test_a_third_party_transcript_exporter_is_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "castline_jsontranscript.py").write_text(THIRD_PARTY_MODULE, encoding="utf-8")
+    info = site / "castline_jsontranscript-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: castline-jsontranscript\n")
+    (info / "entry_points.txt").write_text(
+        f"[{registry.ENTRY_POINT_GROUP}]\n"
+        "jsontranscript = castline_jsontranscript:JsonTranscriptExporter\n"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    report = build(SHOW, tmp_path / "out", BuildOptions(only=("rss", "jsontranscript"), jobs=1))
+    assert report.errors == []
+    assert (tmp_path / "out" / "episodes" / "harbour-survey.transcript.json").is_file()
+    feed: Any = etree.parse(str(tmp_path / "out" / "feed.xml"))
+    survey = "//item[guid='harbour-survey']/"
+    links = feed.xpath(survey + "podcast:transcript[@type='application/json']", namespaces=NS)
+    assert [dict(link.attrib) for link in links] == [
+        {
+            "url": "https://feeds.example.net/tidewater/episodes/harbour-survey.transcript.json",
+            "type": "application/json",
+        }
+    ]
+    # Listed after the built-in transcripts (default feed_order); not on an untranscribed item.
+    types = feed.xpath(survey + "podcast:transcript/@type", namespaces=NS)
+    assert types[-1] == "application/json"
+    assert feed.xpath("//item[guid='tide-tables']/podcast:transcript", namespaces=NS) == []
