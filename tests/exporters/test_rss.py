@@ -1,4 +1,6 @@
-"""The feed exporter: every tag by XPath, independent parsers, the checks and their messages."""
+"""The feed exporter: every tag by XPath, independent parsers, the checks and their messages.
+
+The pieces it is built from are tested in tests/feed/ (rules, show notes, extensions)."""
 
 from __future__ import annotations
 
@@ -606,7 +608,7 @@ def test_mistakes_surface_through_check(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-# --- the other checks (directories' rejections, feeds.md §6) -------------------------------
+# --- the other checks (directories' rejections) ------------------------------------------
 
 BASE_SHOW = """title: Check Show
 description: A show for one check.
@@ -866,48 +868,6 @@ def test_feed_without_episodes_has_no_build_date(content_tree: ContentTree) -> N
     assert built.feed is not None
     assert built.xpath("/rss/channel/lastBuildDate") == []
     assert built.xpath("/rss/channel/item") == []
-
-
-KRAMDOWN_NOTES = """
-Links:
-
-* [Site](https://a.example/){:target="_blank"}
-* <https://b.example/>{:target="_blank"} and `code {:kept}`
-* [Two](https://c.example/) {: .x #y}
-
-A paragraph.
-{: .note}
-Another, with \\{:escaped} and {::comment}an extension{:/comment}.
-
-{:ref: .class}
-
-```yaml
-fence: {:kept}
-```
-
-<div>raw {:kept}</div>
-"""
-
-
-def test_kramdown_attribute_lists_are_left_out_of_the_show_notes(
-    content_tree: ContentTree,
-) -> None:
-    built = check(content_tree, BASE_SHOW, {"one": episode_text("one") + KRAMDOWN_NOTES})
-    assert built.messages == []
-    assert texts(built, item(built, "one") + "content:encoded/text()") == [
-        "<p>Links:</p>\n"
-        "<ul>\n"
-        '<li><a href="https://a.example/">Site</a></li>\n'
-        '<li><a href="https://b.example/">https://b.example/</a> and '
-        "<code>code {:kept}</code></li>\n"
-        '<li><a href="https://c.example/">Two</a></li>\n'
-        "</ul>\n"
-        "<p>A paragraph.</p>\n"
-        "<p>Another, with {:escaped} and {::comment}an extension{:/comment}.</p>\n"
-        '<pre><code class="language-yaml">fence: {:kept}\n'
-        "</code></pre>\n"
-        "<div>raw {:kept}</div>"
-    ]
 
 
 def test_unknown_guests_are_left_out_of_the_persons(content_tree: ContentTree) -> None:
