@@ -1,39 +1,32 @@
 """The podcast feed (``rss``): ``out/feed.xml`` for Apple Podcasts, Spotify and the Podcast Index.
 
-RSS 2.0 with Apple's ``itunes:`` tags, the Podcasting 2.0 ``podcast:`` namespace, Podlove Simple
-Chapters (``psc:``) and ``content:encoded`` (feeds.md §1-§3; PSP-1). Written with feedgen and
-its podcast (iTunes) extension, plus five small extensions of our own, as feedgen 1.0 has no
-``podcast:`` or ``psc:`` namespace and has traps (feeds.md §4.1) closed here:
+RSS 2.0 (https://www.rssboard.org/rss-specification) with Apple's ``itunes:`` tags
+(https://help.apple.com/itc/podcasts_connect/#/itcb54353390), the Podcasting 2.0 ``podcast:``
+namespace (https://podcastindex.org/namespace/1.0), Podlove Simple Chapters (``psc:``,
+https://podlove.org/simple-chapters/) and ``content:encoded``. Written with feedgen
+(https://feedgen.kiesow.be/) and its podcast (iTunes) extension, plus the extensions of
+:mod:`castline.feed.ext`, which also close feedgen's traps for ``itunes:explicit`` and
+``itunes:image``. Two more are closed here:
 
-* ``itunes:explicit`` can only be ``yes``/``no``/``clean`` in feedgen; Apple wants
-  ``true``/``false`` (§1.5). :class:`ItunesExtension` writes it.
-* A channel ``itunes:image`` ending in ``.jpeg`` (or with a query) is silently dropped by
-  feedgen, and the entry setter raises. :class:`ItunesExtension` writes both.
 * ``itunes_category('A', 'B')`` wipes earlier categories; the categories are set once, as a
   list, after checking each against Apple's 2019 list (:mod:`castline.feed.rules`).
 * ``lastBuildDate`` defaults to now; it is set to the newest episode's date, so a rebuild is
-  byte-identical (a feed without episodes has none: :class:`BuildDateExtension`).
-  ``<docs>`` is left out; ``<generator>`` is ``castline <version>``.
-* feedgen's iTunes extension owns the attribute ``podcast``, so the Podcasting 2.0 extension
-  is registered as ``podcastindex`` (its XML prefix is still ``podcast``).
-* The channel ``<link>`` is the *last* ``fg.link()`` given, so the ``atom:link rel="self"`` is
-  set first and the show's website after it.
-* ``content:encoded`` is written by :class:`ContentEntryExtension` whatever the description,
-  since feedgen moves the CDATA into ``description`` when no description is set.
+  byte-identical (a feed without episodes has none). ``<docs>`` is left out; ``<generator>``
+  is ``castline <version>``. The channel ``<link>`` is the *last* ``fg.link()`` given, so the
+  ``atom:link rel="self"`` is set first and the show's website after it.
 
 The two steps (:mod:`castline.exporter`): :meth:`RssExporter.export_episode` reports what is
 wrong with one episode and renders its ``<item>``, whose text goes into the episode's record
-(format below) with the few fields the show step reads; :meth:`RssExporter.export_show` runs
-the show-level checks, orders the records and writes the channel around their items' text
-(records are cached, so unchanged episodes are never parsed or rendered again).
+(below) with the few fields the show step reads; :meth:`RssExporter.export_show` runs the
+show-level checks, orders the records and writes the channel around their items' text.
 
 The items are spliced in as text, and the feed is byte for byte what one feedgen document with
 every item would give: lxml's indented output writes each child of ``<channel>`` on lines of its
 own, from that child's subtree, its depth and the namespace prefixes in scope alone, and the
 items are the channel's last children. So an item rendered as the only item of a feed made by
-the same :func:`_feed_generator` (same root namespace declarations, same depth) has the text it
-has in any feed, and a feed is its channel without items with the items' text inserted before
-``</channel>`` (:func:`_render_item`, :func:`_insert_items`).
+the same :func:`castline.feed.ext.feed_generator` (same root namespace declarations, same
+depth) has the text it has in any feed, and a feed is its channel without items with the items'
+text inserted before ``</channel>`` (:func:`_render_item`, :func:`_insert_items`).
 
 Rules the feed follows:
 
@@ -43,32 +36,27 @@ Rules the feed follows:
 * **Item guid**: the episode's ``guid`` field, else its slug (the file name without extension),
   with ``isPermaLink="false"``. The slug is stable across hosts and base URLs; renaming an
   episode file changes it, so give the episode a ``guid:`` before renaming a published one.
-* **podcast:guid**: show.yaml's ``guid``, else UUIDv5 of the feed URL without its scheme and
-  trailing slashes in the namespace ``ead4c236-bf58-58c6-a2c6-a6b28d128cb6`` (podcast-namespace
-  ``docs/tags/guid.md``; feeds.md §2.2). Once published, copy it into show.yaml so a move of
-  the feed keeps it.
+* **podcast:guid**: show.yaml's ``guid``, else :func:`castline.feed.rules.podcast_guid` of the
+  feed URL (https://podcastindex.org/namespace/1.0#guid). Once published, copy it into
+  show.yaml so a move of the feed keeps it.
 * **Items** are newest first (then by slug); ``pubDate`` is RFC 2822 in the show's time zone.
-* **podcast:transcript** is written for each transcript exporter in the build (``vtt`` as
-  ``text/vtt``, ``srt`` as ``application/x-subrip``, both ``rel="captions"``; ``txt`` as
-  ``text/plain``) when the episode has a transcript, except caption files shifted by an
-  ``offset_ms`` (``castline build --offset``: made for a video, their times do not match the
-  audio; a warning says so); **podcast:chapters** when the
-  ``chapters`` exporter is in the build and the episode has chapters. **psc:chapters** is
-  always inline when it has chapters.
+* **podcast:transcript** links the per-episode file of each exporter of the build that declares
+  ``feed_link = "transcript"`` (:meth:`castline.exporter.BuildContext.linked`, in its order),
+  with that exporter's ``media_type`` as ``type`` and its ``rel``, when the episode has a
+  transcript; except files shifted by an ``offset_ms`` (``castline build --offset``: made for a
+  video, their times do not match the audio; a warning says so). **podcast:chapters** links the
+  file of the exporter declaring ``feed_link = "chapters"`` (its ``media_type`` as ``type``)
+  when the episode has chapters. **psc:chapters** is always inline when it has chapters.
 * **podcast:person**: the hosts at channel level; on an episode with guests, the hosts again
   (item persons replace channel persons) and each guest, with ``img`` from the profile's
   ``picture`` and ``href`` from its first https link (web, linkedin, twitter, github, ...).
   A guest id with no profile (the loader warns about it) is left out: its bare id is not a
   name to publish. An episode whose guests all lack a profile is treated as one without
   guests (no item persons; the channel's hosts apply).
-* **content:encoded** is the Markdown body rendered as CommonMark (markdown-it-py). The body is
-  Jekyll's kramdown, whose inline attribute lists (``[a](u){:target="_blank"}``, a block's
-  ``{: .class}`` on a line of its own) and attribute list definitions CommonMark would print
-  as text: they are removed first (:func:`strip_kramdown_ials`), except in code spans, code
-  blocks and raw HTML blocks.
-* Every URL in a ``podcast:`` tag must be https (podcast-namespace ``docs/1.0.md``); one that
-  is not is left out: an error for show.yaml's URLs, a warning for a profile link (the next
-  https link of the profile is used instead).
+* **content:encoded** is the Markdown body as HTML (:func:`castline.feed.notes.notes_html`).
+* Every URL in a ``podcast:`` tag must be https (:func:`castline.feed.rules.is_https`); one
+  that is not is left out: an error for show.yaml's URLs, a warning for a profile link (the
+  next https link of the profile is used instead).
 
 Severity: an **error** is what a directory rejects (and, where castline can only write it
 wrong, the tag or item left out); a **warning** is a repair or a recommendation missed. An
@@ -77,20 +65,17 @@ the rest of the feed is still written. The feed itself is not written without a 
 ``description`` or usable ``base_url``; a content folder whose show.yaml (if any) gives none
 of the three is a folder of transcripts, and gets no feed and no message.
 
-Item record (``format`` 2), all values JSON types::
+Item record, all values JSON types::
 
-    {"format": 2, "lines": {"guid": 3, "audio": 20}, "guid": str, "enclosure_url": str,
+    {"lines": {"guid": 3, "audio": 20}, "guid": str, "enclosure_url": str,
      "published": "2026-03-02T00:00:00+01:00", "item": "    <item>...</item>\\n"}
 
 ``guid`` and ``enclosure_url`` serve the duplicate checks (``lines`` places their messages),
 ``published`` (in the show's time zone) the order and ``lastBuildDate``; ``item`` is the item's
 text as it stands in the feed, indented for its place, with its line end.
 
-Older records: the build re-runs an episode when its file, dependencies or settings change,
-not when its cached record is of an older format. So a format 1 record (the item's data, as
-:meth:`_ItemBuilder.data` returns it, with ``format`` and ``lines``) is rendered by the show
-step, and the feed stays whole and the same; a record of a format this version does not know
-is left out.
+The record's shape is versioned by :attr:`RssExporter.cache_version`, which the build folds into
+the exporter's settings hash: a record cached in another shape is rebuilt, never read.
 
 A record depends on the episode file, show.yaml and the set of exporters in the build.
 """
@@ -98,18 +83,12 @@ A record depends on the episode file, show.yaml and the set of exporters in the 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import re
 import uuid
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
-from urllib.parse import quote, urlsplit
-
-from feedgen.feed import FeedGenerator
-from lxml import etree
-from markdown_it import MarkdownIt
+from urllib.parse import quote
 
 from castline import __version__
 from castline.diagnostics import Diagnostic
@@ -121,71 +100,53 @@ from castline.exporter import (
     ShowExport,
     episode_path,
 )
+from castline.feed.ext import (
+    ContentEntryExtension,
+    ItunesEntryExtension,
+    ItunesExtension,
+    PodcastIndexEntryExtension,
+    PodcastIndexExtension,
+    PscEntryExtension,
+    feed_generator,
+)
+from castline.feed.notes import notes_html
 from castline.feed.rules import (
+    DESCRIPTION_MAX_BYTES,
     ENCLOSURE_SUFFIXES,
     EPISODE_TYPES,
+    MEDIUMS,
+    PODCAST_TEXT_MAX,
     SHOW_TYPES,
     artwork_size_problem,
+    base_url_problem,
     category_problem,
     is_artwork_file,
+    is_https,
     language_problem,
     non_ascii_name,
+    podcast_guid,
 )
 from castline.load import PROFILE_LINKS
 from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import xml_text
-from castline.timecode import format_ms, format_seconds, format_vtt_timecode
+from castline.timecode import format_ms
 from castline.timing.chapters import resolve_chapters
 
 #: The feed's path in the output folder.
 FEED_PATH = PurePosixPath("feed.xml")
-#: The item record format written by :meth:`RssExporter.export_episode`.
-RECORD_FORMAT = 2
 #: How a serialised feed ends; the items are the last lines before it.
 _CHANNEL_END = "  </channel>\n</rss>\n"
 #: Apple's declaration, in double quotes (lxml writes single ones).
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
-ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-PSC_NS = "http://podlove.org/simple-chapters"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-#: The namespace of ``podcast:guid`` UUIDs (podcast-namespace docs/tags/guid.md).
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-#: ``podcast:medium`` values (docs/tags/medium.md), list variants included.
-_MEDIUM_BASES = "podcast music video film audiobook newsletter blog publisher course"
-MEDIUMS = (*(m for base in _MEDIUM_BASES.split() for m in (base, base + "L")), "mixed")
-#: Transcript exporters the feed links: name, ``type`` and ``rel`` (docs/tags/transcript.md).
-TRANSCRIPTS = (
-    ("vtt", "text/vtt", "captions"),
-    ("srt", "application/x-subrip", "captions"),
-    ("txt", "text/plain", None),
-)
-#: ``psc:chapters`` version written (Podlove Simple Chapters 1.2; feeds.md §3).
-PSC_VERSION = "1.2"
-#: Length limit of names, titles and labels in ``podcast:`` tags (docs/1.0.md, podcast.xsd).
-PODCAST_TEXT_MAX = 128
-#: Apple's limit for ``description`` (bytes; guide).
-DESCRIPTION_MAX_BYTES = 4000
-
-_MARKDOWN = MarkdownIt("commonmark")
-#: Block tokens whose lines are shown as written: kramdown attribute lists stay in them.
-_VERBATIM_BLOCKS = frozenset({"fence", "code_block", "html_block"})
-#: A kramdown IAL or ALD, ``{:`` ... ``}`` (``\}`` inside), not an extension (``{::``, ``{:/``).
-_IAL = r"(?<!\\)\{:(?![:/])(?:\\.|[^\\}\n])*\}"
-#: A line of IALs only (a block IAL or an ALD).
-_IAL_LINE = re.compile(rf"^[ \t]*{_IAL}(?:[ \t]*{_IAL})*[ \t]*$", re.MULTILINE)
-#: A code span (a run of backticks to the next run as long, within a paragraph), or a span IAL
-#: with the spaces before it.
-_IAL_OR_CODE = re.compile(
-    rf"(?P<code>(?<![`\\])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\2(?!`))|[ \t]*{_IAL}", re.DOTALL
-)
-
 
 class RssExporter:
     """The podcast RSS feed, ``out/feed.xml``. No options."""
 
+    #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
+    #: build rebuilds records cached in another shape instead of handing them to the show step.
+    cache_version: ClassVar[int] = 3
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
@@ -198,7 +159,7 @@ class RssExporter:
         is not written then, and :meth:`export_show` says so once.
         """
         show = context.show
-        if _base_problem(show.base_url) is not None:
+        if base_url_problem(show.base_url) is not None:
             return EpisodeExport()
         assert show.base_url is not None
         diagnostics: list[Diagnostic] = []
@@ -229,7 +190,7 @@ class RssExporter:
             return EpisodeExport(diagnostics=tuple(diagnostics))
         assert episode.audio is not None and episode.published is not None
         data = _ItemBuilder(context, episode, diagnostics).data()
-        if not episode.slug.isascii() and (data["transcripts"] or data["chapters_url"]):
+        if not episode.slug.isascii() and (data["transcripts"] or data["chapters_link"]):
             diagnostics.append(
                 Diagnostic.error(
                     episode.source,
@@ -241,7 +202,7 @@ class RssExporter:
         return EpisodeExport(record=_record(data, lines), diagnostics=tuple(diagnostics))
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
-        """``feed.xml`` from the item records, and the show-level checks (feeds.md §6)."""
+        """``feed.xml`` from the item records, and the show-level checks."""
         show = context.show
         diagnostics: list[Diagnostic] = []
         if not (show.title or show.description or show.base_url):
@@ -255,7 +216,7 @@ class RssExporter:
                     )
                 )
                 fatal = True
-        base_problem = _base_problem(show.base_url)
+        base_problem = base_url_problem(show.base_url)
         if base_problem is not None:
             diagnostics.append(Diagnostic.error(show.where("base_url"), base_problem))
             fatal = True
@@ -263,8 +224,8 @@ class RssExporter:
             return ShowExport(diagnostics=tuple(diagnostics))
         shifted = [
             f"{info.name} by {info.offset_ms / 1000:g} s"
-            for name, _, _ in TRANSCRIPTS
-            if (info := context.exporter(name)) is not None and info.offset_ms
+            for info in context.linked("transcript")
+            if info.offset_ms
         ]
         if shifted:
             diagnostics.append(
@@ -282,26 +243,15 @@ class RssExporter:
 
 
 def _record(data: Mapping[str, Any], lines: Mapping[str, int]) -> dict[str, Any]:
-    """The item record (format 2) of an item's data: its ``<item>`` rendered, and the fields
-    the show step reads. ``lines``: the episode file's lines of ``guid`` and ``audio``."""
+    """The item record of an item's data: its ``<item>`` rendered, and the fields the show
+    step reads. ``lines``: the episode file's lines of ``guid`` and ``audio``."""
     return {
-        "format": RECORD_FORMAT,
         "lines": {"guid": lines["guid"], "audio": lines["audio"]},
         "guid": data["guid"],
         "enclosure_url": data["enclosure"]["url"],
         "published": data["published"],
         "item": _render_item(data),
     }
-
-
-def _current_record(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """A cached record in the current format (a format 1 record is rendered now), or ``None``
-    when its format is unknown to this version."""
-    if data.get("format") == RECORD_FORMAT:
-        return data
-    if data.get("format") == 1:
-        return _record(data, data["lines"])
-    return None
 
 
 class _ItemBuilder:
@@ -324,7 +274,7 @@ class _ItemBuilder:
     def data(self) -> dict[str, Any]:
         """What the episode's ``<item>`` is made of (:func:`_add_item`).
 
-        All values are JSON types (the format 1 record was this, with ``format`` and ``lines``)::
+        All values are JSON types::
 
             {"title": str, "guid": str, "enclosure": {"url": str, "length": int, "type": str},
              "published": "2026-03-02T00:00:00+01:00",
@@ -332,7 +282,7 @@ class _ItemBuilder:
              "duration_s": int | null, "image": str | null, "explicit": bool | null,
              "season": int | null, "episode": int | null, "episode_type": str | null,
              "transcripts": [{"url": str, "type": str, "rel": str | null}],
-             "chapters_url": str | null,
+             "chapters_link": {"url": str, "type": str} | null,
              "chapters": [{"start_ms": int, "title": str, "href": str | null,
                            "image": str | null}],
              "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
@@ -348,7 +298,7 @@ class _ItemBuilder:
             "enclosure": self.enclosure(),
             "published": episode.published.astimezone(zone).isoformat(),
             **self.description(),
-            "content_html": _html(episode.notes_markdown),
+            "content_html": notes_html(episode.notes_markdown),
             "duration_s": (
                 None if episode.duration_ms is None else (episode.duration_ms + 500) // 1000
             ),
@@ -437,15 +387,14 @@ class _ItemBuilder:
         return numbers
 
     def transcripts(self) -> list[dict[str, Any]]:
-        if not self.episode.has_transcript or not _is_https(self.base_url):
+        if not self.episode.has_transcript or not is_https(self.base_url):
             return []
         links: list[dict[str, Any]] = []
-        for name, media_type, rel in TRANSCRIPTS:
-            info = self.context.exporter(name)
-            if info is None or info.offset_ms:  # shifted for a video: not the audio's times
+        for info in self.context.linked("transcript"):
+            if info.offset_ms:  # shifted for a video: not the audio's times
                 continue
             url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
-            links.append({"url": url, "type": media_type, "rel": rel})
+            links.append({"url": url, "type": info.media_type, "rel": info.rel})
         return links
 
     def chapters(self) -> dict[str, Any]:
@@ -463,11 +412,12 @@ class _ItemBuilder:
                     "image": image,
                 }
             )
-        info = self.context.exporter("chapters")
-        chapters_url = None
-        if entries and info is not None and _is_https(self.base_url):
-            chapters_url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
-        return {"chapters_url": chapters_url, "chapters": entries}
+        link = None
+        linked = self.context.linked("chapters")
+        if entries and linked and is_https(self.base_url):
+            url = public_url(self.base_url, episode_path(self.episode.slug, linked[0].suffix))
+            link = {"url": url, "type": linked[0].media_type}
+        return {"chapters_link": link, "chapters": entries}
 
     def persons(self) -> list[dict[str, Any]]:
         """The hosts and the guests that have a profile; none when no guest has one."""
@@ -512,12 +462,12 @@ def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]
     img = None
     if person.picture and assets:
         url = public_url(assets, person.picture)
-        img = url if _is_https(url) else None
+        img = url if is_https(url) else None
     href = None
     where = person.source or show.where("hosts")
     for kind, value in _ranked_links(person.links):
         url = _profile_url(kind, value)
-        if _is_https(url):
+        if is_https(url):
             href = url
             break
         diagnostics.append(
@@ -585,7 +535,7 @@ class _FeedBuilder:
     def build(self, records: Sequence[EpisodeRecord]) -> str:
         show = self.show
         assert show.title is not None and show.description is not None
-        fg = _feed_generator()
+        fg = feed_generator()
         fg.title(xml_text(show.title))
         fg.description(xml_text(show.description))
         size = len(show.description.encode("utf-8"))
@@ -662,7 +612,7 @@ class _FeedBuilder:
                 entry["sub"] = category.subcategory
             categories.append(entry)
         if categories:
-            # A list with replace=True: the two-argument form wipes earlier categories (§4.1).
+            # A list with replace=True: the two-argument form wipes earlier categories.
             itunes.itunes_category(categories, replace=True)
         elif not show.categories:
             self.error("categories", "missing 'categories': Apple Podcasts requires one")
@@ -719,7 +669,7 @@ class _FeedBuilder:
         if show.locked is not None:
             ext.locked = ("yes" if show.locked else "no", show.owner_email)
         for funding in show.funding:
-            if _is_https(funding.url):
+            if is_https(funding.url):
                 label = _limit(
                     funding.label, show.where("funding"), "funding label", self.diagnostics
                 )
@@ -741,7 +691,7 @@ class _FeedBuilder:
                     f"{', '.join(MEDIUMS)}); left out",
                 )
         assets = show.assets_url or self.base_url
-        if not _is_https(self.base_url):
+        if not is_https(self.base_url):
             tags = "podcast:transcript and podcast:chapters are"
             if not show.assets_url:
                 tags = "podcast:transcript, podcast:chapters and podcast:person img are"
@@ -750,7 +700,7 @@ class _FeedBuilder:
                 f"'base_url' {self.base_url} is not https, which podcast: tags need; "
                 f"{tags} left out",
             )
-        if show.assets_url and not _is_https(assets):
+        if show.assets_url and not is_https(assets):
             self.error(
                 "assets_url",
                 f"'assets_url' {assets} is not https, which podcast: tags need; "
@@ -758,7 +708,8 @@ class _FeedBuilder:
             )
 
     def podcast_guid(self) -> str | None:
-        """show.yaml's ``guid`` (checked), else UUIDv5 of the feed URL (docs/tags/guid.md)."""
+        """show.yaml's ``guid`` (checked), else :func:`~castline.feed.rules.podcast_guid` of the
+        feed URL."""
         if self.show.guid is None:
             return podcast_guid(self.feed_url)
         try:
@@ -776,15 +727,12 @@ class _FeedBuilder:
     # items -------------------------------------------------------------------------------
 
     def items(self, records: Sequence[EpisodeRecord]) -> list[EpisodeRecord]:
-        """Records to list (in the current format), newest first; later duplicates of a guid or
-        enclosure left out."""
+        """Records to list, newest first; later duplicates of a guid or enclosure left out."""
         kept: list[EpisodeRecord] = []
         guids: dict[str, str] = {}
         enclosures: dict[str, str] = {}
         for record in sorted(records, key=lambda r: (r.path, r.slug)):
-            data = _current_record(record.data)
-            if data is None:
-                continue  # cached by a castline with a newer record format
+            data = record.data
             guid, url = data["guid"], data["enclosure_url"]
             lines: Mapping[str, int] = data["lines"]
             if guid in guids:
@@ -806,7 +754,7 @@ class _FeedBuilder:
                 )
                 continue
             guids[guid] = enclosures[url] = record.path
-            kept.append(EpisodeRecord(record.slug, record.path, data))
+            kept.append(record)
         kept.sort(key=lambda r: r.slug)
         kept.sort(key=lambda r: dt.datetime.fromisoformat(r.data["published"]), reverse=True)
         return kept
@@ -838,7 +786,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     ext.season = data["season"]
     ext.episode = data["episode"]
     ext.transcripts = [(t["url"], t["type"], t["rel"]) for t in data["transcripts"]]
-    ext.chapters_url = data["chapters_url"]
+    if data["chapters_link"] is not None:
+        ext.chapters = (data["chapters_link"]["url"], data["chapters_link"]["type"])
     ext.persons = list(data["persons"])
     ext.soundbites = [(s["start_ms"], s["duration_ms"], s["title"]) for s in data["soundbites"]]
     psc: PscEntryExtension = fe.psc
@@ -846,21 +795,6 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     content: ContentEntryExtension = fe.htmlcontent
     content.html = data["content_html"]
     content.description_html = bool(data["description_html"])
-
-
-def _feed_generator() -> Any:
-    """A FeedGenerator with feedgen's iTunes extension and ours, always registered alike, so
-    every feed it makes has the same namespace declarations (on ``<rss>``, feedgen's nsmap)."""
-    fg = FeedGenerator()
-    fg.load_extension("podcast")
-    fg.register_extension("itunesfix", ItunesExtension, ItunesEntryExtension, atom=False)
-    fg.register_extension(
-        "podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension, atom=False
-    )
-    fg.register_extension("psc", PscExtension, PscEntryExtension, atom=False)
-    fg.register_extension("htmlcontent", ContentExtension, ContentEntryExtension, atom=False)
-    fg.register_extension("builddate", BuildDateExtension, atom=False)
-    return fg
 
 
 def _serialise(fg: Any) -> str:
@@ -879,9 +813,10 @@ def _insert_items(feed: str, items: Sequence[str]) -> str:
 
 def _render_item(data: Mapping[str, Any]) -> str:
     """The ``<item>`` of ``data`` (:meth:`_ItemBuilder.data`) as it stands in any feed: cut from
-    a feed of :func:`_feed_generator` whose only item it is, checked to be that feed's channel
-    plus the item by :func:`_insert_items` (the module docstring says why that holds)."""
-    fg = _feed_generator()
+    a feed of :func:`~castline.feed.ext.feed_generator` whose only item it is, checked to be
+    that feed's channel plus the item by :func:`_insert_items` (the module docstring says why
+    that holds)."""
+    fg = feed_generator()
     fg.title("-")
     fg.link(href="https://example.invalid/")
     fg.description("-")
@@ -893,34 +828,6 @@ def _render_item(data: Mapping[str, Any]) -> str:
     if _insert_items(channel, [item]) != feed:
         raise RuntimeError("lxml did not write the item as the last lines of the channel")
     return item
-
-
-def podcast_guid(feed_url: str) -> str:
-    """``podcast:guid`` of a feed URL: UUIDv5 of it without scheme and trailing slashes.
-
-    The rule and both examples are podcast-namespace ``docs/tags/guid.md``:
-
-    >>> podcast_guid("https://podnews.net/rss")
-    '9b024349-ccf0-5f69-a609-6b82873eab3c'
-    >>> podcast_guid("http://mp3s.nashownotes.com/pc20rss.xml/")
-    '917393e3-1b1e-5cef-ace4-edaa54e1f810'
-    """
-    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
-
-
-def _base_problem(base_url: str | None) -> str | None:
-    """Why ``base_url`` cannot carry the feed's URLs, or ``None``."""
-    if not base_url:
-        return "missing 'base_url': the feed's URLs must be absolute, the feed is not written"
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"'base_url' {base_url} is not an absolute https:// URL; the feed is not written"
-    return None
-
-
-def _is_https(url: str) -> bool:
-    return urlsplit(url).scheme == "https"
 
 
 def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]) -> str:
@@ -936,252 +843,3 @@ def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]
         )
     )
     return text[: PODCAST_TEXT_MAX - 1].rstrip() + "…"
-
-
-def _html(markdown: str) -> str | None:
-    """The show notes as HTML (CommonMark, markdown-it-py, kramdown attribute lists removed),
-    or ``None`` when there are none."""
-    if not markdown.strip():
-        return None
-    return xml_text(_MARKDOWN.render(strip_kramdown_ials(markdown)))
-
-
-def strip_kramdown_ials(markdown: str) -> str:
-    """``markdown`` without kramdown's inline attribute lists and attribute list definitions.
-
-    A span IAL (``[a](u){:target="_blank"}``) is removed with the spaces before it; a line
-    holding only IALs or an ALD (``{: .note}``, ``{:ref: #id}``) becomes an empty line, which
-    ends the block before it as the IAL does in kramdown. Extensions (``{::comment}``,
-    ``{:/}``), escaped braces (``\\{:``), code spans, fenced and indented code blocks and raw
-    HTML blocks are left as they are.
-
-    >>> strip_kramdown_ials('[Site](https://a.example/){:target="_blank"} and `{:kept}`')
-    '[Site](https://a.example/) and `{:kept}`'
-    >>> strip_kramdown_ials("Note.\\n{: .aside}\\nNext.\\n")
-    'Note.\\n\\nNext.\\n'
-    """
-    if "{:" not in markdown:
-        return markdown
-    text = markdown.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    verbatim = [False] * len(lines)
-    for token in _MARKDOWN.parse(text):
-        if token.type in _VERBATIM_BLOCKS and token.map is not None:
-            start, end = token.map
-            for number in range(start, min(end, len(lines))):
-                verbatim[number] = True
-    parts: list[str] = []
-    for kept, group in itertools.groupby(zip(verbatim, lines, strict=True), lambda p: p[0]):
-        chunk = "\n".join(line for _, line in group)
-        parts.append(chunk if kept else _IAL_OR_CODE.sub(_keep_code, _IAL_LINE.sub("", chunk)))
-    return "\n".join(parts)
-
-
-def _keep_code(match: re.Match[str]) -> str:
-    """A code span as it is; an IAL removed."""
-    return match.group() if match.group("code") else ""
-
-
-def _cdata(text: str) -> Any:
-    """``text`` as a CDATA section; a ``]]>`` inside is written ``]]&gt;`` (same HTML)."""
-    return etree.CDATA(text.replace("]]>", "]]&gt;"))
-
-
-def _sub(parent: Any, tag: str, text: str | None = None, **attributes: str | None) -> Any:
-    """Append ``<tag>`` to ``parent`` with the attributes that are not ``None``."""
-    present = {name: value for name, value in attributes.items() if value is not None}
-    element = etree.SubElement(parent, tag, present)
-    if text is not None:
-        element.text = text
-    return element
-
-
-# --- feedgen extensions ----------------------------------------------------------------------
-# feedgen calls extend_ns() on the feed-level instance to declare the prefix, then
-# extend_rss(<rss>) after the core channel elements, and extend_rss(<item>) on each entry-level
-# instance after the core item elements (feedgen/ext/base.py; aesthetics.md §2.3).
-
-
-class _Extension:
-    """What feedgen asks of an extension, doing nothing: subclasses override what they add."""
-
-    #: Prefix to namespace URI, declared on ``<rss>``.
-    namespaces: ClassVar[dict[str, str]] = {}
-
-    def extend_ns(self) -> dict[str, str]:
-        return dict(self.namespaces)
-
-    def extend_rss(self, element: Any) -> Any:
-        return element
-
-    def extend_atom(self, element: Any) -> Any:
-        return element
-
-
-class ItunesExtension(_Extension):
-    """Channel ``itunes:image`` (any JPEG/PNG name) and ``itunes:explicit`` ``true``/``false``."""
-
-    namespaces: ClassVar[dict[str, str]] = {"itunes": ITUNES_NS}
-
-    def __init__(self) -> None:
-        self.image: str | None = None
-        self.explicit: bool | None = None
-
-    def extend_rss(self, feed: Any) -> Any:
-        _itunes(feed[0], self.image, self.explicit)
-        return feed
-
-
-class ItunesEntryExtension(ItunesExtension):
-    """Item ``itunes:image`` and ``itunes:explicit`` (left out: the show's value applies)."""
-
-    def extend_rss(self, feed: Any) -> Any:
-        _itunes(feed, self.image, self.explicit)
-        return feed
-
-
-def _itunes(parent: Any, image: str | None, explicit: bool | None) -> None:
-    if image is not None:
-        _sub(parent, f"{{{ITUNES_NS}}}image", href=image)
-    if explicit is not None:
-        _sub(parent, f"{{{ITUNES_NS}}}explicit", "true" if explicit else "false")
-
-
-class PodcastIndexExtension(_Extension):
-    """Channel tags of the Podcasting 2.0 namespace (docs/tags/*.md)."""
-
-    namespaces: ClassVar[dict[str, str]] = {"podcast": PODCAST_NS}
-
-    def __init__(self) -> None:
-        self.guid: str | None = None
-        #: ``("yes" | "no", owner e-mail or None)``.
-        self.locked: tuple[str, str | None] | None = None
-        #: ``(url, label)`` pairs.
-        self.funding: list[tuple[str, str]] = []
-        self.persons: list[Mapping[str, Any]] = []
-        self.medium: str | None = None
-
-    def extend_rss(self, feed: Any) -> Any:
-        channel = feed[0]
-        tag = f"{{{PODCAST_NS}}}"
-        if self.guid is not None:
-            _sub(channel, tag + "guid", self.guid)
-        if self.locked is not None:
-            value, owner = self.locked
-            _sub(channel, tag + "locked", value, owner=owner)
-        for url, label in self.funding:
-            _sub(channel, tag + "funding", label, url=url)
-        _persons(channel, self.persons)
-        if self.medium is not None:
-            _sub(channel, tag + "medium", self.medium)
-        return feed
-
-
-class PodcastIndexEntryExtension(_Extension):
-    """Item tags of the Podcasting 2.0 namespace (docs/tags/*.md)."""
-
-    namespaces: ClassVar[dict[str, str]] = {"podcast": PODCAST_NS}
-
-    def __init__(self) -> None:
-        self.season: int | None = None
-        self.episode: int | None = None
-        #: ``(url, type, rel)`` triples.
-        self.transcripts: list[tuple[str, str, str | None]] = []
-        self.chapters_url: str | None = None
-        self.persons: list[Mapping[str, Any]] = []
-        #: ``(start ms, duration ms, title)`` triples.
-        self.soundbites: list[tuple[int, int, str]] = []
-
-    def extend_rss(self, entry: Any) -> Any:
-        tag = f"{{{PODCAST_NS}}}"
-        if self.season is not None:
-            _sub(entry, tag + "season", str(self.season))
-        if self.episode is not None:
-            _sub(entry, tag + "episode", str(self.episode))
-        for url, media_type, rel in self.transcripts:
-            _sub(entry, tag + "transcript", url=url, type=media_type, rel=rel)
-        if self.chapters_url is not None:
-            _sub(entry, tag + "chapters", url=self.chapters_url, type="application/json+chapters")
-        _persons(entry, self.persons)
-        for start_ms, duration_ms, title in self.soundbites:
-            _sub(
-                entry,
-                tag + "soundbite",
-                title or None,
-                startTime=format_seconds(start_ms),
-                duration=format_seconds(duration_ms),
-            )
-        return entry
-
-
-def _persons(parent: Any, persons: Sequence[Mapping[str, Any]]) -> None:
-    for person in persons:
-        _sub(
-            parent,
-            f"{{{PODCAST_NS}}}person",
-            person["name"],
-            role=person["role"],
-            img=person["img"],
-            href=person["href"],
-        )
-
-
-class PscExtension(_Extension):
-    """Declares the Podlove Simple Chapters namespace (feeds.md §3)."""
-
-    namespaces: ClassVar[dict[str, str]] = {"psc": PSC_NS}
-
-
-class PscEntryExtension(PscExtension):
-    """``<psc:chapters version="1.2">`` with one ``<psc:chapter start title href? image?>`` each."""
-
-    def __init__(self) -> None:
-        self.chapters: list[Mapping[str, Any]] = []
-
-    def extend_rss(self, entry: Any) -> Any:
-        if self.chapters:
-            chapters = _sub(entry, f"{{{PSC_NS}}}chapters", version=PSC_VERSION)
-            for chapter in self.chapters:
-                _sub(
-                    chapters,
-                    f"{{{PSC_NS}}}chapter",
-                    start=format_vtt_timecode(chapter["start_ms"]),
-                    title=chapter["title"],
-                    href=chapter["href"],
-                    image=chapter["image"],
-                )
-        return entry
-
-
-class BuildDateExtension(_Extension):
-    """Removes ``lastBuildDate`` when it cannot come from an episode (feedgen sets "now")."""
-
-    def __init__(self) -> None:
-        self.drop = False
-
-    def extend_rss(self, feed: Any) -> Any:
-        if self.drop:
-            for element in feed[0].findall("lastBuildDate"):
-                feed[0].remove(element)
-        return feed
-
-
-class ContentExtension(_Extension):
-    """Feed level of :class:`ContentEntryExtension` (feedgen declares ``content:`` itself)."""
-
-
-class ContentEntryExtension(ContentExtension):
-    """``content:encoded`` (the show notes as HTML) in CDATA; an HTML description in CDATA too."""
-
-    def __init__(self) -> None:
-        self.html: str | None = None
-        self.description_html = False
-
-    def extend_rss(self, entry: Any) -> Any:
-        if self.description_html:
-            description = entry.find("description")
-            if description is not None and description.text:
-                description.text = _cdata(description.text)
-        if self.html:
-            _sub(entry, f"{{{CONTENT_NS}}}encoded").text = _cdata(self.html)
-        return entry

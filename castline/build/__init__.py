@@ -190,15 +190,7 @@ def _select(project: Project, options: BuildOptions) -> _Setup:
         for key, value in options.overrides.items():
             if registry.accepts_option(exporter_class, key):
                 exporter_options[key] = value
-        offset = exporter_options.get("offset_ms", 0)
-        infos.append(
-            ExporterInfo(
-                name,
-                exporter_class.media_type,
-                exporter_class.suffix,
-                offset if type(offset) is int else 0,
-            )
-        )
+        infos.append(ExporterInfo.of(exporter_class, exporter_options))
         if name not in names:
             continue
         # Constructing here reports a bad option before any work starts.

@@ -1,23 +1,27 @@
-"""What Apple Podcasts accepts in a feed: categories, language codes, artwork and media rules.
+"""The directories' rules for a feed: Apple Podcasts and the Podcasting 2.0 namespace.
 
 Pure data and pure checks, shared by the feed exporter and ``castline check``. Each check
 returns ``None`` when the value is acceptable, else the reason as a sentence fragment the caller
 puts into a :class:`~castline.diagnostics.Diagnostic` (it knows the ``path:line``).
 
-Sources (summarised in ``research/feeds.md``):
+Sources:
 
 * Categories: Apple's 2019 revision, https://podcasters.apple.com/support/1691-apple-podcasts-categories
-  (feeds.md §1.4): 19 categories, 110 names with the subcategories.
-* Language, artwork, enclosure formats and ASCII file names: "A Podcaster's Guide to RSS" and
-  https://podcasters.apple.com/support/823-podcast-requirements (feeds.md §1.1-§1.3).
+  (19 categories, 110 names with the subcategories).
+* Language, artwork, enclosure formats, description length and ASCII file names:
+  https://podcasters.apple.com/support/823-podcast-requirements and Apple's RSS tags,
+  https://help.apple.com/itc/podcasts_connect/#/itcb54353390.
+* ``podcast:`` tags (https URLs, text lengths, ``guid``, ``medium``):
+  https://podcastindex.org/namespace/1.0.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from castline.model import Category
 from castline.paths import url_name, url_suffix
@@ -132,7 +136,7 @@ CATEGORIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
-#: Pre-2019 names validators still see in feeds, and what replaced them (feeds.md §1.4).
+#: Pre-2019 names validators still see in feeds, and what replaced them.
 OBSOLETE_CATEGORIES: Mapping[str, str] = MappingProxyType(
     {
         "Games & Hobbies": "Leisure",
@@ -163,23 +167,35 @@ vi vo wa wo xh yi yo za zh zu
 #: ISO 639-1 two-letter language codes (all 184, as in the iso-codes data of ISO 639-2).
 ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
 
-#: Artwork size limits in pixels (guide, channel ``itunes:image``).
+#: Artwork size limits in pixels (channel ``itunes:image``).
 ARTWORK_MIN_PIXELS = 1400
 ARTWORK_MAX_PIXELS = 3000
 #: File extensions of artwork Apple reads (JPEG or PNG; ``.jpeg`` is a JPEG too).
 ARTWORK_SUFFIXES = (".jpg", ".jpeg", ".png")
-#: Enclosure file extensions Apple lists (guide, ``enclosure``); the extension decides listing.
+#: Enclosure file extensions Apple lists (``enclosure``); the extension decides listing.
 ENCLOSURE_SUFFIXES = (".m4a", ".mp3", ".mov", ".mp4", ".m4v", ".pdf")
 #: ``itunes:episodeType`` values.
 EPISODE_TYPES = ("full", "trailer", "bonus")
 #: ``itunes:type`` values.
 SHOW_TYPES = ("episodic", "serial")
+#: Apple's limit for a channel or item ``description``, in bytes.
+DESCRIPTION_MAX_BYTES = 4000
+
+#: Length limit of names, titles and labels in ``podcast:`` tags (``podcast:person``,
+#: ``podcast:funding``, ``podcast:soundbite``: https://podcastindex.org/namespace/1.0#person).
+PODCAST_TEXT_MAX = 128
+#: The namespace of ``podcast:guid`` UUIDs (https://podcastindex.org/namespace/1.0#guid).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+_MEDIUM_BASES = "podcast music video film audiobook newsletter blog publisher course"
+#: ``podcast:medium`` values (https://podcastindex.org/namespace/1.0#medium), list variants
+#: (``podcastL``, ...) included.
+MEDIUMS = (*(m for base in _MEDIUM_BASES.split() for m in (base, base + "L")), "mixed")
 
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})((?:-(?:[A-Za-z]{2}|[0-9]{3}|[A-Za-z]{4}))*)$")
 
 
 def category_problem(category: Category) -> str | None:
-    """Why Apple would reject ``category``, or ``None`` if it is on the 2019 list (§1.4).
+    """Why Apple would reject ``category``, or ``None`` if it is on the 2019 list.
 
     Names are case-sensitive; a near miss names the right spelling.
 
@@ -227,7 +243,8 @@ def language_problem(code: str) -> str | None:
     """Why ``code`` is not an ISO 639 language code for ``<language>``, or ``None``.
 
     Accepts an ISO 639-1 code with optional region or script subtags (``en``, ``en-us``,
-    ``pt-BR``, ``zh-Hant``), as RSS 2.0 and Apple's guide expect.
+    ``pt-BR``, ``zh-Hant``), as RSS 2.0 (https://www.rssboard.org/rss-language-codes) and
+    Apple expect.
 
     >>> language_problem("en-us") is None
     True
@@ -243,7 +260,7 @@ def language_problem(code: str) -> str | None:
 
 
 def artwork_size_problem(pixels: tuple[int, int]) -> str | None:
-    """Why artwork of ``(width, height)`` pixels is rejected, or ``None`` (guide, §1.2).
+    """Why artwork of ``(width, height)`` pixels is rejected, or ``None``.
 
     >>> artwork_size_problem((3000, 3000)) is None
     True
@@ -271,7 +288,7 @@ def is_artwork_file(url: str) -> bool:
 
 
 def non_ascii_name(url: str) -> str | None:
-    """The file name in ``url`` (percent-decoded) if it is not ASCII, else ``None`` (823).
+    """The file name in ``url`` (percent-decoded) if it is not ASCII, else ``None``.
 
     >>> non_ascii_name("https://example.com/audio/%C3%A9pisode.mp3")
     'épisode.mp3'
@@ -280,3 +297,44 @@ def non_ascii_name(url: str) -> str | None:
     """
     name = unquote(url_name(url))
     return None if name.isascii() else name
+
+
+def podcast_guid(feed_url: str) -> str:
+    """``podcast:guid`` of a feed URL: UUIDv5 of it without scheme and trailing slashes, in
+    :data:`PODCAST_GUID_NAMESPACE`.
+
+    The rule and both examples are https://podcastindex.org/namespace/1.0#guid:
+
+    >>> podcast_guid("https://podnews.net/rss")
+    '9b024349-ccf0-5f69-a609-6b82873eab3c'
+    >>> podcast_guid("http://mp3s.nashownotes.com/pc20rss.xml/")
+    '917393e3-1b1e-5cef-ace4-edaa54e1f810'
+    """
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def base_url_problem(base_url: str | None) -> str | None:
+    """Why ``base_url`` cannot carry the feed's URLs (RSS 2.0 wants absolute ones), or ``None``.
+
+    >>> base_url_problem("https://example.com/podcast/") is None
+    True
+    >>> base_url_problem("example.com")
+    "'base_url' example.com is not an absolute https:// URL; the feed is not written"
+    """
+    if not base_url:
+        return "missing 'base_url': the feed's URLs must be absolute, the feed is not written"
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"'base_url' {base_url} is not an absolute https:// URL; the feed is not written"
+    return None
+
+
+def is_https(url: str) -> bool:
+    """True for an https URL, the only kind a ``podcast:`` tag may hold (the general rules of
+    https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md).
+
+    >>> is_https("https://example.com/a"), is_https("http://example.com/a")
+    (True, False)
+    """
+    return urlsplit(url).scheme == "https"

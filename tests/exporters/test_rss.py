@@ -1,4 +1,6 @@
-"""The feed exporter: every tag by XPath, independent parsers, the checks and their messages."""
+"""The feed exporter: every tag by XPath, independent parsers, the checks and their messages.
+
+The pieces it is built from are tested in tests/feed/ (rules, show notes, extensions)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pytest
 from lxml import etree
 
 import castline
+from castline import registry
 from castline.build import BuildOptions, build
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, EpisodeRecord, ExporterInfo
@@ -38,13 +41,8 @@ NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
-INFO = {
-    "rss": ExporterInfo("rss", "application/rss+xml", ""),
-    "chapters": ExporterInfo("chapters", "application/json+chapters", ".chapters.json"),
-    "vtt": ExporterInfo("vtt", "text/vtt", ".vtt"),
-    "srt": ExporterInfo("srt", "application/x-subrip", ".srt"),
-    "txt": ExporterInfo("txt", "text/plain", ".txt"),
-}
+#: What the built-in exporters tell the others, as a build with default options has it.
+INFO = {name: ExporterInfo.of(entry.load(), {}) for name, entry in registry.available().items()}
 ALL = ("rss", "chapters", "vtt", "srt", "txt")
 
 
@@ -374,7 +372,6 @@ def test_record_holds_the_rendered_item_and_what_the_show_step_reads(show: Built
     record = RssExporter().export_episode(context, episode).record
     assert record is not None
     assert {key: value for key, value in record.items() if key != "item"} == {
-        "format": 2,
         "lines": {"guid": 3, "audio": 14},
         "guid": "tidewater-night-ferry",
         "enclosure_url": "https://media.example.net/tidewater/night-ferry.m4a",
@@ -392,57 +389,10 @@ def test_feed_is_one_lxml_document(show: Built) -> None:
     assert_one_document(show.feed)
 
 
-#: A record as castline wrote it before items were rendered in the episode step (format 1),
-#: for episode "one" of BASE_SHOW, built with rss and vtt.
-FORMAT_1_RECORD = {
-    "format": 1,
-    "lines": {"guid": 1, "audio": 6},
-    "title": "Episode one",
-    "guid": "one",
-    "enclosure": {
-        "url": "https://media.example.net/check/one.mp3",
-        "length": 1000,
-        "type": "audio/mpeg",
-    },
-    "published": "2026-01-05T00:00:00+00:00",
-    "description": "An episode.",
-    "description_html": False,
-    "content_html": None,
-    "duration_s": 60,
-    "image": None,
-    "explicit": None,
-    "season": None,
-    "episode": None,
-    "episode_type": None,
-    "transcripts": [],
-    "chapters_url": None,
-    "chapters": [],
-    "persons": [],
-    "soundbites": [],
-}
-
-
-def test_records_cached_in_an_older_format(content_tree: ContentTree) -> None:
-    # The build does not re-run an unchanged episode for a new record format, so the show step
-    # renders a format 1 record itself, and leaves out a format it does not know.
-    episodes = {"one": episode_text("one"), "two": episode_text("two", dateadded="2026-01-12")}
-    built = check(content_tree, BASE_SHOW, episodes)
-    assert built.feed is not None and built.messages == []
-    loaded = load_content(built.root)
-    context = BuildContext(loaded.show, (INFO["rss"], INFO["vtt"]))
-    rss = RssExporter()
-    records = {}
-    for episode in loaded.episodes:
-        data = rss.export_episode(context, episode).record
-        assert data is not None
-        records[episode.slug] = EpisodeRecord(episode.slug, episode.source.path, data)
-    old = EpisodeRecord("one", records["one"].path, FORMAT_1_RECORD)
-    mixed = rss.export_show(context, [old, records["two"]])
-    assert [a.text for a in mixed.artifacts] == [built.feed]
-    assert mixed.diagnostics == ()
-    newer = EpisodeRecord("one", records["one"].path, {"format": 3, "item": "<item/>"})
-    [alone] = rss.export_show(context, [newer, records["two"]]).artifacts
-    assert alone.text.count("<item>") == 1 and records["two"].data["item"] in alone.text
+def test_record_shape_is_versioned_by_cache_version() -> None:
+    # Records carry no format of their own: the build folds cache_version into the settings
+    # hash, so a record cached in another shape is rebuilt before the show step sees it.
+    assert type(RssExporter.cache_version) is int and RssExporter.cache_version > 0
 
 
 # --- independent parsers ------------------------------------------------------------------
@@ -658,7 +608,7 @@ def test_mistakes_surface_through_check(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-# --- the other checks (directories' rejections, feeds.md §6) -------------------------------
+# --- the other checks (directories' rejections) ------------------------------------------
 
 BASE_SHOW = """title: Check Show
 description: A show for one check.
@@ -920,48 +870,6 @@ def test_feed_without_episodes_has_no_build_date(content_tree: ContentTree) -> N
     assert built.xpath("/rss/channel/item") == []
 
 
-KRAMDOWN_NOTES = """
-Links:
-
-* [Site](https://a.example/){:target="_blank"}
-* <https://b.example/>{:target="_blank"} and `code {:kept}`
-* [Two](https://c.example/) {: .x #y}
-
-A paragraph.
-{: .note}
-Another, with \\{:escaped} and {::comment}an extension{:/comment}.
-
-{:ref: .class}
-
-```yaml
-fence: {:kept}
-```
-
-<div>raw {:kept}</div>
-"""
-
-
-def test_kramdown_attribute_lists_are_left_out_of_the_show_notes(
-    content_tree: ContentTree,
-) -> None:
-    built = check(content_tree, BASE_SHOW, {"one": episode_text("one") + KRAMDOWN_NOTES})
-    assert built.messages == []
-    assert texts(built, item(built, "one") + "content:encoded/text()") == [
-        "<p>Links:</p>\n"
-        "<ul>\n"
-        '<li><a href="https://a.example/">Site</a></li>\n'
-        '<li><a href="https://b.example/">https://b.example/</a> and '
-        "<code>code {:kept}</code></li>\n"
-        '<li><a href="https://c.example/">Two</a></li>\n'
-        "</ul>\n"
-        "<p>A paragraph.</p>\n"
-        "<p>Another, with {:escaped} and {::comment}an extension{:/comment}.</p>\n"
-        '<pre><code class="language-yaml">fence: {:kept}\n'
-        "</code></pre>\n"
-        "<div>raw {:kept}</div>"
-    ]
-
-
 def test_unknown_guests_are_left_out_of_the_persons(content_tree: ContentTree) -> None:
     show = BASE_SHOW + "hosts:\n  - ann\npeople: people\n"
     episodes = {
@@ -998,3 +906,53 @@ def test_captions_shifted_for_a_video_are_not_linked(tmp_path: Path) -> None:
         f"{CONTENT}/show.yaml:1: warning: captions shifted (vtt by 12.5 s, srt by 12.5 s) do "
         "not match the audio: the feed does not link them as podcast:transcript"
     ]
+
+
+#: A third-party exporter, as a distribution would ship it: a JSON transcript
+#: (https://podcastindex.org/namespace/1.0#transcript lists application/json) that asks the feed
+#: to link it.
+THIRD_PARTY_MODULE = """
+from castline.exporter import PerEpisodeExporter
+
+
+class JsonTranscriptExporter(PerEpisodeExporter):
+    name = "jsontranscript"
+    media_type = "application/json"
+    suffix = ".transcript.json"
+    feed_link = "transcript"
+
+    def render(self, context, episode):
+        return '{}\\n', ()
+"""
+
+
+def test_a_third_party_transcript_exporter_is_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "castline_jsontranscript.py").write_text(THIRD_PARTY_MODULE, encoding="utf-8")
+    info = site / "castline_jsontranscript-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: castline-jsontranscript\n")
+    (info / "entry_points.txt").write_text(
+        f"[{registry.ENTRY_POINT_GROUP}]\n"
+        "jsontranscript = castline_jsontranscript:JsonTranscriptExporter\n"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    report = build(SHOW, tmp_path / "out", BuildOptions(only=("rss", "jsontranscript"), jobs=1))
+    assert report.errors == []
+    assert (tmp_path / "out" / "episodes" / "harbour-survey.transcript.json").is_file()
+    feed: Any = etree.parse(str(tmp_path / "out" / "feed.xml"))
+    survey = "//item[guid='harbour-survey']/"
+    links = feed.xpath(survey + "podcast:transcript[@type='application/json']", namespaces=NS)
+    assert [dict(link.attrib) for link in links] == [
+        {
+            "url": "https://feeds.example.net/tidewater/episodes/harbour-survey.transcript.json",
+            "type": "application/json",
+        }
+    ]
+    # Listed after the built-in transcripts (default feed_order); not on an untranscribed item.
+    types = feed.xpath(survey + "podcast:transcript/@type", namespaces=NS)
+    assert types[-1] == "application/json"
+    assert feed.xpath("//item[guid='tide-tables']/podcast:transcript", namespaces=NS) == []
