@@ -60,21 +60,27 @@ class ShowSteps:
     def run(self, exporter: Exporter) -> None:
         """Run the exporter's show step if its inputs changed, then publish its files."""
         sources = self._published_sources(exporter)
+        if sources is None:
+            return
         digests = {
             path: "absent" if data is None else sha256(data) for path, data in sources.items()
         }
         self._export(exporter, digests)
         self._publish(exporter.name, sources)
 
-    def _published_sources(self, exporter: Exporter) -> dict[str, bytes | None]:
+    def _published_sources(self, exporter: Exporter) -> dict[str, bytes | None] | None:
         """The exporter's published files (relative paths) and their bytes (``None``: not a
-        readable file).
+        readable file); ``None`` (and an error) when ``published_files`` fails.
 
         Raises:
             ConfigError: a path outside the output folder's place for outputs.
         """
         method = getattr(exporter, "published_files", None)
-        paths = [PurePosixPath(p) for p in method(self.context.show)] if callable(method) else []
+        try:
+            paths = [PurePosixPath(p) for p in method(self.context.show)] if method else []
+        except Exception as error:  # an exporter bug: its last show-level files stay
+            self._failed(exporter.name, error)
+            return None
         root = Path(self.context.show.root)
         sources: dict[str, bytes | None] = {}
         for path in paths:
@@ -82,6 +88,10 @@ class ShowSteps:
             source = root / path
             sources[path.as_posix()] = read_or_none(source) if source.is_file() else None
         return sources
+
+    def _failed(self, name: str, error: Exception) -> None:
+        problem = f"exporter '{name}' failed: {type(error).__name__}: {error}"
+        self.diagnostics.append(Diagnostic.error(self.context.show.source, problem))
 
     def _export(self, exporter: Exporter, published: Mapping[str, str]) -> None:
         name = exporter.name
@@ -115,8 +125,7 @@ class ShowSteps:
         try:
             result = exporter.export_show(self.context, records)
         except Exception as error:
-            problem = f"exporter '{name}' failed: {type(error).__name__}: {error}"
-            self.diagnostics.append(Diagnostic.error(self.context.show.source, problem))
+            self._failed(name, error)
             return
         for artifact in result.artifacts:
             check_path(artifact.path)

@@ -119,6 +119,28 @@ def test_a_copy_no_longer_published_is_removed_only_by_its_exporter(
     assert not (out / "assets/logo.txt").exists()
 
 
+class BrokenPublishingExporter(PublishingExporter):
+    """Fails when asked for its published files."""
+
+    def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
+        raise RuntimeError("no files")
+
+
+def test_a_failing_published_files_is_reported_and_contained(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(monkeypatch, "publish", BrokenPublishingExporter)
+    root = content_tree(
+        {"assets/logo.txt": "logo\n", "episodes/a.md": GOOD.format(title="a", text="A.")}
+    )
+    report = build(root, tmp_path / "out", BuildOptions(only=("publish", "txt")))
+    assert [str(d) for d in report.errors] == [
+        f"{root}/show.yaml:1: error: exporter 'publish' failed: RuntimeError: no files"
+    ]
+    assert (tmp_path / "out/episodes/a.txt").is_file()
+    assert not (tmp_path / "out/assets/logo.txt").exists()
+
+
 def test_the_show_artwork_is_copied_and_its_old_copy_removed(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:
