@@ -151,6 +151,17 @@ class RssExporter:
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
 
+    def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
+        """The show's artwork when show.yaml's ``image`` is a relative path inside the content
+        folder: the feed's ``itunes:image`` points at its copy (``base_url`` + the path)."""
+        image = show.image
+        if not image or "://" in image:
+            return ()
+        relative = PurePosixPath(image)
+        if relative.is_absolute() or ".." in relative.parts:
+            return ()
+        return (relative,)
+
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """The episode's item record (its ``<item>`` rendered), or none and an error when it
         cannot make a valid item.

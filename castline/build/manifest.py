@@ -20,16 +20,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from castline.build.outfiles import STATE_DIR as STATE_DIR
+from castline.build.outfiles import write_atomic
 from castline.diagnostics import Diagnostic, Severity
+from castline.errors import ConfigError
 from castline.model import SourceRef
 
-#: The folder, inside the output folder, that holds castline's own files.
-STATE_DIR = ".castline"
 MANIFEST_FILE = "manifest.json"
 STAT_CACHE_FILE = "stat-cache.json"
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
@@ -49,6 +51,26 @@ def json_hash(value: object) -> str:
     """A stable hash of a JSON-serialisable value (keys sorted)."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return sha256(text.encode("utf-8"))
+
+
+def record_text(record: Mapping[str, Any]) -> str:
+    """A record as the manifest keeps it: compact JSON text, keys sorted.
+
+    Kept as text until the show step needs it: one string per episode instead of a tree of
+    dicts and lists.
+    """
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint(path: Path) -> str:
+    """What tells a dependency changed: the hash of a profile's bytes; a media file's size
+    (only its size reaches the feed); ``absent`` when missing."""
+    try:
+        if path.suffix.lower() in (".md", ".markdown"):
+            return sha256(path.read_bytes())
+        return f"size:{path.stat().st_size}"
+    except OSError:
+        return "absent"
 
 
 def diagnostics_to_json(
@@ -129,7 +151,7 @@ class EpisodeState:
     #: Hash of the file's bytes when it was last read.
     file_hash: str
     #: Path (below the content folder) of each file the episode depends on (guest profiles, the
-    #: local media file) to its fingerprint (see ``castline.build.fingerprint``).
+    #: local media file) to its fingerprint (see :func:`fingerprint`).
     dependencies: dict[str, str] = field(default_factory=dict)
     #: The loader's diagnostics for that version of the file.
     load_diagnostics: list[Any] = field(default_factory=list)
@@ -166,13 +188,19 @@ class EpisodeState:
         return outputs
 
 
+#: Prefix of the :attr:`Manifest.show_outputs` key under which an exporter's published files
+#: are kept (``castline:published:rss``); a colon keeps it apart from exporter names.
+PUBLISHED_PREFIX = "castline:published:"
+
+
 @dataclass(slots=True)
 class Manifest:
     """The whole manifest."""
 
     castline_version: str = ""
     episodes: dict[str, EpisodeState] = field(default_factory=dict)
-    #: Per exporter: the hash of the show step's inputs and the files it wrote.
+    #: Per exporter: the hash of the show step's inputs and the files it wrote; under
+    #: :data:`PUBLISHED_PREFIX` and its name, the content files the build published for it.
     show_outputs: dict[str, ExporterState] = field(default_factory=dict)
     #: Set when anything above changed since it was read (not saved): an unchanged manifest
     #: is not written again.
@@ -236,7 +264,7 @@ def manifest_lines(manifest: Manifest) -> Iterator[str]:
 
     One line per episode keeps a committed manifest's diffs readable, lets each line be
     encoded by ``json``'s C encoder (``indent`` would switch to the pure-Python one), and lets
-    the build write a 10,000-episode manifest without holding a second copy of it in memory.
+    the build write a large manifest without holding a second copy of it in memory.
     """
 
     def compact(value: object) -> str:
@@ -268,3 +296,33 @@ def stat_cache_bytes(cache: Mapping[str, StatEntry]) -> bytes:
     """The stat cache as the bytes written to disk."""
     rows = {key: list(value) for key, value in sorted(cache.items())}
     return (json.dumps(rows, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def prepare_state_dir(out: Path) -> None:
+    """Make sure files can be written in ``out`` (created if missing) before any work starts,
+    and that ``.castline/.gitignore`` keeps the stat cache out of git.
+
+    Raises:
+        ConfigError: ``out`` is a file, or cannot be created or written.
+    """
+    state = out / STATE_DIR
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        if not (state / ".gitignore").is_file():
+            write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
+        else:  # an unnamed file where the system has them (Linux): the folder is not changed
+            with tempfile.TemporaryFile(dir=state):
+                pass
+    except OSError as error:
+        raise ConfigError(f"{out}: cannot write the output folder: {error.strerror}") from None
+
+
+def save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry] | None) -> None:
+    """Write the manifest if it changed and the stat cache if given (``None``: unchanged)."""
+    state = out / STATE_DIR
+    if manifest.changed or not (state / MANIFEST_FILE).is_file():
+        write_atomic(state / MANIFEST_FILE, (line.encode() for line in manifest_lines(manifest)))
+    if stat_cache is not None:
+        write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
+    if not (state / ".gitignore").is_file():
+        write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())

@@ -1,0 +1,188 @@
+"""Files in the output folder: atomic writes, path checks, removals.
+
+Every file castline writes goes through :func:`write_atomic`: readers see the old file or the
+new one, never part of it, and an interrupted write leaves no temporary file behind (a worker
+killed outright leaves one, which :func:`remove_stray_temporaries` sweeps).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import signal
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from castline.errors import ConfigError
+from castline.exporter import Artifact
+
+#: The folder, inside the output folder, that holds castline's own files (no exporter writes
+#: there).
+STATE_DIR = ".castline"
+
+
+@dataclass(slots=True)
+class Changes:
+    """Output files created, changed or removed (relative to the output folder)."""
+
+    created: list[PurePosixPath] = field(default_factory=list)
+    changed: list[PurePosixPath] = field(default_factory=list)
+    removed: list[PurePosixPath] = field(default_factory=list)
+
+
+def check_path(path: PurePosixPath) -> None:
+    """Make sure an exporter's path stays in the output folder and out of :data:`STATE_DIR`.
+
+    Raises:
+        ConfigError: the path is absolute, climbs with ``..`` or is in :data:`STATE_DIR`.
+    """
+    if path.is_absolute() or ".." in path.parts or (path.parts and path.parts[0] == STATE_DIR):
+        raise ConfigError(f"an exporter tried to write outside its place: {path}")
+
+
+def read_or_none(path: Path) -> bytes | None:
+    """The file's bytes, or ``None`` when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def put(target: Path, data: bytes, *, dry_run: bool) -> Literal["created", "changed", "unchanged"]:
+    """Write ``data`` to ``target`` (atomically) unless it already holds those bytes."""
+    existing = read_or_none(target)
+    if existing == data:
+        return "unchanged"
+    if not dry_run:
+        write_atomic(target, data)
+    return "created" if existing is None else "changed"
+
+
+def write_artifacts(
+    out: Path, artifacts: Sequence[Artifact], *, dry_run: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Write the artifacts whose bytes differ; return the (created, changed, unchanged) paths.
+
+    Raises:
+        ConfigError: two artifacts have the same path.
+    """
+    seen: set[PurePosixPath] = set()
+    done: dict[str, list[str]] = {"created": [], "changed": [], "unchanged": []}
+    for artifact in sorted(artifacts, key=lambda a: a.path):
+        if artifact.path in seen:
+            raise ConfigError(f"two exporters write the same file: {artifact.path}")
+        seen.add(artifact.path)
+        what = put(out / artifact.path, artifact.text.encode("utf-8"), dry_run=dry_run)
+        done[what].append(str(artifact.path))
+    return tuple(done["created"]), tuple(done["changed"]), tuple(done["unchanged"])
+
+
+def remove_output(out: Path, relative: str, changes: Changes, *, dry_run: bool) -> None:
+    """Remove a file castline wrote (as the manifest says) and no longer makes."""
+    target = out / relative
+    if target.is_file():
+        changes.removed.append(PurePosixPath(relative))
+        if not dry_run:
+            target.unlink()
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or chunks of bytes) to ``path`` so that readers see the old file
+    or the new one, never part.
+
+    The bytes go to a temporary file in the same folder, which is then renamed over ``path``.
+    If anything fails (or the process is interrupted), the temporary file is removed; a worker
+    stopped by SIGTERM removes it too (:func:`remove_temporaries`).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Ctrl-C and SIGTERM wait until the file is created and this function's clean-up is in
+    # place: an exception raised by a signal handler in between would leave the file behind.
+    deferred = _defer_signals()
+    try:
+        temporary, handle = _create_temporary(path)
+    except BaseException:
+        _restore_signals(deferred)
+        raise
+    try:
+        _restore_signals(deferred)
+        with os.fdopen(handle, "wb") as stream:
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                stream.writelines(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    finally:
+        _TEMPORARIES.discard(temporary)
+
+
+_TEMPORARIES: set[str] = set()
+"""Temporary files this process is writing. A name is added before its file exists and
+dropped after the rename, so a signal handler that removes them all never misses one."""
+
+_DEFERRED_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def temporaries() -> frozenset[str]:
+    """The temporary files :func:`write_atomic` is writing in this process now."""
+    return frozenset(_TEMPORARIES)
+
+
+def remove_temporaries() -> None:
+    """Remove the temporary files this process is writing (from a signal handler)."""
+    for temporary in list(_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _defer_signals() -> set[int | signal.Signals] | None:
+    """Block Ctrl-C and SIGTERM in this thread (POSIX); the previous mask, to restore."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+
+
+def _restore_signals(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _create_temporary(path: Path) -> tuple[str, int]:
+    """Create ``.NAME.RANDOM.tmp`` beside ``path``; return its name and an open descriptor."""
+    while True:
+        temporary = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        _TEMPORARIES.add(temporary)
+        try:
+            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # somebody else's file: not ours to remove
+            _TEMPORARIES.discard(temporary)
+            continue
+        except BaseException:
+            _TEMPORARIES.discard(temporary)
+            raise
+
+
+#: The name :func:`_create_temporary` gives a temporary file.
+_STRAY_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+
+
+def remove_stray_temporaries(out: Path) -> None:
+    """Remove the temporary files of :func:`write_atomic` left in the output folder.
+
+    For use once a worker died: a worker killed outright (SIGKILL, the out-of-memory killer)
+    cannot remove the file it was writing. Workers only write while a build runs, so once the
+    pool is gone every file named like theirs is a leftover.
+    """
+    for folder, _, names in os.walk(out):
+        for name in names:
+            if _STRAY_TEMPORARY.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))

@@ -1,0 +1,177 @@
+"""Which episodes need work, decided from the manifest and the stat cache without parsing.
+
+An episode file is skipped when its bytes (known from the stat cache when its size, times and
+inode are unchanged), the fingerprints of its dependencies and every selected exporter's
+settings match the manifest, and its recorded outputs are still in the output folder (in a dry
+run: still hold the recorded bytes). See :mod:`castline.build.manifest` for the data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from castline.build.manifest import EpisodeState, Manifest, StatEntry, fingerprint, sha256
+from castline.load import is_file
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInputs:
+    """What every decision of one build depends on, fixed for the build."""
+
+    content: Path
+    out: Path
+    #: The exporters this build runs, by name, sorted.
+    selected: tuple[str, ...]
+    #: Per exporter, the hash of its settings (see ``castline.build``).
+    settings: Mapping[str, str]
+    #: A dry run: nothing is written, and outputs are checked byte for byte.
+    dry_run: bool
+    #: The content folder as messages show it, with a final separator (``content/``).
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """Build one episode file with some of the exporters."""
+
+    #: The episode file, below the content folder (``/`` separators).
+    relative: str
+    exporters: tuple[str, ...]
+    #: The file's bytes when planning had to read them.
+    raw: bytes | None = None
+
+
+def file_stat(path: Path) -> tuple[int, int, int, int] | None:
+    """What the stat cache compares: size, modification and change times, inode."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+class OutputListing:
+    """Which files exist in the output folder, one directory listing per folder (one
+    ``scandir`` per folder instead of one ``stat`` per output)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.folders: dict[str, frozenset[str]] = {}
+
+    def has_file(self, relative: str) -> bool:
+        """True when ``relative`` (``/`` separators) is a file in the output folder."""
+        folder, _, name = relative.rpartition("/")
+        if folder not in self.folders:
+            try:
+                with os.scandir(self.out / folder) as entries:
+                    self.folders[folder] = frozenset(e.name for e in entries if is_file(e))
+            except OSError:
+                self.folders[folder] = frozenset()
+        # A name not listed may still exist under another case or normalisation (macOS,
+        # Windows); asking the file system settles it.
+        return name in self.folders[folder] or (self.out / relative).is_file()
+
+
+def outputs_intact(
+    out: Path, outputs: Mapping[str, str], *, verify: bool, listing: OutputListing | None = None
+) -> bool:
+    """Every recorded output exists (and, when ``verify``, still has the recorded bytes)."""
+    for relative, digest in outputs.items():
+        if not verify:
+            if not (
+                listing.has_file(relative) if listing is not None else (out / relative).is_file()
+            ):
+                return False
+            continue
+        try:
+            if sha256((out / relative).read_bytes()) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+class Planner:
+    """Plans each episode of one build; keeps the stat entries seen for the next build."""
+
+    def __init__(self, inputs: BuildInputs, stat_cache: Mapping[str, StatEntry]) -> None:
+        self.inputs = inputs
+        self.stat_cache = stat_cache
+        #: Stat entries of this build's episode files, as far as known.
+        self.current: dict[str, StatEntry] = {}
+        self.fingerprints: dict[str, str] = {}
+        self.listing = OutputListing(inputs.out)
+
+    def plan(self, relative: str, path: Path, state: EpisodeState | None) -> Task | None:
+        """``None`` when the episode is up to date for every selected exporter; else the work."""
+        selected = self.inputs.selected
+        if state is None:
+            return Task(relative, selected)
+        known = self._file_hash(relative, path)
+        if known is None:
+            return Task(relative, selected)
+        file_hash, raw = known
+        if file_hash != state.file_hash or self._dependencies_changed(state) or state.failed:
+            # A failed episode is rare; parsing it again keeps its report exact.
+            return Task(relative, selected, raw)
+        stale = self._stale_exporters(state)
+        return Task(relative, stale, raw) if stale else None
+
+    def built(self, relative: str, file_hash: str) -> None:
+        """Note the stat entry of an episode file just built from bytes hashing to
+        ``file_hash`` (nothing when unknown)."""
+        stat = file_stat(self.inputs.content / relative)
+        if stat is not None and file_hash:
+            self.current[relative] = (*stat, file_hash)
+
+    def new_stat_cache(self, manifest: Manifest) -> dict[str, StatEntry] | None:
+        """The stat cache to save (entries of episodes the manifest knows), or ``None`` when it
+        is unchanged."""
+        kept = {key: value for key, value in self.stat_cache.items() if key in manifest.episodes}
+        new_cache = {**kept, **self.current}
+        return new_cache if new_cache != self.stat_cache else None
+
+    def _file_hash(self, relative: str, path: Path) -> tuple[str, bytes | None] | None:
+        """The hash of the file's bytes (from the stat cache when it can) and the bytes if they
+        were read; ``None`` when the file cannot be read."""
+        stat = file_stat(path)
+        cached = self.stat_cache.get(relative)
+        raw: bytes | None = None
+        if stat is not None and cached is not None and cached[:4] == stat:
+            file_hash = cached[4]
+        else:
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                return None
+            file_hash = sha256(raw)
+        if stat is not None:
+            self.current[relative] = (*stat, file_hash)
+        return file_hash, raw
+
+    def _dependencies_changed(self, state: EpisodeState) -> bool:
+        for dependency in state.dependencies:
+            if dependency not in self.fingerprints:
+                self.fingerprints[dependency] = fingerprint(self.inputs.content / dependency)
+        return any(
+            self.fingerprints[dependency] != digest
+            for dependency, digest in state.dependencies.items()
+        )
+
+    def _stale_exporters(self, state: EpisodeState) -> tuple[str, ...]:
+        inputs = self.inputs
+        return tuple(
+            name
+            for name in inputs.selected
+            if name not in state.exporters
+            or state.exporters[name].settings != inputs.settings[name]
+            or not outputs_intact(
+                inputs.out,
+                state.exporters[name].outputs,
+                verify=inputs.dry_run,
+                listing=self.listing,
+            )
+        )

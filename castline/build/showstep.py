@@ -1,0 +1,208 @@
+"""The show step: each exporter's ``export_show``, and the content files it publishes.
+
+An exporter's show step runs when its inputs changed: its settings, the record of any episode,
+or the bytes of a file it publishes (the feed checks the artwork's pixels). Otherwise its last
+warnings are replayed from the manifest. When show.yaml has errors, or the exporter declines
+to write, its last good show-level files stay as they are.
+
+Published files (:meth:`castline.exporter.PerEpisodeExporter.published_files`) are copied from
+the content folder to the same path in the output folder when their bytes change. A copy whose
+source is gone stays, so that links to it do not break; a copy no longer asked for is removed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from castline.build.manifest import (
+    PUBLISHED_PREFIX,
+    ExporterState,
+    Manifest,
+    diagnostics_from_json,
+    diagnostics_to_json,
+    json_hash,
+    sha256,
+)
+from castline.build.outfiles import (
+    Changes,
+    check_path,
+    put,
+    read_or_none,
+    remove_output,
+    write_artifacts,
+)
+from castline.build.planner import BuildInputs, outputs_intact
+from castline.diagnostics import Diagnostic, Severity
+from castline.exporter import BuildContext, EpisodeRecord, Exporter, ShowExport
+from castline.paths import display_path
+
+
+class ShowSteps:
+    """Runs the show steps of one build, folding what they did into the manifest."""
+
+    def __init__(
+        self,
+        context: BuildContext,
+        manifest: Manifest,
+        inputs: BuildInputs,
+        changes: Changes,
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        self.context = context
+        self.manifest = manifest
+        self.inputs = inputs
+        self.changes = changes
+        #: The build's diagnostics so far; the show steps add theirs.
+        self.diagnostics = diagnostics
+
+    def run(self, exporter: Exporter) -> None:
+        """Run the exporter's show step if its inputs changed, then publish its files."""
+        sources = self._published_sources(exporter)
+        if sources is None:
+            return
+        digests = {
+            path: "absent" if data is None else sha256(data) for path, data in sources.items()
+        }
+        self._export(exporter, digests)
+        self._publish(exporter.name, sources)
+
+    def _published_sources(self, exporter: Exporter) -> dict[str, bytes | None] | None:
+        """The exporter's published files (relative paths) and their bytes (``None``: not a
+        readable file); ``None`` (and an error) when ``published_files`` fails.
+
+        Raises:
+            ConfigError: a path outside the output folder's place for outputs.
+        """
+        method = getattr(exporter, "published_files", None)
+        try:
+            paths = [PurePosixPath(p) for p in method(self.context.show)] if method else []
+        except Exception as error:  # an exporter bug: its last show-level files stay
+            self._failed(exporter.name, error)
+            return None
+        root = Path(self.context.show.root)
+        sources: dict[str, bytes | None] = {}
+        for path in paths:
+            check_path(path)
+            source = root / path
+            sources[path.as_posix()] = read_or_none(source) if source.is_file() else None
+        return sources
+
+    def _failed(self, name: str, error: Exception) -> None:
+        problem = f"exporter '{name}' failed: {type(error).__name__}: {error}"
+        self.diagnostics.append(Diagnostic.error(self.context.show.source, problem))
+
+    def _export(self, exporter: Exporter, published: Mapping[str, str]) -> None:
+        name = exporter.name
+        states = sorted(
+            (state.slug, relative, state.exporters[name])
+            for relative, state in self.manifest.episodes.items()
+            if name in state.exporters
+        )
+        inputs = json_hash(
+            [
+                self.inputs.settings[name],
+                sorted(published.items()),
+                [[slug, s.record_hash] for slug, _, s in states],
+            ]
+        )
+        previous = self.manifest.show_outputs.get(name)
+        out, prefix = self.inputs.out, self.inputs.prefix
+        if (
+            previous is not None
+            and previous.settings == inputs
+            and outputs_intact(out, previous.outputs, verify=self.inputs.dry_run)
+        ):
+            self.diagnostics.extend(diagnostics_from_json(previous.diagnostics, prefix))
+            return
+        root = Path(self.context.show.root)
+        records = [
+            EpisodeRecord(slug, display_path(root, root / relative), json.loads(state.record))
+            for slug, relative, state in states
+            if state.record is not None
+        ]
+        try:
+            result = exporter.export_show(self.context, records)
+        except Exception as error:
+            self._failed(name, error)
+            return
+        for artifact in result.artifacts:
+            check_path(artifact.path)
+        if previous is not None and previous.outputs and self._held_back(result):
+            self._keep_last_good(name, inputs, result, previous)
+        else:
+            self._write(name, inputs, result, previous)
+
+    def _held_back(self, result: ShowExport) -> bool:
+        """show.yaml does not load cleanly, or the exporter declined to write (e.g. no
+        ``base_url``). The exporter's own checks (artwork size, categories) do not count."""
+        show_file = self.context.show.source.path
+        unreadable = any(
+            d.severity is Severity.ERROR and d.source.path == show_file for d in self.diagnostics
+        )
+        declined = not result.artifacts and any(
+            d.severity is Severity.ERROR for d in result.diagnostics
+        )
+        return unreadable or declined
+
+    def _keep_last_good(
+        self, name: str, inputs: str, result: ShowExport, previous: ExporterState
+    ) -> None:
+        kept = ", ".join(sorted(previous.outputs))
+        held = Diagnostic.warning(
+            self.context.show.source,
+            f"{kept} not updated while show.yaml has errors; the last good one is kept",
+        )
+        diagnostics = (*result.diagnostics, held)
+        self.diagnostics.extend(diagnostics)
+        self.manifest.show_outputs[name] = ExporterState(
+            settings=inputs,
+            outputs=previous.outputs,
+            diagnostics=diagnostics_to_json(diagnostics, self.inputs.prefix),
+        )
+        self.manifest.changed = True
+
+    def _write(
+        self, name: str, inputs: str, result: ShowExport, previous: ExporterState | None
+    ) -> None:
+        out, dry_run = self.inputs.out, self.inputs.dry_run
+        created, changed, _ = write_artifacts(out, result.artifacts, dry_run=dry_run)
+        self.changes.created.extend(PurePosixPath(p) for p in created)
+        self.changes.changed.extend(PurePosixPath(p) for p in changed)
+        outputs = {str(a.path): sha256(a.text.encode("utf-8")) for a in result.artifacts}
+        if previous is not None:
+            for stale in sorted(set(previous.outputs) - set(outputs)):
+                remove_output(out, stale, self.changes, dry_run=dry_run)
+        self.diagnostics.extend(result.diagnostics)
+        self.manifest.show_outputs[name] = ExporterState(
+            settings=inputs,
+            outputs=outputs,
+            diagnostics=diagnostics_to_json(result.diagnostics, self.inputs.prefix),
+        )
+        self.manifest.changed = True
+
+    def _publish(self, name: str, sources: Mapping[str, bytes | None]) -> None:
+        """Copy the published files whose bytes changed; remove copies no longer asked for."""
+        key = PUBLISHED_PREFIX + name
+        out, dry_run = self.inputs.out, self.inputs.dry_run
+        previous = self.manifest.show_outputs.get(key)
+        before = previous.outputs if previous is not None else {}
+        outputs: dict[str, str] = {}
+        for relative, data in sources.items():
+            if data is not None:
+                outputs[relative] = sha256(data)
+                what = put(out / relative, data, dry_run=dry_run)
+                if what != "unchanged":
+                    listed = self.changes.created if what == "created" else self.changes.changed
+                    listed.append(PurePosixPath(relative))
+            elif relative in before:  # gone from the content folder: the published copy stays
+                outputs[relative] = before[relative]
+        for stale in sorted(set(before) - set(outputs)):
+            remove_output(out, stale, self.changes, dry_run=dry_run)
+        if outputs != before:
+            if outputs:
+                self.manifest.show_outputs[key] = ExporterState(settings="", outputs=outputs)
+            else:
+                del self.manifest.show_outputs[key]
+            self.manifest.changed = True

@@ -1,0 +1,285 @@
+"""Building episodes: the per-episode builder, the process pool and crash isolation.
+
+An episode that fails to load, or that an exporter fails on, gives a failed :class:`Outcome`
+and nothing else is affected. A worker process that dies takes only its episode down: the
+remaining episodes are built again one per process. Worker processes ignore Ctrl-C (the main
+process stops the pool) and, on SIGTERM, remove the temporary file they are writing and exit
+with status ``128 + SIGTERM``: the one place outside ``castline.cli`` that exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from castline import registry
+from castline.build import outfiles
+from castline.build.manifest import fingerprint, record_text, sha256
+from castline.build.planner import Task
+from castline.diagnostics import Diagnostic
+from castline.exporter import Artifact, BuildContext, Exporter, ExporterInfo
+from castline.load import Project, load_episode, open_content
+from castline.model import Episode, SourceRef
+from castline.paths import content_relative, display_path, media_file_path, media_url
+
+#: Message for an episode whose worker process died.
+WORKER_DIED = (
+    "the worker process building this episode died (a crash in an exporter or a library); "
+    "its previous outputs are kept"
+)
+
+#: Allocations between two collections of the youngest generation (CPython's default is 700).
+YOUNG_GENERATION_SIZE = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ExporterSpec:
+    """A selected exporter: its class (pickled by reference into workers) and options."""
+
+    name: str
+    exporter_class: type[Exporter]
+    options: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """Everything a worker process needs to build episodes (picklable)."""
+
+    content: Path
+    out: Path
+    #: The selected exporters, by name.
+    exporters: tuple[ExporterSpec, ...]
+    #: Every exporter of the show, for :class:`BuildContext`.
+    infos: tuple[ExporterInfo, ...]
+    dry_run: bool
+
+    def construct(self) -> dict[str, Exporter]:
+        """The selected exporters, constructed, by name."""
+        return {
+            spec.name: registry.create(spec.exporter_class, spec.options) for spec in self.exporters
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExporterOutcome:
+    """What one exporter made of one episode."""
+
+    #: Output path to the hash of its bytes.
+    outputs: Mapping[str, str]
+    #: The record as compact JSON text (see :func:`castline.build.manifest.record_text`).
+    record: str | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What building one episode file gave."""
+
+    relative: str
+    slug: str
+    file_hash: str
+    dependencies: Mapping[str, str]
+    load_diagnostics: tuple[Diagnostic, ...]
+    failed: bool
+    exporters: Mapping[str, ExporterOutcome]
+    created: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+
+class EpisodeBuilder:
+    """Builds episodes; one lives in each worker process (or in the main one)."""
+
+    def __init__(self, setup: Setup, project: Project | None = None) -> None:
+        self.setup = setup
+        self.out = setup.out
+        self.project = project if project is not None else open_content(setup.content)
+        self.exporters = setup.construct()
+        self.context = BuildContext(show=self.project.show, exporters=setup.infos)
+        self.fingerprints: dict[Path, str] = {}
+
+    def dependencies(self, episode: Episode) -> dict[str, str]:
+        """The files besides its own that the episode's outputs depend on, fingerprinted: its
+        guests' profiles (for a guest without one, the file that would be it), its media."""
+        show = self.project.show
+        content = self.setup.content
+        people = content / (show.people_dir or "people")
+        paths = [
+            Path(p.source.path) if p.source is not None else people / f"{p.id}.md"
+            for p in episode.guests
+        ]
+        url = episode.audio.url if episode.audio is not None else media_url(show, episode.slug)
+        media = media_file_path(show, url) if url else None
+        if media is not None:
+            paths.append(media)
+        for path in paths:
+            if path not in self.fingerprints:
+                self.fingerprints[path] = fingerprint(path)
+        return {content_relative(content, path): self.fingerprints[path] for path in paths}
+
+    def run(self, task: Task) -> Outcome:
+        """Load the episode and run the task's exporters on it; write their files."""
+        path = self.setup.content / task.relative
+        try:
+            raw = path.read_bytes() if task.raw is None else task.raw
+        except OSError as error:
+            display = self.project.display(path)
+            problem = Diagnostic.error(SourceRef(display, 1), f"cannot read: {error.strerror}")
+            return Outcome(task.relative, path.stem, "", {}, (problem,), True, {})
+        file_hash = sha256(raw)
+        episode, found = load_episode(self.project, path, raw)
+        if episode is None:
+            return Outcome(task.relative, path.stem, file_hash, {}, tuple(found), True, {})
+        slug, dependencies = episode.slug, self.dependencies(episode)
+
+        def fail(problem: Diagnostic) -> Outcome:
+            return Outcome(
+                task.relative, slug, file_hash, dependencies, (*found, problem), True, {}
+            )
+
+        artifacts: list[Artifact] = []
+        results: dict[str, ExporterOutcome] = {}
+        for name in task.exporters:
+            result = self._export(name, episode, artifacts)
+            if isinstance(result, Diagnostic):
+                return fail(result)
+            results[name] = result
+        try:
+            written = outfiles.write_artifacts(self.out, artifacts, dry_run=self.setup.dry_run)
+        except OSError as error:  # a full disk, a folder made read-only mid-build
+            where = error.filename or self.out
+            return fail(Diagnostic.error(episode.source, f"cannot write {where}: {error.strerror}"))
+        fields = (task.relative, slug, file_hash, dependencies, tuple(found), False)
+        return Outcome(*fields, results, *written)
+
+    def _export(
+        self, name: str, episode: Episode, artifacts: list[Artifact]
+    ) -> ExporterOutcome | Diagnostic:
+        """One exporter's outcome (its files added to ``artifacts``), or the error of its
+        crash."""
+        try:
+            export = self.exporters[name].export_episode(self.context, episode)
+        except Exception as error:  # an exporter bug must not stop other episodes
+            return Diagnostic.error(
+                episode.source, f"exporter '{name}' failed: {type(error).__name__}: {error}"
+            )
+        record = None if export.record is None else record_text(export.record)
+        outputs = {}
+        for artifact in export.artifacts:
+            outfiles.check_path(artifact.path)
+            outputs[str(artifact.path)] = sha256(artifact.text.encode("utf-8"))
+            artifacts.append(artifact)
+        return ExporterOutcome(outputs, record, export.diagnostics)
+
+
+@contextlib.contextmanager
+def young_generation(size: int = YOUNG_GENERATION_SIZE) -> Iterator[None]:
+    """Collect the youngest generation every ``size`` allocations instead of every 700.
+
+    An episode's objects (its parsed YAML, model, cues) live for some thousands of allocations;
+    with the default threshold they reach the oldest generation and trigger full collections,
+    each of which walks everything the build keeps. A threshold of 0 (collection turned off) is
+    left alone.
+    """
+    previous = gc.get_threshold()
+    if previous[0] and previous[0] < size:
+        gc.set_threshold(size, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+_WORKER: EpisodeBuilder | None = None
+
+
+def init_worker(setup: Setup) -> None:
+    """Worker start-up: ignore Ctrl-C (the main process stops the pool), clean up on SIGTERM
+    (what the pool sends its other workers when one dies), and load the show."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _remove_temporaries_and_exit)
+    threshold = gc.get_threshold()
+    if threshold[0]:
+        gc.set_threshold(max(threshold[0], YOUNG_GENERATION_SIZE), *threshold[1:])
+    global _WORKER
+    _WORKER = EpisodeBuilder(setup)
+
+
+def _run_in_worker(task: Task) -> Outcome:
+    assert _WORKER is not None
+    return _WORKER.run(task)
+
+
+def _remove_temporaries_and_exit(signum: int, frame: object) -> None:
+    """SIGTERM handler of worker processes.
+
+    A process pool whose worker died terminates the other workers; one of them may be in the
+    middle of :func:`~castline.build.outfiles.write_atomic`. Removing its temporary file before
+    exiting keeps the promise that an interrupted build leaves only complete files.
+    """
+    outfiles.remove_temporaries()
+    os._exit(128 + signum)
+
+
+def run_tasks(
+    setup: Setup, tasks: Sequence[Task], jobs: int, project: Project
+) -> Iterator[Outcome]:
+    """Run the tasks, in this process (reusing ``project``) or in ``jobs`` worker processes
+    (``0``: one per CPU); yield their outcomes as they finish."""
+    if not tasks:
+        return
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(tasks) == 1:
+        builder = EpisodeBuilder(setup, project)
+        for task in tasks:
+            yield builder.run(task)
+        return
+    remaining = {task.relative: task for task in tasks}
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)), initializer=init_worker, initargs=(setup,)
+        ) as pool:
+            futures: dict[Future[Outcome], str] = {
+                pool.submit(_run_in_worker, task): task.relative for task in tasks
+            }
+            try:
+                for future in as_completed(futures):
+                    outcome = future.result()
+                    remaining.pop(outcome.relative, None)
+                    yield outcome
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    except BrokenProcessPool:
+        # A worker died. Build what is left one episode per process, so that only the
+        # episode that kills its process is lost.
+        _sweep(setup)
+        yield from _isolated(setup, [remaining[key] for key in sorted(remaining)])
+
+
+def _isolated(setup: Setup, tasks: Iterable[Task]) -> Iterator[Outcome]:
+    for task in tasks:
+        try:
+            with ProcessPoolExecutor(
+                max_workers=1, initializer=init_worker, initargs=(setup,)
+            ) as pool:
+                yield pool.submit(_run_in_worker, task).result()
+        except BrokenProcessPool:
+            _sweep(setup)
+            path = setup.content / task.relative
+            died = Diagnostic.error(SourceRef(display_path(setup.content, path), 1), WORKER_DIED)
+            yield Outcome(task.relative, path.stem, "", {}, (died,), True, {})
+
+
+def _sweep(setup: Setup) -> None:
+    """After a worker died: remove the temporary file it may have left."""
+    if not setup.dry_run:
+        outfiles.remove_stray_temporaries(setup.out)
