@@ -1,9 +1,10 @@
 """Chapters (``chapters``): three files per episode with chapters, for every kind of player.
 
 * ``episodes/<slug>.chapters.json``: Podcasting 2.0 JSON chapters, version 1.2.0
-  (podcast-namespace ``docs/examples/chapters/jsonChapters.md``; feeds.md §2.3), served as
-  ``application/json+chapters`` and linked from the feed's ``podcast:chapters``. Its JSON
-  Schema ships as ``castline/data/chapters.schema.json`` (the namespace publishes none)::
+  (podcast-namespace, docs/examples/chapters/jsonChapters.md,
+  https://github.com/Podcastindex-org/podcast-namespace), served as
+  ``application/json+chapters`` and linked from the feed's ``podcast:chapters``. Its JSON Schema
+  ships as ``castline/data/chapters.schema.json`` (the namespace publishes none)::
 
       {
         "version": "1.2.0",
@@ -15,8 +16,9 @@
         ]
       }
 
-* ``episodes/<slug>.chapters.vtt``: a WebVTT chapters track (W3C WebVTT §3, a ``<track
-  kind="chapters">`` for web players): one cue per chapter, from its start to the next
+* ``episodes/<slug>.chapters.vtt``: a WebVTT chapters track
+  (https://www.w3.org/TR/webvtt1/#introduction-chapters, a ``<track kind="chapters">`` for web
+  players): one cue per chapter, from its start to the next
   chapter's start (the last to the episode's duration), the title as cue text.
 * ``episodes/<slug>.youtube.txt``: the description chapter list YouTube accepts, one
   ``M:SS Title`` (``H:MM:SS`` past an hour) line per chapter. Where the chapters break
@@ -25,9 +27,9 @@
 
 The chapters are the episode's ``chapters:`` list, else its transcript headers
 (:func:`castline.timing.chapters.resolve_chapters`). An episode without chapters gets no files.
-Chapter
-``url`` and ``image`` paths that are not absolute are joined to show.yaml's ``assets_url``
-(else ``base_url``). Times are written from integer milliseconds, never through floats.
+Chapter ``url`` and ``image`` paths that are not absolute are joined to show.yaml's
+``assets_url`` (else ``base_url``). Times are written from integer milliseconds, never through
+floats.
 """
 
 from __future__ import annotations
