@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,16 @@ def test_the_library_example_runs(
     written = [p for p in outputs if ".castline" not in p.parts]
     assert printed[-1] == f"{len(written)} files written; 0 errors"
     assert len(written) == 20
+
+
+def test_the_wheel_lists_every_package() -> None:
+    """setuptools installs only the packages pyproject.toml lists: a new folder of castline/
+    missing there would be absent from ``pip install .`` although an editable install works."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "castline").rglob("__init__.py")
+    }
+    assert found | {"castline.data", "castline.exporters"} == listed
