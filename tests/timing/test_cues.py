@@ -20,7 +20,7 @@ from castline.timing import cues as cues_module
 from castline.timing.cues import Cue, CuePolicy, build_cues, episode_cues, speaker_name
 from castline.timing.spans import TimedLine, time_transcript
 
-DATA = Path(__file__).resolve().parent / "data" / "captions"
+DATA = Path(__file__).resolve().parents[1] / "data" / "captions"
 #: Example counts come from the profile in tests/conftest.py (HYPOTHESIS_PROFILE=thorough).
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
