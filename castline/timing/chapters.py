@@ -1,6 +1,6 @@
 """Chapters: where an episode's sections start, and the rules each chapter format imposes.
 
-An episode's chapters (research README decision 4, issue 4 "Chapters exporter") are
+An episode's chapters are
 
 * its explicit ``chapters:`` list when the front matter has one, else
 * its transcript's ``header`` items. A header starts at its own ``sec``/``time`` stamp if it
@@ -13,8 +13,9 @@ reported at its ``path:line``; the warnings of the timing engine come along when
 used, since they moved the chapters.
 
 :func:`youtube_chapters` applies the rules of a YouTube description chapter list (first at
-``0:00``, at least three, ascending, each at least 10 s long), which Apple also reads from
-descriptions (feeds.md §1.6). It returns the chapters to list, or none and the reason.
+``0:00``, at least three, ascending, each at least 10 s long: YouTube chapters help,
+https://support.google.com/youtube/answer/9884579), which Apple also reads from descriptions.
+It returns the chapters to list, or none and the reason.
 
 Pure: no file I/O, no clock. Used by the ``chapters`` and ``rss`` exporters, which never import
 each other.
@@ -22,6 +23,7 @@ each other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from castline.diagnostics import Diagnostic
@@ -29,7 +31,7 @@ from castline.memo import per_object
 from castline.model import Chapter, Episode, Header, SourceRef, Utterance
 from castline.text import one_line
 from castline.timecode import format_ms
-from castline.timing.spans import episode_timing
+from castline.timing.spans import TimedLine, episode_timing
 
 #: YouTube's minimum number of chapters in a description list.
 YOUTUBE_MIN_CHAPTERS = 3
@@ -84,47 +86,66 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
     >>> [(c.start_ms, c.title) for c in chapters.chapters], chapters.end_ms, warnings
     ([(92000, 'Intro'), (300000, 'Topic')], 600000, ())
     """
-    diagnostics: list[Diagnostic] = []
     timed, timing_warnings = episode_timing(episode)
-    starts = {id(line.utterance): line.start_ms for line in timed}
     end_ms = episode.duration_ms
     if end_ms is None and timed:
         end_ms = timed[-1].end_ms
     speech_start_ms = timed[0].start_ms if timed else 0
-
-    candidates: list[Chapter] = []
+    diagnostics: list[Diagnostic] = []
     from_headers = not episode.chapters
-    if episode.chapters:
-        candidates.extend(replace(c, title=one_line(c.title)) for c in episode.chapters)
-    else:
+    if from_headers:
         diagnostics.extend(timing_warnings)
-        items = episode.transcript
-        for index, item in enumerate(items):
-            if not isinstance(item, Header):
-                continue
-            start = item.start_ms
-            if start is None:
-                following = next((i for i in items[index + 1 :] if isinstance(i, Utterance)), None)
-                start = starts.get(id(following)) if following is not None else None
-            if start is None:
-                diagnostics.append(
-                    Diagnostic.warning(
-                        item.source,
-                        f"header '{item.title}' has no time of its own and no spoken line "
-                        "after it; no chapter",
-                    )
-                )
-                continue
-            candidates.append(Chapter(start, one_line(item.title), item.source))
+        candidates = _header_chapters(episode, timed, diagnostics)
+    else:
+        candidates = [replace(c, title=one_line(c.title)) for c in episode.chapters]
+    placed = _before_duration(candidates, episode.duration_ms, diagnostics)
+    kept = _one_per_time(sorted(placed, key=lambda c: c.start_ms), diagnostics)  # stable sort
+    if end_ms is not None and kept and end_ms <= kept[-1].start_ms:
+        end_ms = None  # an estimated end before the last explicit chapter tells nothing
+    return ChapterList(tuple(kept), end_ms, speech_start_ms, from_headers), tuple(diagnostics)
 
+
+def _header_chapters(
+    episode: Episode, timed: Sequence[TimedLine], diagnostics: list[Diagnostic]
+) -> list[Chapter]:
+    """A chapter per transcript header, at its own stamp or the next spoken line's start; a
+    header with neither is reported and left out."""
+    starts = {id(line.utterance): line.start_ms for line in timed}
+    chapters: list[Chapter] = []
+    items = episode.transcript
+    for index, item in enumerate(items):
+        if not isinstance(item, Header):
+            continue
+        start = item.start_ms
+        if start is None:
+            following = next((i for i in items[index + 1 :] if isinstance(i, Utterance)), None)
+            start = starts.get(id(following)) if following is not None else None
+        if start is None:
+            diagnostics.append(
+                Diagnostic.warning(
+                    item.source,
+                    f"header '{item.title}' has no time of its own and no spoken line "
+                    "after it; no chapter",
+                )
+            )
+            continue
+        chapters.append(Chapter(start, one_line(item.title), item.source))
+    return chapters
+
+
+def _before_duration(
+    candidates: Sequence[Chapter], duration_ms: int | None, diagnostics: list[Diagnostic]
+) -> list[Chapter]:
+    """The chapters that start before the duration, in file order; each one left out, and
+    each one listed after a later one, is reported."""
     placed: list[Chapter] = []
     for chapter in candidates:
-        if episode.duration_ms is not None and chapter.start_ms >= episode.duration_ms:
+        if duration_ms is not None and chapter.start_ms >= duration_ms:
             diagnostics.append(
                 Diagnostic.warning(
                     chapter.source,
                     f"chapter '{chapter.title}' starts at {format_ms(chapter.start_ms)}, not "
-                    f"before the episode's duration {format_ms(episode.duration_ms)}; left out",
+                    f"before the episode's duration {format_ms(duration_ms)}; left out",
                 )
             )
             continue
@@ -138,8 +159,11 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
                 )
             )
         placed.append(chapter)
-    ordered = sorted(placed, key=lambda chapter: chapter.start_ms)  # stable: file order kept
+    return placed
 
+
+def _one_per_time(ordered: Sequence[Chapter], diagnostics: list[Diagnostic]) -> list[Chapter]:
+    """Of chapters sorted by start, the last of each start (the others would be empty)."""
     kept: list[Chapter] = []
     for index, chapter in enumerate(ordered):
         later = ordered[index + 1] if index + 1 < len(ordered) else None
@@ -153,9 +177,7 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
             )
             continue
         kept.append(chapter)
-    if end_ms is not None and kept and end_ms <= kept[-1].start_ms:
-        end_ms = None  # an estimated end before the last explicit chapter tells nothing
-    return ChapterList(tuple(kept), end_ms, speech_start_ms, from_headers), tuple(diagnostics)
+    return kept
 
 
 def youtube_chapters(

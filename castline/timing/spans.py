@@ -1,10 +1,10 @@
-"""The timing engine: a time span for every transcript line, from start stamps that may lie.
+"""The stamp timeline: a time span for every transcript line, from start stamps that may lie.
 
 Real transcripts give one start second per paragraph at best: several paragraphs often share a
 second, continuation paragraphs have none, and typos run backwards (a ``2666`` among ``2092``\\ s).
 :func:`time_transcript` turns such a transcript into one :class:`TimedLine` per utterance, and
-reports every repair it makes as a :class:`~castline.diagnostics.Diagnostic` warning. The rules
-(subtitles.md §6.3, research README decision 2, issue 3 "Timing engine"):
+reports every repair it makes as a :class:`~castline.diagnostics.Diagnostic` warning. Each rule
+below is one step of it:
 
 1. **Anchors.** A stamp is an anchor if it lies in the longest non-decreasing run of stamps
    (ties broken towards the smaller stamps). Every other stamp is re-timed as if the line had
@@ -45,17 +45,19 @@ __all__ = [
     "ESTIMATE_CPS",
     "SUSPECT_CPS",
     "TimedLine",
-    "format_ms",
+    "episode_timing",
     "spoken_length",
     "time_transcript",
 ]
 
-#: Planned characters per second above which a span is reported as a suspect stamp (§6.3 4).
+#: Planned characters per second above which a span is reported as a suspect stamp: above
+#: the 20 characters per second of the Netflix Timed Text Style Guide (reading speed),
+#: https://partnerhelp.netflixstudios.com/hc/en-us/articles/217350977
 SUSPECT_CPS = 22
 #: Stamps up to this share past the duration are kept (and the duration is not used); stamps
 #: further past it are typos and re-timed.
 DURATION_SLACK_PERCENT = 10
-#: Speech rate used to estimate the end of the last block when the duration is unknown (§6.2).
+#: Speech rate used to estimate the end of the last block when the duration is unknown.
 ESTIMATE_CPS = 15
 
 
@@ -71,8 +73,9 @@ class TimedLine:
 def spoken_length(text: str) -> int:
     """The characters of ``text`` once runs of white space are collapsed to one space.
 
-    This is the length that proportional timing and reading speeds count (spaces and
-    punctuation included, as Netflix counts them: subtitles.md §1.1).
+    This is the length that proportional timing and reading speeds count: spaces and
+    punctuation included, as the Netflix Timed Text Style Guide counts characters
+    (https://partnerhelp.netflixstudios.com/hc/en-us/articles/217350977).
 
     >>> spoken_length("  two\\n  words ")
     9
@@ -149,26 +152,60 @@ def time_transcript(
     >>> [(t.start_ms, t.end_ms) for t in timed], warnings
     ([(0, 4000), (4000, 5000)], ())
     """
-    n = len(utterances)
-    if n == 0:
+    if not utterances:
         return (), ()
     diagnostics: list[Diagnostic] = []
+    end_ms = _usable_duration(utterances, duration_ms, diagnostics)
+    anchors = _anchors(utterances, end_ms)
+    if end_ms is not None:
+        end_ms = _duration_after_anchors(utterances, anchors, end_ms, diagnostics)
     lengths = [spoken_length(u.text) for u in utterances]
     weights = [max(1, length) for length in lengths]
+    planned = _blocks(utterances, anchors, weights, end_ms)
+    starts, final_end = _place(planned, weights, known_end=end_ms is not None)
+    timed = tuple(
+        TimedLine(u, starts[i], starts[i + 1] if i + 1 < len(utterances) else final_end)
+        for i, u in enumerate(utterances)
+    )
+    # Warnings, in line order: repaired stamps, then suspect spans.
+    diagnostics.extend(_repair_warnings(utterances, anchors, starts, duration_ms))
+    diagnostics.extend(_suspect_warnings(utterances, anchors, planned, lengths))
+    return timed, tuple(diagnostics)
 
-    end_ms = duration_ms
-    if end_ms is not None and end_ms < n:
-        diagnostics.append(
-            Diagnostic.warning(
-                utterances[0].source,
-                f"duration {format_ms(end_ms)} leaves less than 1 ms for each of the {n} "
-                "transcript lines: ignored, the end is estimated",
-            )
+
+def _usable_duration(
+    utterances: Sequence[Utterance], duration_ms: int | None, diagnostics: list[Diagnostic]
+) -> int | None:
+    """The duration, unless it leaves less than 1 ms per line (then ``None``, with a warning)."""
+    n = len(utterances)
+    if duration_ms is None or duration_ms >= n:
+        return duration_ms
+    diagnostics.append(
+        Diagnostic.warning(
+            utterances[0].source,
+            f"duration {format_ms(duration_ms)} leaves less than 1 ms for each of the {n} "
+            "transcript lines: ignored, the end is estimated",
         )
-        end_ms = None
+    )
+    return None
 
-    # 1. Anchors: stamps far past the duration are typos; stamps a little past it mean the
-    # duration belongs to another cut of the recording, so it is not used.
+
+@dataclass(frozen=True, slots=True)
+class _Anchors:
+    """Which stamps are kept (rule 1)."""
+
+    #: Lines with a stamp, in order.
+    stamped: list[int]
+    #: Lines whose stamp is kept, in order.
+    kept: list[int]
+    kept_set: frozenset[int]
+    #: Stamps at or past this are typos (``None`` without a usable duration).
+    far_ms: int | None
+
+
+def _anchors(utterances: Sequence[Utterance], end_ms: int | None) -> _Anchors:
+    """The longest non-decreasing run of the stamps that are neither negative nor far past
+    the duration (stamps a little past it mean it belongs to another cut of the recording)."""
     far_ms = None if end_ms is None else end_ms + end_ms * DURATION_SLACK_PERCENT // 100
     stamped = [i for i, u in enumerate(utterances) if u.start_ms is not None]
     usable = [
@@ -177,31 +214,46 @@ def time_transcript(
         if _stamp(utterances[i]) >= 0 and (far_ms is None or _stamp(utterances[i]) < far_ms)
     ]
     kept_positions = _longest_non_decreasing([_stamp(utterances[i]) for i in usable])
-    anchors = [i for pos, i in enumerate(usable) if pos in kept_positions]
-    anchor_set = set(anchors)
-    if end_ms is not None and anchors and _stamp(utterances[anchors[-1]]) >= end_ms:
-        past = next(i for i in anchors if _stamp(utterances[i]) >= end_ms)
-        diagnostics.append(
-            Diagnostic.warning(
-                utterances[past].source,
-                f"stamp {format_ms(_stamp(utterances[past]))} is "
-                f"{'at' if _stamp(utterances[past]) == end_ms else 'past'} the episode's duration "
-                f"{format_ms(end_ms)}: the duration is not used for timing, the last line "
-                "ends at an estimate",
-            )
-        )
-        end_ms = None
+    kept = [i for pos, i in enumerate(usable) if pos in kept_positions]
+    return _Anchors(stamped, kept, frozenset(kept), far_ms)
 
-    # 2. Blocks: a head is an anchor whose stamp is larger than the previous anchor's.
+
+def _duration_after_anchors(
+    utterances: Sequence[Utterance], anchors: _Anchors, end_ms: int, diagnostics: list[Diagnostic]
+) -> int | None:
+    """The duration, unless a kept stamp is at or past it (then ``None``, with a warning)."""
+    kept = anchors.kept
+    if not kept or _stamp(utterances[kept[-1]]) < end_ms:
+        return end_ms
+    past = next(i for i in kept if _stamp(utterances[i]) >= end_ms)
+    stamp = _stamp(utterances[past])
+    diagnostics.append(
+        Diagnostic.warning(
+            utterances[past].source,
+            f"stamp {format_ms(stamp)} is {'at' if stamp == end_ms else 'past'} the "
+            f"episode's duration {format_ms(end_ms)}: the duration is not used for timing, "
+            "the last line ends at an estimate",
+        )
+    )
+    return None
+
+
+def _blocks(
+    utterances: Sequence[Utterance], anchors: _Anchors, weights: list[int], end_ms: int | None
+) -> list[_Block]:
+    """The blocks of rule 2: a block starts at each anchor whose stamp is larger than the
+    previous anchor's (and at line 0 before the first); the last ends at ``end_ms`` or at
+    an :data:`ESTIMATE_CPS` estimate."""
+    n = len(utterances)
     heads: list[int] = []
-    for i in anchors:
+    for i in anchors.kept:
         if not heads or _stamp(utterances[i]) > _stamp(utterances[heads[-1]]):
             heads.append(i)
     firsts = ([0] if not heads or heads[0] > 0 else []) + heads
     planned: list[_Block] = []
     for k, first in enumerate(firsts):
         stop = firsts[k + 1] if k + 1 < len(firsts) else n
-        start = _stamp(utterances[first]) if first in anchor_set else 0
+        start = _stamp(utterances[first]) if first in anchors.kept_set else 0
         if stop < n:
             planned.append(_Block(first, stop, start, _stamp(utterances[stop]), stop, False))
         elif end_ms is not None:
@@ -209,8 +261,13 @@ def time_transcript(
         else:
             estimate = -(-sum(weights[first:stop]) * 1000 // ESTIMATE_CPS)
             planned.append(_Block(first, stop, start, start + estimate, None, False))
+    return planned
 
-    # Proportional starts inside each block.
+
+def _place(planned: list[_Block], weights: list[int], *, known_end: bool) -> tuple[list[int], int]:
+    """Each line's start, in proportion to characters inside its block, at least 1 ms after
+    the previous one (pushed forward, then pulled back before the end), and the last end."""
+    n = planned[-1].stop
     starts = [0] * n
     for block in planned:
         span = block.end_ms - block.start_ms
@@ -219,37 +276,40 @@ def time_transcript(
         for i in range(block.first, block.stop):
             starts[i] = block.start_ms + span * cumulative // total
             cumulative += weights[i]
-
-    # At least 1 ms per line: push forward, then pull back before the end.
     for i in range(1, n):
         starts[i] = max(starts[i], starts[i - 1] + 1)
     final_end = planned[-1].end_ms
-    if end_ms is None:
+    if not known_end:
         final_end = max(final_end, starts[-1] + 1)
     limit = final_end
     for i in range(n - 1, -1, -1):
         starts[i] = min(starts[i], limit - 1)
         limit = starts[i]
+    return starts, final_end
 
-    timed = tuple(
-        TimedLine(u, starts[i], starts[i + 1] if i + 1 < n else final_end)
-        for i, u in enumerate(utterances)
-    )
 
-    # Warnings, in line order: repaired stamps, then suspect spans.
+def _repair_warnings(
+    utterances: Sequence[Utterance],
+    anchors: _Anchors,
+    starts: list[int],
+    duration_ms: int | None,
+) -> list[Diagnostic]:
+    """One warning per stamp not kept, naming it and where its line was re-timed."""
+    kept = anchors.kept
+    diagnostics: list[Diagnostic] = []
     previous_anchor: int | None = None
     next_anchor_at = 0
-    for i in stamped:
-        while next_anchor_at < len(anchors) and anchors[next_anchor_at] < i:
-            previous_anchor = anchors[next_anchor_at]
+    for i in anchors.stamped:
+        while next_anchor_at < len(kept) and kept[next_anchor_at] < i:
+            previous_anchor = kept[next_anchor_at]
             next_anchor_at += 1
-        if i in anchor_set:
+        if i in anchors.kept_set:
             continue
         stamp = _stamp(utterances[i])
         retimed = f"re-timed to {format_ms(starts[i])}"
         if stamp < 0:
             message = f"negative stamp {format_ms(stamp)}: {retimed}"
-        elif far_ms is not None and duration_ms is not None and stamp >= far_ms:
+        elif anchors.far_ms is not None and duration_ms is not None and stamp >= anchors.far_ms:
             message = (
                 f"stamp {format_ms(stamp)} is far past the episode's duration "
                 f"{format_ms(duration_ms)}: {retimed}"
@@ -260,7 +320,7 @@ def time_transcript(
                 f"{format_ms(_stamp(utterances[previous_anchor]))}): {retimed}"
             )
         else:
-            following = anchors[next_anchor_at] if next_anchor_at < len(anchors) else None
+            following = kept[next_anchor_at] if next_anchor_at < len(kept) else None
             other = (
                 f"next kept stamp {format_ms(_stamp(utterances[following]))}"
                 if following is not None
@@ -268,18 +328,26 @@ def time_transcript(
             )
             message = f"out-of-order stamp {format_ms(stamp)} ({other}): {retimed}"
         diagnostics.append(Diagnostic.warning(utterances[i].source, message))
+    return diagnostics
 
+
+def _suspect_warnings(
+    utterances: Sequence[Utterance], anchors: _Anchors, planned: list[_Block], lengths: list[int]
+) -> list[Diagnostic]:
+    """One warning per block planned faster than :data:`SUSPECT_CPS` or with less than 1 ms
+    per line (rule 3); an estimated span is long enough by construction."""
+    diagnostics: list[Diagnostic] = []
     for block in planned:
         span = block.end_ms - block.start_ms
         chars = sum(lengths[block.first : block.stop])
         count = block.stop - block.first
         if block.end_anchor is None and not block.ends_at_duration:
-            continue  # an estimated span is long enough by construction
+            continue
         if chars * 1000 <= SUSPECT_CPS * span and count <= span:
             continue
         rate = f"{_rate(chars, span)} characters per second" if span > 0 else "no time at all"
         text = f"{plural(count, 'line')} of {chars} characters"
-        anchored = block.first in anchor_set
+        anchored = block.first in anchors.kept_set
         since = (
             f"{format_ms(block.start_ms)} (line {utterances[block.first].source.line})"
             if anchored
@@ -300,7 +368,7 @@ def time_transcript(
         diagnostics.append(
             Diagnostic.warning(where, f"{subject} leave {rate} (more than {SUSPECT_CPS})")
         )
-    return timed, tuple(diagnostics)
+    return diagnostics
 
 
 def _rate(chars: int, span_ms: int) -> str:

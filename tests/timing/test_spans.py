@@ -1,4 +1,4 @@
-"""The timing engine (castline.timing): anchors, shared spans, suspect spans, the end."""
+"""The timing engine (castline.timing.spans): anchors, shared spans, suspect spans, the end."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Cue building (castline.timing.cues): segmentation, line breaks, timing, speakers, offset.
 
-The Hypothesis properties are issue 3's acceptance 1, over generated transcripts: any
+The Hypothesis properties run over generated transcripts: any
 speakers, Unicode text, long paragraphs, repeated, missing and out-of-order stamps, with and
 without a duration, and any caption policy.
 """
@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from castline.load import load_content
 from castline.model import Episode, SourceRef, Utterance
-from castline.timing import cues as cues_module
 from castline.timing.cues import Cue, CuePolicy, build_cues, episode_cues, speaker_name
 from castline.timing.spans import TimedLine, time_transcript
+from tests.timing.strategies import paragraphs
 
-DATA = Path(__file__).resolve().parent / "data" / "captions"
+DATA = Path(__file__).resolve().parents[1] / "data" / "captions"
 #: Example counts come from the profile in tests/conftest.py (HYPOTHESIS_PROFILE=thorough).
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -219,23 +219,6 @@ def test_clipped_and_dropped_cue_warnings() -> None:
 
 # --- Properties (acceptance 1) --------------------------------------------------------------
 
-_word_chars = st.characters(codec="utf-8", exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc"))
-_plain_words = st.text(_word_chars, min_size=1, max_size=12)
-_marks = [".", ",", "?", "!", ";", ":", "\u2026", ".\u201d", ")"]
-_punctuated = st.tuples(_plain_words, st.sampled_from(_marks)).map("".join)
-_long_words = st.text(_word_chars, min_size=30, max_size=70)
-_function_words = st.sampled_from(["the", "a", "of", "and", "to", "in", "is", "I", "that"])
-_word = st.one_of(_plain_words, _punctuated, _function_words, _long_words)
-_paragraph = st.one_of(
-    st.lists(_word, max_size=160).flatmap(
-        lambda words: st.lists(
-            st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "\u2028"]),
-            min_size=len(words),
-            max_size=len(words),
-        ).map(lambda gaps: "".join(w + g for w, g in zip(words, gaps, strict=True)))
-    ),
-    st.text(max_size=200),
-)
 #: Missing, whole-second (often repeated) and arbitrary (out-of-order, negative) stamps.
 _stamp = st.one_of(
     st.none(), st.integers(0, 3_000).map(lambda s: s * 1000), st.integers(-10, 4_000_000)
@@ -243,7 +226,7 @@ _stamp = st.one_of(
 _speaker = st.one_of(
     st.none(), st.sampled_from(["Ann", "Bob:", " Juan Pablo ", "Ωμέγα", "A&B <x>"])
 )
-_transcripts = st.lists(st.tuples(_paragraph, _speaker, _stamp), max_size=25).map(
+_transcripts = st.lists(st.tuples(paragraphs, _speaker, _stamp), max_size=25).map(
     lambda items: [
         Utterance(text, who, stamp, SourceRef("ep.md", 1 + 2 * n))
         for n, (text, who, stamp) in enumerate(items)
@@ -363,131 +346,3 @@ def test_cues_are_deterministic(utterances: list[Utterance], duration_ms: int | 
     assert build_cues(timed, CuePolicy(speaker_labels="change")) == build_cues(
         list(timed), CuePolicy(speaker_labels="change")
     )
-
-
-# --- The cut is the forward programme it always was ----------------------------------------
-
-
-def _forward_cut(
-    words: cues_module._Words, times: list[int], policy: CuePolicy, label: str, every: bool
-) -> list[tuple[int, int]]:
-    """The cut as first written: a forward dynamic programme over word ends in floating point
-    (each cost summed in this order), the earliest start winning a tie. The reference for
-    the faster, exact search of castline.timing.cues, which must always find the same cut."""
-    kinds, prefix, n = words.kinds, words.prefix, len(words.words)
-    width = policy.max_chars_per_line
-    labelled_width = max(1, width - len(label))
-    plain_fills = cues_module._fills(words, width)
-    labelled_fills = cues_module._fills(words, labelled_width) if label else plain_fills
-    inf = float("inf")
-    best, back = [inf] * (n + 1), [0] * (n + 1)
-    best[0] = 0.0
-    for i in range(n):
-        labelled = bool(label) and (every or i == 0)
-        first_width = labelled_width if labelled else width
-        first_fills = labelled_fills if labelled else plain_fills
-        limit = first_fills[i]
-        for _ in range(policy.max_lines - 1):
-            if limit >= n:
-                break
-            limit = plain_fills[limit]
-        inner = 0.0
-        for j in range(i + 1, limit + 1):
-            kind = kinds[j] if j < n else cues_module._SENTENCE
-            if j - 1 > i and kinds[j - 1] == cues_module._SENTENCE:
-                inner += cues_module._INNER_SENTENCE
-            cost = (
-                best[i]
-                + cues_module._CUE_COST
-                + inner
-                + (cues_module._CUE_BREAK[kind] if j < n else 0)
-            )
-            chars = prefix[j] - prefix[i] + (j - i - 1)
-            if chars < cues_module._FRAGMENT_CHARS and not (
-                kinds[i] == cues_module._SENTENCE and kind == cues_module._SENTENCE
-            ):
-                cost += cues_module._FRAGMENT_PER_CHAR * (cues_module._FRAGMENT_CHARS - chars)
-            duration = times[j] - times[i]
-            if duration < policy.min_cue_ms:
-                cost += cues_module._SHORT_PER_MS * (policy.min_cue_ms - duration)
-            elif duration > policy.max_cue_ms:
-                cost += min(
-                    cues_module._LONG_CEILING,
-                    cues_module._LONG_PER_MS * (duration - policy.max_cue_ms),
-                )
-            if chars > first_width and policy.max_lines >= 2:
-                layout = min(
-                    (
-                        cues_module._LINE_BREAK[kinds[p]]
-                        + cues_module._IMBALANCE
-                        * abs(words.length(i, p) + width - first_width - words.length(p, j))
-                        for p in range(i + 1, j)
-                        if (p - i == 1 or words.length(i, p) <= first_width)
-                        and (j - p == 1 or words.length(p, j) <= width)
-                    ),
-                    default=inf,
-                )
-                if layout != inf:
-                    cost += cues_module._LAYOUT_WEIGHT * layout
-            if cost < best[j]:
-                best[j], back[j] = cost, i
-    runs = []
-    j = n
-    while j > 0:
-        runs.append((back[j], j))
-        j = back[j]
-    return runs[::-1]
-
-
-#: Few words of few lengths: many cuts cost exactly the same.
-_tied_paragraph = st.lists(
-    st.sampled_from(["abcd", "efgh.", "ijkl,", "mnop", "the", "and", "qr?"]), min_size=1
-).map(" ".join)
-_cut_policies = st.builds(
-    CuePolicy,
-    max_chars_per_line=st.integers(1, 60),
-    max_lines=st.integers(1, 3),
-    min_cue_ms=st.sampled_from([0, 833, 2000]),
-    max_cue_ms=st.sampled_from([2000, 7000]),
-    speaker_labels=st.sampled_from(["change", "every", "none"]),
-)
-
-
-@PROPERTY
-@given(
-    st.one_of(_paragraph, _tied_paragraph),
-    st.integers(0, 10_000_000),
-    st.one_of(st.integers(1, 300_000), st.integers(1, 100)),
-    st.sampled_from(["", "Al: ", "Juan Pablo: "]),
-    _cut_policies,
-)
-def test_cut_is_the_forward_programme(
-    text: str, start_ms: int, span_ms: int, label: str, policy: CuePolicy
-) -> None:
-    every = policy.speaker_labels == "every"
-    width = policy.max_chars_per_line
-    first_width = max(1, width - len(label)) if label else width
-    line = cues_module._prepare(
-        text,
-        start_ms,
-        start_ms + span_ms,
-        width,
-        first_width if every else width,
-        policy.max_lines,
-        policy.min_cue_ms,
-        policy.max_cue_ms,
-    )
-    if not line.words.words:
-        return
-    first_fill = cues_module._first_fill(line, first_width)
-    runs = cues_module._cut_line(line, first_width, first_fill)
-    assert runs == _forward_cut(line.words, line.times, policy, label, every)
-    # ... and so is the module's own full programme, for lines too long for exact costs.
-    assert cues_module._forward_cut(line, first_width, first_fill) == runs
-    # Each two-line cue is broken where the general line breaker would break it.
-    for number, (i, j) in enumerate(runs):
-        run_width = first_width if label and (every or number == 0) else width
-        fill = cues_module._fill(line.words, i, run_width)
-        if fill < j and (line.plain_fills[fill] >= j):
-            _, starts = cues_module._break_lines(line.words, i, j, run_width, width, 2)
-            assert [cues_module._second_line(line, i, j, run_width, fill)] == starts

@@ -1,0 +1,181 @@
+"""Where a transcript line may be cut: each boundary between two words has a *kind*.
+
+The kinds, from the best place to cut to the worst, follow the line-break rules of the BBC
+Subtitle Guidelines (https://www.bbc.co.uk/accessibility/forproducts/guides/subtitles/,
+"Line breaks") and the Netflix Timed Text Style Guide
+(https://partnerhelp.netflixstudios.com/hc/en-us/articles/217350977, "Line Treatment"):
+after a sentence end; at a clause boundary (after a comma, semicolon, colon or dash, or
+before a bracket or dash); before a conjunction; before a preposition; between other words;
+after a word a line had better not end with (a subject pronoun or an auxiliary, which may as
+well be an object or a main verb: "welcome you | to the podcast"); and, worst, after an
+article, determiner, possessive, preposition or conjunction, or before a negation.
+
+:func:`boundary_kinds` classifies a line's words; the costs of cutting at each kind are
+:mod:`castline.timing.segment`'s.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Sequence
+
+__all__ = [
+    "BAD",
+    "CLAUSE",
+    "CONJUNCTION",
+    "KINDS",
+    "PLAIN",
+    "PREPOSITION",
+    "SENTENCE",
+    "WEAK",
+    "boundary",
+    "boundary_kinds",
+]
+
+#: The kinds of boundary, best first: plain ints, as they index cost tables.
+SENTENCE, CLAUSE, CONJUNCTION, PREPOSITION, PLAIN, WEAK, BAD = range(7)
+#: Their names, by kind.
+KINDS = ("sentence", "clause", "conjunction", "preposition", "plain", "weak", "bad")
+
+_RSQUO, _LSQUO, _RDQUO, _LDQUO = "\u2019", "\u2018", "\u201d", "\u201c"
+_EN_DASH, _EM_DASH = "\u2013", "\u2014"
+_CLOSERS = "\"')]}\u00bb" + _RSQUO + _RDQUO
+_OPENERS = "\"'([{\u00ab" + _LSQUO + _LDQUO
+_SENTENCE_END = re.compile("[.!?\u2026]+[" + re.escape(_CLOSERS) + "]*$")
+_CLAUSE_END = re.compile("[,;:" + _EN_DASH + _EM_DASH + "]+[" + re.escape(_CLOSERS) + "]*$")
+_INITIAL = re.compile(r"[A-Z]\.")
+_DASHES = frozenset({"-", "--", _EN_DASH, _EM_DASH})
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ABBREVIATIONS = _words("mr. mrs. ms. dr. prof. sr. jr. st. vs. e.g. i.e. cf. approx. no. ca. fig.")
+_CONJUNCTIONS = _words(
+    "and but or nor so yet because although though while whereas unless until when whenever "
+    "where which who whom whose if then"
+)
+_PREPOSITIONS = _words(
+    "in on at for with about from into onto by through over under after before between "
+    "during without within across around towards toward against among via like than as"
+)
+#: Words a line should not end with: articles, determiners, possessives, prepositions, and
+#: conjunctions (the conjunction starts the next line).
+_NO_BREAK_AFTER = (
+    _words(
+        "a an the this these those my your his her its our their some any every each no to of "
+        "very more most"
+    )
+    | _CONJUNCTIONS
+    | _PREPOSITIONS
+)
+#: Words a line had better not end with: subject pronouns and auxiliaries.
+_WEAK_BREAK_AFTER = _words(
+    "i you he she we they it i'm you're we're they're it's am is are was were be been being "
+    "will would can could shall should may might must do does did have has had don't doesn't "
+    "didn't won't can't that"
+)
+
+
+def _bare(word: str) -> str:
+    return word.strip(_CLOSERS + _OPENERS).lower().replace(_RSQUO, "'")
+
+
+# A boundary's kind depends on what the word before it is as the last word of a cue or line
+# (``_B_*``) and on what the word after it is as the first (``_A_*``), so each word is
+# classified once (and cached: the regular expressions are most of the cost of a line).
+_B_SENTENCE, _B_CLAUSE, _B_NO_BREAK, _B_WEAK, _B_OTHER = range(5)
+_A_CLAUSE, _A_NEGATION, _A_CONJUNCTION, _A_PREPOSITION, _A_OF, _A_OTHER = range(6)
+
+
+def _as_before(word: str, bare: str) -> int:
+    """What ``word`` (:func:`_bare`: ``bare``) is as the last word before a cut."""
+    if (
+        _SENTENCE_END.search(word)
+        and word.lower() not in _ABBREVIATIONS
+        and not _INITIAL.fullmatch(word)  # an initial: "J. Smith"
+    ):
+        return _B_SENTENCE
+    if _CLAUSE_END.search(word) or word in _DASHES:
+        return _B_CLAUSE
+    if bare in _NO_BREAK_AFTER:
+        return _B_NO_BREAK
+    if bare in _WEAK_BREAK_AFTER:
+        return _B_WEAK
+    return _B_OTHER
+
+
+def _as_after(word: str, bare: str) -> int:
+    """What ``word`` (:func:`_bare`: ``bare``) is as the first word after a cut."""
+    if word in _DASHES or word[:1] in "([":
+        return _A_CLAUSE
+    if bare in {"not", "n't"}:
+        return _A_NEGATION
+    if bare in _CONJUNCTIONS or bare == "that":
+        return _A_CONJUNCTION
+    if bare in _PREPOSITIONS or bare == "to":
+        return _A_PREPOSITION
+    if bare == "of":
+        return _A_OF
+    return _A_OTHER
+
+
+def _combine(before: int, after: int) -> int:
+    """The kind of boundary between a word classed ``before`` and one classed ``after``."""
+    if before == _B_SENTENCE:
+        return SENTENCE
+    if before == _B_CLAUSE or after == _A_CLAUSE:
+        return CLAUSE
+    if before == _B_NO_BREAK or after == _A_NEGATION:
+        return BAD
+    if after == _A_CONJUNCTION:
+        return CONJUNCTION
+    if after == _A_PREPOSITION:
+        return PREPOSITION
+    if before == _B_WEAK or after == _A_OF:
+        return WEAK
+    return PLAIN
+
+
+#: ``_TABLE[before][after]``: :func:`_combine` for every pair of classes.
+_TABLE = tuple(tuple(_combine(before, after) for after in range(6)) for before in range(5))
+
+#: Each word's row of _TABLE (as the word before a boundary) and class as the word after
+#: one, cached: classifying takes regular expressions, and most words recur.
+_ROWS: dict[str, tuple[int, ...]] = {}
+_AFTER_CLASSES: dict[str, int] = {}
+_CACHED_WORDS = 1 << 16
+
+
+def boundary_kinds(words: Sequence[str]) -> list[int]:
+    """``kinds[i]``: the kind of boundary before ``words[i]``; :data:`SENTENCE` before the first.
+
+    >>> [KINDS[kind] for kind in boundary_kinds("Hi. We met the crew and".split())]
+    ['sentence', 'sentence', 'weak', 'plain', 'bad', 'conjunction']
+    """
+    try:
+        rows = list(map(_ROWS.__getitem__, words))
+    except KeyError:
+        if len(_ROWS) > _CACHED_WORDS:
+            _ROWS.clear()
+            _AFTER_CLASSES.clear()
+        for word in words:
+            if word in _ROWS:
+                continue
+            bare = _bare(word)
+            _ROWS[word] = _TABLE[_as_before(word, bare)]
+            _AFTER_CLASSES[word] = _as_after(word, bare)
+        rows = list(map(_ROWS.__getitem__, words))
+    afters = list(map(_AFTER_CLASSES.__getitem__, words))
+    return [SENTENCE, *map(operator.getitem, rows[:-1], afters[1:])]
+
+
+def boundary(before: str, after: str) -> int:
+    """The kind of boundary between two words (a cut goes before ``after``).
+
+    >>> KINDS[boundary("welcome.", "Today")], KINDS[boundary("the", "data")]
+    ('sentence', 'bad')
+    """
+    return boundary_kinds([before, after])[1]
