@@ -25,6 +25,7 @@ from castline import __version__, registry
 from castline.build import BuildOptions, BuildReport, build
 from castline.diagnostics import Diagnostic
 from castline.errors import CastlineError, ContentError, UnknownExporterError
+from castline.scaffold import NotEmptyError, init_show, schema_text
 from castline.text import plural
 
 app = typer.Typer(
@@ -282,6 +283,41 @@ def check_command(content: ContentArg = Path("content"), *, strict: StrictOpt = 
         f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
     )
     raise typer.Exit(code)
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="The new show's folder (new or empty).")] = Path(
+        "."
+    ),
+) -> None:
+    """Start a new show in FOLDER: show.yaml, an episode, a profile, artwork, a CI workflow."""
+    try:
+        written = init_show(folder)
+    except NotEmptyError as error:
+        _err(f"castline: {error}")
+        raise typer.Exit(2) from None
+    for relative in written:
+        _err(f"wrote {folder / relative}")
+    _err(
+        f"a new show in {folder}: edit show.yaml and episodes/, then run "
+        f"'castline build {folder} --out {folder / 'out'}'"
+    )
+
+
+class SchemaName(StrEnum):
+    """The files a JSON Schema describes."""
+
+    show = "show"
+    episode = "episode"
+
+
+@app.command("schema")
+def schema_command(
+    name: Annotated[SchemaName, typer.Argument(help="show (show.yaml) or episode (front matter).")],
+) -> None:
+    """Print the JSON Schema of show.yaml or of an episode's front matter."""
+    typer.echo(schema_text(name.value), nl=False)
 
 
 @app.command("exporters")
