@@ -20,7 +20,7 @@ from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.paths import content_relative
-from castline.text import vtt_escape
+from castline.text import one_line, vtt_escape
 from castline.timecode import format_vtt_timecode
 from castline.timing.captions import CaptionExporter
 from castline.timing.cues import Cue, speaker_name
@@ -28,7 +28,7 @@ from castline.timing.cues import Cue, speaker_name
 
 def _note(text: str) -> str:
     """NOTE text: one line, without ``-->``."""
-    return " ".join(text.split()).replace("-->", "->")
+    return one_line(text).replace("-->", "->")
 
 
 class WebvttExporter(CaptionExporter):

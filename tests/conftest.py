@@ -133,3 +133,19 @@ def real_folders() -> Iterator[object]:
     """The demo show and the real corpus, as pytest parameters (skip the absent one)."""
     yield pytest.param(CONTENT, id="content")
     yield pytest.param(CORPUS, id="corpus")
+
+
+def fake_distribution(site: Path, module: str, source: str, exporters: Mapping[str, str]) -> Path:
+    """Install, in folder ``site`` (put it on ``sys.path`` or PYTHONPATH), a distribution named
+    ``module`` (with ``-`` for ``_``) holding module ``module`` with ``source``, and declaring
+    ``exporters`` (``{id: "module:Class"}``) in the ``castline.exporters`` entry-point group:
+    a third-party exporter as pip would install it."""
+    site.mkdir(parents=True, exist_ok=True)
+    (site / f"{module}.py").write_text(source, encoding="utf-8")
+    info = site / f"{module}-0.1.dist-info"
+    info.mkdir()
+    name = module.replace("_", "-")
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    declared = "".join(f"{key} = {target}\n" for key, target in exporters.items())
+    (info / "entry_points.txt").write_text(f"[castline.exporters]\n{declared}")
+    return site

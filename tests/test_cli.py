@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from benchmarks.synthetic import write_show
 from castline import __version__
 from castline.cli import app
-from tests.conftest import CONTENT, DATA, ContentTree
+from tests.conftest import CONTENT, DATA, ContentTree, fake_distribution
 
 runner = CliRunner()
 
@@ -207,13 +207,8 @@ class SlowExporter(PlaintextExporter):
 
 def _slow_plugin(folder: Path) -> dict[str, str]:
     """A third-party exporter installed on PYTHONPATH; the environment to run castline with."""
-    folder.mkdir()
-    (folder / "castline_slow.py").write_text(SLOW_EXPORTER, encoding="utf-8")
-    info = folder / "castline_slow-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: castline-slow\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[castline.exporters]\nslow = castline_slow:SlowExporter\n"
+    fake_distribution(
+        folder, "castline_slow", SLOW_EXPORTER, {"slow": "castline_slow:SlowExporter"}
     )
     return {**os.environ, "PYTHONPATH": str(folder)}
 

@@ -9,6 +9,7 @@ import pytest
 
 from castline import registry
 from castline.errors import ConfigError, ExporterConflictError, UnknownExporterError
+from tests.conftest import fake_distribution
 
 GROUP = registry.ENTRY_POINT_GROUP
 
@@ -60,17 +61,15 @@ def test_a_target_that_is_not_an_exporter_is_refused() -> None:
 def test_a_third_party_distribution_is_discovered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "castline_demo.py").write_text(
+    fake_distribution(
+        tmp_path,
+        "castline_demo",
         "from castline.exporters.plaintext import PlaintextExporter\n"
         "class DemoExporter(PlaintextExporter):\n"
         "    name = 'demo'\n"
         "    suffix = '.demo.txt'\n",
-        encoding="utf-8",
+        {"demo": "castline_demo:DemoExporter"},
     )
-    info = tmp_path / "castline_demo-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: castline-demo\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[{GROUP}]\ndemo = castline_demo:DemoExporter\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     entries = registry.available()
     assert entries["demo"].distribution == "castline-demo"

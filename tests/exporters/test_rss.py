@@ -27,7 +27,7 @@ from castline.exporter import BuildContext, EpisodeRecord, ExporterInfo
 from castline.exporters.chapters import ChaptersExporter
 from castline.exporters.rss import RssExporter
 from castline.load import load_content
-from tests.conftest import CONTENT, DATA, ROOT, ContentTree, GoldenCheck
+from tests.conftest import CONTENT, DATA, ROOT, ContentTree, GoldenCheck, fake_distribution
 
 SHOW = DATA / "feed" / "show"
 MISTAKES = DATA / "feed" / "mistakes"
@@ -929,15 +929,11 @@ class JsonTranscriptExporter(PerEpisodeExporter):
 def test_a_third_party_transcript_exporter_is_linked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "castline_jsontranscript.py").write_text(THIRD_PARTY_MODULE, encoding="utf-8")
-    info = site / "castline_jsontranscript-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: castline-jsontranscript\n")
-    (info / "entry_points.txt").write_text(
-        f"[{registry.ENTRY_POINT_GROUP}]\n"
-        "jsontranscript = castline_jsontranscript:JsonTranscriptExporter\n"
+    site = fake_distribution(
+        tmp_path / "site",
+        "castline_jsontranscript",
+        THIRD_PARTY_MODULE,
+        {"jsontranscript": "castline_jsontranscript:JsonTranscriptExporter"},
     )
     monkeypatch.syspath_prepend(str(site))
     report = build(SHOW, tmp_path / "out", BuildOptions(only=("rss", "jsontranscript"), jobs=1))
