@@ -1,4 +1,4 @@
-"""Caption quality figures for a content folder (issue 3, acceptance 3).
+"""Caption quality figures for a content folder: sizes, durations, reading speeds, gaps, words.
 
 Usage::
 
