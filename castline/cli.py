@@ -7,6 +7,7 @@ sorted by path and line, each once.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import signal
@@ -15,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,8 +25,8 @@ import typer
 
 from castline import __version__, registry
 from castline.build import BuildOptions, BuildReport, build
-from castline.diagnostics import Diagnostic
 from castline.errors import CastlineError, ContentError, UnknownExporterError
+from castline.report import github_annotations, human_lines, json_report, sarif_report, step_summary
 from castline.scaffold import NotEmptyError, init_show, schema_text
 from castline.text import plural
 
@@ -79,38 +81,85 @@ class Annotations(StrEnum):
     github = "github"
 
 
-def _github_escape(text: str, *, property_value: bool = False) -> str:
-    """Escape a workflow-command value (GitHub Actions' ``::error`` syntax)."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
+class ReportFormat(StrEnum):
+    """What ``--report FILE`` writes."""
+
+    json = "json"
+    sarif = "sarif"
 
 
-def github_annotation(diagnostic: Diagnostic) -> str:
-    """``::error file=PATH,line=N::MESSAGE`` (or ``::warning ...``) for GitHub Actions.
-
-    >>> from castline.model import SourceRef
-    >>> github_annotation(Diagnostic.warning(SourceRef("a,b.md", 3), "50% off: 100%"))
-    '::warning file=a%2Cb.md,line=3::50%25 off: 100%25'
-    """
-    path = _github_escape(diagnostic.source.path, property_value=True)
-    message = _github_escape(diagnostic.message)
-    return f"::{diagnostic.severity.value} file={path},line={diagnostic.source.line}::{message}"
+#: Exit codes (README, "Exit codes"): content errors, a stale output folder under --check.
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+EXIT_STALE = 3
 
 
-def _report(report: BuildReport, *, strict: bool, quiet: bool, annotations: Annotations) -> int:
-    """Print diagnostics (and annotations); return the exit code."""
-    errors = set(report.errors)
-    for diagnostic in report.diagnostics:
-        if quiet and diagnostic not in errors:
-            continue
-        _err(str(diagnostic))
-    if annotations is Annotations.github:
-        for diagnostic in report.diagnostics:
-            typer.echo(github_annotation(diagnostic))
-    failed = bool(report.errors) or (strict and bool(report.warnings))
-    return 1 if failed else 0
+@dataclass(frozen=True, slots=True)
+class Reporting:
+    """How a command reports its diagnostics (the options ``build`` and ``check`` share)."""
+
+    strict: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    annotations: Annotations = Annotations.none
+    report_file: Path | None = None
+    report_format: ReportFormat = ReportFormat.json
+    max_warnings: int | None = None
+
+
+def _report(report: BuildReport, reporting: Reporting) -> int:
+    """Print the diagnostics (errors first, warnings grouped by kind), write the machine report,
+    the annotations and the step summary; return the exit code for content problems."""
+    shown = report.errors if reporting.quiet else report.diagnostics
+    _print_diagnostics(human_lines(shown, verbose=reporting.verbose))
+    if reporting.report_file is not None:
+        _write_report(report, reporting)
+    if reporting.annotations is Annotations.github:
+        for line in github_annotations(report.diagnostics):
+            typer.echo(line)
+        _append_step_summary(step_summary(report.diagnostics))
+    too_many = reporting.max_warnings is not None and len(report.warnings) > reporting.max_warnings
+    if too_many and not reporting.quiet:
+        _err(f"castline: {plural(len(report.warnings), 'warning')}, more than --max-warnings")
+    failed = bool(report.errors) or (reporting.strict and bool(report.warnings)) or too_many
+    return EXIT_ERRORS if failed else 0
+
+
+def _print_diagnostics(lines: list[str]) -> None:
+    """Diagnostics to stderr; on a terminal (and without ``NO_COLOR``) errors red, warnings
+    yellow."""
+    if not lines:
+        return
+    if not sys.stderr.isatty() or os.environ.get("NO_COLOR"):
+        for line in lines:
+            _err(line)
+        return
+    console = _stderr_console()
+    for line in lines:
+        style = "red" if ": error: " in line else "yellow" if ": warning: " in line else "bold"
+        console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def _write_report(report: BuildReport, reporting: Reporting) -> None:
+    """``--report FILE``: every diagnostic, whatever ``-q`` hides, as JSON or SARIF."""
+    assert reporting.report_file is not None
+    if reporting.report_format is ReportFormat.sarif:
+        text = sarif_report(report.diagnostics, __version__)
+    else:
+        text = json_report(report.diagnostics, report.episodes)
+    try:
+        reporting.report_file.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _err(f"castline: cannot write {reporting.report_file}: {error.strerror}")
+        raise typer.Exit(EXIT_ERRORS) from None
+
+
+def _append_step_summary(markdown: str) -> None:
+    """Append to the file GitHub Actions names in ``$GITHUB_STEP_SUMMARY``, when it is set."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with contextlib.suppress(OSError), open(target, "a", encoding="utf-8") as summary:
+            summary.write(markdown)
 
 
 def _annotations(choice: Annotations | None) -> Annotations:
@@ -133,9 +182,18 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.enabled and self.tty:
-            from rich.progress import Progress
+            from rich import progress
 
-            self.bar = Progress(transient=True, console=_stderr_console())
+            self.bar = progress.Progress(
+                progress.TextColumn("building episodes"),
+                progress.BarColumn(),
+                progress.MofNCompleteColumn(),
+                progress.TimeElapsedColumn(),
+                progress.TextColumn("left"),
+                progress.TimeRemainingColumn(),
+                transient=True,
+                console=_stderr_console(),
+            )
             self.bar.__enter__()
             self.task = self.bar.add_task("building episodes", total=None)
         return self
@@ -198,9 +256,28 @@ AnnotationsOpt = Annotated[
 ]
 VerboseOpt = Annotated[
     bool,
-    typer.Option("--verbose", "-v", help="List skipped drafts and every file written or removed."),
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="List every warning, the skipped drafts and every file written or removed.",
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--report", help="Also write every diagnostic to this file (see --format).", dir_okay=False
+    ),
+]
+FormatOpt = Annotated[
+    ReportFormat, typer.Option("--format", help="The --report file's format: json or sarif.")
+]
+MaxWarningsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-warnings", min=0, help="Fail (exit 1) when more warnings than this remain."
+    ),
+]
 
 
 @app.command("build")
@@ -217,19 +294,30 @@ def build_command(
     strict: StrictOpt = False,
     verbose: VerboseOpt = False,
     quiet: QuietOpt = False,
+    report_file: ReportOpt = None,
+    report_format: FormatOpt = ReportFormat.json,
+    max_warnings: MaxWarningsOpt = None,
 ) -> None:
-    """Build every output of CONTENT into the output folder."""
+    """Build every output of CONTENT into the output folder.
+
+    Exit 0 when everything built, 1 on a content error (or a warning under --strict, or more
+    than --max-warnings), 2 on a usage error, 3 under --check when the content is fine but the
+    output folder is not up to date.
+    """
     options = BuildOptions(
         only=tuple(only or ()), overrides=_overrides(offset), dry_run=check, force=force, jobs=jobs
+    )
+    reporting = Reporting(
+        strict, quiet, verbose, _annotations(annotations), report_file, report_format, max_warnings
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet) as progress:
         report = _run_build(content, out, options, progress)
-    code = _report(report, strict=strict, quiet=quiet, annotations=_annotations(annotations))
+    code = _report(report, reporting)
     if verbose:
         _list_drafts_and_files(report, out, check=check)
-    if check and _list_stale(report, out):
-        code = 1
+    if check and _list_stale(report, out) and code == 0:
+        code = EXIT_STALE
     if not quiet:
         _err(_summary(report, out, time.perf_counter() - started, check=check))
     raise typer.Exit(code)
@@ -271,17 +359,33 @@ def _list_stale(report: BuildReport, out: Path) -> bool:
 
 
 @app.command("check")
-def check_command(content: ContentArg = Path("content"), *, strict: StrictOpt = False) -> None:
-    """Check CONTENT: report every problem, write nothing."""
+def check_command(  # one parameter per command-line option: the exception to six
+    content: ContentArg = Path("content"),
+    *,
+    annotations: AnnotationsOpt = None,
+    strict: StrictOpt = False,
+    verbose: VerboseOpt = False,
+    quiet: QuietOpt = False,
+    report_file: ReportOpt = None,
+    report_format: FormatOpt = ReportFormat.json,
+    max_warnings: MaxWarningsOpt = None,
+) -> None:
+    """Check CONTENT: report every problem, write nothing. Exit 0, 1 or 2 as ``build``."""
+    reporting = Reporting(
+        strict, quiet, verbose, _annotations(annotations), report_file, report_format, max_warnings
+    )
     with tempfile.TemporaryDirectory(prefix="castline-check-") as nowhere:
         # A dry run into an empty folder: every episode is read and every exporter runs.
         report = _run_build(content, Path(nowhere), BuildOptions(dry_run=True), None)
-    code = _report(report, strict=strict, quiet=False, annotations=_annotations(None))
+    code = _report(report, reporting)
+    if verbose:
+        _list_drafts_and_files(report, Path(nowhere), check=True)
     episodes = report.episodes_built + report.episodes_failed
-    _err(
-        f"checked {plural(episodes, 'episode')}: "
-        f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
-    )
+    if not quiet:
+        _err(
+            f"checked {plural(episodes, 'episode')}: "
+            f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
+        )
     raise typer.Exit(code)
 
 

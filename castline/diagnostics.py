@@ -7,6 +7,7 @@ The core never prints. Every stage returns or raises :class:`Diagnostic` values 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ class Diagnostic:
     source: SourceRef
     severity: Severity
     message: str
+    #: The stable code of its kind (:class:`Rule`), e.g. ``L201``; ``""`` when it has none.
+    code: str = ""
 
     def __str__(self) -> str:
         return f"{self.source}: {self.severity.value}: {self.message}"
@@ -61,6 +64,65 @@ class Diagnostic:
     def warning(cls, source: SourceRef, message: str) -> Diagnostic:
         """A warning: the object is built (repaired where a sound rule exists)."""
         return cls(source, Severity.WARNING, message)
+
+    @property
+    def rule(self) -> Rule | None:
+        """The kind of diagnostic this is, when its code is registered."""
+        return RULES.get(self.code)
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        """The same diagnostic at another severity (``--strict``, show.yaml ``diagnostics:``)."""
+        return Diagnostic(self.source, severity, self.message, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A kind of diagnostic: a stable short code and a kebab-case name, as linters name theirs
+    (ruff's ``E501 line-too-long``, https://docs.astral.sh/ruff/rules/), and what it means.
+
+    Codes never change meaning once published; show.yaml's ``diagnostics:`` and the reports use
+    them. The first letter names the stage: ``L`` load, ``T`` timing, ``F`` feed, ``B`` build,
+    ``X`` an exporter.
+    """
+
+    code: str
+    name: str
+    summary: str
+
+    def error(self, source: SourceRef, message: str) -> Diagnostic:
+        """An error of this kind at ``source``."""
+        return Diagnostic(source, Severity.ERROR, message, self.code)
+
+    def warning(self, source: SourceRef, message: str) -> Diagnostic:
+        """A warning of this kind at ``source``."""
+        return Diagnostic(source, Severity.WARNING, message, self.code)
+
+
+#: Every registered rule by code, in registration order.
+RULES: dict[str, Rule] = {}
+_CODE = re.compile(r"^[A-Z][0-9]{3}$")
+_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def rule(code: str, name: str, summary: str) -> Rule:
+    """Register and return a rule; a code or name used twice is a programming error.
+
+    >>> rule("Z999", "example-rule", "an example") is RULES["Z999"]
+    True
+    >>> del RULES["Z999"]
+    """
+    if not _CODE.match(code) or not _NAME.match(name):
+        raise ValueError(f"rule {code} {name}: a code is a letter and 3 digits, a name kebab-case")
+    for known in RULES.values():
+        if code == known.code or name == known.name:
+            raise ValueError(f"rule {code} {name} clashes with {known.code} {known.name}")
+    RULES[code] = Rule(code, name, summary)
+    return RULES[code]
+
+
+def find_rule(selector: str) -> Rule | None:
+    """The rule a code (``L201``) or a name (``unknown-guest``) selects."""
+    return RULES.get(selector) or next((r for r in RULES.values() if r.name == selector), None)
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:

@@ -26,6 +26,7 @@ BUILT_IN = {
 MANY_PARAMETERS = {
     # One parameter per command-line option, as typer declares them.
     ("castline/cli.py", "build_command"),
+    ("castline/cli.py", "check_command"),
     # The caption exporters' documented keyword options (show.yaml `exporters: {srt: ...}`).
     ("castline/timing/captions.py", "__init__"),
 }

@@ -92,6 +92,8 @@ class BuildReport:
     episodes_failed: int = 0
     #: Draft and template files skipped (names starting with ``_``).
     drafts: list[str] = field(default_factory=list)
+    #: Each episode file as messages name it, and its slug (reports name the episode).
+    episodes: dict[str, str] = field(default_factory=dict)
 
     @property
     def written(self) -> list[PurePosixPath]:
@@ -154,6 +156,7 @@ def _build(
     planner = Planner(inputs, {} if options.force else read_stat_cache(out))
     report = BuildReport(diagnostics=list(project.diagnostics))
     report.drafts = [project.display(path) for path in project.drafts]
+    report.episodes = {project.display(path): path.stem for path in project.episode_files}
     changes = Changes(report.created, report.changed, report.removed)
     relatives = {content_relative(content, path): path for path in project.episode_files}
     tasks = _plan(planner, manifest, relatives, report)
