@@ -188,6 +188,21 @@ class Funding:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what castline reads, so that a hostile or broken file costs little (show.yaml
+    ``limits:``; show.yaml itself is read with the defaults). A file past one is an error."""
+
+    #: Size of an episode, profile or show.yaml file, checked before it is read.
+    file_bytes: int = 5_000_000
+    #: YAML nodes of one file's front matter, each alias counted as the nodes it stands for.
+    yaml_nodes: int = 200_000
+    #: Items of one ``transcript`` list.
+    transcript_items: int = 20_000
+    #: Characters of one transcript ``line`` or ``header``.
+    line_chars: int = 20_000
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     """The show: ``content/show.yaml`` (every field optional for transcript exporters).
 
@@ -249,6 +264,8 @@ class Show:
     exporter_options: Mapping[str, Mapping[str, Any]] = field(
         default_factory=dict, compare=False, hash=False
     )
+    #: Bounds on the files read (show.yaml ``limits:``).
+    limits: Limits = field(default_factory=Limits)
     #: Width and height in pixels of ``image`` when it is a local file castline could read.
     image_pixels: tuple[int, int] | None = None
     #: Keys castline does not model, kept as parsed.

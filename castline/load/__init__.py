@@ -29,9 +29,10 @@ from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
 from castline.load.episode import EPISODE_KEYS, MEDIA_TYPES, read_episode
 from castline.load.fields import FieldReader
+from castline.load.files import check_size, inside, not_regular, read_bounded
 from castline.load.frontmatter import decode, parse_document
 from castline.load.people import PROFILE_LINK_KEYS, PROFILE_LINKS, load_people, load_person
-from castline.load.show import SHOW_FILE, Folders, read_show, read_show_file
+from castline.load.show import SHOW_FILE, Folders, ShowFile, read_limits, read_show, read_show_file
 from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import display_path
 
@@ -71,7 +72,7 @@ class Project:
     episode_files: tuple[Path, ...]
     #: Files skipped as drafts or templates (names starting with ``_``).
     drafts: tuple[Path, ...]
-    #: Problems found in show.yaml and the profiles.
+    #: Problems found in show.yaml and the profiles, and episode names that are no regular file.
     diagnostics: tuple[Diagnostic, ...]
     #: The content folder as given, and how paths are shown in messages.
     root: Path = field(default_factory=Path)
@@ -116,36 +117,84 @@ def open_content(root: Path) -> Project:
     """Read show.yaml and the people profiles and list the episode files.
 
     Raises:
-        ContentError: the folder does not exist, or show.yaml is unreadable.
+        ContentError: the folder does not exist, show.yaml is unreadable, or its episodes
+            folder is missing or outside the content folder.
     """
     if not root.is_dir():
         raise ContentError(SourceRef(str(root), 1), "no such content folder")
     show_path = root / SHOW_FILE
     show_file = read_show_file(show_path, display_path(root, show_path))
     raw = show_file.data
-    episodes_dir = _choose_dir(root, raw.get("episodes"), DEFAULT_EPISODE_DIRS) or "."
+    found: list[Diagnostic] = []
+    reader = FieldReader(show_file.display, show_file.lines, found)
+    limits = read_limits(reader, raw)
+    episodes_dir = _episodes_dir(root, show_file)
     people_dir = _choose_dir(root, raw.get("people"), DEFAULT_PEOPLE_DIRS, fallback=None)
-    if "episodes" in raw and not (root / str(raw["episodes"])).is_dir():
-        raise ContentError(
-            SourceRef(show_file.display, show_file.lines.get(("episodes",), 1)),
-            f"episodes folder '{raw['episodes']}' does not exist",
-        )
-    people, diagnostics = load_people(root, people_dir)
-    reader = FieldReader(show_file.display, show_file.lines, diagnostics)
-    show = read_show(reader, raw, Folders(root, episodes_dir, people_dir), people)
-    files, drafts = _episode_files(root / episodes_dir)
+    if people_dir is not None and not inside(people_dir):
+        reader.error("people", f"people folder '{people_dir}' is outside the content folder")
+        people_dir = None
+    people, diagnostics = load_people(root, people_dir, limits)
+    show = read_show(reader, raw, Folders(root, episodes_dir, people_dir, limits), people)
+    diagnostics.extend(found)
+    files, drafts = _episode_files(root, root / episodes_dir, diagnostics)
     return Project(show, people, files, drafts, tuple(diagnostics), root)
 
 
-def _episode_files(folder: Path) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
-    """The episode files in ``folder`` and the drafts (``_`` names), each sorted by name."""
+def _episodes_dir(root: Path, show_file: ShowFile) -> str:
+    """The episodes folder show.yaml names (inside the content folder), else a default.
+
+    Raises:
+        ContentError: the named folder is outside the content folder or is not a folder.
+    """
+    raw = show_file.data
+    episodes_dir = _choose_dir(root, raw.get("episodes"), DEFAULT_EPISODE_DIRS) or "."
+    if "episodes" not in raw:
+        return episodes_dir
+    where = SourceRef(show_file.display, show_file.lines.get(("episodes",), 1))
+    if not inside(str(raw["episodes"])):
+        raise ContentError(
+            where, f"episodes folder '{raw['episodes']}' is outside the content folder"
+        )
+    if not (root / str(raw["episodes"])).is_dir():
+        raise ContentError(where, f"episodes folder '{raw['episodes']}' does not exist")
+    return episodes_dir
+
+
+def _episode_files(
+    root: Path, folder: Path, sink: list[Diagnostic]
+) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The episode files in ``folder`` and the drafts (``_`` names), each sorted by name.
+
+    A name that is no regular file (a directory, a pipe, a dangling or looping link) is never
+    opened: a warning each in ``sink``, and it is skipped.
+    """
     files: list[Path] = []
     drafts: list[Path] = []
-    with os.scandir(folder) as entries:  # a directory listing, no stat per file
-        names = sorted(e.name for e in entries if _is_episode_name(e.name) and is_file(e))
-    for name in names:
-        (drafts if name.startswith("_") else files).append(folder / name)
+    with os.scandir(folder) as entries:  # a directory listing; a stat only for links and oddities
+        names = sorted((e.name, _regular(e)) for e in entries if _is_episode_name(e.name))
+    for name, regular in names:
+        path = folder / name
+        if not regular:
+            kind = not_regular(path)
+            if kind is None:  # it became a file since the listing
+                files.append(path)
+            elif not name.startswith("_"):
+                where = SourceRef(display_path(root, path), 1)
+                sink.append(Diagnostic.warning(where, f"the episode file is {kind}; skipped"))
+            continue
+        (drafts if name.startswith("_") else files).append(path)
     return tuple(files), tuple(drafts)
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """Whether a listed name is a regular file, a stat only for a link (``d_type`` tells the
+    rest)."""
+    try:
+        return entry.is_file(follow_symlinks=False) or (
+            entry.is_symlink() and not_regular(Path(entry.path)) is None
+        )
+    except OSError:
+        return False
 
 
 def _is_episode_name(name: str) -> bool:
@@ -182,9 +231,14 @@ def load_episode(
     """
     display = project.display(path)
     diagnostics: list[Diagnostic] = []
+    limits = project.show.limits
     try:
-        data = path.read_bytes() if raw is None else raw
-        document = parse_document(decode(data, display), display)
+        if raw is None:
+            data = read_bounded(path, display, limits.file_bytes)
+        else:
+            check_size(raw, display, limits.file_bytes)
+            data = raw
+        document = parse_document(decode(data, display), display, max_nodes=limits.yaml_nodes)
         episode = read_episode(project.show, project.people, path, display, document, diagnostics)
     except ContentError as error:
         diagnostics.append(error.diagnostic)

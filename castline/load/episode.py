@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import os
 import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from castline.diagnostics import Diagnostic
-from castline.load.fields import FieldReader
+from castline.load.fields import (
+    BadNumber,
+    FieldReader,
+    bounded_ms,
+    seconds_ms,
+    time_ms,
+    yaml_number,
+)
+from castline.load.files import inside, not_regular
 from castline.load.frontmatter import Document, kind_of
 from castline.load.transcript import read_transcript
 from castline.model import Chapter, Enclosure, Episode, Person, Show, Soundbite, SourceRef
 from castline.paths import media_file_path, media_url, url_suffix
-from castline.timecode import parse_clock, parse_duration
+from castline.text import xml_text
+from castline.timecode import parse_duration
 
 #: Front matter keys the model knows; any other key is kept in ``Episode.extra``.
 EPISODE_KEYS = frozenset(
@@ -80,7 +90,7 @@ def read_episode(
     """
     data = document.data
     reader = FieldReader(display, document.lines, sink)
-    transcript = read_transcript(reader, data.get("transcript"))
+    transcript = read_transcript(reader, data.get("transcript"), show.limits)
     title = _title(reader, data, path.stem)
     guests = _guests(reader, data, show, people)
     duration_ms = _duration_ms(reader, data.get("duration"))
@@ -108,7 +118,7 @@ def read_episode(
         audio=_audio(reader, data.get("audio"), show, path.stem),
         guid=reader.text(data, "guid"),
         explicit=reader.boolean(data, "explicit"),
-        notes_markdown=document.body.strip("\n"),
+        notes_markdown=_body(reader, document),
         extra={key: value for key, value in data.items() if key not in EPISODE_KEYS},
         key_lines=document.key_lines,
     )
@@ -126,13 +136,21 @@ def _title(reader: FieldReader, data: Mapping[str, Any], slug: str) -> str:
 def _guests(
     reader: FieldReader, data: Mapping[str, Any], show: Show, people: Mapping[str, Person]
 ) -> tuple[Person, ...]:
-    """``guests``: profile ids; a guest without a readable profile is named by the id."""
+    """``guests``: profile ids; a guest without a readable profile is named by the id, and an
+    id that is no plain file name (it names ``people/<id>.md``) is left out."""
     guests: list[Person] = []
-    for guest in reader.strings(data, "guests"):
+    for guest in reader.strings(data, "guests", clean=False):
+        if not is_plain_name(guest):
+            reader.warn(
+                "guests",
+                f"guest {guest[:60]!r} is not a plain profile name (no '/', '..' or control "
+                "characters); left out",
+            )
+            continue
         person = people.get(guest)
         if person is None:
             profile = f"{show.people_dir or 'people'}/{guest}.md"
-            if (Path(show.root) / profile).is_file():
+            if os.path.lexists(Path(show.root) / profile):
                 reader.warn("guests", f"guest '{guest}': profile {profile} could not be read")
             else:
                 reader.warn("guests", f"unknown guest '{guest}': no profile {profile}")
@@ -141,20 +159,51 @@ def _guests(
     return tuple(guests)
 
 
+def is_plain_name(name: str) -> bool:
+    """Whether ``name`` can name a file in a folder: not empty, not ``.`` or ``..``, without
+    path separators and without characters XML cannot carry (NUL, controls).
+
+    >>> is_plain_name("ada-lovelace"), is_plain_name("../x"), is_plain_name("a\\x00b")
+    (True, False, False)
+    """
+    return (
+        bool(name.strip())
+        and name not in (".", "..")
+        and not any(separator in name for separator in ("/", "\\"))
+        and xml_text(name) == name
+        and "\x7f" not in name
+    )
+
+
+def _body(reader: FieldReader, document: Document) -> str:
+    """The Markdown body, without the characters XML cannot carry (a warning at the line of the
+    first one)."""
+    body = document.body.strip("\n")
+    if xml_text(body) == body:
+        return body
+    first = next(index for index, character in enumerate(document.body) if not xml_text(character))
+    line = document.body_line + document.body.count("\n", 0, first)
+    return reader.clean(body, SourceRef(reader.path, line), "body")
+
+
 def _duration_ms(reader: FieldReader, raw: object) -> int | None:
-    """``duration``: seconds, or text in ISO 8601 (``PT1H2M3S``) or ``H:MM:SS``."""
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return round(raw * 1000)
-    if isinstance(raw, str):
-        try:
-            return parse_duration(raw)
-        except ValueError:
-            reader.warn(
-                "duration",
-                f"'duration' {raw!r} is not ISO 8601 (PT1H2M3S), H:MM:SS or seconds; ignored",
-            )
-    elif raw is not None:
-        reader.warn("duration", f"'duration' must be text or seconds, not {kind_of(raw)}")
+    """``duration``: seconds, or text in ISO 8601 (``PT1H2M3S``) or ``H:MM:SS``, finite and at
+    most 100 hours."""
+    try:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return seconds_ms(raw)
+        if isinstance(raw, str):
+            return bounded_ms(parse_duration(raw))
+    except BadNumber as error:
+        reader.warn("duration", f"'duration' {error}; ignored")
+    except (ValueError, OverflowError):
+        reader.warn(
+            "duration",
+            f"'duration' {raw!r} is not ISO 8601 (PT1H2M3S), H:MM:SS or seconds; ignored",
+        )
+    else:
+        if raw is not None:
+            reader.warn("duration", f"'duration' must be text or seconds, not {kind_of(raw)}")
     return None
 
 
@@ -197,20 +246,6 @@ def _published(reader: FieldReader, data: Mapping[str, Any], timezone: str) -> d
     return None
 
 
-def _seconds_ms(value: object) -> int | None:
-    """Seconds (a non-negative number) or ``M:SS``/``H:MM:SS`` text, in ms; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return round(value * 1000) if value >= 0 else None
-    if isinstance(value, str):
-        try:
-            return parse_clock(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _soundbites(reader: FieldReader, raw: object) -> tuple[Soundbite, ...]:
     """``quotableClips``: ``{startOffset, endOffset, name, url}``. RSS: ``podcast:soundbite``."""
     if raw is None:
@@ -225,20 +260,36 @@ def _soundbites(reader: FieldReader, raw: object) -> tuple[Soundbite, ...]:
                 Diagnostic.warning(source, f"clip {index + 1} is not a mapping; ignored")
             )
             continue
-        start = _seconds_ms(item.get("startOffset"))
-        end = _seconds_ms(item.get("endOffset"))
-        if start is None or end is None or end <= start:
-            reader.sink.append(
-                Diagnostic.warning(
-                    source,
-                    f"clip {index + 1} needs 'startOffset' < 'endOffset' in seconds; ignored",
-                )
-            )
-            continue
-        title = str(item.get("name") or "").strip()
-        url = item.get("url")
-        clips.append(Soundbite(start, end - start, title, source, str(url) if url else None))
+        clip = _clip(reader, index + 1, source, item)
+        if clip is not None:
+            clips.append(clip)
     return tuple(clips)
+
+
+def _clip(
+    reader: FieldReader, number: int, source: SourceRef, item: Mapping[str, Any]
+) -> Soundbite | None:
+    """One clip; a bad offset is a warning and the clip is left out."""
+    offsets: list[int | None] = []
+    for key in ("startOffset", "endOffset"):
+        value = item.get(key)
+        try:
+            offsets.append(None if value is None else time_ms(value))
+        except BadNumber as error:
+            message = f"clip {number}: '{key}' {error}; the clip is left out"
+            reader.sink.append(Diagnostic.warning(source, message))
+            return None
+    start, end = offsets
+    if start is None or end is None or end <= start:
+        reader.sink.append(
+            Diagnostic.warning(
+                source, f"clip {number} needs 'startOffset' < 'endOffset' in seconds; ignored"
+            )
+        )
+        return None
+    title = reader.clean(str(item.get("name") or ""), source, "name").strip()
+    url = item.get("url")
+    return Soundbite(start, end - start, title, source, str(url) if url else None)
 
 
 def _chapters(reader: FieldReader, raw: object) -> tuple[Chapter, ...]:
@@ -255,12 +306,19 @@ def _chapters(reader: FieldReader, raw: object) -> tuple[Chapter, ...]:
                 Diagnostic.warning(source, f"chapter {index + 1} is not a mapping; ignored")
             )
             continue
-        start = None
+        start, problem = None, ""
         for key in ("start", "startTime", "sec", "time"):
             if key in item:
-                start = _seconds_ms(item[key])
+                try:
+                    start = time_ms(item[key])
+                except BadNumber as error:
+                    problem = f"'{key}' {error}; "
                 break
-        title = str(item.get("title") or "").strip()
+        title = reader.clean(str(item.get("title") or ""), source, "title").strip()
+        if problem:
+            message = f"chapter {index + 1}: {problem}ignored"
+            reader.sink.append(Diagnostic.warning(source, message))
+            continue
         if start is None or not title:
             reader.sink.append(
                 Diagnostic.warning(
@@ -276,6 +334,10 @@ def _chapters(reader: FieldReader, raw: object) -> tuple[Chapter, ...]:
     return tuple(sorted(chapters, key=lambda chapter: chapter.start_ms))
 
 
+#: The largest ``audio.length`` castline takes: 1 TB (a feed's enclosure length in bytes).
+MAX_MEDIA_BYTES = 10**12
+
+
 def _audio(reader: FieldReader, raw: object, show: Show, slug: str) -> Enclosure | None:
     """``audio`` (a URL or ``{url, length, type}``), else the show's media pattern if its file
     is there. RSS: ``enclosure``; a local media file gives the length."""
@@ -287,7 +349,7 @@ def _audio(reader: FieldReader, raw: object, show: Show, slug: str) -> Enclosure
         reader.warn("audio", "'audio' must be a mapping with 'url', 'length' and 'type'; ignored")
     pattern_url = media_url(show, slug)
     if pattern_url:
-        media_file = _media_file(show, pattern_url)
+        media_file = _media_file(reader, show, pattern_url)
         guessed = _media_type(pattern_url)
         if media_file is not None and guessed:
             return Enclosure(pattern_url, media_file.stat().st_size, guessed)
@@ -296,10 +358,17 @@ def _audio(reader: FieldReader, raw: object, show: Show, slug: str) -> Enclosure
 
 def _enclosure(reader: FieldReader, raw: Mapping[str, Any], show: Show) -> Enclosure | None:
     """An ``audio`` mapping; length and type may come from the local file and the URL."""
-    url = str(raw["url"]).strip()
+    url = reader.clean(str(raw["url"]), reader.where("audio"), "audio.url").strip()
     length = raw.get("length")
+    if isinstance(length, int) and not isinstance(length, bool) and length > MAX_MEDIA_BYTES:
+        reader.error(
+            "audio",
+            f"'audio.length' must be at most {MAX_MEDIA_BYTES:,} bytes (1 TB), "
+            f"not {yaml_number(length)}",
+        )
+        return None
     if isinstance(length, bool) or not isinstance(length, int) or length <= 0:
-        local = _media_file(show, url)
+        local = _media_file(reader, show, url)
         if local is None:
             reader.error(
                 "audio", "'audio.length' must be the file size in bytes (a positive number)"
@@ -307,16 +376,23 @@ def _enclosure(reader: FieldReader, raw: Mapping[str, Any], show: Show) -> Enclo
             return None
         length = local.stat().st_size
     media_type = str(raw.get("type") or _media_type(url) or "")
+    media_type = reader.clean(media_type, reader.where("audio"), "audio.type")
     if not media_type:
         reader.error("audio", f"'audio.type' is missing and cannot be told from '{url}'")
         return None
     return Enclosure(url, length, media_type)
 
 
-def _media_file(show: Show, url: str) -> Path | None:
-    """The local copy of a media URL in show.yaml's media folder, if there is one."""
+def _media_file(reader: FieldReader, show: Show, url: str) -> Path | None:
+    """The local copy of a media URL in show.yaml's media folder, if there is one (a regular
+    file inside the content folder; a name that leaves it is an error)."""
     candidate = media_file_path(show, url)
-    return candidate if candidate is not None and candidate.is_file() else None
+    if candidate is None:
+        return None
+    if not inside(os.path.relpath(candidate, show.root)):
+        reader.error("audio", f"the media file of '{url}' would be outside the content folder")
+        return None
+    return candidate if not_regular(candidate) is None else None
 
 
 def _media_type(url: str) -> str | None:

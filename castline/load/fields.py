@@ -1,13 +1,94 @@
-"""Typed reading of a parsed YAML mapping: a wrong type is reported at its line and ignored."""
+"""Typed reading of a parsed YAML mapping: a wrong type is reported at its line and ignored.
+
+Two rules every field follows, written once here: a number must be finite and in its range
+(YAML gives ``.nan``, ``.inf`` and ``1e400`` as floats, and integers of any size), and a text
+loses the characters XML 1.0 cannot hold (https://www.w3.org/TR/xml/#charsets), with one
+warning a field, so that no exporter meets them.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from castline.diagnostics import Diagnostic
 from castline.load.frontmatter import KeyPath, kind_of
 from castline.model import SourceRef
+from castline.text import xml_text
+from castline.timecode import parse_clock
+
+#: The longest time castline reads (a stamp, an offset, a duration).
+MAX_HOURS = 100
+#: :data:`MAX_HOURS` in milliseconds.
+MAX_MS = MAX_HOURS * 3_600_000
+#: The largest whole number a count field (``season``, ``episode``) may hold.
+MAX_COUNT = 1_000_000
+
+
+class BadNumber(ValueError):
+    """A number castline does not read; the message says what it must be (``must be ...``)."""
+
+
+def yaml_number(value: object) -> str:
+    """A number as YAML writes it, for messages: ``.nan``, ``.inf``, ``-.inf``, ``12``; a huge
+    integer is not spelled out.
+
+    >>> yaml_number(float("nan")), yaml_number(float("-inf")), yaml_number(1.5)
+    ('.nan', '-.inf', '1.5')
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return "a number of more than 30 digits"
+    return repr(value)
+
+
+def seconds_ms(value: float) -> int:
+    """A number of seconds as milliseconds, if it is finite, not negative and within
+    :data:`MAX_HOURS`.
+
+    Raises:
+        BadNumber: it is not.
+    """
+    if not math.isfinite(value):
+        raise BadNumber(f"must be a finite number of seconds, not {yaml_number(value)}")
+    if value < 0:
+        raise BadNumber(f"must not be negative, not {yaml_number(value)}")
+    if value * 1000 > MAX_MS:
+        raise BadNumber(
+            f"must be at most {MAX_MS // 1000} seconds ({MAX_HOURS} hours), "
+            f"not {yaml_number(value)}"
+        )
+    return round(value * 1000)
+
+
+def bounded_ms(ms: int) -> int:
+    """A parsed time in milliseconds, if it is within :data:`MAX_HOURS`.
+
+    Raises:
+        BadNumber: it is longer.
+    """
+    if ms > MAX_MS:
+        raise BadNumber(f"must be at most {MAX_HOURS} hours")
+    return ms
+
+
+def time_ms(value: object) -> int:
+    """Seconds (a number) or ``M:SS``/``H:MM:SS`` text, in ms, by the rules above.
+
+    Raises:
+        BadNumber: neither, or out of range.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return seconds_ms(value)
+    if isinstance(value, str):
+        try:
+            return bounded_ms(parse_clock(value))
+        except ValueError as error:
+            if isinstance(error, BadNumber):
+                raise
+    raise BadNumber(f"must be seconds or M:SS, not {value!r}")
 
 
 class FieldReader:
@@ -48,6 +129,21 @@ class FieldReader:
         for index, item in enumerate(raw):
             yield index, self.at((key, index), fallback), item
 
+    def clean(self, text: str, where: SourceRef, label: str) -> str:
+        """``text`` without the characters XML 1.0 cannot hold; a warning at ``where`` (one for
+        the field, naming the first such character) when there were any."""
+        cleaned = xml_text(text)
+        if cleaned != text:
+            first = next(c for c in text if not xml_text(c))
+            self.sink.append(
+                Diagnostic.warning(
+                    where,
+                    f"'{label}' holds characters XML cannot carry (U+{ord(first):04X}); "
+                    "they are removed",
+                )
+            )
+        return cleaned
+
     def text(self, data: Mapping[str, Any], key: str, *, label: str | None = None) -> str | None:
         """``data[key]`` as stripped text; None when absent, empty or not text (a warning)."""
         value = data.get(key)
@@ -56,19 +152,27 @@ class FieldReader:
         if isinstance(value, bool | list | dict):
             self.warn(label or key, f"'{label or key}' must be text, not {kind_of(value)}; ignored")
             return None
-        text = str(value).strip()
+        text = self.clean(str(value), self.where(label or key), label or key).strip()
         return text or None
 
     def integer(self, data: Mapping[str, Any], key: str, *, label: str | None = None) -> int | None:
-        """``data[key]`` as a whole number (digits in text count); None when absent or not one."""
+        """``data[key]`` as a whole number from 0 to :data:`MAX_COUNT` (digits in text count);
+        None when absent or not one (a warning)."""
         value = data.get(key)
+        name = label or key
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 30:
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
+            shown = yaml_number(value) if isinstance(value, float) else repr(value)
+            self.warn(name, f"'{name}' must be a whole number, not {shown}; ignored")
+            return None
+        if not 0 <= value <= MAX_COUNT:
             self.warn(
-                label or key, f"'{label or key}' must be a whole number, not {value!r}; ignored"
+                name,
+                f"'{name}' must be a whole number from 0 to {MAX_COUNT:,}, "
+                f"not {yaml_number(value)}; ignored",
             )
             return None
         return value
@@ -85,17 +189,27 @@ class FieldReader:
             self.warn(key, message + "; ignored")
         return None
 
-    def strings(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-        """``data[key]`` as a list of texts (one text is a list of one); empty items dropped."""
+    def strings(self, data: Mapping[str, Any], key: str, *, clean: bool = True) -> tuple[str, ...]:
+        """``data[key]`` as a list of texts (one text is a list of one); empty items dropped.
+
+        Without ``clean`` the texts are as written (ids, which are checked, not repaired)."""
         value = data.get(key)
         if value is None:
             return ()
         if isinstance(value, str):
-            return (value,)
+            value = [value]
         if not isinstance(value, list):
             self.warn(key, f"'{key}' must be a list, not {kind_of(value)}; ignored")
             return ()
-        return tuple(str(item) for item in value if item is not None)
+        if any(isinstance(item, list | dict) for item in value):
+            self.warn(key, f"'{key}' must be a list of texts; its lists and mappings are ignored")
+        texts = [
+            str(item) for item in value if item is not None and not isinstance(item, list | dict)
+        ]
+        cleaned = tuple(xml_text(text) for text in texts) if clean else tuple(texts)
+        if cleaned != tuple(texts):
+            self.clean("".join(texts), self.where(key), key)  # one warning for the list
+        return cleaned
 
     def pairs(self, data: Mapping[str, Any], key: str) -> tuple[tuple[str, str], ...]:
         """``data[key]`` as (name, text) pairs of a mapping; empty values dropped."""
@@ -105,4 +219,9 @@ class FieldReader:
         if not isinstance(value, dict):
             self.warn(key, f"'{key}' must be a mapping, not {kind_of(value)}; ignored")
             return ()
-        return tuple((str(k), str(v)) for k, v in value.items() if v is not None)
+        where = self.where(key)
+        return tuple(
+            (self.clean(str(k), where, key), self.clean(str(v), where, f"{key}.{k}"))
+            for k, v in value.items()
+            if v is not None
+        )

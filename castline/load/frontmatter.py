@@ -23,13 +23,61 @@ from typing import Any
 import yaml
 
 from castline.errors import ContentError
-from castline.model import SourceRef
+from castline.model import Limits, SourceRef
+from castline.text import one_line
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Nodes one file's YAML may hold when no limit is given (:attr:`Limits.yaml_nodes`).
+DEFAULT_MAX_NODES = Limits().yaml_nodes
+
+
+class _TooManyNodes(yaml.YAMLError):
+    """The YAML holds more nodes than the limit; ``key`` is the top-level key reached, if any."""
+
+    def __init__(self, key: yaml.Node | None) -> None:
+        super().__init__("too many nodes")
+        self.key = key
+
+
 class ContentLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """libyaml's safe loader with YAML 1.2 booleans (only true/false, any case)."""
+    """libyaml's safe loader with YAML 1.2 booleans (only true/false, any case), that stops
+    composing past ``max_nodes`` nodes and reports a scalar it cannot construct at its line."""
+
+    def __init__(self, stream: str, max_nodes: int = DEFAULT_MAX_NODES) -> None:
+        super().__init__(stream)
+        self.max_nodes = max_nodes
+        self.composed = 0
+        self.top_key: yaml.Node | None = None
+        self._root: yaml.Node | None = None
+
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        """Called by the composer before each node it makes (an alias makes none): count it,
+        and keep the top-level key it is under, for the message."""
+        self.composed += 1
+        if current_node is not None:
+            if self._root is None:
+                self._root = current_node
+            if current_node is self._root and isinstance(current_index, yaml.ScalarNode):
+                self.top_key = current_index
+        if self.composed > self.max_nodes:
+            raise _TooManyNodes(self.top_key)
+        super().descend_resolver(current_node, current_index)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        """The value of ``node``; one its tag cannot read (``!!bool maybe``, ``!!int x``) is an
+        error at its line instead of an exception without one."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+            if isinstance(error, yaml.YAMLError):
+                raise
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            value = repr(node.value)[:60] if isinstance(node, yaml.ScalarNode) else "this value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value} cannot be read as {tag}", node.start_mark
+            ) from None
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -49,6 +97,13 @@ class _InvalidDate(yaml.constructor.ConstructorError):
 
 def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
     """YAML's timestamp, with an impossible date (``2026-02-30``) reported at its line."""
+    if not loader.timestamp_regexp.match(str(node.value)):  # an explicit !!timestamp tag
+        raise _InvalidDate(
+            None,
+            None,
+            f"{str(node.value)!r} is not a valid date (YYYY-MM-DD[ HH:MM[:SS]])",
+            node.start_mark,
+        )
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as error:
@@ -122,7 +177,7 @@ def decode(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_document(text: str, path: str) -> Document:
+def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) -> Document:
     """Split and parse a front matter file.
 
     Raises:
@@ -139,7 +194,7 @@ def parse_document(text: str, path: str) -> Document:
         raise ContentError(
             SourceRef(path, 1), "front matter is not closed: no '---' line after line 1"
         )
-    parsed = parse_yaml("\n".join(lines[1:end]), path, first_line=2)
+    parsed = parse_yaml("\n".join(lines[1:end]), path, first_line=2, max_nodes=max_nodes)
     data = {} if parsed.data is None else parsed.data
     if not isinstance(data, dict):
         raise ContentError(
@@ -157,27 +212,107 @@ def parse_document(text: str, path: str) -> Document:
 _OPENERS = {"flow sequence": "'['", "flow mapping": "'{'", "quoted scalar": "quote"}
 
 
-def parse_yaml(text: str, path: str, *, first_line: int = 1) -> Parsed:
+def parse_yaml(
+    text: str, path: str, *, first_line: int = 1, max_nodes: int = DEFAULT_MAX_NODES
+) -> Parsed:
     """Parse YAML: compose it once, construct the value and read each place's line from the nodes.
 
-    Errors point at ``path`` with lines counted from ``first_line``.
+    Errors point at ``path`` with lines counted from ``first_line``. Composing stops past
+    ``max_nodes`` nodes, and a document whose aliases repeat nodes past ``max_nodes`` (a
+    "billion laughs", https://en.wikipedia.org/wiki/Billion_laughs_attack) or that contains
+    itself is refused before any value is made from it.
 
     Raises:
-        ContentError: invalid YAML.
+        ContentError: invalid YAML, or too many nodes.
     """
-    loader = ContentLoader(text)
+    loader = ContentLoader(text, max_nodes)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, max_nodes, text, path, first_line)
         data = loader.construct_document(node) if node is not None else None
+    except _TooManyNodes as error:
+        where = _mark_line(error.key.start_mark, text, first_line) if error.key else first_line
+        raise ContentError(SourceRef(path, where), _too_many(max_nodes)) from None
     except yaml.MarkedYAMLError as error:
         raise ContentError(*_marked_problem(error, text, path, first_line)) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        line = _mark_line(error, text, first_line)
+        problem = f"invalid YAML: unacceptable character #x{error.character:04x}: {error.reason}"
+        raise ContentError(SourceRef(path, line), problem) from None
     except yaml.YAMLError as error:
-        raise ContentError(SourceRef(path, first_line), f"invalid YAML: {error}") from None
+        problem = f"invalid YAML: {one_line(str(error))}"
+        raise ContentError(SourceRef(path, first_line), problem) from None
     except (ValueError, OverflowError, RecursionError) as error:
-        raise ContentError(SourceRef(path, first_line), f"invalid YAML: {error}") from None
+        problem = f"invalid YAML: {one_line(str(error))}"
+        raise ContentError(SourceRef(path, first_line), problem) from None
     finally:
         loader.dispose()
     return Parsed(data, _file_lines(_node_marks(node), text, first_line))
+
+
+def _too_many(max_nodes: int) -> str:
+    return (
+        f"the YAML has more than {max_nodes:,} nodes (each alias counted as the nodes it "
+        "repeats), more than limits.yaml_nodes allows; not read"
+    )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node, max_nodes: int, text: str, path: str, first: int) -> None:
+    """Refuse a node graph that contains itself, or that is more than ``max_nodes`` nodes once
+    each alias is counted as the nodes it repeats (each shared node is sized once).
+
+    Raises:
+        ContentError: at the alias that recurses, or at the top-level key that passes the limit.
+    """
+    sizes: dict[int, int] = {}
+    started: set[int] = set()  # the nodes whose sizes are being summed: the current path
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            started.discard(id(node))
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            sizes[id(node)] = min(total, max_nodes + 1)
+            continue
+        if id(node) in sizes:
+            continue
+        started.add(id(node))
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in started:
+                line = _mark_line(child.start_mark, text, first)
+                problem = "an alias repeats a node that contains it; not read"
+                raise ContentError(SourceRef(path, line), problem)
+            if id(child) not in sizes:
+                stack.append((child, False))
+    if sizes[id(root)] <= max_nodes:
+        return
+    line, count = first, 1
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            count += sizes[id(key)] + sizes[id(value)]
+            if count > max_nodes:
+                line = _mark_line(key.start_mark, text, first)
+                break
+    raise ContentError(SourceRef(path, line), _too_many(max_nodes))
+
+
+def _mark_line(mark: yaml.Mark | yaml.reader.ReaderError, text: str, first_line: int) -> int:
+    """The file line of a node mark or of a reader error's position."""
+    index = getattr(mark, "index", None)
+    if index is None:  # libyaml's reader counts bytes of UTF-8
+        position = getattr(mark, "position", 0)
+        index = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    return first_line + text.count("\n", 0, index)
 
 
 def _marked_problem(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
 from castline.load.fields import FieldReader
+from castline.load.files import not_regular, read_bounded
 from castline.load.frontmatter import decode, parse_document
-from castline.model import Person, SourceRef
+from castline.model import Limits, Person, SourceRef
 from castline.paths import display_path
 
 #: Profile link kinds in the order ``podcast:person href`` takes them, and their URL forms.
@@ -24,14 +26,18 @@ PROFILE_LINKS = {
 PROFILE_LINK_KEYS = tuple(PROFILE_LINKS)
 
 
-def load_person(path: Path, display: str) -> tuple[Person | None, list[Diagnostic]]:
+def load_person(
+    path: Path, display: str, limits: Limits | None = None
+) -> tuple[Person | None, list[Diagnostic]]:
     """Read one people profile: ``title`` is the name; ``picture`` and link keys are kept.
 
-    Returns ``None`` (and the error) when the file cannot be parsed.
+    Returns ``None`` (and the error) when the file cannot be read or parsed.
     """
+    limits = limits or Limits()
     diagnostics: list[Diagnostic] = []
     try:
-        document = parse_document(decode(path.read_bytes(), display), display)
+        raw = read_bounded(path, display, limits.file_bytes)
+        document = parse_document(decode(raw, display), display, max_nodes=limits.yaml_nodes)
     except ContentError as error:
         return None, [error.diagnostic]
     reader = FieldReader(display, document.lines, diagnostics)
@@ -50,21 +56,34 @@ def load_person(path: Path, display: str) -> tuple[Person | None, list[Diagnosti
         source=SourceRef(display, 1),
         picture=reader.text(document.data, "picture"),
         links=links,
-        bio_markdown=document.body.strip(),
+        bio_markdown=reader.clean(
+            document.body, SourceRef(display, document.body_line), "body"
+        ).strip(),
     )
     return person, diagnostics
 
 
-def load_people(root: Path, folder: str | None) -> tuple[dict[str, Person], list[Diagnostic]]:
-    """Every profile in ``root/folder`` by id (its file's stem); ``_`` files are skipped."""
+def load_people(
+    root: Path, folder: str | None, limits: Limits | None = None
+) -> tuple[dict[str, Person], list[Diagnostic]]:
+    """Every profile in ``root/folder`` by id (its file's stem); ``_`` files are skipped, and so
+    is a name that is no regular file (a warning: a directory, a pipe, a broken link)."""
     people: dict[str, Person] = {}
     diagnostics: list[Diagnostic] = []
-    if folder is None:
+    if folder is None or not (root / folder).is_dir():
         return people, diagnostics
-    for path in sorted((root / folder).glob("*.md")):
-        if path.name.startswith("_"):
+    with os.scandir(root / folder) as entries:  # as glob("*.md") lists: no hidden names
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and e.name[0] != ".")
+    for name in names:
+        path = root / folder / name
+        if name.startswith("_"):
             continue
-        person, found = load_person(path, display_path(root, path))
+        kind = not_regular(path)
+        if kind is not None:
+            where = SourceRef(display_path(root, path), 1)
+            diagnostics.append(Diagnostic.warning(where, f"the profile is {kind}; skipped"))
+            continue
+        person, found = load_person(path, display_path(root, path), limits)
         diagnostics.extend(found)
         if person is not None:
             people[person.id] = person

@@ -8,6 +8,8 @@ its key's line and the value is ignored, so the rest of the show still loads.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,8 +19,9 @@ from typing import Any
 from castline.errors import ContentError
 from castline.feed.imagesize import read_image_size
 from castline.load.fields import FieldReader
+from castline.load.files import inside, not_regular, read_bounded
 from castline.load.frontmatter import KeyPath, decode, key_lines, kind_of, parse_yaml
-from castline.model import Category, Funding, Person, Show, SourceRef
+from castline.model import Category, Funding, Limits, Person, Show, SourceRef
 
 SHOW_FILE = "show.yaml"
 #: The show.yaml keys castline knows; any other key is reported and kept in ``Show.extra``.
@@ -47,6 +50,7 @@ SHOW_KEYS = frozenset(
         "people",
         "media",
         "exporters",
+        "limits",
     ]
 )
 
@@ -61,14 +65,17 @@ class ShowFile:
 
 
 def read_show_file(path: Path, display: str) -> ShowFile:
-    """Parse show.yaml; a missing file is an empty show.
+    """Parse show.yaml (within the default :class:`~castline.model.Limits`); a missing file is
+    an empty show.
 
     Raises:
-        ContentError: not UTF-8, not YAML, or not a mapping.
+        ContentError: not a regular file, too big, not UTF-8, not YAML, or not a mapping.
     """
-    if not path.is_file():
+    if not os.path.lexists(path):
         return ShowFile({}, {}, display)
-    parsed = parse_yaml(decode(path.read_bytes(), display), display)
+    limits = Limits()
+    text = decode(read_bounded(path, display, limits.file_bytes), display)
+    parsed = parse_yaml(text, display, max_nodes=limits.yaml_nodes)
     data = {} if parsed.data is None else parsed.data
     if not isinstance(data, dict):
         raise ContentError(
@@ -84,6 +91,7 @@ class Folders:
     root: Path
     episodes_dir: str
     people_dir: str | None
+    limits: Limits = dataclasses.field(default_factory=Limits)
 
 
 def read_show(
@@ -101,6 +109,11 @@ def read_show(
     media_url, media_dir = _media(reader, raw)
     options = _exporter_options(reader, raw)
     image = reader.text(raw, "image")
+    if image is not None and "://" not in image and not inside(image):
+        reader.error(
+            "image", f"'image' must be a URL or a path inside the content folder, not '{image}'"
+        )
+        image = None
     _report_unknown_keys(reader, raw)
     return Show(
         source=SourceRef(reader.path, 1),
@@ -131,6 +144,7 @@ def read_show(
         media_url=media_url,
         media_dir=media_dir,
         exporter_options=options,
+        limits=folders.limits,
         extra={key: value for key, value in raw.items() if key not in SHOW_KEYS},
         key_lines=key_lines(reader.lines, depth=2),
     )
@@ -223,6 +237,9 @@ def _media(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str
     if isinstance(media, dict):
         url = reader.text(media, "url", label="media.url")
         folder = reader.text(media, "folder", label="media.folder")
+        if folder is not None and not inside(folder):
+            reader.error("media.folder", f"media folder '{folder}' is outside the content folder")
+            folder = None
         if url and "{slug}" not in url:
             reader.error("media.url", "'media.url' must contain '{slug}'")
             url = None
@@ -251,7 +268,7 @@ def _exporter_options(reader: FieldReader, raw: Mapping[str, Any]) -> dict[str, 
 
 def _image_pixels(root: Path, image: str | None) -> tuple[int, int] | None:
     """Width and height of a local ``image`` file, when it can be read."""
-    if image and "://" not in image:
+    if image and "://" not in image and not_regular(root / image) is None:
         return read_image_size(root / image)
     return None
 
@@ -260,3 +277,29 @@ def _report_unknown_keys(reader: FieldReader, raw: Mapping[str, Any]) -> None:
     for key in raw:
         if key not in SHOW_KEYS:
             reader.warn(key, f"unknown show.yaml key '{key}' (kept, unused)")
+
+
+def read_limits(reader: FieldReader, raw: Mapping[str, Any]) -> Limits:
+    """``limits``: bounds on the files read, each a positive whole number (else an error, and
+    the default is kept). See :class:`castline.model.Limits`."""
+    given = raw.get("limits")
+    if given is None:
+        return Limits()
+    if not isinstance(given, dict):
+        reader.error("limits", "'limits' must be a mapping of limit names to numbers; ignored")
+        return Limits()
+    defaults = Limits()
+    values: dict[str, int] = {}
+    for name, value in given.items():
+        key = f"limits.{name}"
+        if not hasattr(defaults, str(name)):
+            known = ", ".join(field.name for field in dataclasses.fields(Limits))
+            reader.error(key, f"unknown limit '{name}' (known: {known}); ignored")
+        elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            default = getattr(defaults, str(name))
+            reader.error(
+                key, f"'{key}' must be a positive whole number, not {value!r}; using {default:,}"
+            )
+        else:
+            values[str(name)] = value
+    return dataclasses.replace(defaults, **values)

@@ -7,8 +7,10 @@
       sec: 92                        # optional, seconds (preferred)
       time: '1:32'                   # optional, M:SS / MM:SS / H:MM:SS
 
-A malformed item stops the episode (a :class:`~castline.errors.ContentError` at its line); a
-missing speaker or an unreadable ``time`` is a warning.
+A malformed item stops the episode (a :class:`~castline.errors.ContentError` at its line), as
+does a transcript longer than ``limits.transcript_items`` or a text longer than
+``limits.line_chars``; a missing speaker, an unreadable ``time`` or a stamp that is not finite
+or past 100 hours is a warning (the stamp is ignored).
 """
 
 from __future__ import annotations
@@ -18,23 +20,33 @@ from typing import Any
 
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
-from castline.load.fields import FieldReader
+from castline.load.fields import BadNumber, FieldReader, bounded_ms, seconds_ms, yaml_number
 from castline.load.frontmatter import kind_of
-from castline.model import Header, SourceRef, TranscriptItem, Utterance
+from castline.model import Header, Limits, SourceRef, TranscriptItem, Utterance
 from castline.timecode import parse_clock
 
 
-def read_transcript(reader: FieldReader, raw: object) -> tuple[TranscriptItem, ...]:
+def read_transcript(
+    reader: FieldReader, raw: object, limits: Limits | None = None
+) -> tuple[TranscriptItem, ...]:
     """The ``transcript`` list ``raw`` as headers and utterances, each at its file line.
 
     Raises:
-        ContentError: ``transcript`` is not a list, or an item is malformed.
+        ContentError: ``transcript`` is not a list or is longer than ``limits``, or an item is
+            malformed.
     """
+    limits = limits or Limits()
     if raw is None:
         return ()
     if not isinstance(raw, list):
         raise ContentError(
             reader.where("transcript"), f"'transcript' must be a list, not {kind_of(raw)}"
+        )
+    if len(raw) > limits.transcript_items:
+        raise ContentError(
+            reader.where("transcript"),
+            f"'transcript' has {len(raw):,} items, more than limits.transcript_items "
+            f"({limits.transcript_items:,}) allows",
         )
     items: list[TranscriptItem] = []
     for index, source, item in reader.items("transcript", raw):
@@ -46,13 +58,14 @@ def read_transcript(reader: FieldReader, raw: object) -> tuple[TranscriptItem, .
                 f"not {kind_of(item)}",
             )
         if "line" in item:
-            items.append(_utterance(reader, item, index, source))
+            items.append(_utterance(reader, item, index, source, limits))
         elif "header" in item:
             title = item["header"]
             if title is None or isinstance(title, list | dict) or not str(title).strip():
                 raise ContentError(source, f"transcript item {number} has an empty 'header'")
+            title = _text(reader, str(title), "header", number, source, limits)
             stamp = _stamp(reader, item, index, source)
-            items.append(Header(str(title).strip(), source, stamp))
+            items.append(Header(title, source, stamp))
         else:
             keys = ", ".join(sorted(str(key) for key in item)) or "none"
             raise ContentError(
@@ -61,22 +74,43 @@ def read_transcript(reader: FieldReader, raw: object) -> tuple[TranscriptItem, .
     return tuple(items)
 
 
+def _text(
+    reader: FieldReader, text: str, key: str, number: int, source: SourceRef, limits: Limits
+) -> str:
+    """An item's ``line`` or ``header`` text: cleaned, stripped, within ``limits.line_chars``.
+
+    Raises:
+        ContentError: the text is longer than the limit.
+    """
+    text = reader.clean(text, source, key).strip()
+    if len(text) > limits.line_chars:
+        raise ContentError(
+            source,
+            f"transcript item {number}: '{key}' has {len(text):,} characters, more than "
+            f"limits.line_chars ({limits.line_chars:,}) allows",
+        )
+    return text
+
+
 def _utterance(
-    reader: FieldReader, item: Mapping[str, Any], index: int, source: SourceRef
+    reader: FieldReader, item: Mapping[str, Any], index: int, source: SourceRef, limits: Limits
 ) -> Utterance:
     """A ``line`` item: its text, speaker (``who``) and start."""
     number = index + 1
     text = item["line"]
     if text is None or isinstance(text, list | dict | bool) or not str(text).strip():
         raise ContentError(source, f"transcript item {number} has no text in 'line'")
+    text = _text(reader, str(text), "line", number, source, limits)
     who = item.get("who")
-    speaker = str(who).strip() if who is not None and str(who).strip() else None
+    where = reader.at(("transcript", index, "who"), source)
+    speaker = None if who is None else _text(reader, str(who), "who", number, where, limits)
+    speaker = speaker or None
     if speaker is None:
         reader.sink.append(
             Diagnostic.warning(source, f"transcript item {number} has no 'who'; unknown speaker")
         )
     stamp = _stamp(reader, item, index, source)
-    return Utterance(str(text).strip(), speaker, stamp, source)
+    return Utterance(text, speaker, stamp, source)
 
 
 def _stamp(
@@ -96,22 +130,32 @@ def _stamp(
         if isinstance(sec, bool) or not isinstance(sec, int | float):
             raise ContentError(at("sec"), f"'sec' must be a number of seconds, not {sec!r}")
         if sec < 0:
-            raise ContentError(at("sec"), f"'sec' must not be negative, not {sec!r}")
-        sec_ms = round(sec * 1000)
+            raise ContentError(at("sec"), f"'sec' must not be negative, not {yaml_number(sec)}")
+        try:
+            sec_ms = seconds_ms(sec)
+        except BadNumber as error:
+            message = f"'sec' {error}; the stamp is ignored"
+            reader.sink.append(Diagnostic.warning(at("sec"), message))
     time = item.get("time")
     time_ms: int | None = None
     if time is not None:
-        if isinstance(time, int) and not isinstance(time, bool):
+        what = "ignored" if sec_ms is not None else "line left untimed"
+        try:
             # YAML 1.1 reads an unquoted 1:32 as the sexagesimal number 92.
-            time_ms = time * 1000
-        else:
-            try:
-                time_ms = parse_clock(str(time))
-            except ValueError:
-                what = "ignored" if sec_ms is not None else "line left untimed"
-                message = f"'time' {str(time)!r} is not M:SS or H:MM:SS; {what}"
-                reader.sink.append(Diagnostic.warning(at("time"), message))
+            sexagesimal = isinstance(time, int) and not isinstance(time, bool)
+            time_ms = bounded_ms(time * 1000 if sexagesimal else parse_clock(str(time)))
+        except BadNumber as error:
+            message = f"'time' {_shown(time)} {error}; {what}"
+            reader.sink.append(Diagnostic.warning(at("time"), message))
+        except ValueError:
+            message = f"'time' {_shown(time)} is not M:SS or H:MM:SS; {what}"
+            reader.sink.append(Diagnostic.warning(at("time"), message))
     if sec_ms is not None and time_ms is not None and abs(sec_ms - time_ms) >= 1000:
         message = f"'sec' {sec} and 'time' {str(time)!r} disagree; using 'sec'"
         reader.sink.append(Diagnostic.warning(at("time"), message))
     return sec_ms if sec_ms is not None else time_ms
+
+
+def _shown(time: object) -> str:
+    """A ``time`` value for a message: quoted text, at most 40 characters of it."""
+    return repr(yaml_number(time) if isinstance(time, int) else str(time)[:40])
