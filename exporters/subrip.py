@@ -29,6 +29,7 @@ import srt
 
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
+from castline.feed.clean import clean_episode, utf8_text
 from castline.model import Episode
 from castline.timing.captions import CaptionExporter
 
@@ -61,12 +62,14 @@ class SubripExporter(CaptionExporter):
     default_speaker_labels: ClassVar[str] = "change"
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
-        """The episode's SubRip text and the timing warnings.
+        """The episode's SubRip text and the timing warnings (and those of
+        :func:`castline.feed.clean.clean_episode`, which repairs text UTF-8 cannot encode).
 
         Raises:
             RuntimeError: ``srt.compose`` wrote another number of blocks than there are cues
                 (it silently drops cues it finds invalid; the engine never makes one).
         """
+        episode, repaired = clean_episode(episode, xml=False)
         cues, diagnostics = self.cues(episode)
         subtitles = [
             srt.Subtitle(
@@ -85,4 +88,4 @@ class SubripExporter(CaptionExporter):
             raise RuntimeError(
                 f"{episode.source}: srt.compose wrote {blocks} blocks for {len(cues)} cues"
             )
-        return text, diagnostics
+        return utf8_text(text), (*repaired, *diagnostics)

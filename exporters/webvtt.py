@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
+from castline.feed.clean import clean_episode, utf8_text
 from castline.model import Episode
 from castline.paths import content_relative
 from castline.text import vtt_escape
@@ -48,11 +49,13 @@ class WebvttExporter(CaptionExporter):
     default_speaker_labels: ClassVar[str] = "none"
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
-        """The episode's WebVTT text and the timing warnings."""
+        """The episode's WebVTT text and the timing warnings (and those of
+        :func:`castline.feed.clean.clean_episode`, which repairs text UTF-8 cannot encode)."""
+        episode, repaired = clean_episode(episode, xml=False)
         cues, diagnostics = self.cues(episode)
         source = content_relative(Path(context.show.root), Path(episode.source.path))
         blocks = ["WEBVTT", f"NOTE\nMade by castline from {_note(source)}", *_blocks(cues)]
-        return "\n\n".join(blocks) + "\n", diagnostics
+        return utf8_text("\n\n".join(blocks) + "\n"), (*repaired, *diagnostics)
 
 
 def _blocks(cues: Sequence[Cue]) -> Iterator[str]:
