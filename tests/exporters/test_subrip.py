@@ -239,3 +239,14 @@ def test_any_text_gives_a_file_that_encodes(episode: Episode) -> None:
     made = SubripExporter().export_episode(bare_context(), episode)
     assert len(made.artifacts) == 1
     assert_writable(made.artifacts, made.diagnostics)
+
+
+def test_cues_past_the_latest_time_srt_can_write_are_left_out() -> None:
+    early = Utterance("Early line.", "Ann", 0, SourceRef("e.md", 4))
+    late = Utterance("A stamp typed with far too many digits.", "Ann", 10**20, SourceRef("e.md", 6))
+    text, warnings = SubripExporter().render(bare_context(), make_episode(early, late))
+    assert [str(w) for w in warnings][-1] == (
+        "e.md:6: warning: cues from this line on end past the latest time SubRip can write; "
+        "1 cue left out"
+    )
+    assert [s.content for s in srt.parse(text)] == ["Ann: Early line."]
