@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 
+from castline.diagnostics import Diagnostic
+from castline.model import SourceRef
+
 #: Characters XML 1.0 cannot hold (W3C XML 1.0, 2.2 Characters: ``Char``), and lone surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Characters XML 1.0 cannot hold, lone surrogates aside.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def one_line(text: str) -> str:
@@ -43,3 +49,64 @@ def vtt_escape(text: str) -> str:
     'Q&amp;A &lt;b&gt; --&gt;'
     """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def utf8_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so that it encodes as UTF-8.
+
+    >>> utf8_text("a\\ud800b")
+    'a\\ufffdb'
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def clean_text(
+    text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic], *, xml: bool
+) -> str:
+    """``text`` repaired (module docstring), with a warning at ``where`` for each kind of
+    character repaired; ``what`` names the field (``'title'``).
+
+    >>> found: list[Diagnostic] = []
+    >>> clean_text("a\\x07b\\ud800", SourceRef("e.md", 2), "'title'", found, xml=True)
+    'ab\\ufffd'
+    >>> [str(d) for d in found]  # doctest: +NORMALIZE_WHITESPACE
+    ["e.md:2: warning: 'title' holds the lone surrogate U+D800, which is not text; replaced
+      with U+FFFD", "e.md:2: warning: 'title' holds U+0007, which XML cannot hold; removed"]
+    """
+    if not _NOT_XML.search(text):
+        return text
+    surrogates = _SURROGATE.findall(text)
+    if surrogates:
+        one = len(set(surrogates)) == 1
+        noun, verb = ("the lone surrogate", "is") if one else ("the lone surrogates", "are")
+        diagnostics.append(
+            Diagnostic.warning(
+                where,
+                f"{what} holds {noun} {_code_points(surrogates)}, which {verb} not text; "
+                "replaced with U+FFFD",
+            )
+        )
+        text = utf8_text(text)
+    forbidden = _XML_FORBIDDEN.findall(text) if xml else []
+    if forbidden:
+        diagnostics.append(
+            Diagnostic.warning(
+                where, f"{what} holds {_code_points(forbidden)}, which XML cannot hold; removed"
+            )
+        )
+        text = xml_text(text)
+    return text
+
+
+def _code_points(characters: list[str], shown: int = 3) -> str:
+    """The distinct characters as ``U+0007``, in order, the first ``shown`` of them.
+
+    >>> _code_points(["\\x07", "\\x01", "\\x07"]), _code_points(list("\\x01\\x02\\x03\\x04\\x05"))
+    ('U+0007 and U+0001', 'U+0001, U+0002, U+0003 and 2 more')
+    """
+    distinct = [f"U+{ord(c):04X}" for c in dict.fromkeys(characters)]
+    if len(distinct) > shown:
+        distinct = [*distinct[:shown], f"{len(distinct) - shown} more"]
+    if len(distinct) == 1:
+        return distinct[0]
+    return ", ".join(distinct[:-1]) + " and " + distinct[-1]

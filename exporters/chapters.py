@@ -38,6 +38,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from castline.clean import clean_episode, clean_show
 from castline.diagnostics import Diagnostic
 from castline.exporter import (
     Artifact,
@@ -49,7 +50,7 @@ from castline.exporter import (
 )
 from castline.model import Chapter, Episode, Show
 from castline.paths import asset_url
-from castline.text import vtt_escape
+from castline.text import utf8_text, vtt_escape
 from castline.timecode import format_clock, format_vtt_timecode
 from castline.timing.chapters import ChapterList, resolve_chapters, youtube_chapters
 
@@ -70,16 +71,22 @@ class ChaptersExporter:
     feed_link: ClassVar[str | None] = "chapters"
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
-        """The episode's chapter files (none without chapters), and why any is missing."""
+        """The episode's chapter files (none without chapters), and why any is missing.
+
+        Text UTF-8 cannot encode is repaired first, with a warning
+        (:func:`castline.feed.clean.clean_episode`).
+        """
+        show, repaired_show = clean_show(context.show, xml=False)
+        episode, repaired = clean_episode(episode, xml=False)
         chapters, found = resolve_chapters(episode)
-        diagnostics = list(found)
+        diagnostics = [*repaired_show, *repaired, *found]
         if not chapters.chapters:
             return EpisodeExport(diagnostics=tuple(diagnostics))
-        links = [_links(context.show, chapter, diagnostics) for chapter in chapters.chapters]
+        links = [_links(show, chapter, diagnostics) for chapter in chapters.chapters]
         artifacts = [
             Artifact(
                 episode_path(episode.slug, self.suffix),
-                render_json(context.show, episode, chapters, links),
+                render_json(show, episode, chapters, links),
             )
         ]
         if chapters.end_ms is None:
@@ -98,6 +105,7 @@ class ChaptersExporter:
             artifacts.append(
                 Artifact(episode_path(episode.slug, YOUTUBE_SUFFIX), render_youtube(listed))
             )
+        artifacts = [Artifact(a.path, utf8_text(a.text)) for a in artifacts]
         return EpisodeExport(artifacts=tuple(artifacts), diagnostics=tuple(diagnostics))
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:

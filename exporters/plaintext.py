@@ -32,9 +32,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from castline.clean import clean_episode
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, PerEpisodeExporter
 from castline.model import Episode, Header
+from castline.text import utf8_text
 from castline.timecode import format_hms
 from castline.timing.cues import speaker_name
 from castline.timing.spans import episode_timing
@@ -65,7 +67,10 @@ class PlaintextExporter(PerEpisodeExporter):
         self.timestamps = timestamps
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
-        """The transcript as text, and the timing engine's warnings when times are written."""
+        """The transcript as text, and the timing engine's warnings when times are written
+        (and the warnings of :func:`castline.feed.clean.clean_episode`, which repairs text
+        UTF-8 cannot encode)."""
+        episode, repaired = clean_episode(episode, xml=False)
         starts: list[int] = []
         warnings: Sequence[Diagnostic] = ()
         if self.timestamps:
@@ -90,7 +95,7 @@ class PlaintextExporter(PerEpisodeExporter):
                 paragraph = f"{label}{stamp}\n{paragraph}"
                 speaker, turn_open = label, True
             blocks.append(paragraph)
-        return "\n\n".join(blocks) + "\n", warnings
+        return utf8_text("\n\n".join(blocks) + "\n"), (*repaired, *warnings)
 
     def _wrap(self, text: str) -> str:
         words = text.split()

@@ -53,7 +53,14 @@ Rules the feed follows:
   A guest id with no profile (the loader warns about it) is left out: its bare id is not a
   name to publish. An episode whose guests all lack a profile is treated as one without
   guests (no item persons; the channel's hosts apply).
-* **content:encoded** is the Markdown body as HTML (:func:`castline.feed.notes.notes_html`).
+* **content:encoded** is the Markdown body as HTML, sanitised to what a podcast description
+  may hold (:func:`castline.feed.notes.safe_notes_html`); an HTML ``intro`` used as the
+  description is sanitised alike. A warning names what was removed.
+* **Text** the feed cannot hold (lone surrogates, characters XML 1.0 forbids) is repaired in
+  every field, with a warning at the field's line (:mod:`castline.feed.clean`).
+* **Artwork** given as a path is published from the content folder (:meth:`RssExporter.
+  published_files`); one outside it (``..``, absolute, a link leading out) is an error and
+  ``itunes:image`` is left out, never pointed at a file that is not published.
 * Every URL in a ``podcast:`` tag must be https (:func:`castline.feed.rules.is_https`); one
   that is not is left out: an error for show.yaml's URLs, a warning for a profile link (the
   next https link of the profile is used instead).
@@ -82,7 +89,9 @@ A record depends on the episode file, show.yaml and the set of exporters in the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 import uuid
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
@@ -91,6 +100,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from castline import __version__
+from castline.clean import clean_episode, clean_show
 from castline.diagnostics import Diagnostic
 from castline.exporter import (
     Artifact,
@@ -109,7 +119,7 @@ from castline.feed.ext import (
     PscEntryExtension,
     feed_generator,
 )
-from castline.feed.notes import notes_html
+from castline.feed.notes import removal_message, safe_notes_html, sanitise_html
 from castline.feed.rules import (
     DESCRIPTION_MAX_BYTES,
     ENCLOSURE_SUFFIXES,
@@ -129,7 +139,7 @@ from castline.feed.rules import (
 from castline.load import PROFILE_LINKS
 from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
-from castline.text import xml_text
+from castline.text import clean_text
 from castline.timecode import format_ms
 from castline.timing.chapters import resolve_chapters
 
@@ -145,22 +155,19 @@ class RssExporter:
     """The podcast RSS feed, ``out/feed.xml``. No options."""
 
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
-    #: build rebuilds records cached in another shape instead of handing them to the show step.
-    cache_version: ClassVar[int] = 3
+    #: build rebuilds records cached in another shape instead of handing them to the show step;
+    #: bumped too when the same episode gives another record (4: sanitised show notes).
+    cache_version: ClassVar[int] = 4
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
 
     def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
         """The show's artwork when show.yaml's ``image`` is a relative path inside the content
-        folder: the feed's ``itunes:image`` points at its copy (``base_url`` + the path)."""
-        image = show.image
-        if not image or "://" in image:
-            return ()
-        relative = PurePosixPath(image)
-        if relative.is_absolute() or ".." in relative.parts:
-            return ()
-        return (relative,)
+        folder: the feed's ``itunes:image`` points at its copy (``base_url`` + the path).
+        Never a path outside the content folder (:func:`artwork_file`)."""
+        relative, _ = artwork_file(show)
+        return () if relative is None else (relative,)
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """The episode's item record (its ``<item>`` rendered), or none and an error when it
@@ -169,11 +176,13 @@ class RssExporter:
         Nothing (no record, no message) when show.yaml gives no usable ``base_url``: the feed
         is not written then, and :meth:`export_show` says so once.
         """
-        show = context.show
+        show, found = clean_show(context.show, xml=True)
         if base_url_problem(show.base_url) is not None:
             return EpisodeExport()
         assert show.base_url is not None
-        diagnostics: list[Diagnostic] = []
+        context = dataclasses.replace(context, show=show)
+        diagnostics: list[Diagnostic] = list(found)
+        episode = _clean_episode(episode, diagnostics)
         missing = False
         if episode.audio is None:
             missing_media = ""
@@ -214,10 +223,11 @@ class RssExporter:
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
         """``feed.xml`` from the item records, and the show-level checks."""
-        show = context.show
-        diagnostics: list[Diagnostic] = []
+        show, found = clean_show(context.show, xml=True)
         if not (show.title or show.description or show.base_url):
             return ShowExport()  # a folder of transcripts, not a show: no feed, no complaint
+        context = dataclasses.replace(context, show=show)
+        diagnostics: list[Diagnostic] = list(found)
         fatal = False
         for key, value in (("title", show.title), ("description", show.description)):
             if not value:
@@ -248,6 +258,48 @@ class RssExporter:
             )
         feed = _FeedBuilder(context, diagnostics).build(records)
         return ShowExport(artifacts=(Artifact(FEED_PATH, feed),), diagnostics=tuple(diagnostics))
+
+
+def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
+    """show.yaml's ``image`` as a file of the content folder to publish, or why it cannot be
+    one (a message fragment); ``(None, None)`` when ``image`` is a URL or absent.
+
+    A path that is absolute, holds ``..`` or a backslash, or leads (through a symbolic link)
+    out of the content folder is not published: the build copies only files inside it. The
+    links are followed on disk (the one look-up this exporter makes).
+
+    >>> from castline.model import SourceRef
+    >>> artwork_file(Show(SourceRef("show.yaml", 1), "content", image="images/../../x.jpg"))
+    (None, "artwork 'images/../../x.jpg' is outside the content folder")
+    """
+    image = show.image
+    if not image or "://" in image:
+        return None, None
+    relative = PurePosixPath(image)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in image:
+        return None, f"artwork '{image}' is outside the content folder"
+    root = os.path.realpath(show.root)
+    target = os.path.realpath(os.path.join(root, *relative.parts))
+    if os.path.commonpath([root, target]) != root:
+        return None, f"artwork '{image}' links to a file outside the content folder"
+    return relative, None
+
+
+def _clean_episode(episode: Episode, diagnostics: list[Diagnostic]) -> Episode:
+    """``episode`` with what XML cannot hold repaired (:func:`castline.feed.clean.clean_episode`,
+    its file name too: it is the default guid and names the linked files), and its show notes
+    and HTML ``intro`` sanitised, each repair reported in ``diagnostics``."""
+    cleaned, found = clean_episode(episode, xml=True)
+    diagnostics.extend(found)
+    slug = clean_text(episode.slug, episode.source, "the file name", diagnostics, xml=True)
+    intro = cleaned.intro
+    if intro and not cleaned.description:
+        intro, removed = sanitise_html(intro)
+        if removed:
+            diagnostics.append(
+                Diagnostic.warning(cleaned.where("intro"), f"'intro': {removal_message(removed)}")
+            )
+    return dataclasses.replace(cleaned, slug=slug, intro=intro)
 
 
 # --- the item record -------------------------------------------------------------------------
@@ -304,12 +356,12 @@ class _ItemBuilder:
         assert episode.audio is not None and episode.published is not None
         zone = zoneinfo.ZoneInfo(self.show.timezone)
         return {
-            "title": xml_text(episode.title),
+            "title": self.title(),
             "guid": episode.guid or episode.slug,
             "enclosure": self.enclosure(),
             "published": episode.published.astimezone(zone).isoformat(),
             **self.description(),
-            "content_html": notes_html(episode.notes_markdown),
+            "content_html": self.notes(),
             "duration_s": (
                 None if episode.duration_ms is None else (episode.duration_ms + 500) // 1000
             ),
@@ -321,6 +373,25 @@ class _ItemBuilder:
             "persons": self.persons(),
             "soundbites": self.soundbites(),
         }
+
+    def title(self) -> str:
+        """The title; the file name when nothing is left of it (feedgen needs one)."""
+        title = self.episode.title
+        if not title.strip():
+            title = self.episode.slug
+            self.warn(
+                "title", f"'title' is blank once what XML cannot hold is removed; using '{title}'"
+            )
+        return title
+
+    def notes(self) -> str | None:
+        """The show notes as sanitised HTML; what the sanitiser removed is reported."""
+        html, removed = safe_notes_html(self.episode.notes_markdown)
+        if removed:
+            self.diagnostics.append(
+                Diagnostic.warning(self.episode.source, f"show notes: {removal_message(removed)}")
+            )
+        return html
 
     def enclosure(self) -> dict[str, Any]:
         audio = self.episode.audio
@@ -357,7 +428,7 @@ class _ItemBuilder:
                 key,
                 f"'{key}' is {size} bytes; Apple Podcasts shows at most {DESCRIPTION_MAX_BYTES}",
             )
-        return {"description": xml_text(text), "description_html": html}
+        return {"description": text, "description_html": html}
 
     def image(self) -> str | None:
         image = self.episode.image
@@ -418,7 +489,7 @@ class _ItemBuilder:
             entries.append(
                 {
                     "start_ms": chapter.start_ms,
-                    "title": xml_text(chapter.title),
+                    "title": chapter.title,
                     "href": href,
                     "image": image,
                 }
@@ -547,8 +618,8 @@ class _FeedBuilder:
         show = self.show
         assert show.title is not None and show.description is not None
         fg = feed_generator()
-        fg.title(xml_text(show.title))
-        fg.description(xml_text(show.description))
+        fg.title(show.title)
+        fg.description(show.description)
         size = len(show.description.encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
             self.warn(
@@ -562,7 +633,7 @@ class _FeedBuilder:
         fg.docs("")
         fg.generator(f"castline {__version__}")
         if show.copyright:
-            fg.copyright(xml_text(show.copyright))
+            fg.copyright(show.copyright)
         self.language(fg)
         self.itunes(fg)
         self.podcastindex(fg)
@@ -596,10 +667,10 @@ class _FeedBuilder:
         itunes = fg.podcast
         fix: ItunesExtension = fg.itunesfix
         if show.author:
-            itunes.itunes_author(xml_text(show.author))
+            itunes.itunes_author(show.author)
         if show.owner_email:
             owner = show.owner_name or show.author or show.title
-            itunes.itunes_owner(name=xml_text(owner or ""), email=show.owner_email)
+            itunes.itunes_owner(name=owner or "", email=show.owner_email)
         else:
             self.warn(
                 "owner.email" if "owner.email" in show.key_lines else "owner",
@@ -640,12 +711,18 @@ class _FeedBuilder:
 
     def artwork(self) -> str | None:
         image = self.show.image
+        if image is None and "image" in self.show.key_lines:
+            return None  # given, but refused by the loader, which said why
         if image is None:
             self.error(
                 "image",
                 "missing 'image': Apple Podcasts requires square artwork of 1400x1400 to "
                 "3000x3000 pixels",
             )
+            return None
+        _, outside = artwork_file(self.show)
+        if outside is not None:
+            self.error("image", f"{outside}, so it is not published; itunes:image left out")
             return None
         url = public_url(self.base_url, image)
         if not is_artwork_file(url):
@@ -843,7 +920,6 @@ def _render_item(data: Mapping[str, Any]) -> str:
 
 def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]) -> str:
     """``text`` cut to the namespace's 128 characters (``…`` last), with a warning if cut."""
-    text = xml_text(text)
     if len(text) <= PODCAST_TEXT_MAX:
         return text
     diagnostics.append(

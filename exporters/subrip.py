@@ -5,7 +5,8 @@ are composed by the ``srt`` library: numbered from 1, ``HH:MM:SS,mmm`` times, UT
 BOM, ``\\n`` line ends, no markup (YouTube's supported formats,
 https://support.google.com/youtube/answer/2734698). ``srt.compose``
 silently drops cues it finds invalid, so the number of blocks written is checked against the
-number of cues.
+number of cues. ``srt`` writes times from ``datetime.timedelta``, so cues ending past its
+range (:data:`LATEST_MS`, a stamp typed with far too many digits) are left out with a warning.
 
 SRT has no escaping, and readers take ``<...>`` for markup and drop it (VLC, pysubs2, most
 JavaScript players), so ``<`` and ``>`` are written as the look-alike
@@ -27,11 +28,16 @@ from typing import ClassVar
 
 import srt
 
+from castline.clean import clean_episode
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
 from castline.model import Episode
+from castline.text import plural, utf8_text
 from castline.timing.captions import CaptionExporter
+from castline.timing.cues import Cue
 
+#: The latest time ``srt`` can write (it composes from ``datetime.timedelta``), in ms.
+LATEST_MS = dt.timedelta.max // dt.timedelta(milliseconds=1)
 #: What SRT text writes instead of characters that readers take for markup.
 SAFE_TEXT = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
@@ -61,13 +67,16 @@ class SubripExporter(CaptionExporter):
     default_speaker_labels: ClassVar[str] = "change"
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
-        """The episode's SubRip text and the timing warnings.
+        """The episode's SubRip text and the timing warnings (and those of
+        :func:`castline.feed.clean.clean_episode`, which repairs text UTF-8 cannot encode).
 
         Raises:
             RuntimeError: ``srt.compose`` wrote another number of blocks than there are cues
                 (it silently drops cues it finds invalid; the engine never makes one).
         """
+        episode, repaired = clean_episode(episode, xml=False)
         cues, diagnostics = self.cues(episode)
+        cues, late = _writable(cues)
         subtitles = [
             srt.Subtitle(
                 index=number,
@@ -85,4 +94,15 @@ class SubripExporter(CaptionExporter):
             raise RuntimeError(
                 f"{episode.source}: srt.compose wrote {blocks} blocks for {len(cues)} cues"
             )
-        return text, diagnostics
+        return utf8_text(text), (*repaired, *diagnostics, *late)
+
+
+def _writable(cues: tuple[Cue, ...]) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:
+    """The cues ``srt`` can write (ending by :data:`LATEST_MS`), and a warning for the rest."""
+    kept = tuple(cue for cue in cues if cue.end_ms <= LATEST_MS)
+    if len(kept) == len(cues):
+        return cues, ()
+    first = cues[len(kept)]
+    count = plural(len(cues) - len(kept), "cue")
+    message = f"cues from this line on end past the latest time SubRip can write; {count} left out"
+    return kept, (Diagnostic.warning(first.source, message),)

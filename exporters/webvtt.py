@@ -16,11 +16,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from castline.clean import clean_episode
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.paths import content_relative
-from castline.text import one_line, vtt_escape
+from castline.text import one_line, utf8_text, vtt_escape
 from castline.timecode import format_vtt_timecode
 from castline.timing.captions import CaptionExporter
 from castline.timing.cues import Cue, speaker_name
@@ -48,11 +49,13 @@ class WebvttExporter(CaptionExporter):
     default_speaker_labels: ClassVar[str] = "none"
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
-        """The episode's WebVTT text and the timing warnings."""
+        """The episode's WebVTT text and the timing warnings (and those of
+        :func:`castline.feed.clean.clean_episode`, which repairs text UTF-8 cannot encode)."""
+        episode, repaired = clean_episode(episode, xml=False)
         cues, diagnostics = self.cues(episode)
         source = content_relative(Path(context.show.root), Path(episode.source.path))
         blocks = ["WEBVTT", f"NOTE\nMade by castline from {_note(source)}", *_blocks(cues)]
-        return "\n\n".join(blocks) + "\n", diagnostics
+        return utf8_text("\n\n".join(blocks) + "\n"), (*repaired, *diagnostics)
 
 
 def _blocks(cues: Sequence[Cue]) -> Iterator[str]:

@@ -7,13 +7,28 @@ of its own) and attribute list definitions (kramdown syntax,
 https://kramdown.gettalong.org/syntax.html#inline-attribute-lists and
 #attribute-list-definitions) CommonMark would print as text: they are removed first, except in
 code spans, code blocks and raw HTML blocks.
+
+CommonMark passes raw HTML through, so the rendered HTML is then cleaned by nh3
+(https://nh3.readthedocs.io/, the Rust ammonia sanitiser) to what a podcast description may
+hold: the tags Apple lists for ``description`` (``<p>``, ``<ol>``, ``<ul>``, ``<li>``, ``<a>``,
+https://help.apple.com/itc/podcasts_connect/#/itcb54353390) and the rest of what Markdown
+writes for text (emphasis, code, quotes, headings, breaks, rules); ``href`` on links with an
+http, https or mailto URL, ``title`` on links, ``start`` on ordered lists and Markdown's
+``class="language-..."`` on code; no event attributes, no ``style``, no scripts, frames, images
+or ``data:`` URLs. ``rel`` is not added to links: without ``target`` (never kept) a link opens
+no window that could reach back to the page, and the published notes stay as rendered. What
+the sanitiser removed is named (:func:`sanitise_html`) so the caller can report it; comments
+are removed unreported, as they show nothing.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
+from html.parser import HTMLParser
 
+import nh3
 from markdown_it import MarkdownIt
 
 from castline.text import xml_text
@@ -30,6 +45,17 @@ _IAL_LINE = re.compile(rf"^[ \t]*{_IAL}(?:[ \t]*{_IAL})*[ \t]*$", re.MULTILINE)
 _IAL_OR_CODE = re.compile(
     rf"(?P<code>(?<![`\\])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\2(?!`))|[ \t]*{_IAL}", re.DOTALL
 )
+#: The tags kept in show notes: Apple's description tags and Markdown's text formatting.
+ALLOWED_TAGS = frozenset(
+    "p ol ul li a strong b em i code pre br blockquote hr h1 h2 h3 h4 h5 h6".split()
+)
+#: The attributes kept, by tag (``*``: on every tag, none; it replaces ammonia's default
+#: ``lang`` and ``title`` everywhere).
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "code": {"class"}, "*": set()}
+#: The URL schemes a kept ``href`` may have.
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Where a sanitiser's removals are named: ``removed <script> (not allowed in ...)``.
+NOT_ALLOWED = "not allowed in a podcast description"
 
 
 def notes_html(markdown: str) -> str | None:
@@ -44,6 +70,86 @@ def notes_html(markdown: str) -> str | None:
     if not markdown.strip():
         return None
     return xml_text(_MARKDOWN.render(strip_kramdown_ials(markdown)))
+
+
+def safe_notes_html(markdown: str) -> tuple[str | None, tuple[str, ...]]:
+    """The show notes as :func:`notes_html` renders them, sanitised by :func:`sanitise_html`,
+    and what the sanitiser removed.
+
+    >>> safe_notes_html('Hi <img src=x onerror="alert(1)"> *there*')
+    ('<p>Hi  <em>there</em></p>\\n', ('<img>',))
+    """
+    html = notes_html(markdown)
+    if html is None:
+        return None, ()
+    return sanitise_html(html)
+
+
+def sanitise_html(html: str) -> tuple[str, tuple[str, ...]]:
+    """``html`` with only what a podcast description may hold (see the module docstring), and
+    what was removed, in order of first appearance: tags as ``<script>``, attributes as
+    ``onerror=``, a link's disallowed URL as ``javascript: link``.
+
+    ``html`` must be text (no lone surrogates; :mod:`castline.feed.clean` replaces them).
+
+    >>> sanitise_html('<p onclick="x()">A <a href="javascript:go()">link</a></p>')
+    ('<p>A <a>link</a></p>', ('onclick=', 'javascript: link'))
+    """
+    cleaned = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        link_rel=None,
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+    )
+    before, after = _inventory(html), _inventory(cleaned)
+    removed = before - after
+    return cleaned, tuple(item for item in before if item in removed)
+
+
+def removal_message(removed: tuple[str, ...]) -> str:
+    """What :func:`sanitise_html` removed, as a message fragment.
+
+    >>> removal_message(("<script>", "onerror="))
+    'removed <script>, onerror= (not allowed in a podcast description)'
+    """
+    return f"removed {', '.join(removed)} ({NOT_ALLOWED})"
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's filter on allowed attributes: a code ``class`` only as Markdown writes it."""
+    if tag == "code" and attribute == "class":
+        return value if re.fullmatch(r"language-[^\s\"'<>]+", value) else None
+    return value
+
+
+class _Inventory(HTMLParser):
+    """Counts the tags of an HTML fragment and the attributes of its allowed tags, as
+    :func:`sanitise_html` names them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found[f"<{tag}>"] += 1
+        if tag not in ALLOWED_TAGS:
+            return  # its attributes go with it: the tag names the removal
+        for name, value in attrs:
+            scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", value or "")
+            if name == "href" and scheme:
+                self.found[f"{scheme.group(1).lower()}: link"] += 1
+            else:
+                self.found[f"{name}="] += 1
+
+
+def _inventory(html: str) -> Counter[str]:
+    """The tags and attributes of ``html`` (:class:`_Inventory`), in order of appearance."""
+    parser = _Inventory()
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 def strip_kramdown_ials(markdown: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from castline.diagnostics import Diagnostic
 from castline.load.frontmatter import KeyPath, kind_of
 from castline.model import SourceRef
-from castline.text import xml_text
+from castline.text import clean_text, xml_text
 from castline.timecode import parse_clock
 
 #: The longest time castline reads (a stamp, an offset, a duration).
@@ -130,19 +130,10 @@ class FieldReader:
             yield index, self.at((key, index), fallback), item
 
     def clean(self, text: str, where: SourceRef, label: str) -> str:
-        """``text`` without the characters XML 1.0 cannot hold; a warning at ``where`` (one for
-        the field, naming the first such character) when there were any."""
-        cleaned = xml_text(text)
-        if cleaned != text:
-            first = next(c for c in text if not xml_text(c))
-            self.sink.append(
-                Diagnostic.warning(
-                    where,
-                    f"'{label}' holds characters XML cannot carry (U+{ord(first):04X}); "
-                    "they are removed",
-                )
-            )
-        return cleaned
+        """``text`` without what no output can hold (:func:`castline.text.clean_text`: lone
+        surrogates replaced, characters XML 1.0 cannot hold removed), one warning at ``where``
+        for each kind repaired."""
+        return clean_text(text, where, f"'{label}'", self.sink, xml=True)
 
     def text(self, data: Mapping[str, Any], key: str, *, label: str | None = None) -> str | None:
         """``data[key]`` as stripped text; None when absent, empty or not text (a warning)."""

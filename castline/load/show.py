@@ -109,6 +109,8 @@ def read_show(
     media_url, media_dir = _media(reader, raw)
     options = _exporter_options(reader, raw)
     image = reader.text(raw, "image")
+    if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
+        reader.error("image", "'image' is empty: give the artwork's path or URL")
     if image is not None and "://" not in image and not inside(image):
         reader.error(
             "image", f"'image' must be a URL or a path inside the content folder, not '{image}'"

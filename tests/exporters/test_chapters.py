@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 import webvtt
+from hypothesis import given
 
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext
@@ -20,6 +21,7 @@ from castline.load import load_content
 from castline.model import Chapter, Episode, Header, Show, SourceRef
 from castline.timecode import format_vtt_timecode, parse_clock
 from tests.conftest import CONTENT, DATA, GoldenCheck
+from tests.exporters.hostile import assert_writable, hostile_episodes
 
 SHOW = DATA / "feed" / "show"
 
@@ -222,3 +224,41 @@ def test_corpus_chapter_files(corpus: Path, tmp_path: Path) -> None:
 
 def test_shipped_schema_is_a_valid_json_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(schema())
+
+
+# --- untrusted input: text UTF-8 cannot encode ----------------------------------------------
+
+
+def test_lone_surrogates_are_replaced_and_reported() -> None:
+    episode = Episode(
+        slug="e",
+        source=SourceRef("e.md", 1),
+        title="T\udfff",
+        duration_ms=60_000,
+        chapters=(Chapter(0, "Intro\ud800", SourceRef("e.md", 5)),),
+        key_lines={"title": 2},
+    )
+    show = Show(SourceRef("show.yaml", 1), ".", title="S\udc00", key_lines={"title": 3})
+    result = ChaptersExporter().export_episode(BuildContext(show), episode)
+    assert [str(d) for d in result.diagnostics] == [
+        "show.yaml:3: warning: 'title' holds the lone surrogate U+DC00, which is not text; "
+        "replaced with U+FFFD",
+        "e.md:2: warning: 'title' holds the lone surrogate U+DFFF, which is not text; replaced "
+        "with U+FFFD",
+        "e.md:5: warning: 'title' holds the lone surrogate U+D800, which is not text; replaced "
+        "with U+FFFD",
+        "e.md:1: warning: no YouTube chapter list: 1 chapter, YouTube needs at least 3",
+    ]
+    document = json.loads(result.artifacts[0].text)
+    assert (document["title"], document["podcastName"]) == ("T\ufffd", "S\ufffd")
+    assert document["chapters"] == [{"startTime": 0, "title": "Intro\ufffd"}]
+    assert "Intro\ufffd" in result.artifacts[1].text
+
+
+@given(hostile_episodes())
+def test_any_text_gives_files_that_encode(episode: Episode) -> None:
+    made = ChaptersExporter().export_episode(BuildContext(Show(SourceRef("s", 1), ".")), episode)
+    assert_writable(made.artifacts, made.diagnostics)
+    for artifact in made.artifacts:
+        if artifact.path.suffix == ".json":
+            json.loads(artifact.text)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
 from castline.build import BuildOptions, build
 from castline.exporter import BuildContext
@@ -14,6 +15,7 @@ from castline.exporters.plaintext import PlaintextExporter
 from castline.load import load_content
 from castline.model import Episode, Header, Show, SourceRef, Utterance
 from tests.conftest import CONTENT, DATA, GoldenCheck
+from tests.exporters.hostile import assert_writable, hostile_episodes
 
 SRC = SourceRef("e.md", 1)
 #: A turn's label line with a time: the name and the time.
@@ -163,3 +165,34 @@ def test_corpus_txt_times_never_go_backwards(corpus: Path, tmp_path: Path) -> No
     names = {name for name, _ in LABEL.findall(built["mlops-kubeflow-model-monitoring"])}
     assert {"Theo", "Alexey"} <= names
     assert not any(name.endswith(":") for name in names)
+
+
+# --- untrusted input: text UTF-8 cannot encode ----------------------------------------------
+
+
+def test_lone_surrogates_are_replaced_and_reported() -> None:
+    line = Utterance("Tide a\ud800b.", "Ann\udc00", 0, SourceRef("e.md", 4))
+    hostile = Episode(
+        slug="e",
+        source=SourceRef("e.md", 1),
+        title="T\udfff",
+        transcript=(line,),
+        key_lines={"title": 2},
+    )
+    text, warnings = PlaintextExporter().render(BuildContext(Show(SRC, ".")), hostile)
+    assert text == "T\ufffd\n===\n\nAnn\ufffd [00:00:00]\nTide a\ufffdb.\n"
+    assert [str(w) for w in warnings] == [
+        "e.md:2: warning: 'title' holds the lone surrogate U+DFFF, which is not text; replaced "
+        "with U+FFFD",
+        "e.md:4: warning: 'line' holds the lone surrogate U+D800, which is not text; replaced with "
+        "U+FFFD",
+        "e.md:4: warning: 'who' holds the lone surrogate U+DC00, which is not text; replaced with "
+        "U+FFFD",
+    ]
+
+
+@given(hostile_episodes())
+def test_any_text_gives_a_file_that_encodes(episode: Episode) -> None:
+    made = PlaintextExporter().export_episode(BuildContext(Show(SRC, ".")), episode)
+    assert len(made.artifacts) == 1
+    assert_writable(made.artifacts, made.diagnostics)

@@ -4,6 +4,7 @@ The pieces it is built from are tested in tests/feed/ (rules, show notes, extens
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import shutil
@@ -11,12 +12,13 @@ import struct
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import feedparser
 import podcastparser
 import pytest
+from hypothesis import given
 from lxml import etree
 
 import castline
@@ -27,7 +29,10 @@ from castline.exporter import BuildContext, EpisodeRecord, ExporterInfo
 from castline.exporters.chapters import ChaptersExporter
 from castline.exporters.rss import RssExporter
 from castline.load import load_content
+from castline.model import Episode
 from tests.conftest import CONTENT, DATA, ROOT, ContentTree, GoldenCheck, fake_distribution
+from tests.exporters.hostile import SHOW as HOSTILE_SHOW
+from tests.exporters.hostile import assert_writable, hostile_episodes
 
 SHOW = DATA / "feed" / "show"
 MISTAKES = DATA / "feed" / "mistakes"
@@ -234,8 +239,11 @@ def test_descriptions_and_show_notes(show: Built) -> None:
         '<p>Notes:</p>\n<ul>\n<li><a href="https://oskar.example.net/notebook">'
     )
     assert "<code>a[b[0]]&gt;c</code>" in notes
-    # A "]]>" inside the HTML cannot end the CDATA section early.
-    assert notes.endswith('<div class="aside">Raw HTML passes through, even a[b[0]]&gt;c.</div>')
+    # A "]]>" inside the HTML cannot end the CDATA section early (the sanitiser writes ">").
+    assert notes.endswith(
+        "<blockquote>Raw HTML a description may hold passes through, even a[b[0]]&gt;c."
+        "</blockquote>"
+    )
     assert feed.count("]]>") == feed.count("<![CDATA[")
     assert texts(show, item(show, "tidewater-night-ferry") + "content:encoded") == []
 
@@ -952,3 +960,175 @@ def test_a_third_party_transcript_exporter_is_linked(
     types = feed.xpath(survey + "podcast:transcript/@type", namespaces=NS)
     assert types[-1] == "application/json"
     assert feed.xpath("//item[guid='tide-tables']/podcast:transcript", namespaces=NS) == []
+
+
+# --- untrusted input: hostile show notes, text XML cannot hold, artwork outside the folder ----
+
+HOSTILE_NOTES = """
+Links:
+
+* [Site](https://a.example/)
+* <a href="javascript:alert(1)">Click</a> and <a href="data:text/html,x">this</a>
+
+<script>alert("notes")</script>
+<img src="https://a.example/x.png" onerror="alert(1)">
+<iframe src="https://a.example/"></iframe>
+<p style="color: red">Styled.</p>
+"""
+
+
+def test_hostile_show_notes_are_sanitised_and_reported(content_tree: ContentTree) -> None:
+    built = check(content_tree, BASE_SHOW, {"one": episode_text("one") + HOSTILE_NOTES})
+    assert built.messages == [
+        "episodes/one.md:1: warning: show notes: removed javascript: link, data: link, <script>, "
+        "<img>, <iframe>, style= (not allowed in a podcast description)"
+    ]
+    [notes] = texts(built, item(built, "one") + "content:encoded/text()")
+    assert notes == (
+        "<p>Links:</p>\n<ul>\n"
+        '<li><a href="https://a.example/">Site</a></li>\n'
+        "<li><a>Click</a> and <a>this</a></li>\n"
+        "</ul>\n\n\n\n<p>Styled.</p>"
+    )
+
+
+def test_hostile_html_intro_is_sanitised_and_reported(content_tree: ContentTree) -> None:
+    intro = "'Hi <b onclick=\"x()\">there</b><script>alert(1)</script>'"
+    episode = episode_text("one", description="-", intro=intro)
+    built = check(content_tree, BASE_SHOW, {"one": episode})
+    assert built.messages == [
+        "episodes/one.md:9: warning: 'intro': removed onclick=, <script> (not allowed in a "
+        "podcast description)"
+    ]
+    assert "<description><![CDATA[Hi <b>there</b>]]></description>" in (built.feed or "")
+
+
+def test_text_xml_cannot_hold_is_removed_and_reported(content_tree: ContentTree) -> None:
+    episode = episode_text(
+        "one",
+        title='"Bell\\x07 and \\x0bvertical tab"',
+        transcript='\n- header: "Part\\x01 one"\n  sec: 0\n- line: Hi.\n  sec: 1\n  who: A',
+        quotableClips='\n- name: "Clip\\x10"\n  startOffset: 1\n  endOffset: 5',
+    )
+    show = BASE_SHOW.replace("title: Check Show", 'title: "Check\\x08 Show"')
+    built = check(content_tree, show, {"one": episode})
+    assert built.messages == [
+        "episodes/one.md:2: warning: 'title' holds U+0007 and U+000B, which XML cannot hold; "
+        "removed",
+        "episodes/one.md:11: warning: 'header' holds U+0001, which XML cannot hold; removed",
+        "episodes/one.md:17: warning: 'name' holds U+0010, which XML cannot hold; removed",
+        "show.yaml:1: warning: 'title' holds U+0008, which XML cannot hold; removed",
+    ]
+    assert texts(built, "/rss/channel/title/text()") == ["Check Show"]
+    assert texts(built, item(built, "one") + "title/text()") == ["Bell and vertical tab"]
+    assert texts(built, item(built, "one") + "psc:chapters/psc:chapter/@title") == ["Part one"]
+    assert texts(built, item(built, "one") + "podcast:soundbite/text()") == ["Clip"]
+
+
+def test_a_title_of_control_characters_becomes_the_file_name(content_tree: ContentTree) -> None:
+    built = check(content_tree, BASE_SHOW, {"one": episode_text("one", title='"\\x07\\x08"')})
+    assert built.messages == [
+        "episodes/one.md:2: warning: 'title' holds U+0007 and U+0008, which XML cannot hold; "
+        "removed",
+        # The loader removed them: the title is empty, so the file name stands in.
+        "episodes/one.md:2: warning: no 'title'; using 'one'",
+    ]
+    assert texts(built, item(built, "one") + "title/text()") == ["one"]
+
+
+def test_lone_surrogates_are_replaced_and_reported() -> None:
+    # YAML escapes such as "\ud800" reach the model through other loaders: build on the model.
+    show = load_content(SHOW).show
+    episode = next(e for e in load_content(SHOW).episodes if e.slug == "harbour-survey")
+    guest = dataclasses.replace(episode.guests[0], name="Oskar\udc00 Lind")
+    hostile = dataclasses.replace(episode, title="Survey\ud800", guests=(guest,))
+    context = BuildContext(dataclasses.replace(show, author="Tide\udfffwater"), (INFO["rss"],))
+    rss = RssExporter()
+    made = rss.export_episode(context, hostile)
+    assert made.record is not None
+    record = EpisodeRecord(episode.slug, episode.source.path, made.record)
+    feed = rss.export_show(context, [record])
+    root = str(SHOW) + "/"
+    messages = sorted({str(d).removeprefix(root) for d in (*made.diagnostics, *feed.diagnostics)})
+    assert messages == [
+        "episodes/harbour-survey.md:2: warning: 'title' holds the lone surrogate U+D800, which "
+        "is not text; replaced with U+FFFD",
+        "people/oskarlind.md:1: warning: 'title' holds the lone surrogate U+DC00, which is not "
+        "text; replaced with U+FFFD",
+        "people/oskarlind.md:1: warning: web link 'http://oskar.example.net/' is not https, "
+        "which podcast:person needs; not used for Oskar\ufffd Lind",
+        "show.yaml:9: warning: 'author' holds the lone surrogate U+DFFF, which is not text; "
+        "replaced with U+FFFD",
+    ]
+    [artifact] = feed.artifacts
+    xml: Any = etree.fromstring(artifact.text.encode("utf-8"))
+    assert xml.xpath("//item/title/text()") == ["Survey\ufffd"]
+    assert xml.xpath("/rss/channel/itunes:author/text()", namespaces=NS) == ["Tide\ufffdwater"]
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        (
+            "../outside.png",
+            # the loader refuses the path; the feed says nothing more about it
+            "show.yaml:5: error: 'image' must be a URL or a path inside the content folder, "
+            "not '../outside.png'",
+        ),
+        (
+            "art/../../outside.png",
+            # the loader refuses the path; the feed says nothing more about it
+            "show.yaml:5: error: 'image' must be a URL or a path inside the content folder, "
+            "not 'art/../../outside.png'",
+        ),
+        (
+            "/srv/art/cover.png",
+            # the loader refuses the path; the feed says nothing more about it
+            "show.yaml:5: error: 'image' must be a URL or a path inside the content folder, "
+            "not '/srv/art/cover.png'",
+        ),
+        (
+            "art/linked.png",
+            "show.yaml:5: error: artwork 'art/linked.png' links to a file outside the content "
+            "folder, so it is not published; itunes:image left out",
+        ),
+    ],
+)
+def test_artwork_outside_the_content_folder_is_an_error(
+    content_tree: ContentTree, image: str, expected: str
+) -> None:
+    show = BASE_SHOW.replace("image: https://cdn.example.net/art/cover.png", f"image: {image}")
+    root = content_tree({"art/cover.png": png(1400, 1400)})
+    outside = root.parent / "outside.png"
+    outside.write_bytes(png(1400, 1400))
+    (root / "art" / "linked.png").symlink_to(outside)
+    built = check(content_tree, show)
+    assert built.messages == [expected]
+    assert built.xpath("/rss/channel/itunes:image") == []
+    assert RssExporter().published_files(load_content(root).show) == ()
+
+
+def test_artwork_inside_the_content_folder_is_published(content_tree: ContentTree) -> None:
+    show = BASE_SHOW.replace("https://cdn.example.net/art/cover.png", "art/inner.png")
+    root = content_tree({"art/cover.png": png(1400, 1400)})
+    (root / "art" / "inner.png").symlink_to("cover.png")  # a link that stays inside
+    built = check(content_tree, show)
+    assert built.messages == []
+    assert texts(built, "/rss/channel/itunes:image/@href") == [
+        "https://feeds.example.net/check/art/inner.png"
+    ]
+    assert RssExporter().published_files(load_content(root).show) == (
+        PurePosixPath("art/inner.png"),
+    )
+
+
+@given(hostile_episodes())
+def test_any_text_gives_a_feed_that_parses(episode: Episode) -> None:
+    context = BuildContext(HOSTILE_SHOW, tuple(INFO[name] for name in ALL))
+    rss = RssExporter()
+    made = rss.export_episode(context, episode)
+    assert made.record is not None
+    record = EpisodeRecord(episode.slug, episode.source.path, json.loads(json.dumps(made.record)))
+    feed = rss.export_show(context, [record])
+    assert [str(a.path) for a in feed.artifacts] == ["feed.xml"]
+    assert_writable(feed.artifacts, [*made.diagnostics, *feed.diagnostics])

@@ -10,6 +10,7 @@ import pysubs2
 import pytest
 import srt
 import webvtt
+from hypothesis import given
 
 from castline import registry
 from castline.errors import ConfigError
@@ -18,6 +19,7 @@ from castline.load import load_content
 from castline.model import Episode, SourceRef, Utterance
 from castline.timing.cues import Cue, episode_cues
 from tests.conftest import bare_context, caption_fixture, make_episode, real_folders
+from tests.exporters.hostile import assert_writable, hostile_episodes
 
 SRC = SourceRef("e.md", 1)
 CONTEXT = bare_context("e.md")
@@ -214,3 +216,37 @@ def test_every_word_of_every_line_is_written(
             written.extend(subtitle.content.removeprefix(safe_text(cue.label)).split())
         spoken = [safe_text(w) for u in episode.utterances for w in u.text.split()]
         assert written == spoken, episode.slug
+
+
+# --- untrusted input: text UTF-8 cannot encode ----------------------------------------------
+
+
+def test_lone_surrogates_are_replaced_and_reported() -> None:
+    line = Utterance("Tide a\ud800b.", "Ann\udc00", 0, SourceRef("e.md", 4))
+    text, warnings = SubripExporter().render(bare_context(), make_episode(line, duration_ms=4000))
+    assert "a\ufffdb" in text and "Ann\ufffd" in text
+    text.encode("utf-8")
+    assert [str(w) for w in warnings] == [
+        "e.md:4: warning: 'line' holds the lone surrogate U+D800, which is not text; replaced with "
+        "U+FFFD",
+        "e.md:4: warning: 'who' holds the lone surrogate U+DC00, which is not text; replaced with "
+        "U+FFFD",
+    ]
+
+
+@given(hostile_episodes())
+def test_any_text_gives_a_file_that_encodes(episode: Episode) -> None:
+    made = SubripExporter().export_episode(bare_context(), episode)
+    assert len(made.artifacts) == 1
+    assert_writable(made.artifacts, made.diagnostics)
+
+
+def test_cues_past_the_latest_time_srt_can_write_are_left_out() -> None:
+    early = Utterance("Early line.", "Ann", 0, SourceRef("e.md", 4))
+    late = Utterance("A stamp typed with far too many digits.", "Ann", 10**20, SourceRef("e.md", 6))
+    text, warnings = SubripExporter().render(bare_context(), make_episode(early, late))
+    assert [str(w) for w in warnings][-1] == (
+        "e.md:6: warning: cues from this line on end past the latest time SubRip can write; "
+        "1 cue left out"
+    )
+    assert [s.content for s in srt.parse(text)] == ["Ann: Early line."]

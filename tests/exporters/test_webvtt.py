@@ -12,6 +12,7 @@ import pysubs2
 import pytest
 import srt
 import webvtt
+from hypothesis import given
 
 from castline import registry
 from castline.errors import ConfigError
@@ -23,6 +24,7 @@ from castline.text import vtt_escape as escape
 from castline.timecode import format_vtt_timecode
 from castline.timing.cues import Cue, episode_cues, speaker_name
 from tests.conftest import bare_context, caption_fixture, make_episode, real_folders
+from tests.exporters.hostile import assert_writable, hostile_episodes
 
 SRC = SourceRef("show/e.md", 1)
 CONTEXT = bare_context("show/e.md")
@@ -196,3 +198,26 @@ def _strip_voice(content: str) -> str:
     if content.startswith("<v ") and content.endswith("</v>"):
         return content[content.index(">") + 1 : -len("</v>")]
     return content
+
+
+# --- untrusted input: text UTF-8 cannot encode ----------------------------------------------
+
+
+def test_lone_surrogates_are_replaced_and_reported() -> None:
+    line = Utterance("Tide a\ud800b.", "Ann\udc00", 0, SourceRef("e.md", 4))
+    text, warnings = WebvttExporter().render(bare_context(), make_episode(line, duration_ms=4000))
+    assert "a\ufffdb" in text and "Ann\ufffd" in text
+    text.encode("utf-8")
+    assert [str(w) for w in warnings] == [
+        "e.md:4: warning: 'line' holds the lone surrogate U+D800, which is not text; replaced with "
+        "U+FFFD",
+        "e.md:4: warning: 'who' holds the lone surrogate U+DC00, which is not text; replaced with "
+        "U+FFFD",
+    ]
+
+
+@given(hostile_episodes())
+def test_any_text_gives_a_file_that_encodes(episode: Episode) -> None:
+    made = WebvttExporter().export_episode(bare_context(), episode)
+    assert len(made.artifacts) == 1
+    assert_writable(made.artifacts, made.diagnostics)

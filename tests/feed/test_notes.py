@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from castline.feed.notes import notes_html, strip_kramdown_ials
+from castline.feed.notes import (
+    notes_html,
+    removal_message,
+    safe_notes_html,
+    sanitise_html,
+    strip_kramdown_ials,
+)
 
 KRAMDOWN_NOTES = """
 Links:
@@ -61,3 +67,46 @@ def test_attribute_lists_in_indented_code_stay() -> None:
 
 def test_characters_xml_forbids_are_dropped() -> None:
     assert notes_html("bell\x07 rings") == "<p>bell rings</p>\n"
+
+
+def test_show_notes_keep_what_a_podcast_description_may_hold() -> None:
+    markdown = (
+        '# Notes\n\n**Bold**, *em*, `code` and [a link](https://a.example/ "Title").\n\n'
+        "3. three\n4. four\n\n> quoted  \n> on two lines\n\n```py\nx = 1\n```\n\n---\n\n"
+        '<a href="mailto:ann@example.net">Mail</a>'
+    )
+    html, removed = safe_notes_html(markdown)
+    rendered = notes_html(markdown)
+    assert removed == () and rendered is not None
+    # The sanitiser writes HTML, not XHTML: void tags lose their slash, nothing else changes.
+    assert html == rendered.replace("<br />", "<br>").replace("<hr />", "<hr>")
+
+
+def test_show_notes_lose_scripts_events_frames_styles_and_unsafe_urls() -> None:
+    html, removed = safe_notes_html(
+        '<script>alert(1)</script>\n\n<p onclick="x()" style="color: red">A '
+        '<a href="javascript:go()">link</a>, <a href="java&#115;cript:go()">another</a>, '
+        '<a href="data:text/html,x" target="_blank">data</a> '
+        '<iframe src="https://a.example/"></iframe><img src="data:image/png;base64,AA"></p>'
+    )
+    assert html == "\n<p>A <a>link</a>, <a>another</a>, <a>data</a> </p>"
+    assert removed == (
+        "<script>",
+        "onclick=",
+        "style=",
+        "javascript: link",
+        "data: link",
+        "target=",
+        "<iframe>",
+        "<img>",
+    )
+    assert removal_message(removed[:2]) == (
+        "removed <script>, onclick= (not allowed in a podcast description)"
+    )
+
+
+def test_only_markdown_code_classes_are_kept() -> None:
+    assert sanitise_html('<code class="language-py">x</code><code class="evil x">y</code>') == (
+        '<code class="language-py">x</code><code>y</code>',
+        ("class=",),
+    )

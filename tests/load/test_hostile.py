@@ -148,20 +148,14 @@ CONTROLS = (
 def test_characters_xml_cannot_hold_are_removed_once_a_field(content_tree: ContentTree) -> None:
     root = content_tree({"people/p.md": '---\ntitle: "P\\x00 Q"\n---\n', "episodes/e.md": CONTROLS})
     assert messages(root) == [
-        "people/p.md:2: warning: 'title' holds characters XML cannot carry (U+0000); "
-        "they are removed",
-        "episodes/e.md:5: warning: 'header' holds characters XML cannot carry (U+001B); "
-        "they are removed",
-        "episodes/e.md:6: warning: 'line' holds characters XML cannot carry (U+000B); "
-        "they are removed",
-        "episodes/e.md:7: warning: 'who' holds characters XML cannot carry (U+0008); "
-        "they are removed",
-        "episodes/e.md:2: warning: 'title' holds characters XML cannot carry (U+0007); "
-        "they are removed",
-        "episodes/e.md:3: warning: 'topics' holds characters XML cannot carry (U+0001); "
-        "they are removed",
-        "episodes/e.md:11: warning: 'body' holds characters XML cannot carry (U+0007); "
-        "they are removed",
+        "people/p.md:2: warning: 'title' holds U+0000, which XML cannot hold; removed",
+        "episodes/e.md:5: warning: 'header' holds U+001B, which XML cannot hold; removed",
+        "episodes/e.md:6: warning: 'line' holds U+000B, which XML cannot hold; removed",
+        "episodes/e.md:7: warning: 'who' holds U+0008, which XML cannot hold; removed",
+        "episodes/e.md:2: warning: 'title' holds U+0007, which XML cannot hold; removed",
+        "episodes/e.md:3: warning: 'topics' holds U+0001 and U+0002, which XML cannot hold;"
+        " removed",
+        "episodes/e.md:11: warning: 'body' holds U+0007, which XML cannot hold; removed",
     ]
     result = load_content(root)
     (episode,) = result.episodes

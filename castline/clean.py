@@ -1,0 +1,102 @@
+"""Text the exporters can write: what an episode or show.yaml holds that no output can, repaired
+and reported at the field's line.
+
+Two kinds of character are repaired:
+
+* **Lone surrogates** (U+D800 to U+DFFF on their own, which YAML's ``"\\ud800"`` escapes
+  give): they are not text, and UTF-8 cannot encode them (RFC 3629, section 3,
+  https://www.rfc-editor.org/rfc/rfc3629#section-3). Every exporter replaces each with U+FFFD,
+  the replacement character.
+* **Characters XML 1.0 cannot hold** (controls other than tab and line ends, U+FFFE, U+FFFF;
+  W3C XML 1.0, 2.2 Characters, https://www.w3.org/TR/xml/#charsets): removed for the feed
+  (``xml=True``) by :func:`castline.text.xml_text`; the other formats can hold them.
+
+The loader cleans every field it reads with the same rule (:func:`castline.text.clean_text`);
+exporters clean what they are given again, for models built by other code. Each exporter cleans
+what it reads before it renders, so each reports the same message for the
+same field, and the build reports it once. Every exporter ends with :func:`utf8_text` on what it
+writes, for what no field holds (a file name read from disk can hold a lone surrogate).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from castline.diagnostics import Diagnostic
+from castline.model import Episode, Show, SourceRef
+from castline.text import clean_text
+
+#: The file key of a model field (``Class.field``), where it is not the field's name.
+_KEYS = {
+    "Episode.number": "episode",
+    "Episode.episode_type": "episodeType",
+    "Episode.soundbites": "quotableClips",
+    "Episode.notes_markdown": "the body (show notes)",
+    "Show.owner_name": "owner.name",
+    "Show.owner_email": "owner.email",
+    "Show.show_type": "type",
+    "Show.media_url": "media.url",
+    "Show.media_dir": "media.folder",
+    "Utterance.text": "line",
+    "Utterance.speaker": "who",
+    "Header.title": "header",
+    "Person.name": "title",
+}
+#: Fields that are not content: places, the slug (names output files) and unmodelled keys.
+_SKIPPED = frozenset({"source", "slug", "root", "extra", "key_lines", "exporter_options"})
+
+
+def clean_episode(episode: Episode, *, xml: bool) -> tuple[Episode, tuple[Diagnostic, ...]]:
+    """``episode`` with every text field (transcript, chapters, guests... included) repaired
+    by :func:`clean_text`, and the warnings; the same object when nothing needed repair.
+
+    The show notes are reported at the episode file's first line (the model does not keep
+    the line the body starts at)."""
+    found: list[Diagnostic] = []
+    changes = _clean_fields(episode, lambda key: episode.where(key), found, xml)
+    return (dataclasses.replace(episode, **changes) if changes else episode), tuple(found)
+
+
+def clean_show(show: Show, *, xml: bool) -> tuple[Show, tuple[Diagnostic, ...]]:
+    """``show`` with every text field repaired by :func:`clean_text`, and the warnings."""
+    found: list[Diagnostic] = []
+    changes = _clean_fields(show, lambda key: show.where(key), found, xml)
+    return (dataclasses.replace(show, **changes) if changes else show), tuple(found)
+
+
+def _clean_fields(
+    value: Any, where: Callable[[str], SourceRef], found: list[Diagnostic], xml: bool
+) -> dict[str, Any]:
+    """The repaired values of the fields of dataclass ``value`` that need repair; ``where``
+    gives the place of a field from its file key."""
+    changes: dict[str, Any] = {}
+    for field in dataclasses.fields(value):
+        if field.name in _SKIPPED:
+            continue
+        old = getattr(value, field.name)
+        key = _KEYS.get(f"{type(value).__name__}.{field.name}", field.name)
+        what = key if " " in key else f"'{key}'"
+        new = _clean_value(old, where(key), what, found, xml)
+        if new is not old:
+            changes[field.name] = new
+    return changes
+
+
+def _clean_value(
+    value: Any, where: SourceRef, what: str, found: list[Diagnostic], xml: bool
+) -> Any:
+    """``value`` (text, a tuple, or a model object in a list) repaired; itself if unchanged."""
+    if isinstance(value, str):
+        cleaned = clean_text(value, where, what, found, xml=xml)
+        return value if cleaned == value else cleaned
+    if isinstance(value, tuple):
+        items = tuple(_clean_value(item, where, what, found, xml) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        own = getattr(value, "source", None)
+        place = own if isinstance(own, SourceRef) else where
+        changes = _clean_fields(value, lambda _key: place, found, xml)
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
