@@ -27,6 +27,7 @@ from castline.diagnostics import Diagnostic
 from castline.errors import CastlineError, ContentError, UnknownExporterError
 from castline.scaffold import NotEmptyError, init_show, schema_text
 from castline.text import plural
+from castline.youtube.cli import youtube_app
 
 app = typer.Typer(
     name="castline",
@@ -38,6 +39,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+app.add_typer(youtube_app, name="youtube")
 
 ContentArg = Annotated[
     Path,
