@@ -164,7 +164,10 @@ def push_command(
     options = api.PushOptions(captions=only is not False, chapters=only is not True, limit=limit)
     plan = _load_plan(content, out)
     if not api.pending_episodes(plan, options):
-        _err("nothing to push: YouTube has every caption track and chapter block of the plan")
+        _err(
+            "nothing to push: YouTube has everything the plan can upload "
+            "('castline youtube plan' lists what it cannot, and why)"
+        )
         raise typer.Exit(0)
     service = api.connect(_credentials(client_secrets, reauthorise))
     report = api.push(plan, service, out, options, on_outcome=lambda o: typer.echo(str(o)))
