@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from castline.cli import app
-from tests.youtube.conftest import VIDEOS, Show
+from tests.youtube.conftest import VIDEOS, Show, api_error, mock, respond, service
 
 runner = CliRunner()
 
@@ -74,4 +74,29 @@ def test_push_with_nothing_to_do_needs_no_authorisation(show: Show) -> None:
     assert result.stderr.endswith(
         "nothing to push: YouTube has everything the plan can upload ('castline youtube plan' "
         "lists what it cannot, and why)\n"
+    )
+
+
+def test_push_prints_each_outcome_and_exits_1_when_the_quota_stops_it(
+    show: Show, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http = mock(
+        respond(200, {"items": []}),
+        respond(200, {"id": "track-1"}),
+        respond(200, {"items": []}),
+        api_error(403, "quotaExceeded", "quota exceeded"),
+    )
+    monkeypatch.setattr("castline.youtube.auth.credentials", lambda *a, **k: "credentials")
+    monkeypatch.setattr("castline.youtube.api.connect", lambda credentials: service(http))
+    args = ["youtube", "push", str(show.content), "-o", str(show.out), "--only-captions"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"e1: captions inserted: {show.out}/episodes/e1.srt (3 cues, en) on video {VIDEOS[0]}\n"
+    )
+    stopped, summary = result.stderr.splitlines()
+    assert stopped.startswith("castline: stopped: the YouTube Data API quota is used up")
+    assert summary == (
+        "pushed: 1 captions inserted; calls: captions.insert 2, captions.list 2; "
+        "quota spent: 900 units"
     )
