@@ -29,6 +29,7 @@ from castline.errors import CastlineError, ContentError, UnknownExporterError
 from castline.report import github_annotations, human_lines, json_report, sarif_report, step_summary
 from castline.scaffold import NotEmptyError, init_show, schema_text
 from castline.text import plural
+from castline.youtube.cli import youtube_app
 
 app = typer.Typer(
     name="castline",
@@ -40,6 +41,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+app.add_typer(youtube_app, name="youtube")
 
 ContentArg = Annotated[
     Path,
