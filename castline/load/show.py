@@ -50,6 +50,7 @@ SHOW_KEYS = frozenset(
         "people",
         "media",
         "exporters",
+        "youtube",
         "limits",
     ]
 )
