@@ -50,7 +50,9 @@ def test_the_library_example_runs(
     outputs = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
     written = [p for p in outputs if ".castline" not in p.parts]
     assert printed[-1] == f"{len(written)} files written; 0 errors"
-    assert len(written) == 20
+    # Per episode 9 files (txt, srt, vtt, 3 chapters files, json, html, page), the feed, the
+    # site's index and the artwork.
+    assert len(written) == 30
 
 
 def test_the_wheel_lists_every_package() -> None:

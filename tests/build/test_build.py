@@ -89,13 +89,15 @@ def test_dry_run_lists_changes_and_writes_nothing(
 
 
 def test_demo_show_full_build_matches_the_golden_tree(tmp_path: Path, golden: GoldenCheck) -> None:
-    """Every file of a full build of content/ is pinned (txt, srt, vtt, chapters, feed)."""
+    """Every file of a full build of content/ is pinned (txt, srt, vtt, chapters, json, html,
+    the site's pages and index, feed)."""
     report = build(CONTENT, tmp_path)
     assert report.errors == []
     built = tree(tmp_path)
     artwork = built.pop("images/cover.png")
     assert artwork == (CONTENT / "images/cover.png").read_bytes()
-    assert len(built) == 1 + 3 * 6
+    # The feed and the site's index, and nine files per episode.
+    assert len(built) == 2 + 3 * 9
     for name in built:
         golden(tmp_path / name, Path("demo") / name)
     pinned = {

@@ -1,0 +1,90 @@
+"""Podcasting 2.0 JSON transcripts (``json``): ``out/episodes/<slug>.json``.
+
+The namespace's JSON transcript format (podcast-namespace, docs/examples/transcripts/
+transcripts.md, "JSON", https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/
+examples/transcripts/transcripts.md), served as ``application/json`` and linked from the
+feed's ``podcast:transcript``::
+
+    {
+      "version": "1.0.0",
+      "segments": [
+        {"speaker": "Maya", "startTime": 4, "endTime": 6.917, "body": "Welcome to Harbour Lights."}
+      ]
+    }
+
+Its JSON Schema, written from that spec, ships as ``castline/data/transcript.schema.json``.
+
+**One segment per caption cue.** Apps highlight one segment at a time while the episode plays,
+so a segment is a caption-sized phrase (at most two lines of 42 characters, at most 7 s),
+not a whole paragraph that may run for minutes: the cues of
+:func:`castline.timing.cues.episode_cues` under the SubRip captions' default policy (speaker
+labels at each change, the Netflix Timed Text Style Guide's limits), so a segment starts and
+ends exactly where the matching ``.srt`` cue does. ``speaker`` is the speaker's name as the
+captions show it (:func:`castline.timing.cues.speaker_name`), left out when the line has no
+``who``. Times are seconds from integer milliseconds (``92``, ``2112.25``), never through
+arithmetic on floats. Every word of every line is in the bodies, in order; the timing
+engine's warnings are reported. UTF-8, 2-space indent, ``\\n`` end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from castline.diagnostics import Diagnostic
+from castline.exporter import BuildContext, PerEpisodeExporter
+from castline.model import Episode
+from castline.timecode import format_seconds
+from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
+
+#: The version of the JSON transcript format written.
+JSON_TRANSCRIPT_VERSION = "1.0.0"
+#: The cue policy segments are cut with: the SubRip captions' default.
+SEGMENT_POLICY = CuePolicy(speaker_labels="change")
+
+
+class JsonTranscriptExporter(PerEpisodeExporter):
+    """Podcasting 2.0 JSON transcripts, one segment per caption cue."""
+
+    name: ClassVar[str] = "json"
+    media_type: ClassVar[str] = "application/json"
+    suffix: ClassVar[str] = ".json"
+    feed_link: ClassVar[str | None] = "transcript"
+    feed_order: ClassVar[int] = 4
+
+    def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
+        """The JSON transcript and the timing engine's warnings."""
+        cues, diagnostics = episode_cues(episode, SEGMENT_POLICY)
+        document = {
+            "version": JSON_TRANSCRIPT_VERSION,
+            "segments": [segment(cue) for cue in cues],
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n", diagnostics
+
+
+def segment(cue: Cue) -> dict[str, Any]:
+    """One cue as a segment: ``speaker`` (when known), ``startTime``, ``endTime``, ``body``.
+
+    >>> from castline.model import SourceRef
+    >>> segment(Cue(92_000, 94_250, "Ann:", ("Hi", "there."), SourceRef("e.md", 3), "Ann: "))
+    {'speaker': 'Ann', 'startTime': 92, 'endTime': 94.25, 'body': 'Hi there.'}
+    """
+    entry: dict[str, Any] = {}
+    name = speaker_name(cue.speaker)
+    if name is not None:
+        entry["speaker"] = name
+    entry["startTime"] = seconds(cue.start_ms)
+    entry["endTime"] = seconds(cue.end_ms)
+    entry["body"] = cue.text
+    return entry
+
+
+def seconds(ms: int) -> int | float:
+    """Milliseconds as a JSON number of seconds: whole seconds as integers.
+
+    >>> seconds(92_000), seconds(2_112_250), seconds(1)
+    (92, 2112.25, 0.001)
+    """
+    text = format_seconds(ms)
+    return float(text) if "." in text else int(text)

@@ -1,0 +1,485 @@
+"""Episode pages and an index (``site``): ``out/episodes/<slug>/index.html`` and ``out/index.html``.
+
+An episode page has the title, date and duration, the guests with their profile links, the
+show notes, an HTML5 ``<audio>`` player on the enclosure, the chapters and the transcript by
+section, speaker and paragraph; the index lists the episodes newest first with their dates,
+durations, guests and a show notes excerpt. Both are self-contained: small inline CSS and
+JavaScript, no CDN, no framework.
+
+* **Transcript.** Sections are the transcript's headers; a speaker's name opens each turn;
+  a paragraph is a transcript line, made of one ``<span class="seg">`` per caption-sized
+  segment (the cues of the ``json`` transcript: :func:`castline.timing.cues.episode_cues` under
+  the SubRip captions' default policy, from the stamp timeline the captions use). Every
+  paragraph starts with its time as a link, ``#t=M:SS``, and every chapter is one.
+* **With JavaScript** (``site.js.j2``): the segment being played is highlighted and kept in
+  view (a checkbox stops the scrolling); a click on a segment, a time or a chapter seeks; the
+  fragment ``#t=M:SS`` (or ``#t=SECONDS``, after W3C Media Fragments,
+  https://www.w3.org/TR/media-frags/#naming-time) seeks on load. **Without it** everything is
+  readable and every time is a link.
+* **Search engines and previews**: Open Graph (https://ogp.me/) and ``twitter:`` meta tags, and
+  schema.org ``PodcastEpisode`` JSON-LD (https://schema.org/PodcastEpisode).
+* **Escaping.** Jinja2 autoescapes every value; show notes are the HTML of
+  :func:`castline.feed.notes.notes_html` (the episode body, else its ``intro``), the one place
+  show notes become HTML; JSON-LD goes through Jinja's ``tojson`` (``<``, ``>``, ``&`` and
+  ``'`` escaped).
+
+**Templates** are Jinja2 (https://jinja.palletsprojects.com/): ``base.html.j2``,
+``episode.html.j2``, ``index.html.j2``, ``site.css.j2`` and ``site.js.j2``, shipped in
+``castline/data/site/``. A show overrides any of them by a file of the same name in its
+``templates`` folder (option ``templates``, relative to the content folder, default
+``templates``); an override can extend the shipped one as ``castline/<name>``
+(``{% extends "castline/episode.html.j2" %}``). The build fingerprints the override files
+(:meth:`SiteExporter.published_files`), so changing one rebuilds the pages; being published
+files, they are also copied to the output folder. A template that does not compile or fails
+while rendering is an error at its ``path:line``, and the last good pages are kept.
+
+Pages are rendered in the show step from each episode's record (its page data), so that
+a template change needs no episode to be parsed again. Relative links join the pages; with
+show.yaml's ``base_url``, pages also get canonical and ``og:url`` URLs. Output is
+deterministic: UTF-8, ``\\n`` line ends.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import jinja2
+import lxml.html
+
+from castline.diagnostics import Diagnostic
+from castline.exporter import (
+    Artifact,
+    BuildContext,
+    EpisodeExport,
+    EpisodeRecord,
+    ShowExport,
+    episode_path,
+)
+from castline.feed.notes import notes_html
+from castline.load import PROFILE_LINKS
+from castline.model import Episode, Header, Person, Show, SourceRef
+from castline.paths import asset_url, display_path, media_url, public_url
+from castline.text import one_line
+from castline.timecode import format_clock, format_seconds
+from castline.timing.chapters import resolve_chapters
+from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
+
+#: The templates a show may override, by file name.
+TEMPLATE_NAMES = ("base.html.j2", "episode.html.j2", "index.html.j2", "site.css.j2", "site.js.j2")
+#: Names that always mean the shipped template (for ``{% extends %}`` in an override).
+SHIPPED_PREFIX = "castline/"
+#: The cue policy segments are cut with: the SubRip captions' default, as the JSON transcript.
+SEGMENT_POLICY = CuePolicy(speaker_labels="change")
+#: How the pages name each kind of profile link.
+LINK_LABELS = {
+    "web": "Website",
+    "linkedin": "LinkedIn",
+    "twitter": "X (Twitter)",
+    "github": "GitHub",
+    "mastodon": "Mastodon",
+    "youtube": "YouTube",
+}
+#: The index page's path in the output folder.
+INDEX_PATH = PurePosixPath("index.html")
+
+
+class SiteExporter:
+    """Episode pages with a synced transcript player, and an index of the episodes.
+
+    Args:
+        templates: the folder, relative to the content folder, whose template files replace
+            the shipped ones of the same name.
+        excerpt_chars: the index's show notes excerpts are cut to about this many characters.
+    """
+
+    name: ClassVar[str] = "site"
+    media_type: ClassVar[str] = "text/html"
+    suffix: ClassVar[str] = ""
+    cache_version: ClassVar[int] = 0
+
+    def __init__(self, *, templates: str = "templates", excerpt_chars: int = 200) -> None:
+        if not isinstance(templates, str) or not templates.strip():
+            raise ValueError(f"'templates' must be a folder name, not {templates!r}")
+        if isinstance(excerpt_chars, bool) or not isinstance(excerpt_chars, int):
+            raise ValueError(
+                f"'excerpt_chars' must be a number of characters, not {excerpt_chars!r}"
+            )
+        if excerpt_chars < 20:
+            raise ValueError(f"'excerpt_chars' must be at least 20, not {excerpt_chars}")
+        self.templates = PurePosixPath(templates)
+        self.excerpt_chars = excerpt_chars
+
+    def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
+        """The template override paths, so that the build notices when one changes."""
+        return tuple(self.templates / name for name in TEMPLATE_NAMES)
+
+    def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
+        """The episode's page data as its record (pages are rendered in the show step)."""
+        cues, diagnostics = episode_cues(episode, SEGMENT_POLICY)
+        record = page_record(context.show, episode, cues, self.excerpt_chars)
+        return EpisodeExport(record=record, diagnostics=diagnostics)
+
+    def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
+        """Every episode page and the index; a broken template gives its ``path:line`` error
+        and no page."""
+        show = context.show
+        overrides, problems = self._overrides(show)
+        if problems:
+            return ShowExport(diagnostics=tuple(problems))
+        environment = make_environment(overrides)
+        files = transcript_files(context)
+        pages = sorted((record.data for record in records), key=lambda data: data["slug"])
+        pages.sort(key=newest_first)
+        artifacts: list[Artifact] = []
+        try:
+            for page in pages:
+                path = PurePosixPath(page["path"])
+                values = episode_values(show, page, files)
+                text = environment.get_template("episode.html.j2").render(values)
+                artifacts.append(Artifact(path, text))
+            values = index_values(show, pages)
+            artifacts.append(
+                Artifact(INDEX_PATH, environment.get_template("index.html.j2").render(values))
+            )
+        except Exception as error:  # a template's mistake, reported at its line
+            return ShowExport(diagnostics=(template_error(error, overrides, show.source),))
+        return ShowExport(artifacts=tuple(artifacts))
+
+    def _overrides(self, show: Show) -> tuple[dict[str, tuple[str, str]], list[Diagnostic]]:
+        """The show's template files: name to (text, display path); unreadable ones as errors."""
+        root = Path(show.root)
+        found: dict[str, tuple[str, str]] = {}
+        problems: list[Diagnostic] = []
+        for name in TEMPLATE_NAMES:
+            path = root / self.templates / name
+            if not path.is_file():
+                continue
+            shown = display_path(root, path)
+            try:
+                found[name] = (path.read_text(encoding="utf-8"), shown)
+            except (OSError, UnicodeDecodeError) as error:
+                problems.append(
+                    Diagnostic.error(SourceRef(shown, 1), f"cannot read template: {error}")
+                )
+        return found, problems
+
+
+# --- the templates ---------------------------------------------------------------------------
+
+
+class TemplateLoader(jinja2.BaseLoader):
+    """The show's override templates first, then the shipped ones (``castline/<name>`` is
+    always the shipped one)."""
+
+    def __init__(self, overrides: Mapping[str, tuple[str, str]]) -> None:
+        self.overrides = overrides
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool]]:
+        """The template's text and file name (the display path of an override)."""
+        if template in self.overrides:
+            text, shown = self.overrides[template]
+            return text, shown, lambda: True
+        name = template.removeprefix(SHIPPED_PREFIX)
+        shipped = resources.files("castline.data") / "site" / name
+        if name not in TEMPLATE_NAMES or not shipped.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return shipped.read_text(encoding="utf-8"), f"{SHIPPED_PREFIX}{name}", lambda: True
+
+
+def make_environment(overrides: Mapping[str, tuple[str, str]]) -> jinja2.Environment:
+    """A Jinja2 environment: autoescaped, strict about undefined names, with the filters
+    ``clock`` (``1:02:05``), ``seconds`` (``92.25``) and ``iso_duration`` (``PT92S``) of
+    milliseconds."""
+    environment = jinja2.Environment(
+        loader=TemplateLoader(overrides),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["clock"] = format_clock
+    environment.filters["seconds"] = format_seconds
+    environment.filters["iso_duration"] = iso_duration
+    return environment
+
+
+def template_error(
+    error: Exception, overrides: Mapping[str, tuple[str, str]], fallback: SourceRef
+) -> Diagnostic:
+    """A template's failure as an error at the template line it happened on.
+
+    A syntax error names its file and line; an error while rendering is placed at the last
+    template frame of its traceback (Jinja2 gives template frames the template's file name).
+    """
+    shown = {name for _, name in overrides.values()} | {
+        SHIPPED_PREFIX + name for name in TEMPLATE_NAMES
+    }
+    where = fallback
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename and error.lineno:
+        where = SourceRef(error.filename, error.lineno)
+        message = error.message or str(error)
+    else:
+        for frame in traceback.extract_tb(error.__traceback__):
+            if frame.filename in shown and frame.lineno is not None:
+                where = SourceRef(frame.filename, frame.lineno)
+        message = (
+            str(error)
+            if isinstance(error, jinja2.TemplateError)
+            else (f"{type(error).__name__}: {error}")
+        )
+    return Diagnostic.error(where, f"template error: {message}; pages not written")
+
+
+# --- the page data (records) -----------------------------------------------------------------
+
+
+def page_record(
+    show: Show, episode: Episode, cues: Sequence[Cue], excerpt_chars: int
+) -> dict[str, Any]:
+    """Everything an episode's page and its index entry show, as JSON-serialisable data."""
+    notes = notes_html(episode.notes_markdown) or (
+        notes_html(episode.intro) if episode.intro else None
+    )
+    audio_url = episode.audio.url if episode.audio else media_url(show, episode.slug)
+    chapters, _ = resolve_chapters(episode)
+    published = episode.published
+    image = episode.image or show.image
+    return {
+        "slug": episode.slug,
+        "path": (PurePosixPath("episodes") / episode.slug / "index.html").as_posix(),
+        "title": one_line(episode.title),
+        "date": published.date().isoformat() if published else None,
+        "sort_key": published.timestamp() if published else None,
+        "duration_ms": episode.duration_ms,
+        "season": episode.season,
+        "number": episode.number,
+        "description": one_line(episode.description) if episode.description else None,
+        "excerpt": excerpt(episode.description or html_text(notes), excerpt_chars),
+        "notes_html": notes,
+        "audio": {
+            "url": audio_url,
+            "type": episode.audio.media_type if episode.audio else None,
+        }
+        if audio_url
+        else None,
+        "image": asset_url(show, image) if image else None,
+        "guests": [guest(person) for person in episode.guests],
+        "chapters": [
+            {"start_ms": chapter.start_ms, "title": one_line(chapter.title)}
+            for chapter in chapters.chapters
+        ],
+        "sections": transcript_sections(episode, cues),
+    }
+
+
+def newest_first(page: Mapping[str, Any]) -> tuple[bool, float]:
+    """Sort key of pages, newest first, those without a date last."""
+    stamp = page["sort_key"]
+    return (stamp is None, -(stamp or 0.0))
+
+
+def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str, Any]]:
+    """The transcript as sections (one per header; a first one without a title when lines come
+    before any header) of paragraphs (one per line that has words) of segments (its cues).
+
+    A paragraph opens a turn (``"turn": true``) at a change of speaker and at the start of a
+    section. Cues are matched to lines in order, by the line they came from.
+    """
+    groups = _cue_groups(cues)
+    sections: list[dict[str, Any]] = []
+    previous: str | None = None
+    for item in episode.transcript:
+        if isinstance(item, Header):
+            sections.append({"title": one_line(item.title), "paragraphs": []})
+            previous = None
+            continue
+        if not item.text.split() or not groups:
+            continue
+        if not sections:
+            sections.append({"title": None, "paragraphs": []})
+        group = groups.pop(0)
+        name = speaker_name(item.speaker)
+        paragraphs = sections[-1]["paragraphs"]
+        turn = not paragraphs or name != previous
+        previous = name
+        paragraphs.append(
+            {
+                "speaker": name,
+                "turn": turn,
+                "start_ms": group[0].start_ms,
+                "segments": [
+                    {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": cue.text}
+                    for cue in group
+                ],
+            }
+        )
+    return sections
+
+
+def _cue_groups(cues: Sequence[Cue]) -> list[list[Cue]]:
+    """Consecutive cues of the same source line, as groups, in order."""
+    groups: list[list[Cue]] = []
+    for cue in cues:
+        if groups and groups[-1][-1].source == cue.source:
+            groups[-1].append(cue)
+        else:
+            groups.append([cue])
+    return groups
+
+
+def guest(person: Person) -> dict[str, Any]:
+    """A guest's name and profile links (kind, label and URL, in :data:`PROFILE_LINKS` order)."""
+    links = [
+        {"kind": kind, "label": LINK_LABELS.get(kind, kind), "url": profile_url(kind, value)}
+        for kind in PROFILE_LINKS
+        for link_kind, value in person.links
+        if link_kind == kind
+    ]
+    return {"name": one_line(person.name), "links": links}
+
+
+def profile_url(kind: str, value: str) -> str:
+    """A profile link as a URL: a handle becomes its profile page, a URL stays as it is.
+
+    >>> profile_url("github", "@octo"), profile_url("web", "example.org/me")
+    ('https://github.com/octo', 'https://example.org/me')
+    >>> profile_url("mastodon", "@ann@example.social")
+    'https://example.social/@ann'
+    """
+    value = value.strip()
+    if "://" in value:
+        return value
+    if kind == "mastodon":
+        user, _, host = value.lstrip("@").partition("@")
+        return f"https://{host}/@{quote(user)}" if host else f"https://{quote(user)}"
+    if kind == "web":
+        return "https://" + value
+    return PROFILE_LINKS[kind].format(quote(value.lstrip("@"), safe="-_.~"))
+
+
+def html_text(html: str | None) -> str:
+    """The text of an HTML fragment, white space made single spaces.
+
+    >>> html_text("<p>Two<br>lines &amp; more</p>")
+    'Twolines & more'
+    """
+    if not html or not html.strip():
+        return ""
+    return one_line(lxml.html.fragment_fromstring(html, create_parent="div").text_content())
+
+
+def excerpt(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters (``…`` last).
+
+    >>> excerpt("one two three", 9)
+    'one two…'
+    """
+    text = one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def iso_duration(ms: int) -> str:
+    """Milliseconds as an ISO 8601 duration of whole seconds (``PT3725S``), as HTML's
+    ``<time datetime>`` and schema.org's ``duration`` take it.
+
+    >>> iso_duration(3_725_900)
+    'PT3725S'
+    """
+    return f"PT{ms // 1000}S"
+
+
+# --- what the templates get ------------------------------------------------------------------
+
+
+def transcript_files(context: BuildContext) -> list[dict[str, str]]:
+    """The transcript files of this build's exporters that the feed links (their suffixes and
+    types), for the pages' download links."""
+    return [
+        {"suffix": info.suffix, "type": info.media_type}
+        for info in context.linked("transcript")
+        if not info.offset_ms
+    ]
+
+
+def show_values(show: Show) -> dict[str, Any]:
+    """What every page shows of the show."""
+    return {
+        "title": one_line(show.title) if show.title else "Podcast",
+        "description": one_line(show.description) if show.description else None,
+        "language": show.language,
+        "link": show.link or show.base_url,
+        "image": asset_url(show, show.image) if show.image else None,
+    }
+
+
+def episode_values(
+    show: Show, page: Mapping[str, Any], files: Sequence[Mapping[str, str]]
+) -> dict[str, Any]:
+    """The episode template's variables: ``show``, ``episode`` (the record), ``root`` (the
+    relative URL of the index's folder), ``url`` (absolute, or ``None``), ``files`` (the
+    episode's transcript files as ``{"url", "type"}``) and ``json_ld``."""
+    shown = show_values(show)
+    url = public_url(show.base_url, f"episodes/{page['slug']}/") if show.base_url else None
+    sibling = [
+        {
+            "url": f"../{quote(episode_path(page['slug'], item['suffix']).name)}",
+            "type": item["type"],
+        }
+        for item in files
+    ]
+    return {
+        "show": shown,
+        "episode": page,
+        "root": "../../",
+        "url": url,
+        "files": sibling if page["sections"] else [],
+        "json_ld": json_ld(shown, page, url),
+    }
+
+
+def json_ld(show: Mapping[str, Any], page: Mapping[str, Any], url: str | None) -> dict[str, Any]:
+    """The page's schema.org ``PodcastEpisode`` (https://schema.org/PodcastEpisode)."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "PodcastEpisode",
+        "name": page["title"],
+        "partOfSeries": {"@type": "PodcastSeries", "name": show["title"]},
+    }
+    if show["link"]:
+        data["partOfSeries"]["url"] = show["link"]
+    optional = {
+        "url": url,
+        "description": page["description"] or page["excerpt"] or None,
+        "datePublished": page["date"],
+        "duration": iso_duration(page["duration_ms"]) if page["duration_ms"] else None,
+        "episodeNumber": page["number"],
+        "image": page["image"],
+    }
+    data.update((key, value) for key, value in optional.items() if value is not None)
+    if page["audio"]:
+        media = {"@type": "AudioObject", "contentUrl": page["audio"]["url"]}
+        if page["audio"]["type"]:
+            media["encodingFormat"] = page["audio"]["type"]
+        data["associatedMedia"] = media
+    return data
+
+
+def index_values(show: Show, pages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The index template's variables: ``show``, ``episodes`` (records, newest first, each
+    with ``href``), ``root`` and ``url``."""
+    episodes = [{**page, "href": f"episodes/{quote(page['slug'])}/"} for page in pages]
+    url = public_url(show.base_url, "") if show.base_url else None
+    return {"show": show_values(show), "episodes": episodes, "root": "", "url": url}

@@ -1,0 +1,78 @@
+"""The Podcasting 2.0 HTML transcript: cite, time and p per line, headers, escaping, every word
+on real data (read back by lxml's HTML parser)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lxml.html
+
+from castline.exporter import BuildContext
+from castline.exporters.htmltranscript import HtmlTranscriptExporter
+from castline.model import Episode, Header, Show, SourceRef, Utterance
+from tests.exporters.conftest import FullBuild
+
+SRC = SourceRef("e.md", 1)
+
+
+def render(*items: Header | Utterance, language: str | None = "en") -> str:
+    episode = Episode(slug="e", source=SRC, title="Q&A <live>", transcript=items, duration_ms=9_000)
+    show = Show(SRC, ".", language=language)
+    text, _ = HtmlTranscriptExporter().render(BuildContext(show), episode)
+    return str(text)
+
+
+def test_speaker_time_and_paragraph_per_line_with_headers() -> None:
+    text = render(
+        Header("Start & <end>", SRC),
+        Utterance("Hello <b>there</b> & welcome.", "Ann:", 4_000, SRC),
+        Utterance("Still me.", "Ann", None, SRC),
+        Utterance("Who?", None, 8_000, SRC),
+    )
+    assert text == (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "<title>Q&amp;A &lt;live&gt;</title>\n"
+        "</head>\n"
+        "<body>\n"
+        "<h1>Q&amp;A &lt;live&gt;</h1>\n"
+        "<h2>Start &amp; &lt;end&gt;</h2>\n"
+        "<cite>Ann:</cite>\n"
+        '<time datetime="PT4S">0:04</time>\n'
+        "<p>Hello &lt;b&gt;there&lt;/b&gt; &amp; welcome.</p>\n"
+        "<cite>Ann:</cite>\n"
+        '<time datetime="PT7S">0:07</time>\n'
+        "<p>Still me.</p>\n"
+        '<time datetime="PT8S">0:08</time>\n'
+        "<p>Who?</p>\n"
+        "</body>\n"
+        "</html>\n"
+    )
+
+
+def test_without_a_language_the_document_has_no_lang() -> None:
+    text = render(Utterance("Hi.", "A", 0, SRC), language=None)
+    assert "<html>\n" in text and "lang=" not in text
+
+
+def test_every_episode_gets_every_word_in_order(full_build: FullBuild) -> None:
+    """Acceptance 1: the HTML transcript of each transcribed episode, parsed by lxml, holds
+    every word of every line in order; each cite names the line's speaker, each time is M:SS."""
+    transcribed = [e for e in full_build.episodes if e.has_transcript]
+    assert transcribed
+    for episode in transcribed:
+        path = full_build.out / "episodes" / f"{episode.slug}.html"
+        document: Any = lxml.html.parse(str(path)).getroot()
+        paragraphs = [p.text_content() for p in document.iter("p")]
+        assert len(paragraphs) == len(episode.utterances), episode.slug
+        words = [w for line in episode.utterances for w in line.text.split()]
+        assert [w for p in paragraphs for w in p.split()] == words, episode.slug
+        times = [t.text for t in document.iter("time")]
+        assert len(times) == len(paragraphs)
+        assert all(t is not None and t.replace(":", "").isdigit() for t in times)
+        headers = [item.title for item in episode.transcript if isinstance(item, Header)]
+        assert [" ".join(h.text_content().split()) for h in document.iter("h2")] == [
+            " ".join(h.split()) for h in headers
+        ]

@@ -1,0 +1,200 @@
+"""The site exporter: episode pages and the index, read back by lxml's HTML parser; escaping;
+template overrides and broken templates; every word on real data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+from castline.build import BuildOptions, build
+from castline.errors import ConfigError
+from castline.registry import create
+from tests.conftest import CONTENT, ContentTree
+from tests.exporters.conftest import FullBuild
+
+SITE = BuildOptions(only=("site",), jobs=1)
+#: An episode with markup in every field the page shows.
+TRICKY = """---
+title: Q&A <script>alert(1)</script>
+dateadded: 2026-01-05
+duration: PT00H00M30S
+description: Fish & "chips" <b>today</b>
+audio:
+  url: https://media.example.org/q.mp3
+  length: 100
+  type: audio/mpeg
+transcript:
+- header: Part <one>
+- line: Is 1 < 2 & 3 > 2? </span><script>x()</script>
+  who: Ann <admin>
+  sec: 0
+---
+Notes with a [link](https://example.org/).
+"""
+
+
+def page(out: Path, slug: str) -> Any:
+    return lxml.html.parse(str(out / "episodes" / slug / "index.html")).getroot()
+
+
+def test_demo_episode_page(tmp_path: Path) -> None:
+    report = build(CONTENT, tmp_path, SITE)
+    assert report.errors == []
+    root = page(tmp_path, "0001-forecasting-ferries")
+    assert root.findtext(".//h1") == "Forecasting Ferries with Tomás Okafor"
+    assert root.get("lang") == "en"
+    for landmark in ("header", "main", "footer", "nav"):
+        assert root.findall(f".//{landmark}"), landmark
+    [audio] = root.xpath("//audio[@controls]")
+    assert (
+        audio.get("src") == "https://media.example.org/harbour-lights/0001-forecasting-ferries.mp3"
+    )
+    guests = root.xpath("//section[@class='guests']//a/@href")
+    assert guests == [
+        "https://www.linkedin.com/in/tomas-okafor-example",
+        "https://x.com/tomas_okafor",
+    ]
+    chapters = [
+        (a.get("href"), a.text_content()) for a in root.xpath("//nav[@class='chapters']//a")
+    ]
+    assert chapters == [
+        ("#t=0:04", "0:04 Introduction"),
+        ("#t=0:15", "0:15 Where the forecasts come from"),
+        ("#t=1:30", "1:30 The marathon night"),
+    ]
+    assert [h.text for h in root.xpath("//section[@class='transcript']//h3")] == [
+        "Introduction",
+        "Where the forecasts come from",
+        "The marathon night",
+    ]
+    # Without JavaScript every time is a link.
+    times = root.xpath("//time[not(ancestor::p[@class='facts'])]")
+    assert times and all(t.getparent().tag == "a" for t in times)
+    assert all(t.getparent().get("href").startswith("#t=") for t in times)
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in root.iter("meta")}
+    assert meta["og:title"] == meta["twitter:title"] == "Forecasting Ferries with Tomás Okafor"
+    assert (
+        meta["og:url"]
+        == "https://podcast.example.org/harbour-lights/episodes/0001-forecasting-ferries/"
+    )
+    [script] = root.xpath("//script[@type='application/ld+json']")
+    data = json.loads(script.text)
+    assert data["@type"] == "PodcastEpisode" and data["datePublished"] == "2026-03-02"
+    assert data["duration"] == "PT190S"
+    assert data["associatedMedia"]["contentUrl"] == audio.get("src")
+    # Self-contained: no external script, style sheet or font.
+    assert root.xpath("//script[@src] | //link[@rel='stylesheet']") == []
+
+
+def test_index_lists_episodes_newest_first(tmp_path: Path) -> None:
+    build(CONTENT, tmp_path, SITE)
+    root = lxml.html.parse(str(tmp_path / "index.html")).getroot()
+    links = root.xpath("//ol[@class='episodes']//h3/a/@href")
+    assert links == [
+        "episodes/0003-listener-questions/",
+        "episodes/0002-platforms-on-a-shoestring/",
+        "episodes/0001-forecasting-ferries/",
+    ]
+    dates = root.xpath("//ol[@class='episodes']//time[1]/@datetime")
+    assert dates == sorted(dates, reverse=True)
+    facts = " ".join(
+        root.xpath("//ol[@class='episodes']/li[3]//p[@class='facts']")[0].text_content().split()
+    )
+    assert facts == "2026-03-02 · 3:10 · with Tomás Okafor"
+
+
+def test_text_is_escaped_everywhere(content_tree: ContentTree, tmp_path: Path) -> None:
+    root = content_tree({"episodes/q.md": TRICKY})
+    build(root, tmp_path, SITE)
+    text = (tmp_path / "episodes/q/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in text and "<script>x()" not in text and "<admin>" not in text
+    document = page(tmp_path, "q")
+    assert document.findtext(".//h1") == "Q&A <script>alert(1)</script>"
+    assert (
+        document.xpath("string(//span[@class='seg'])")
+        == "Is 1 < 2 & 3 > 2? </span><script>x()</script>"
+    )
+    assert document.xpath("string(//span[@class='speaker'])") == "Ann <admin>"
+    assert document.xpath("//section[@class='notes']//a/@href") == ["https://example.org/"]
+    scripts = document.xpath("//script[not(@type)]")
+    assert len(scripts) == 1  # the player's own, and nothing from the content
+
+
+def test_a_template_override_changes_the_page(content_tree: ContentTree, tmp_path: Path) -> None:
+    root = content_tree(
+        {
+            "episodes/q.md": TRICKY,
+            "templates/episode.html.j2": (
+                '{% extends "castline/episode.html.j2" %}\n'
+                "{% block title %}Custom: {{ episode.title }}{% endblock %}\n"
+            ),
+        }
+    )
+    out = tmp_path / "out"
+    assert build(root, out, SITE).errors == []
+    assert page(out, "q").findtext(".//title") == "Custom: Q&A <script>alert(1)</script>"
+    # Changing the override alone rebuilds the pages.
+    (root / "templates/episode.html.j2").write_text(
+        "<p>{{ episode.title }}</p>\n", encoding="utf-8"
+    )
+    build(root, out, SITE)
+    assert (out / "episodes/q/index.html").read_text(encoding="utf-8") == (
+        "<p>Q&amp;A &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (
+            "<p>\n{% if %}\n",
+            "templates/episode.html.j2:2: error: template error: Expected an expression, got "
+            "'end of statement block'; pages not written",
+        ),
+        (
+            "<p>\n\n{{ episode.nothing_here }}\n",
+            "templates/episode.html.j2:3: error: template error: 'dict object' has no attribute "
+            "'nothing_here'; pages not written",
+        ),
+    ],
+    ids=["syntax", "render"],
+)
+def test_a_broken_template_is_an_error_at_its_line(
+    content_tree: ContentTree, tmp_path: Path, template: str, expected: str
+) -> None:
+    root = content_tree({"episodes/q.md": TRICKY})
+    out = tmp_path / "out"
+    assert build(root, out, SITE).errors == []
+    good = (out / "episodes/q/index.html").read_bytes()
+    (root / "templates").mkdir()
+    (root / "templates/episode.html.j2").write_text(template, encoding="utf-8")
+    report = build(root, out, SITE)
+    assert [str(d).removeprefix(f"{root}/") for d in report.errors] == [expected]
+    assert (out / "episodes/q/index.html").read_bytes() == good  # the last good page stays
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ConfigError, match="'excerpt_chars' must be at least 20, not 5"):
+        create("site", {"excerpt_chars": 5})
+    with pytest.raises(ConfigError, match="'templates' must be a folder name"):
+        create("site", {"templates": ""})
+
+
+def test_every_episode_gets_a_page_with_every_word(full_build: FullBuild) -> None:
+    """Acceptance 1: a page per episode; its segments hold every word of every line, in order;
+    the index links every page."""
+    assert [str(d) for d in full_build.report.errors] == []
+    index = lxml.html.parse(str(full_build.out / "index.html")).getroot()
+    listed = index.xpath("//ol[@class='episodes']//h3/a/@href")
+    assert sorted(listed) == sorted(f"episodes/{e.slug}/" for e in full_build.episodes)
+    for episode in full_build.episodes:
+        root = page(full_build.out, episode.slug)
+        segments = [s.text_content() for s in root.xpath("//span[@class='seg']")]
+        words = [w for line in episode.utterances for w in line.text.split()]
+        assert [w for s in segments for w in s.split()] == words, episode.slug
+        starts = [float(s) for s in root.xpath("//span[@class='seg']/@data-start")]
+        assert starts == sorted(starts)
