@@ -52,6 +52,7 @@ from tests.fuzz.harness import (  # noqa: E402
     bad_stderr_lines,
     copy_tree,
     describe_base,
+    limit_memory,
     listing,
     listing_changes,
     missing_outputs,
@@ -166,11 +167,12 @@ def plan(index: int, seed: int, bases: dict[str, Prepared], work: Path, args: An
 # --------------------------------------------------------------------------- running
 
 
-def _child(command: list[str], work: Path) -> None:
+def _child(command: list[str], work: Path, memory_mb: int) -> None:
     """In the forked child: run the CLI as ``python -m castline`` would, then exit."""
     code = 1
     try:
         os.setsid()
+        limit_memory(memory_mb)
         stdin = os.open(os.devnull, os.O_RDONLY)
         stdout = os.open(work / "stdout", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         stderr = os.open(work / "stderr", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -196,7 +198,7 @@ def _child(command: list[str], work: Path) -> None:
             os._exit(code)
 
 
-def start(trial: Trial, *, exec_mode: bool) -> None:
+def start(trial: Trial, *, exec_mode: bool, memory_mb: int) -> None:
     trial.started = time.monotonic()
     if exec_mode:
         with (
@@ -210,6 +212,7 @@ def start(trial: Trial, *, exec_mode: bool) -> None:
                 stderr=err,
                 cwd=trial.work,
                 start_new_session=True,
+                preexec_fn=lambda: limit_memory(memory_mb),
             )
         trial.pid = process.pid
         return
@@ -218,7 +221,7 @@ def start(trial: Trial, *, exec_mode: bool) -> None:
     pid = os.fork()
     if pid == 0:
         os.chdir(trial.work)
-        _child(trial.command, trial.work)
+        _child(trial.command, trial.work, memory_mb)
     trial.pid = pid
 
 
@@ -339,7 +342,7 @@ def supervise(index: int, args: argparse.Namespace, bases: dict[str, Prepared], 
     summary: dict[str, Any] = {"index": index}
     try:
         trial = plan(index, args.seed, bases, work, args)
-        start(trial, exec_mode=args.exec)
+        start(trial, exec_mode=args.exec, memory_mb=args.memory_limit)
         status = rusage = None
         while True:
             pid, status_now, rusage_now = os.wait4(trial.pid, os.WNOHANG)
@@ -400,8 +403,16 @@ def run_campaign(args: argparse.Namespace) -> int:
     exhausted = False
     last_print = time.monotonic()
     deadline = total_start + args.max_minutes * 60 if args.max_minutes else None
+    interrupted = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     while True:
-        if deadline is not None and time.monotonic() > deadline:
+        if interrupted or (deadline is not None and time.monotonic() > deadline):
             exhausted = True
         while not exhausted and len(running) < args.jobs:
             index = next(indices, None)
@@ -414,6 +425,8 @@ def run_campaign(args: argparse.Namespace) -> int:
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 try:
                     supervise(index, args, bases, work)
                 finally:
@@ -482,6 +495,7 @@ def report(
         return sum(len(v) for k, v in groups.items() if k.startswith(prefixes))
 
     rss = [x["rss_kb"] for x in done if not x["hung"]]
+    hung_rss = [x["rss_kb"] for x in done if x["hung"]]
     exits = collections.Counter(
         "hang" if x["hung"] else f"signal {x['signal']}" if x["signal"] else str(x["code"])
         for x in done
@@ -504,6 +518,8 @@ def report(
             f"peak memory: max {max(rss) / 1024:.0f} MiB, p95 {_p95(rss) / 1024:.0f} MiB, "
             f"median {sorted(rss)[len(rss) // 2] / 1024:.0f} MiB (ru_maxrss per build)"
         )
+    if hung_rss:
+        print(f"peak memory of the hung builds (when killed): max {max(hung_rss) / 1024:.0f} MiB")
     times = sorted(x["seconds"] for x in done if not x["hung"])
     if times:
         print(
@@ -569,6 +585,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exec", action="store_true", help="run python -m castline per trial")
     parser.add_argument(
         "--max-minutes", type=float, default=0, help="stop starting trials after this long"
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=int,
+        default=2048,
+        help="address-space cap of each build in MiB (0: none); a build over it fails with "
+        "a MemoryError, reported as a traceback",
     )
     parser.add_argument("--replay", help="rebuild one input kept by --keep")
     args = parser.parse_args(argv)

@@ -37,8 +37,10 @@ from tests.fuzz.harness import (
     Base,
     bad_diagnostics,
     bad_stderr_lines,
+    bounded,
     copy_tree,
     describe_base,
+    limit_memory,
     listing,
     listing_changes,
     missing_outputs,
@@ -165,11 +167,13 @@ def _check(prebuilt: Prebuilt, mutation: Mutation, role: str, driver: str) -> No
     with _Fresh(prebuilt) as trial:
         mutation.apply(trial.content)
         before = listing(trial.work, skip=[trial.out])
-        if driver == "library":
-            built = _run_library(trial, role) is not None
-        else:
-            _run_cli(trial, role)
-            built = True
+        # A value such as ``image: /dev/zero`` makes a build read forever: bound it.
+        with bounded(HANG_SECONDS):
+            if driver == "library":
+                built = _run_library(trial, role) is not None
+            else:
+                _run_cli(trial, role)
+                built = True
         changes = listing_changes(before, listing(trial.work, skip=[trial.out]))
         assert not changes, f"the build changed files outside the output folder: {changes[:10]}"
         left = temporaries(trial.out)
@@ -248,6 +252,7 @@ def test_file_system(demo_base: Prebuilt, role: str, kind: str) -> None:
                 errors="replace",
                 timeout=HANG_SECONDS,
                 check=False,
+                preexec_fn=limit_memory,
             )
         except subprocess.TimeoutExpired:
             pytest.fail(f"hang: the build of {target} as a {kind} ran over {HANG_SECONDS} s")
