@@ -37,6 +37,10 @@ class Severity(enum.Enum):
         return self.rank < other.rank
 
 
+#: The longest message a diagnostic holds (a quoted value past it is cut).
+MESSAGE_MAX = 1000
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     """One problem at one place in the content.
@@ -51,6 +55,17 @@ class Diagnostic:
     message: str
     #: The stable code of its kind (:class:`Rule`), e.g. ``L201``; ``""`` when it has none.
     code: str = ""
+
+    def __post_init__(self) -> None:
+        """A message is one line of at most :data:`MESSAGE_MAX` characters, whatever value it
+        quotes: line breaks are shown as ``\\n``, and a longer message is cut with ``…``."""
+        message = self.message
+        if "\n" in message or "\r" in message:
+            message = message.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        if len(message) > MESSAGE_MAX:
+            message = message[: MESSAGE_MAX - 1] + "…"
+        if message is not self.message:
+            object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
         return f"{self.source}: {self.severity.value}: {self.message}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from castline.model import Show
 
@@ -65,13 +65,31 @@ def asset_url(show: Show, value: str) -> str | None:
     return public_url(base, value) if base else None
 
 
+def split_url(url: str) -> SplitResult | None:
+    """``url`` split into its parts (RFC 3986), or ``None`` when it cannot be
+    (``http://[::1`` has an unclosed IPv6 host, which :func:`urllib.parse.urlsplit` refuses).
+
+    >>> split_url("https://example.com/a?b").path, split_url("http://[::1") is None
+    ('/a', True)
+    """
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def _url_path(url: str) -> str:
+    parts = split_url(url)
+    return parts.path if parts is not None else url.split("?", 1)[0].split("#", 1)[0]
+
+
 def url_name(url: str) -> str:
     """The file name a URL (or path) ends in, query and fragment ignored.
 
     >>> url_name("https://cdn.example.com/a/Ep1.MP3?x=1")
     'Ep1.MP3'
     """
-    return PurePosixPath(urlsplit(url).path).name
+    return PurePosixPath(_url_path(url)).name
 
 
 def url_suffix(url: str) -> str:
@@ -80,7 +98,7 @@ def url_suffix(url: str) -> str:
     >>> url_suffix("https://cdn.example.com/a/Ep1.MP3?x=1")
     '.mp3'
     """
-    return PurePosixPath(urlsplit(url).path).suffix.lower()
+    return PurePosixPath(_url_path(url)).suffix.lower()
 
 
 def media_url(show: Show, slug: str) -> str | None:

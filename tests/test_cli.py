@@ -297,3 +297,23 @@ def test_a_first_show_yaml_is_checked_without_a_traceback(content_tree: ContentT
         " the show",
         "checked 1 episode: 4 errors, 2 warnings",
     ]
+
+
+def test_a_url_python_cannot_split_is_a_message(content_tree: ContentTree) -> None:
+    """``http://[::1`` (an unclosed IPv6 host) made urllib raise ValueError mid-build."""
+    root = content_tree(
+        {
+            "show.yaml": 'title: S\ndescription: D\nbase_url: "http://[::1"\n',
+            "episodes/e.md": "---\ntitle: T\naudio: 'http://[::1'\ntranscript:\n- line: Hi.\n"
+            "  who: A\n  sec: 1\n---\n",
+        }
+    )
+    result = runner.invoke(app, ["check", str(root), "-v"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{root}/episodes/e.md:3: error: 'audio.length' must be the file size in bytes"
+        " (a positive number)",
+        f"{root}/show.yaml:3: error: 'base_url' http://[::1 is not an absolute https:// URL;"
+        " the feed is not written",
+        "checked 1 episode: 2 errors, 0 warnings",
+    ]

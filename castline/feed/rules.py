@@ -21,10 +21,10 @@ import re
 import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from castline.model import Category
-from castline.paths import url_name, url_suffix
+from castline.paths import split_url, url_name, url_suffix
 
 #: Apple Podcasts' categories (2019 revision, current) and their subcategories, in Apple's
 #: order. Values are case-sensitive and written exactly so (``Kids & Family``).
@@ -324,8 +324,8 @@ def base_url_problem(base_url: str | None) -> str | None:
     """
     if not base_url:
         return "missing 'base_url': the feed's URLs must be absolute, the feed is not written"
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = split_url(base_url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         return f"'base_url' {base_url} is not an absolute https:// URL; the feed is not written"
     return None
 
@@ -337,4 +337,5 @@ def is_https(url: str) -> bool:
     >>> is_https("https://example.com/a"), is_https("http://example.com/a")
     (True, False)
     """
-    return urlsplit(url).scheme == "https"
+    parts = split_url(url)
+    return parts is not None and parts.scheme == "https"

@@ -29,7 +29,7 @@ from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
 from castline.load.episode import EPISODE_KEYS, MEDIA_TYPES, read_episode
 from castline.load.fields import FieldReader
-from castline.load.files import check_size, inside, not_regular, read_bounded
+from castline.load.files import check_size, inside, is_folder, not_regular, read_bounded
 from castline.load.frontmatter import decode, parse_document
 from castline.load.people import PROFILE_LINK_KEYS, PROFILE_LINKS, load_people, load_person
 from castline.load.show import SHOW_FILE, Folders, ShowFile, read_limits, read_show, read_show_file
@@ -120,7 +120,7 @@ def open_content(root: Path) -> Project:
         ContentError: the folder does not exist, show.yaml is unreadable, or its episodes
             folder is missing or outside the content folder.
     """
-    if not root.is_dir():
+    if not is_folder(root):
         raise ContentError(SourceRef(str(root), 1), "no such content folder")
     show_path = root / SHOW_FILE
     show_file = read_show_file(show_path, display_path(root, show_path))
@@ -155,7 +155,7 @@ def _episodes_dir(root: Path, show_file: ShowFile) -> str:
         raise ContentError(
             where, f"episodes folder '{raw['episodes']}' is outside the content folder"
         )
-    if not (root / str(raw["episodes"])).is_dir():
+    if not is_folder(root / str(raw["episodes"])):
         raise ContentError(where, f"episodes folder '{raw['episodes']}' does not exist")
     return episodes_dir
 
@@ -217,7 +217,7 @@ def _choose_dir(
     if isinstance(named, str) and named:
         return named
     for candidate in defaults:
-        if (root / candidate).is_dir():
+        if is_folder(root / candidate):
             return candidate
     return fallback
 

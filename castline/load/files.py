@@ -42,6 +42,16 @@ def inside(relative: str) -> bool:
     return normal != os.pardir and not normal.startswith(os.pardir + os.sep)
 
 
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; ``False`` where asking fails (a name too long for the
+    file system, a symbolic link loop, no permission), so that such a name is reported as a
+    missing folder instead of stopping castline."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def not_regular(path: Path) -> str | None:
     """``None`` for a regular file (or a link to one); else what it is, for a message:
     ``a dangling symbolic link``, ``a symbolic link loop``, ``a directory`` ..."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
 from castline.load.fields import FieldReader
-from castline.load.files import not_regular, read_bounded
+from castline.load.files import is_folder, not_regular, read_bounded
 from castline.load.frontmatter import decode, parse_document
 from castline.model import Limits, Person, SourceRef
 from castline.paths import display_path
@@ -70,7 +70,7 @@ def load_people(
     is a name that is no regular file (a warning: a directory, a pipe, a broken link)."""
     people: dict[str, Person] = {}
     diagnostics: list[Diagnostic] = []
-    if folder is None or not (root / folder).is_dir():
+    if folder is None or not is_folder(root / folder):
         return people, diagnostics
     with os.scandir(root / folder) as entries:  # as glob("*.md") lists: no hidden names
         names = sorted(e.name for e in entries if e.name.endswith(".md") and e.name[0] != ".")

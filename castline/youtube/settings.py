@@ -28,10 +28,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from castline.diagnostics import Diagnostic
 from castline.model import Episode, Show, SourceRef
+from castline.paths import split_url
 
 #: The key, in show.yaml and in front matter, that holds the YouTube settings.
 KEY = "youtube"
@@ -70,7 +71,9 @@ def video_id_of(value: object) -> str | None:
     text = value.strip()
     if VIDEO_ID.fullmatch(text):
         return text
-    parts = urlsplit(text)
+    parts = split_url(text)
+    if parts is None:
+        return None
     host = (parts.hostname or "").lower()
     segments = [segment for segment in parts.path.split("/") if segment]
     candidate = ""

@@ -27,6 +27,8 @@ from tests.fuzz.mutations import Chooser, Mutation, mutate_file, split_front_mat
 DIAGNOSTIC = re.compile(r".+:\d+: (error|warning): .+")
 #: Lines the CLI may print on stderr besides diagnostics.
 CLI_LINES = re.compile(r"(castline: .+|episodes: .+|checked .+|progress: .+|.+: skipped .+)")
+#: The default report's grouping of warnings: a kind's header, its first places, the rest.
+GROUP_LINES = re.compile(r"\d+ warnings? (?:[A-Z]\d{3} [a-z0-9-]+|other): .+|  \d+ more: .+")
 #: Exit codes the CLI may return.
 CLI_EXITS = frozenset({0, 1, 2})
 #: Outputs every built episode has.
@@ -203,7 +205,10 @@ def bad_stderr_lines(stderr: str) -> list[str]:
     return [
         line
         for line in stderr.splitlines()
-        if line and not DIAGNOSTIC.fullmatch(line) and not CLI_LINES.fullmatch(line)
+        if line
+        and not DIAGNOSTIC.fullmatch(line.removeprefix("  "))
+        and not CLI_LINES.fullmatch(line)
+        and not GROUP_LINES.fullmatch(line)
     ]
 
 

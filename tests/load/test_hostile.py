@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from castline.errors import ContentError
 from castline.load import load_content
 from castline.model import Utterance
 from tests.conftest import ContentTree
@@ -336,3 +337,16 @@ def test_yaml_that_cannot_be_constructed_is_an_error_at_its_line(
         "characters are not allowed",
         "episodes/tag.md:3: error: 'yesterday' is not a valid date (YYYY-MM-DD[ HH:MM[:SS]])",
     ]
+
+
+def test_a_folder_name_too_long_for_the_file_system_is_a_missing_folder(
+    content_tree: ContentTree,
+) -> None:
+    """Asking whether a 300-character name is a folder raises ENAMETOOLONG on Linux."""
+    name = "x" * 300
+    root = content_tree({"show.yaml": f"title: S\nepisodes: {name}\n"})
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    assert (
+        str(raised.value) == f"{root}/show.yaml:2: error: episodes folder '{name}' does not exist"
+    )
