@@ -511,21 +511,20 @@ class _ItemBuilder:
         return persons
 
     def soundbites(self) -> list[dict[str, Any]]:
-        """``quotableClips`` as soundbites; one past the end is cut there, or left out."""
+        """``quotableClips`` as soundbites; one that runs past the declared duration is cut
+        there, and one that starts at or past it is kept as it is (the stamps, which
+        soundbites follow, often run past the duration: it is never a reason to drop one)."""
         episode = self.episode
         diagnostics = self.diagnostics
         clips: list[dict[str, Any]] = []
         for clip in episode.soundbites:
             end = clip.start_ms + clip.duration_ms
             duration_ms = clip.duration_ms
-            if episode.duration_ms is not None and end > episode.duration_ms:
+            if episode.duration_ms is not None and clip.start_ms < episode.duration_ms < end:
                 late = (
                     f"soundbite '{clip.title}' ends at {format_ms(end)}, after the episode's "
                     f"duration {format_ms(episode.duration_ms)}"
                 )
-                if clip.start_ms >= episode.duration_ms:
-                    diagnostics.append(Diagnostic.warning(clip.source, late + "; left out"))
-                    continue
                 diagnostics.append(Diagnostic.warning(clip.source, late + "; cut to end there"))
                 duration_ms = episode.duration_ms - clip.start_ms
             clips.append(

@@ -16,9 +16,11 @@ article, determiner, possessive, preposition or conjunction, or before a negatio
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 from collections.abc import Sequence
+from importlib import resources
 
 __all__ = [
     "BAD",
@@ -48,35 +50,37 @@ _INITIAL = re.compile(r"[A-Z]\.")
 _DASHES = frozenset({"-", "--", _EN_DASH, _EM_DASH})
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+def _word_lists() -> dict[str, frozenset[str]]:
+    """The word classes of ``castline/data/linebreaks.json`` (package data), by name."""
+    text = resources.files("castline.data").joinpath("linebreaks.json").read_text("utf-8")
+    data = json.loads(text)
+    return {name: frozenset(words) for name, words in data.items() if isinstance(words, list)}
 
 
-_ABBREVIATIONS = _words("mr. mrs. ms. dr. prof. sr. jr. st. vs. e.g. i.e. cf. approx. no. ca. fig.")
-_CONJUNCTIONS = _words(
-    "and but or nor so yet because although though while whereas unless until when whenever "
-    "where which who whom whose if then"
+_LISTS = _word_lists()
+_ABBREVIATIONS = frozenset(
+    "mr. mrs. ms. dr. prof. sr. jr. st. vs. e.g. i.e. cf. approx. no. ca. fig.".split()
 )
-_PREPOSITIONS = _words(
-    "in on at for with about from into onto by through over under after before between "
-    "during without within across around towards toward against among via like than as"
-)
+_CONJUNCTIONS = _LISTS["conjunctions"]
+_PREPOSITIONS = _LISTS["prepositions"] - {"of", "to"}
 #: Words a line should not end with: articles, determiners, possessives, prepositions, and
 #: conjunctions (the conjunction starts the next line).
 _NO_BREAK_AFTER = (
-    _words(
-        "a an the this these those my your his her its our their some any every each no to of "
-        "very more most"
-    )
+    _LISTS["articles"]
+    | _LISTS["determiners"]
+    | _LISTS["possessives"]
+    | _LISTS["prepositions"]
     | _CONJUNCTIONS
-    | _PREPOSITIONS
 )
 #: Words a line had better not end with: subject pronouns and auxiliaries.
-_WEAK_BREAK_AFTER = _words(
-    "i you he she we they it i'm you're we're they're it's am is are was were be been being "
-    "will would can could shall should may might must do does did have has had don't doesn't "
-    "didn't won't can't that"
-)
+_WEAK_BREAK_AFTER = _LISTS["subject_pronouns"] | _LISTS["auxiliaries"] | {"that"}
+_AUXILIARIES = _LISTS["auxiliaries"]
+#: Particles of phrasal verbs ("hang out"), units after a number ("10 years").
+_PARTICLES = _LISTS["particles"]
+_UNITS = _LISTS["units"]
+_NEGATIONS = _LISTS["negations"]
+_NUMBER = re.compile(r"[$\u20ac\u00a3]?\d[\d,.]*[%kKmMbB]?")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?")
 
 
 def _bare(word: str) -> str:
@@ -86,8 +90,18 @@ def _bare(word: str) -> str:
 # A boundary's kind depends on what the word before it is as the last word of a cue or line
 # (``_B_*``) and on what the word after it is as the first (``_A_*``), so each word is
 # classified once (and cached: the regular expressions are most of the cost of a line).
-_B_SENTENCE, _B_CLAUSE, _B_NO_BREAK, _B_WEAK, _B_OTHER = range(5)
-_A_CLAUSE, _A_NEGATION, _A_CONJUNCTION, _A_PREPOSITION, _A_OF, _A_OTHER = range(6)
+_B_SENTENCE, _B_CLAUSE, _B_NO_BREAK, _B_WEAK, _B_OTHER, _B_NUMBER, _B_NAME, _B_AUX = range(8)
+(
+    _A_CLAUSE,
+    _A_NEGATION,
+    _A_CONJUNCTION,
+    _A_PREPOSITION,
+    _A_OF,
+    _A_OTHER,
+    _A_PARTICLE,
+    _A_UNIT,
+    _A_NAME,
+) = range(9)
 
 
 def _as_before(word: str, bare: str) -> int:
@@ -102,8 +116,14 @@ def _as_before(word: str, bare: str) -> int:
         return _B_CLAUSE
     if bare in _NO_BREAK_AFTER:
         return _B_NO_BREAK
+    if bare in _AUXILIARIES:
+        return _B_AUX
     if bare in _WEAK_BREAK_AFTER:
         return _B_WEAK
+    if _NUMBER.fullmatch(bare) or bare in _LISTS["determiners"]:
+        return _B_NUMBER
+    if _CAPITALISED.fullmatch(word) and bare != "i":
+        return _B_NAME
     return _B_OTHER
 
 
@@ -111,7 +131,7 @@ def _as_after(word: str, bare: str) -> int:
     """What ``word`` (:func:`_bare`: ``bare``) is as the first word after a cut."""
     if word in _DASHES or word[:1] in "([":
         return _A_CLAUSE
-    if bare in {"not", "n't"}:
+    if bare in _NEGATIONS:
         return _A_NEGATION
     if bare in _CONJUNCTIONS or bare == "that":
         return _A_CONJUNCTION
@@ -119,6 +139,12 @@ def _as_after(word: str, bare: str) -> int:
         return _A_PREPOSITION
     if bare == "of":
         return _A_OF
+    if bare in _PARTICLES:
+        return _A_PARTICLE
+    if bare in _UNITS:
+        return _A_UNIT
+    if _CAPITALISED.fullmatch(word.rstrip(".,;:!?")):
+        return _A_NAME
     return _A_OTHER
 
 
@@ -130,17 +156,21 @@ def _combine(before: int, after: int) -> int:
         return CLAUSE
     if before == _B_NO_BREAK or after == _A_NEGATION:
         return BAD
+    if (before == _B_NUMBER and after == _A_UNIT) or (before == _B_NAME and after == _A_NAME):
+        return BAD  # "10 / years", "Ann / Smith"
+    if before == _B_AUX:
+        return WEAK  # "we have / so many": an auxiliary or a verb's first part
     if after == _A_CONJUNCTION:
         return CONJUNCTION
     if after == _A_PREPOSITION:
         return PREPOSITION
-    if before == _B_WEAK or after == _A_OF:
-        return WEAK
+    if before == _B_WEAK or after in (_A_OF, _A_PARTICLE):
+        return WEAK  # "hang / out"
     return PLAIN
 
 
 #: ``_TABLE[before][after]``: :func:`_combine` for every pair of classes.
-_TABLE = tuple(tuple(_combine(before, after) for after in range(6)) for before in range(5))
+_TABLE = tuple(tuple(_combine(before, after) for after in range(9)) for before in range(8))
 
 #: Each word's row of _TABLE (as the word before a boundary) and class as the word after
 #: one, cached: classifying takes regular expressions, and most words recur.

@@ -7,10 +7,12 @@ An episode's chapters are
   has one, else where the next spoken line starts once the transcript is timed by
   :func:`castline.timing.spans.time_transcript` (repaired stamps, untimed lines placed).
 
-:func:`resolve_chapters` then makes the list every format can take: sorted by start, each start
-before the episode's duration, no two chapters at one time. Every chapter it drops or moves is
-reported at its ``path:line``; the warnings of the timing engine come along when headers are
-used, since they moved the chapters.
+:func:`resolve_chapters` then makes the list every format can take: sorted by start, no two
+chapters at one time. The declared duration never drops a chapter: the stamps are the
+episode's timeline, and the last chapter ends where the timed transcript does (or at the
+duration, when that is later). Every
+chapter it drops or moves is reported at its ``path:line``; the warnings of the timing
+engine come along when headers are used, since they moved the chapters.
 
 :func:`youtube_chapters` applies the rules of a YouTube description chapter list (first at
 ``0:00``, at least three, ascending, each at least 10 s long: YouTube chapters help,
@@ -29,7 +31,7 @@ from dataclasses import dataclass, replace
 from castline.diagnostics import Diagnostic
 from castline.memo import per_object
 from castline.model import Chapter, Episode, Header, SourceRef, Utterance
-from castline.text import one_line
+from castline.text import one_line, plural
 from castline.timecode import format_ms
 from castline.timing.spans import TimedLine, episode_timing
 
@@ -44,12 +46,12 @@ class ChapterList:
     """An episode's chapters, ready for every format.
 
     Guarantees: ``chapters`` are sorted by ``start_ms`` with no two at one time; every start
-    is ``>= 0`` and, when ``duration_ms`` is known, before it; every title is one line of text.
+    is ``>= 0`` and before :attr:`end_ms` when that is known; every title is one line of text.
     """
 
     chapters: tuple[Chapter, ...]
-    #: Where the last chapter ends: the episode's duration, else the end of the timed
-    #: transcript (an estimate), else ``None``.
+    #: Where the last chapter ends: the end of the timed transcript (the stamps' timeline) or
+    #: the episode's duration, whichever is later, else ``None``.
     end_ms: int | None
     #: Where speech starts: the first timed line's start (``0`` without a transcript).
     speech_start_ms: int
@@ -72,7 +74,6 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
     Warnings name the chapter and what happened to it:
 
     * a header with no stamp and no spoken line after it cannot be placed and is left out;
-    * a chapter that starts at or after the duration is left out;
     * a chapter listed after a later one is sorted into place;
     * of several chapters at one time only the last in file order is kept (the others would
       be empty).
@@ -87,9 +88,10 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
     ([(92000, 'Intro'), (300000, 'Topic')], 600000, ())
     """
     timed, timing_warnings = episode_timing(episode)
-    end_ms = episode.duration_ms
-    if end_ms is None and timed:
-        end_ms = timed[-1].end_ms
+    end_ms = max(
+        (t for t in (timed[-1].end_ms if timed else None, episode.duration_ms) if t is not None),
+        default=None,
+    )
     speech_start_ms = timed[0].start_ms if timed else 0
     diagnostics: list[Diagnostic] = []
     from_headers = not episode.chapters
@@ -98,7 +100,7 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
         candidates = _header_chapters(episode, timed, diagnostics)
     else:
         candidates = [replace(c, title=one_line(c.title)) for c in episode.chapters]
-    placed = _before_duration(candidates, episode.duration_ms, diagnostics)
+    placed = _in_file_order(candidates, diagnostics)
     kept = _one_per_time(sorted(placed, key=lambda c: c.start_ms), diagnostics)  # stable sort
     if end_ms is not None and kept and end_ms <= kept[-1].start_ms:
         end_ms = None  # an estimated end before the last explicit chapter tells nothing
@@ -133,22 +135,10 @@ def _header_chapters(
     return chapters
 
 
-def _before_duration(
-    candidates: Sequence[Chapter], duration_ms: int | None, diagnostics: list[Diagnostic]
-) -> list[Chapter]:
-    """The chapters that start before the duration, in file order; each one left out, and
-    each one listed after a later one, is reported."""
+def _in_file_order(candidates: Sequence[Chapter], diagnostics: list[Diagnostic]) -> list[Chapter]:
+    """The chapters in file order; each one listed after a later one is reported."""
     placed: list[Chapter] = []
     for chapter in candidates:
-        if duration_ms is not None and chapter.start_ms >= duration_ms:
-            diagnostics.append(
-                Diagnostic.warning(
-                    chapter.source,
-                    f"chapter '{chapter.title}' starts at {format_ms(chapter.start_ms)}, not "
-                    f"before the episode's duration {format_ms(duration_ms)}; left out",
-                )
-            )
-            continue
         if placed and chapter.start_ms < placed[-1].start_ms:
             diagnostics.append(
                 Diagnostic.warning(
@@ -188,24 +178,25 @@ def youtube_chapters(
     YouTube's rules: the first chapter at ``0:00``, at least three chapters, in ascending order,
     each at least 10 seconds long, as listed (whole seconds). A first chapter that starts
     before anyone speaks (a header at the top of the transcript; the lead-in is music or an
-    ad) is listed at ``0:00``; one that starts later cannot be, and then no list is made. An
-    episode without chapters gets no list and no warning.
+    ad) is listed at ``0:00``; one that starts later cannot be, and then no list is made. A
+    chapter shorter than 10 s is merged into the one before it (the first into the one after
+    it, which then starts at ``0:00``), with a warning; fewer than three left give no list.
+    An episode without chapters gets no list and no warning.
 
     >>> from castline.model import SourceRef
     >>> at = lambda line: SourceRef("e.md", line)
     >>> listed = ChapterList((Chapter(0, "A", at(2)), Chapter(65_000, "B", at(3)),
-    ...     Chapter(70_000, "C", at(4))), 600_000, 0, False)
-    >>> youtube_chapters(Episode("e", at(1), "E"), listed)[1][0].message
-    "no YouTube chapter list: chapter 'B' at 1:05 lasts 5 s, YouTube needs at least 10 s"
+    ...     Chapter(70_000, "C", at(4)), Chapter(90_000, "D", at(5))), 600_000, 0, False)
+    >>> shown, warnings = youtube_chapters(Episode("e", at(1), "E"), listed)
+    >>> [c.title for c in shown]
+    ['A', 'C', 'D']
+    >>> warnings[0].message
+    "YouTube chapter 'B' at 1:05 lasts 5 s, YouTube needs at least 10 s: merged into 'A'"
     """
     listed = chapters.chapters
     if not listed:
         return (), ()
     first = listed[0]
-    where = episode.where("chapters") if not chapters.from_headers else first.source
-    if len(listed) < YOUTUBE_MIN_CHAPTERS:
-        count = "1 chapter" if len(listed) == 1 else f"{len(listed)} chapters"
-        return (), (_no_list(where, f"{count}, YouTube needs at least {YOUTUBE_MIN_CHAPTERS}"),)
     if first.start_ms >= 1000 and first.start_ms > chapters.speech_start_ms:
         return (), (
             _no_list(
@@ -214,23 +205,51 @@ def youtube_chapters(
                 "YouTube needs one at 0:00",
             ),
         )
-    shown = (replace(first, start_ms=0), *listed[1:])
-    seconds = [chapter.start_ms // 1000 for chapter in shown]
-    if chapters.end_ms is not None:
-        seconds.append(chapters.end_ms // 1000)
-    for index, chapter in enumerate(shown):
-        if index + 1 >= len(seconds):
+    shown, merges = _merge_short([replace(first, start_ms=0), *listed[1:]], chapters.end_ms)
+    if len(shown) < YOUTUBE_MIN_CHAPTERS:
+        where = episode.where("chapters") if not chapters.from_headers else first.source
+        count = plural(len(shown), "chapter")
+        reason = f"{count}, YouTube needs at least {YOUTUBE_MIN_CHAPTERS}"
+        return (), (*merges, _no_list(where, reason))
+    return tuple(shown), tuple(merges)
+
+
+def _merge_short(
+    shown: list[Chapter], end_ms: int | None
+) -> tuple[list[Chapter], list[Diagnostic]]:
+    """The chapters with each one under 10 s (in whole seconds) merged into its neighbour:
+    the previous one, or for the first the next one (moved to 0:00); one warning each."""
+    merges: list[Diagnostic] = []
+    while len(shown) > 1:
+        seconds = [chapter.start_ms // 1000 for chapter in shown]
+        if end_ms is not None:
+            seconds.append(end_ms // 1000)
+        short = next(
+            (
+                k
+                for k in range(len(seconds) - 1)
+                if (seconds[k + 1] - seconds[k]) * 1000 < YOUTUBE_MIN_CHAPTER_MS
+            ),
+            None,
+        )
+        if short is None:
             break
-        length = seconds[index + 1] - seconds[index]
-        if length * 1000 < YOUTUBE_MIN_CHAPTER_MS:
-            return (), (
-                _no_list(
-                    chapter.source,
-                    f"chapter '{chapter.title}' at {format_ms(seconds[index] * 1000)} lasts "
-                    f"{length} s, YouTube needs at least {YOUTUBE_MIN_CHAPTER_MS // 1000} s",
-                ),
+        chapter = shown[short]
+        length = seconds[short + 1] - seconds[short]
+        into = shown[short - 1] if short else shown[1]
+        merges.append(
+            Diagnostic.warning(
+                chapter.source,
+                f"YouTube chapter '{chapter.title}' at {format_ms(seconds[short] * 1000)} lasts "
+                f"{length} s, YouTube needs at least {YOUTUBE_MIN_CHAPTER_MS // 1000} s: "
+                f"merged into '{into.title}'",
             )
-    return shown, ()
+        )
+        if short == 0:
+            shown = [replace(shown[1], start_ms=0), *shown[2:]]
+        else:
+            del shown[short]
+    return shown, merges
 
 
 def _no_list(source: SourceRef, reason: str) -> Diagnostic:

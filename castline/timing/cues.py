@@ -32,6 +32,7 @@ offset, which are reported). The output is deterministic.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -40,7 +41,7 @@ from castline.diagnostics import Diagnostic
 from castline.model import Episode, SourceRef
 from castline.text import plural
 from castline.timecode import format_ms, format_seconds
-from castline.timing.segment import CutRules, cut_line
+from castline.timing.segment import CutRules, Segment, cut_line
 from castline.timing.spans import TimedLine, episode_timing
 
 __all__ = [
@@ -50,7 +51,9 @@ __all__ = [
     "build_cues",
     "check_offset_ms",
     "episode_cues",
+    "is_name",
     "speaker_name",
+    "speaker_warnings",
 ]
 
 #: Values of :attr:`CuePolicy.speaker_labels`.
@@ -137,16 +140,70 @@ class Cue:
         return " ".join(self.lines)
 
 
+#: A ``who`` longer than this, in characters or in words, is not a name (text and speaker
+#: swapped in the source): it is reported and shown as an unknown speaker.
+NAME_MAX_CHARS = 40
+NAME_MAX_WORDS = 5
+#: The marker of a change to an unknown speaker: YouTube's own convention in its SRT example
+#: (https://support.google.com/youtube/answer/2734698).
+UNKNOWN_CHANGE = ">> "
+_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr"})
+
+
 def speaker_name(speaker: str | None) -> str | None:
-    """The name to show for a speaker: trimmed, without a trailing colon; ``None`` if blank.
+    """The name to show for a speaker: trimmed, without a trailing colon; ``None`` if blank or
+    not a name (:func:`is_name`).
 
     >>> speaker_name(" Theo: "), speaker_name(":"), speaker_name(None)
     ('Theo', None, None)
+    >>> speaker_name("So we started, and then it grew. A lot.") is None
+    True
     """
     if speaker is None:
         return None
     name = " ".join(speaker.split()).rstrip(":").rstrip()
-    return name or None
+    return name if name and is_name(name) else None
+
+
+def is_name(name: str) -> bool:
+    """Whether a trimmed ``who`` reads as a name: at most :data:`NAME_MAX_CHARS` characters and
+    :data:`NAME_MAX_WORDS` words, with no sentence end and no comma followed by more words.
+
+    >>> is_name("Dr. Ann O'Neil"), is_name("Ann, Bob"), is_name("Yes. I think so")
+    (True, False, False)
+    """
+    words = name.split()
+    if len(name) > NAME_MAX_CHARS or len(words) > NAME_MAX_WORDS:
+        return False
+    if name.endswith(("?", "!", "\u2026")):
+        return False
+    for word in words[:-1]:
+        if word.endswith(","):
+            return False
+        stem = word.rstrip(".!?\u2026")
+        # "Dr. Ann" and "J. Smith" are names; "Yes. I" is not.
+        if stem != word and len(stem) > 1 and stem.lower() not in _HONORIFICS:
+            return False
+    return True
+
+
+def speaker_warnings(episode: Episode) -> tuple[Diagnostic, ...]:
+    """One warning per transcript line whose ``who`` is not a name (it is not shown)."""
+    warnings = []
+    for utterance in episode.utterances:
+        who = utterance.speaker
+        if who is None:
+            continue
+        trimmed = " ".join(who.split()).rstrip(":").rstrip()
+        if trimmed and not is_name(trimmed):
+            warnings.append(
+                Diagnostic.warning(
+                    utterance.source,
+                    f"'who' is not a name ({plural(len(trimmed), 'character')}: "
+                    f"'{trimmed[:30]}...'): shown as an unknown speaker",
+                )
+            )
+    return tuple(warnings)
 
 
 class _Pieces(NamedTuple):
@@ -182,6 +239,8 @@ def _pieces(timed_lines: Sequence[TimedLine], policy: CuePolicy) -> _Pieces:
             every or (mode == "change" and (first_cue or previous_name != name))
         )
         label = f"{name}: " if labelled else ""
+        if name is None and previous_name is not None:
+            label = UNKNOWN_CHANGE
         segments = cut_line(
             utterance.text,
             timed.start_ms,
@@ -192,9 +251,9 @@ def _pieces(timed_lines: Sequence[TimedLine], policy: CuePolicy) -> _Pieces:
         )
         if not segments:
             continue
-        locked = utterance.start_ms is not None and utterance.start_ms == timed.start_ms
-        for number, segment in enumerate(segments):
-            run_label = label if (every or number == 0) else ""
+        locked = timed.stamped
+        for number, segment in enumerate(_label_timed(segments, len(label), every)):
+            run_label = label if number == 0 or (every and label != UNKNOWN_CHANGE) else ""
             rows.append(
                 (
                     index,
@@ -202,7 +261,7 @@ def _pieces(timed_lines: Sequence[TimedLine], policy: CuePolicy) -> _Pieces:
                     run_label,
                     segment.start_ms,
                     segment.end_ms,
-                    segment.chars,
+                    segment.chars + len(run_label),
                     number == 0 and locked,
                 )
             )
@@ -213,6 +272,22 @@ def _pieces(timed_lines: Sequence[TimedLine], policy: CuePolicy) -> _Pieces:
     return _Pieces(*(list(column) for column in zip(*rows, strict=True)))
 
 
+def _label_timed(segments: Sequence[Segment], label: int, every: bool) -> Sequence[Segment]:
+    """The segments re-timed so that each shown label's characters get their share of the
+    line's span, as the words' characters do (a label is read too)."""
+    if not label:
+        return segments
+    weights = [seg.chars + (label if every or n == 0 else 0) for n, seg in enumerate(segments)]
+    start, end = segments[0].start_ms, segments[-1].end_ms
+    total = sum(weights)
+    bounds = [start + (end - start) * done // total for done in itertools.accumulate(weights)]
+    starts = [start, *bounds[:-1]]
+    return [
+        Segment(seg.lines, begin, finish)
+        for seg, begin, finish in zip(segments, starts, [*bounds[:-1], end], strict=True)
+    ]
+
+
 def build_cues(
     timed_lines: Sequence[TimedLine], policy: CuePolicy, *, offset_ms: int = 0
 ) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:
@@ -220,7 +295,9 @@ def build_cues(
 
     Returns the cues, sorted and non-overlapping, and the offset's clip and drop warnings.
     Lines without words give no cue. Given spans from :func:`castline.timing.spans.time_transcript`,
-    all times stay within the first line's start and the last line's end (before the offset).
+    all times stay within the first line's start and the last line's end (before the offset),
+    except that the last cue lasts at least ``min_cue_ms`` (that end is an estimate). A line
+    with a cue shorter than ``min_cue_ms`` is reported (its stamps left no room).
 
     >>> from castline.model import Utterance
     >>> line = Utterance("Hello and welcome. Today we talk about captions.", "Ann", 0,
@@ -236,6 +313,7 @@ def build_cues(
     final_end = _separate(pieces, final_end, policy)
     _lengthen(pieces, final_end, policy)
     _make_gaps(pieces, policy)
+    short = _short_cue_warnings(pieces, timed_lines, policy)
     utterances = [timed.utterance for timed in timed_lines]
     cues = [
         Cue(
@@ -251,8 +329,30 @@ def build_cues(
         )
     ]
     if offset_ms >= 0:
-        return tuple(cues), ()
-    return _apply_negative_offset(cues, offset_ms)
+        return tuple(cues), short
+    kept, warnings = _apply_negative_offset(cues, offset_ms)
+    return kept, (*short, *warnings)
+
+
+def _short_cue_warnings(
+    pieces: _Pieces, timed_lines: Sequence[TimedLine], policy: CuePolicy
+) -> tuple[Diagnostic, ...]:
+    """One warning per line with a cue shorter than ``min_cue_ms``: its neighbours had no
+    time to lend, so the stamps around it leave no room."""
+    shortest: dict[int, int] = {}
+    # Lines after the last stamp end on an estimate, which nothing bounds.
+    bounded = max((i for i, t in enumerate(timed_lines) if t.stamped), default=0)
+    for line, start, end in zip(pieces.line, pieces.start_ms, pieces.end_ms, strict=True):
+        if line < bounded and end - start < policy.min_cue_ms:
+            shortest[line] = min(shortest.get(line, end - start), end - start)
+    return tuple(
+        Diagnostic.warning(
+            timed_lines[line].utterance.source,
+            f"short cue of {duration} ms (less than {policy.min_cue_ms}): the stamps around "
+            "this line leave no room",
+        )
+        for line, duration in shortest.items()
+    )
 
 
 def _separate(pieces: _Pieces, final_end: int, policy: CuePolicy) -> int:
@@ -287,7 +387,8 @@ def _lengthen(pieces: _Pieces, final_end: int, policy: CuePolicy) -> None:
         short = policy.min_cue_ms - (ends[k] - starts[k])
         if short <= 0:
             continue
-        following = starts[k + 1] if k + 1 < count else final_end
+        # The transcript's end is an estimate: the last cue may outlast it.
+        following = starts[k + 1] if k + 1 < count else max(final_end, ends[k] + short)
         grow = min(short, following - ends[k], starts[k] + policy.max_cue_ms - ends[k])
         if grow > 0:
             ends[k] += grow
@@ -327,11 +428,13 @@ def _need(chars: int, cps: int, policy: CuePolicy) -> int:
 
 def _make_gaps(pieces: _Pieces, policy: CuePolicy) -> None:
     """Step 4: a gap of ``min_gap_ms`` between cues, taken from the earlier cue's end, never
-    below ``min_cue_ms``. Only ends move: a cue on its stamp keeps its start."""
-    starts, ends = pieces.start_ms, pieces.end_ms
+    below ``min_cue_ms`` nor above ``max_cps`` for its characters (label included). Only ends
+    move: a cue on its stamp keeps its start."""
+    starts, ends, chars = pieces.start_ms, pieces.end_ms, pieces.chars
     for k in range(len(starts) - 1):
         if starts[k + 1] - ends[k] < policy.min_gap_ms:
-            keep = min(ends[k], starts[k] + max(policy.min_cue_ms, 1))
+            floor = max(_need(chars[k], policy.max_cps, policy), 1)
+            keep = min(ends[k], starts[k] + floor)
             ends[k] = max(keep, starts[k + 1] - policy.min_gap_ms)
 
 
@@ -380,7 +483,7 @@ def episode_cues(
     """
     timed, timing_warnings = episode_timing(episode)
     cues, cue_warnings = build_cues(timed, policy, offset_ms=offset_ms)
-    return cues, (*timing_warnings, *cue_warnings)
+    return cues, (*timing_warnings, *speaker_warnings(episode), *cue_warnings)
 
 
 def check_offset_ms(value: object) -> int:

@@ -6,7 +6,7 @@ boundary it ends at (:mod:`castline.timing.boundaries`), sentence ends inside it
 one sentence per cue), a fragment cost when it is a short part of a sentence, a cost per
 millisecond of planned duration below the minimum or above the maximum, and its best
 two-line layout (the kind of boundary at the line break and the difference in length of
-the two lines), weighted by half. A cue's planned span is its share of the line's span in
+the two lines), in full. A cue's planned span is its share of the line's span in
 proportion to its characters.
 
 The line-break and reading-time rules the costs follow are those of the Netflix Timed Text
@@ -99,8 +99,9 @@ def cut_line(
 
 #: Cost of ending a cue at each kind of boundary.
 _CUE_BREAK = (0, 3, 4, 7, 12, 18, 30)
-#: Cost of a line break inside a cue at each kind of boundary.
-_LINE_BREAK = (0, 2, 3, 4, 8, 12, 24)
+#: Cost of a line break inside a cue at each kind of boundary: a line ending on a weak or bad
+#: word (an auxiliary, an article, a first name) costs more than an uneven pair of lines.
+_LINE_BREAK = (0, 2, 3, 4, 8, 24, 48)
 #: Cost of every cue: fewer, fuller cues unless a better boundary or timing says otherwise.
 _CUE_COST = 7
 #: Cost of a sentence end inside a cue (ideally one sentence per cue).
@@ -116,9 +117,9 @@ _SHORT_PER_MS = 0.06
 #: the maximum, rather than chopped into one-word cues.
 _LONG_PER_MS = 0.003
 _LONG_CEILING = 15
-#: Weight of a cue's line-break cost when cutting a line into cues (where cues break
-#: matters more than how each breaks into lines).
-_LAYOUT_WEIGHT = 0.5
+#: Weight of a cue's line-break cost when cutting a line into cues: in full, so that a cue
+#: whose only layouts end a line on a weak or bad word loses to one that breaks well.
+_LAYOUT_WEIGHT = 1
 #: Cost per character of difference between the longest and shortest line of a cue.
 _IMBALANCE = 0.25
 

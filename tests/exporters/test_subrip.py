@@ -41,10 +41,13 @@ def test_layout() -> None:
     )
     # "<" and ">" become U+2039 and U+203A: SRT readers would drop "<ferries>" as markup.
     assert text == (
-        "1\n00:00:00,000 --> 00:00:01,644\nAnn: Hello and welcome.\n\n"
-        "2\n00:00:01,727 --> 00:00:03,917\nToday: tides & \u2039ferries\u203a.\n\n"
-        "3\n00:00:04,000 --> 00:00:05,438\nBo: Thanks.\n\n"
-        "4\n00:00:05,521 --> 00:00:09,000\nGlad to be here.\n\n"
+        # The label's characters get time as the words' do; the last line ends at the
+        # estimate (the duration is not a point on the stamps' timeline); no gap after
+        # "Thanks.", which is at its minimum duration.
+        "1\n00:00:00,000 --> 00:00:01,833\nAnn: Hello and welcome.\n\n"
+        "2\n00:00:01,916 --> 00:00:03,917\nToday: tides & \u2039ferries\u203a.\n\n"
+        "3\n00:00:04,000 --> 00:00:04,833\nBo: Thanks.\n\n"
+        "4\n00:00:04,833 --> 00:00:06,000\nGlad to be here.\n\n"
     )
     assert warnings == ()
 

@@ -22,7 +22,7 @@ from castline.load import load_content
 from castline.model import Episode, SourceRef, Utterance
 from castline.text import vtt_escape as escape
 from castline.timecode import format_vtt_timecode
-from castline.timing.cues import Cue, episode_cues, speaker_name
+from castline.timing.cues import UNKNOWN_CHANGE, Cue, episode_cues, speaker_name
 from tests.conftest import bare_context, caption_fixture, make_episode, real_folders
 from tests.exporters.hostile import assert_writable, hostile_episodes
 
@@ -49,7 +49,8 @@ def test_layout_escaping_and_voices() -> None:
         "NOTE\nMade by castline from show/e.md\n\n"
         "00:00:00.000 --> 00:00:02.917\n"
         "<v Ann &amp; Bo>Q&amp;A time: is 3 &lt; 4 --&gt; yes.</v>\n\n"
-        "00:00:03.000 --> 00:00:04.917\n&lt;laughs&gt; Indeed.\n\n"
+        # A change to an unknown speaker: an anonymous cue with YouTube's ">>" marker.
+        "00:00:03.000 --> 00:00:04.917\n&gt;&gt; &lt;laughs&gt; Indeed.\n\n"
         "00:00:05.000 --> 00:00:06.000\n<v Theo>Bye.</v>\n"
     )
     assert warnings == ()
@@ -58,7 +59,7 @@ def test_layout_escaping_and_voices() -> None:
 def test_visible_labels_are_an_option() -> None:
     episode = _episode(Utterance("One.", "Ann", 0, SRC), duration_ms=2000)
     text, _ = WebvttExporter(speaker_labels="change").render(CONTEXT, episode)
-    assert text.endswith("00:00:00.000 --> 00:00:02.000\n<v Ann>Ann: One.</v>\n")
+    assert text.endswith("00:00:00.000 --> 00:00:01.000\n<v Ann>Ann: One.</v>\n")
 
 
 def test_two_line_cue_is_one_voice_span_without_blank_lines() -> None:
@@ -135,7 +136,11 @@ def rendered(request: pytest.FixtureRequest) -> Rendered:
 
 def _texts(cues: tuple[Cue, ...]) -> list[tuple[str, str, str]]:
     return [
-        (format_vtt_timecode(c.start_ms), format_vtt_timecode(c.end_ms), "\n".join(c.lines))
+        (
+            format_vtt_timecode(c.start_ms),
+            format_vtt_timecode(c.end_ms),
+            "\n".join(c.display_lines),
+        )
         for c in cues
     ]
 
@@ -161,7 +166,7 @@ def test_pysubs2_reads_back_every_cue(rendered: Rendered) -> None:
     for episode, cues, text, _ in rendered:
         events = pysubs2.SSAFile.from_string(text, format_="vtt")
         read = [(e.start, e.end, html.unescape(e.text.replace("\\N", "\n"))) for e in events]
-        expected = [(c.start_ms, c.end_ms, "\n".join(c.lines)) for c in cues]
+        expected = [(c.start_ms, c.end_ms, "\n".join(c.display_lines)) for c in cues]
         assert read == expected, episode.slug
 
 
@@ -187,7 +192,9 @@ def test_srt_library_reads_back_every_cue(rendered: Rendered) -> None:
 def test_every_word_of_every_line_is_written(rendered: Rendered) -> None:
     for episode, _, text, _ in rendered:
         captions = webvtt.from_buffer(io.StringIO(text), strict=True).captions
-        written = [w for c in captions for w in html.unescape(c.text).split()]
+        # A change to an unknown speaker is marked ">> ", which is no word of the source.
+        shown = [html.unescape(c.text).removeprefix(UNKNOWN_CHANGE) for c in captions]
+        written = [w for text in shown for w in text.split()]
         assert written == [w for u in episode.utterances for w in u.text.split()], episode.slug
 
 

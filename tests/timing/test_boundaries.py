@@ -29,6 +29,16 @@ from castline.timing.boundaries import KINDS, SENTENCE, boundary, boundary_kinds
         ("\u2018Can\u2019t", "stop", "weak"),
         ("cup", "of", "weak"),
         ("ferry", "timetable", "plain"),
+        # Phrasal verbs, number + unit, name + surname, auxiliaries (castline/data/linebreaks.json).
+        ("hang", "out", "weak"),
+        ("10", "years", "bad"),
+        ("ten", "years", "bad"),
+        ("Alexey", "Grigorev", "bad"),
+        ("we", "have", "weak"),
+        ("have", "so", "weak"),
+        ("is", "that", "weak"),
+        ("it", "from", "preposition"),  # an object pronoun: "about it / from"
+        ("They\u2019re", "never", "bad"),
     ],
 )
 def test_boundary_kinds(before: str, after: str, kind: str) -> None:

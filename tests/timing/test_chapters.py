@@ -79,14 +79,12 @@ def test_header_that_cannot_be_placed_is_reported() -> None:
     ]
 
 
-def test_chapter_at_or_after_the_duration_is_left_out() -> None:
-    explicit = (Chapter(0, "Start", at(5)), Chapter(61_000, "Too late", at(6)))
+def test_chapter_at_or_after_the_duration_is_kept() -> None:
+    # The declared duration is itunes:duration, not the end of the stamps' timeline.
+    explicit = (Chapter(0, "Start", at(5)), Chapter(61_000, "Hiring", at(6)))
     chapters, warnings = resolve_chapters(episode(duration_ms=61_000, chapters=explicit))
-    assert starts(chapters) == [(0, "Start")]
-    assert [str(w) for w in warnings] == [
-        "e.md:6: warning: chapter 'Too late' starts at 1:01, not before the episode's "
-        "duration 1:01; left out"
-    ]
+    assert starts(chapters) == [(0, "Start"), (61_000, "Hiring")]
+    assert warnings == ()
 
 
 def test_empty_section_keeps_the_header_nearest_the_speech() -> None:
@@ -203,22 +201,48 @@ def test_youtube_needs_ten_seconds_per_chapter_as_listed() -> None:
     # 1:05.9 is listed as 1:05, so B lasts 1:15 - 1:05 = 10 s: allowed.
     ok = chapter_list((0, "A"), (65_900, "B"), (75_000, "C"))
     assert youtube(ok)[1] == []
+    short = chapter_list((0, "A"), (65_000, "B"), (74_999, "C"), (90_000, "D"))
+    assert youtube(short) == (
+        [(0, "A"), (74_999, "C"), (90_000, "D")],
+        [
+            "e.md:11: warning: YouTube chapter 'B' at 1:05 lasts 9 s, YouTube needs at least "
+            "10 s: merged into 'A'"
+        ],
+    )
+
+
+def test_a_short_first_chapter_gives_0_00_to_the_next() -> None:
+    short = chapter_list((0, "Intro"), (5_000, "A"), (65_000, "B"), (90_000, "C"))
+    assert youtube(short) == (
+        [(0, "A"), (65_000, "B"), (90_000, "C")],
+        [
+            "e.md:10: warning: YouTube chapter 'Intro' at 0:00 lasts 5 s, YouTube needs at "
+            "least 10 s: merged into 'A'"
+        ],
+    )
+
+
+def test_merging_below_three_chapters_gives_no_list() -> None:
     short = chapter_list((0, "A"), (65_000, "B"), (74_999, "C"))
     assert youtube(short) == (
         [],
         [
-            "e.md:11: warning: no YouTube chapter list: chapter 'B' at 1:05 lasts 9 s, "
-            "YouTube needs at least 10 s"
+            "e.md:11: warning: YouTube chapter 'B' at 1:05 lasts 9 s, YouTube needs at least "
+            "10 s: merged into 'A'",
+            "e.md:10: warning: no YouTube chapter list: 2 chapters, YouTube needs at least 3",
         ],
     )
 
 
 def test_youtube_last_chapter_needs_ten_seconds_before_the_end() -> None:
-    chapters = chapter_list((0, "A"), (100_000, "B"), (595_000, "C"))
-    assert youtube(chapters)[1] == [
-        "e.md:12: warning: no YouTube chapter list: chapter 'C' at 9:55 lasts 5 s, "
-        "YouTube needs at least 10 s"
-    ]
+    chapters = chapter_list((0, "A"), (100_000, "B"), (200_000, "C"), (595_000, "D"))
+    assert youtube(chapters) == (
+        [(0, "A"), (100_000, "B"), (200_000, "C")],
+        [
+            "e.md:13: warning: YouTube chapter 'D' at 9:55 lasts 5 s, YouTube needs at least "
+            "10 s: merged into 'C'"
+        ],
+    )
     unknown_end = chapter_list((0, "A"), (100_000, "B"), (595_000, "C"), end_ms=None)
     assert youtube(unknown_end)[1] == []
 
@@ -247,16 +271,23 @@ def transcripts(draw: st.DrawFn) -> tuple[TranscriptItem, ...]:
 
 
 @given(transcripts(), st.one_of(st.none(), st.integers(min_value=1, max_value=650_000)))
-def test_chapters_are_strictly_ascending_and_within_the_duration(
+def test_chapters_are_strictly_ascending_and_youtube_lists_valid(
     items: tuple[TranscriptItem, ...], duration_ms: int | None
 ) -> None:
     chapters, _ = resolve_chapters(episode(*items, duration_ms=duration_ms))
     found = [chapter.start_ms for chapter in chapters.chapters]
     assert found == sorted(set(found))
     assert all(start >= 0 for start in found)
-    if duration_ms is not None:
-        assert all(start < duration_ms for start in found)
     if found and chapters.end_ms is not None:
         assert chapters.end_ms > found[-1]
     listed, warnings = youtube_chapters(episode(), chapters)
-    assert bool(listed) != bool(warnings) or not found
+    no_list = [w for w in warnings if w.message.startswith("no YouTube chapter list")]
+    assert bool(listed) != bool(no_list) or not found
+    assert all("merged into" in w.message for w in warnings if w not in no_list)
+    if listed:
+        assert listed[0].start_ms == 0 and len(listed) >= 3
+        ends = [c.start_ms // 1000 for c in listed[1:]]
+        if chapters.end_ms is not None:
+            ends.append(chapters.end_ms // 1000)
+        for chapter, end in zip(listed, ends, strict=False):
+            assert (end - chapter.start_ms // 1000) * 1000 >= 10_000

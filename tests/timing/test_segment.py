@@ -21,11 +21,11 @@ PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # The cost model, as documented in castline/timing/segment.py.
 CUE_BREAK = (0, 3, 4, 7, 12, 18, 30)
-LINE_BREAK = (0, 2, 3, 4, 8, 12, 24)
+LINE_BREAK = (0, 2, 3, 4, 8, 24, 48)
 CUE_COST, INNER_SENTENCE = 7, 8
 FRAGMENT_CHARS, FRAGMENT_PER_CHAR = 30, 0.4
 SHORT_PER_MS, LONG_PER_MS, LONG_CEILING = 0.06, 0.003, 15
-LAYOUT_WEIGHT, IMBALANCE = 0.5, 0.25
+LAYOUT_WEIGHT, IMBALANCE = 1, 0.25
 
 
 class _Line:
