@@ -198,6 +198,12 @@ def _funding(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[Funding, ...]
     entries = raw.get("funding")
     if isinstance(entries, dict):
         entries = [entries]
+    if entries is not None and not isinstance(entries, list):
+        reader.warn(
+            "funding",
+            f"'funding' must be a list of {{url, label}}, not {kind_of(entries)}; ignored",
+        )
+        return ()
     for entry in entries or ():
         if isinstance(entry, dict) and entry.get("url"):
             funding.append(Funding(str(entry["url"]), str(entry.get("label") or "Support us")))

@@ -48,14 +48,16 @@ def test_one_segment_per_caption_cue_with_speaker_and_times() -> None:
     assert document == {
         "version": "1.0.0",
         "segments": [
-            {"speaker": "Ann", "startTime": 0, "endTime": 1.104, "body": "Hello and welcome."},
+            # The "Ann: " label the SRT cue shows gets its share of the time.
+            {"speaker": "Ann", "startTime": 0, "endTime": 1.243, "body": "Hello and welcome."},
             {
                 "speaker": "Ann",
-                "startTime": 1.187,
+                "startTime": 1.326,
                 "endTime": 2.917,
                 "body": "Today we talk about captions.",
             },
-            {"startTime": 3, "endTime": 6, "body": "A line without a speaker."},
+            # The last line ends at its reading-speed estimate: the duration is metadata.
+            {"startTime": 3, "endTime": 4.667, "body": "A line without a speaker."},
         ],
     }
     jsonschema.validate(document, schema())

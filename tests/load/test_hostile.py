@@ -350,3 +350,11 @@ def test_a_folder_name_too_long_for_the_file_system_is_a_missing_folder(
     assert (
         str(raised.value) == f"{root}/show.yaml:2: error: episodes folder '{name}' does not exist"
     )
+
+
+def test_funding_that_is_not_a_list_is_a_warning(content_tree: ContentTree) -> None:
+    root = content_tree({"show.yaml": "title: S\nfunding: .nan\n", "episodes/e.md": "---\n---\n"})
+    assert [str(d) for d in load_content(root).diagnostics if "funding" in d.message] == [
+        f"{root}/show.yaml:2: warning: 'funding' must be a list of {{url, label}}, not a number;"
+        " ignored"
+    ]

@@ -55,9 +55,9 @@ def test_plan_on_the_corpus_with_a_language_counts_the_quota(
     plan = make_plan(content, out)
     captions = [e for e in plan.episodes if e.captions.pending]
     chapters = [e for e in plan.episodes if e.chapters.pending]
-    assert (len(plan.episodes), len(captions), len(chapters)) == (20, 19, 15)
+    assert (len(plan.episodes), len(captions), len(chapters)) == (20, 19, 18)
     assert all(e.captions.change is Change.NEW for e in captions)
-    assert plan.quota() == 19 * (50 + 400) + 15 * (1 + 50) == 9315
+    assert plan.quota() == 19 * (50 + 400) + 18 * (1 + 50) == 9468
     for episode in captions:
         upload = episode.captions.upload
         assert isinstance(upload, CaptionUpload)
