@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -64,13 +65,27 @@ def record_text(record: Mapping[str, Any]) -> str:
 
 def fingerprint(path: Path) -> str:
     """What tells a dependency changed: the hash of a profile's bytes; a media file's size
-    (only its size reaches the feed); ``absent`` when missing."""
+    (only its size reaches the feed); ``absent`` when missing or unreadable; ``not-a-file``
+    for a folder, a pipe or a device (opened without blocking, and never read: a pipe would
+    wait forever, ``/dev/zero`` never ends)."""
     try:
-        if path.suffix.lower() in (".md", ".markdown"):
-            return sha256(path.read_bytes())
-        return f"size:{path.stat().st_size}"
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        return "not-a-file"
     except OSError:
         return "absent"
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            return "not-a-file"
+        if path.suffix.lower() not in (".md", ".markdown"):
+            return f"size:{status.st_size}"
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return sha256(stream.read())
+    except OSError:
+        return "absent"
+    finally:
+        os.close(handle)
 
 
 def diagnostics_to_json(

@@ -106,7 +106,17 @@ class Planner:
         self.listing = OutputListing(inputs.out)
 
     def plan(self, relative: str, path: Path, state: EpisodeState | None) -> Task | None:
-        """``None`` when the episode is up to date for every selected exporter; else the work."""
+        """``None`` when the episode is up to date for every selected exporter; else the work.
+
+        When planning fails (a bug, an input no check foresaw), the episode is built: the
+        worker then reports whatever fails for this episode alone.
+        """
+        try:
+            return self._plan(relative, path, state)
+        except Exception:  # the worker reports it, for this episode alone
+            return Task(relative, self.inputs.selected)
+
+    def _plan(self, relative: str, path: Path, state: EpisodeState | None) -> Task | None:
         selected = self.inputs.selected
         if state is None:
             return Task(relative, selected)
