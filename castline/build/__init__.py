@@ -41,6 +41,7 @@ from castline.build.manifest import (
     diagnostics_from_json,
     diagnostics_to_json,
     json_hash,
+    locked,
     prepare_state_dir,
     read_manifest,
     read_stat_cache,
@@ -124,9 +125,13 @@ def build(
         options: what to build and how.
         progress: called with (episodes done, episodes in all) as episodes finish.
 
+    Two builds on one output folder never interleave: the second finds the folder locked
+    and stops at once, writing nothing (see :func:`castline.build.manifest.locked`).
+
     Raises:
         ContentError: show.yaml is unreadable.
-        ConfigError: an unknown exporter or option.
+        ConfigError: an unknown exporter or option; another build holds the output folder; a
+            symbolic link on the way to an output.
     """
     with young_generation():
         return _build(content, out, options or BuildOptions(), progress)
@@ -142,6 +147,19 @@ def _build(
     setup = _select(project, options, out)
     if not options.dry_run:
         prepare_state_dir(out)
+    with locked(out, shared=options.dry_run):
+        return _build_locked(content, project, setup, options, progress)
+
+
+def _build_locked(
+    content: Path,
+    project: Project,
+    setup: Setup,
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    """The build, once the output folder is locked (see :func:`castline.build.manifest.locked`)."""
+    out = setup.out
     inputs = BuildInputs(
         content=content,
         out=out,
@@ -154,7 +172,7 @@ def _build(
     planner = Planner(inputs, {} if options.force else read_stat_cache(out))
     report = BuildReport(diagnostics=list(project.diagnostics))
     report.drafts = [project.display(path) for path in project.drafts]
-    changes = Changes(report.created, report.changed, report.removed)
+    changes = Changes(report.created, report.changed, report.removed, report.diagnostics)
     relatives = {content_relative(content, path): path for path in project.episode_files}
     tasks = _plan(planner, manifest, relatives, report)
     show_steps = ShowSteps(
@@ -307,7 +325,8 @@ def _merge(
     for name, result in outcome.exporters.items():
         old_outputs = state.exporters[name].outputs if name in state.exporters else {}
         for stale in sorted(set(old_outputs) - set(result.outputs)):
-            remove_output(inputs.out, stale, changes, dry_run=inputs.dry_run)
+            digest = old_outputs[stale]
+            remove_output(inputs.out, stale, digest, changes, dry_run=inputs.dry_run)
         state.exporters[name] = ExporterState(
             settings=inputs.settings[name],
             outputs=dict(result.outputs),
@@ -328,8 +347,8 @@ def _remove_gone(
     for relative in sorted(set(manifest.episodes) - present):
         gone = manifest.episodes.pop(relative)
         manifest.changed = True
-        for output in sorted(gone.all_outputs()):
-            remove_output(inputs.out, output, changes, dry_run=inputs.dry_run)
+        for output, digest in sorted(gone.all_outputs().items()):
+            remove_output(inputs.out, output, digest, changes, dry_run=inputs.dry_run)
 
 
 def _finish(report: BuildReport, manifest: Manifest, inputs: BuildInputs) -> None:

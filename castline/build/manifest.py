@@ -17,24 +17,31 @@ A missing, unreadable or older-format manifest means "nothing is known": everyth
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+if sys.platform != "win32":
+    import fcntl
+
 from castline.build.outfiles import STATE_DIR as STATE_DIR
-from castline.build.outfiles import write_atomic
+from castline.build.outfiles import check_no_symlink, write_atomic
 from castline.diagnostics import Diagnostic, Severity
 from castline.errors import ConfigError
 from castline.model import SourceRef
 
 MANIFEST_FILE = "manifest.json"
 STAT_CACHE_FILE = "stat-cache.json"
+#: The file a build locks (see :func:`locked`).
+LOCK_FILE = "lock"
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
 MANIFEST_FORMAT = 3
 
@@ -318,9 +325,12 @@ def prepare_state_dir(out: Path) -> None:
     and that ``.castline/.gitignore`` keeps the stat cache out of git.
 
     Raises:
-        ConfigError: ``out`` is a file, or cannot be created or written.
+        ConfigError: ``out`` is a file, or cannot be created or written; ``.castline`` or a
+            file in it is a symbolic link.
     """
     state = out / STATE_DIR
+    for name in (MANIFEST_FILE, STAT_CACHE_FILE, LOCK_FILE, ".gitignore"):
+        check_no_symlink(out, f"{STATE_DIR}/{name}")
     try:
         state.mkdir(parents=True, exist_ok=True)
         if not (state / ".gitignore").is_file():
@@ -330,6 +340,43 @@ def prepare_state_dir(out: Path) -> None:
                 pass
     except OSError as error:
         raise ConfigError(f"{out}: cannot write the output folder: {error.strerror}") from None
+
+
+@contextlib.contextmanager
+def locked(out: Path, *, shared: bool) -> Iterator[None]:
+    """Hold ``<out>/.castline/lock`` for the whole build, so that two builds on one output
+    folder never interleave (``flock``: https://man7.org/linux/man-pages/man2/flock.2.html).
+
+    A build takes it exclusively; a dry run shares it (and takes nothing when no build ever
+    wrote there). The lock is tried once, without waiting: a build that finds it held stops
+    at once with a message, rather than hanging a CI job behind another one. The system drops
+    the lock when the holder exits, however it exits. Where there is no ``flock`` (Windows),
+    nothing is locked.
+
+    Raises:
+        ConfigError: another build holds the lock; ``.castline`` is a symbolic link.
+    """
+    path = out / STATE_DIR / LOCK_FILE
+    if sys.platform == "win32" or (shared and not path.is_file()):
+        yield
+        return
+    flags = os.O_RDONLY if shared else os.O_RDWR | os.O_CREAT
+    check_no_symlink(out, f"{STATE_DIR}/{LOCK_FILE}")
+    try:
+        handle = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot open the build lock: {error.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                f"{out}: another castline build is writing this output folder ({path} is "
+                "locked); nothing was done: run again once it has finished"
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # closing the last descriptor releases the lock
 
 
 def save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry] | None) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from castline.build.manifest import EpisodeState, Manifest, StatEntry, fingerprint, sha256
-from castline.load import is_file
+from castline.build.outfiles import check_no_symlink, is_output_file, read_output
+from castline.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,8 @@ def file_stat(path: Path) -> tuple[int, int, int, int] | None:
 
 class OutputListing:
     """Which files exist in the output folder, one directory listing per folder (one
-    ``scandir`` per folder instead of one ``stat`` per output)."""
+    ``scandir`` per folder instead of one ``stat`` per output). A folder reached through a
+    symbolic link counts as empty: castline reads and writes no file through one."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -65,14 +67,26 @@ class OutputListing:
         """True when ``relative`` (``/`` separators) is a file in the output folder."""
         folder, _, name = relative.rpartition("/")
         if folder not in self.folders:
-            try:
-                with os.scandir(self.out / folder) as entries:
-                    self.folders[folder] = frozenset(e.name for e in entries if is_file(e))
-            except OSError:
-                self.folders[folder] = frozenset()
+            self.folders[folder] = self._list(folder)
         # A name not listed may still exist under another case or normalisation (macOS,
         # Windows); asking the file system settles it.
-        return name in self.folders[folder] or (self.out / relative).is_file()
+        return name in self.folders[folder] or is_output_file(self.out, relative)
+
+    def _list(self, folder: str) -> frozenset[str]:
+        try:
+            check_no_symlink(self.out, folder)
+            with os.scandir(self.out / folder) as entries:
+                return frozenset(e.name for e in entries if _is_plain_file(e))
+        except (ConfigError, OSError):
+            return frozenset()
+
+
+def _is_plain_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, not a symbolic link to one (False where asking fails)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def outputs_intact(
@@ -81,15 +95,14 @@ def outputs_intact(
     """Every recorded output exists (and, when ``verify``, still has the recorded bytes)."""
     for relative, digest in outputs.items():
         if not verify:
-            if not (
-                listing.has_file(relative) if listing is not None else (out / relative).is_file()
-            ):
+            present = (
+                listing.has_file(relative) if listing is not None else is_output_file(out, relative)
+            )
+            if not present:
                 return False
             continue
-        try:
-            if sha256((out / relative).read_bytes()) != digest:
-                return False
-        except OSError:
+        data = read_output(out, relative)
+        if data is None or sha256(data) != digest:
             return False
     return True
 

@@ -173,7 +173,8 @@ class ShowSteps:
         outputs = {str(a.path): sha256(a.text.encode("utf-8")) for a in result.artifacts}
         if previous is not None:
             for stale in sorted(set(previous.outputs) - set(outputs)):
-                remove_output(out, stale, self.changes, dry_run=dry_run)
+                digest = previous.outputs[stale]
+                remove_output(out, stale, digest, self.changes, dry_run=dry_run)
         self.diagnostics.extend(result.diagnostics)
         self.manifest.show_outputs[name] = ExporterState(
             settings=inputs,
@@ -192,14 +193,14 @@ class ShowSteps:
         for relative, data in sources.items():
             if data is not None:
                 outputs[relative] = sha256(data)
-                what = put(out / relative, data, dry_run=dry_run)
+                what = put(out, relative, data, dry_run=dry_run)
                 if what != "unchanged":
                     listed = self.changes.created if what == "created" else self.changes.changed
                     listed.append(PurePosixPath(relative))
             elif relative in before:  # gone from the content folder: the published copy stays
                 outputs[relative] = before[relative]
         for stale in sorted(set(before) - set(outputs)):
-            remove_output(out, stale, self.changes, dry_run=dry_run)
+            remove_output(out, stale, before[stale], self.changes, dry_run=dry_run)
         if outputs != before:
             if outputs:
                 self.manifest.show_outputs[key] = ExporterState(settings="", outputs=outputs)
