@@ -2,8 +2,9 @@
 
 An episode file is skipped when its bytes (known from the stat cache when its size, times and
 inode are unchanged), the fingerprints of its dependencies and every selected exporter's
-settings match the manifest, and its recorded outputs are still in the output folder (in a dry
-run: still hold the recorded bytes). See :mod:`castline.build.manifest` for the data.
+settings match the manifest, and its recorded outputs are still in the output folder. A dry
+run (``--check``) skips nothing: it exports every episode and compares every byte. See
+:mod:`castline.build.manifest` for the data.
 """
 
 from __future__ import annotations
@@ -131,7 +132,9 @@ class Planner:
 
     def _plan(self, relative: str, path: Path, state: EpisodeState | None) -> Task | None:
         selected = self.inputs.selected
-        if state is None:
+        if state is None or self.inputs.dry_run:
+            # A dry run re-derives every output: a manifest edited to agree with itself (a
+            # record and its hash) must not make a check pass.
             return Task(relative, selected)
         known = self._file_hash(relative, path)
         if known is None:

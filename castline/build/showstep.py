@@ -1,9 +1,9 @@
 """The show step: each exporter's ``export_show``, and the content files it publishes.
 
 An exporter's show step runs when its inputs changed: its settings, the record of any episode,
-or the bytes of a file it publishes (the feed checks the artwork's pixels). Otherwise its last
-warnings are replayed from the manifest. When show.yaml has errors, or the exporter declines
-to write, its last good show-level files stay as they are.
+or the bytes of a file it publishes (the feed checks the artwork's pixels); in a dry run,
+always. Otherwise its last warnings are replayed from the manifest. When show.yaml has errors,
+or the exporter declines to write, its last good show-level files stay as they are.
 
 Published files (:meth:`castline.exporter.PerEpisodeExporter.published_files`) are copied from
 the content folder to the same path in the output folder when their bytes change. A copy whose
@@ -112,7 +112,8 @@ class ShowSteps:
         if (
             previous is not None
             and previous.settings == inputs
-            and outputs_intact(out, previous.outputs, verify=self.inputs.dry_run)
+            and not self.inputs.dry_run  # a dry run re-derives every output
+            and outputs_intact(out, previous.outputs, verify=False)
         ):
             self.diagnostics.extend(diagnostics_from_json(previous.diagnostics, prefix))
             return
