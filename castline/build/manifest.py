@@ -11,6 +11,8 @@ Two files in ``<out>/.castline/``:
 ``stat-cache.json``
     Size and modification time per episode file, so an untouched file is not even read. It
     changes on every checkout, so ``.castline/.gitignore`` keeps it out of git.
+``lock``
+    Empty; held by the build running (see :func:`locked`), also kept out of git.
 
 A missing, unreadable or older-format manifest means "nothing is known": everything is built.
 """
@@ -43,6 +45,8 @@ MANIFEST_FILE = "manifest.json"
 STAT_CACHE_FILE = "stat-cache.json"
 #: The file a build locks (see :func:`locked`).
 LOCK_FILE = "lock"
+#: ``.castline/.gitignore``: what changes on every checkout or build stays out of git.
+GITIGNORE = f"{STAT_CACHE_FILE}\n{LOCK_FILE}\n".encode()
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
 MANIFEST_FORMAT = 3
 
@@ -494,7 +498,7 @@ def prepare_state_dir(out: Path) -> None:
     try:
         state.mkdir(parents=True, exist_ok=True)
         if not (state / ".gitignore").is_file():
-            write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
+            write_atomic(state / ".gitignore", GITIGNORE)
         else:  # an unnamed file where the system has them (Linux): the folder is not changed
             with tempfile.TemporaryFile(dir=state):
                 pass
@@ -547,4 +551,4 @@ def save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry
     if stat_cache is not None:
         write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
     if not (state / ".gitignore").is_file():
-        write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
+        write_atomic(state / ".gitignore", GITIGNORE)
