@@ -435,13 +435,20 @@ StatEntry = tuple[int, int, int, int, str]
 
 
 def read_stat_cache(out: Path) -> dict[str, StatEntry]:
-    """Episode path to its :data:`StatEntry` as of the last build."""
+    """Episode path to its :data:`StatEntry` as of the last build; empty when the file is
+    missing, reached through a symbolic link, or not exactly what castline writes (it is only
+    a cache: every episode file is then read and hashed)."""
     try:
+        check_no_symlink(out, f"{STATE_DIR}/{STAT_CACHE_FILE}")
         data = json.loads((out / STATE_DIR / STAT_CACHE_FILE).read_bytes())
-        return {
-            str(k): (int(v[0]), int(v[1]), int(v[2]), int(v[3]), str(v[4])) for k, v in data.items()
-        }
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        cache: dict[str, StatEntry] = {}
+        for key, value in _mapping(data, "the stat cache").items():
+            numbers, digest = value[:4], value[4]
+            if len(value) != 5 or not all(type(n) is int for n in numbers):
+                raise ManifestError(f"{key}: not a stat entry")
+            cache[episode_path(key)] = (*numbers, _text(digest, key))
+        return cache
+    except (OSError, ValueError, ConfigError, RecursionError, TypeError, IndexError, KeyError):
         return {}
 
 

@@ -114,6 +114,8 @@ def put(
 
     Raises:
         ConfigError: a component of the path is a symbolic link (:func:`check_no_symlink`).
+        OSError: the write failed (a full disk, a read-only folder); its ``filename`` is
+            ``out/relative``.
     """
     check_no_symlink(out, relative)
     target = out / relative
@@ -121,7 +123,10 @@ def put(
     if existing == data:
         return "unchanged"
     if not dry_run:
-        write_atomic(target, data)
+        try:
+            write_atomic(target, data)
+        except OSError as error:  # named after the file, not its temporary file (or nothing)
+            raise OSError(error.errno, error.strerror or str(error), str(target)) from error
     return "created" if existing is None else "changed"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from castline.build import BuildOptions, build, manifest, outfiles, planner, workers
+from castline.build import BuildOptions, build, manifest, planner, workers
 from castline.load import Project, load_episode
 from tests.build.conftest import GOOD, tree
 from tests.conftest import ContentTree
@@ -120,19 +120,21 @@ def test_a_dependency_that_is_not_a_file_is_fingerprinted_without_reading_it(
 def test_a_full_or_read_only_disk_names_the_file_and_the_episode(
     content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:
+    """As the system reports it: on the temporary file's descriptor, naming no file."""
     root = three(content_tree)
     out = tmp_path / "out"
-    real = outfiles.write_atomic
+    real = os.fsync
 
-    def failing_for_b(path: Path, data: object) -> None:
-        if path.name == "b.txt":
-            raise OSError(code, os.strerror(code), str(path))
-        real(path, data)  # type: ignore[arg-type]
+    def failing_for_b(handle: int) -> None:
+        if "/.b.txt." in os.readlink(f"/proc/self/fd/{handle}"):
+            raise OSError(code, os.strerror(code))
+        real(handle)
 
-    monkeypatch.setattr(outfiles, "write_atomic", failing_for_b)
+    monkeypatch.setattr(os, "fsync", failing_for_b)
     report = build(root, out, BuildOptions(only=("txt",)))
     assert [str(d) for d in report.errors] == [
         f"{root}/episodes/b.md:1: error: cannot write {out}/episodes/b.txt: "
         f"{os.strerror(code)}; {KEPT}"
     ]
     assert sorted(tree(out)) == ["episodes/a.txt", "episodes/c.txt"]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]

@@ -15,6 +15,7 @@ from castline.build import BuildOptions, build
 from castline.build.manifest import (
     MANIFEST_FILE,
     MANIFEST_FORMAT,
+    STAT_CACHE_FILE,
     STATE_DIR,
     EpisodeState,
     ExporterState,
@@ -22,6 +23,7 @@ from castline.build.manifest import (
     load_manifest,
     manifest_bytes,
     read_manifest,
+    read_stat_cache,
     sha256,
 )
 from tests.build.conftest import tree
@@ -261,3 +263,26 @@ def test_a_truncated_manifest_is_a_full_rebuild_never_a_stale_output(
         assert tree(out) == expected and report.removed == [], offset
         assert len([d for d in report.warnings if MANIFEST_FILE in d.source.path]) == 1
         assert (out / STATE_DIR / MANIFEST_FILE).read_bytes() == whole
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        '{"../x.md": [1, 2, 3, 4, "h"]}',
+        '{"episodes/a.md": [1, 2, 3, "4", "h"]}',
+        '{"episodes/a.md": [1, 2, 3, 4, 5]}',
+        '{"episodes/a.md": [1, 2]}',
+        "[]",
+        '{"episodes/a.md": ',
+    ],
+)
+def test_a_stat_cache_that_is_not_what_castline_writes_is_ignored(
+    tmp_path: Path, junk: str
+) -> None:
+    out = tmp_path / "out"
+    built(CONTENT, out)
+    (out / STATE_DIR / STAT_CACHE_FILE).write_text(junk, encoding="utf-8")
+    assert read_stat_cache(out) == {}
+    report = build(CONTENT, out, BuildOptions(jobs=1))
+    assert (report.episodes_skipped, report.errors, report.warnings) == (3, [], [])
+    assert len(read_stat_cache(out)) == 3
