@@ -20,6 +20,7 @@ A missing, unreadable or older-format manifest means "nothing is known": everyth
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import json
@@ -516,13 +517,16 @@ def prepare_state_dir(out: Path) -> None:
 @contextlib.contextmanager
 def locked(out: Path, *, shared: bool) -> Iterator[None]:
     """Hold ``<out>/.castline/lock`` for the whole build, so that two builds on one output
-    folder never interleave (``flock``: https://man7.org/linux/man-pages/man2/flock.2.html).
+    folder never interleave.
 
     A build takes it exclusively; a dry run shares it (and takes nothing when no build ever
     wrote there). The lock is tried once, without waiting: a build that finds it held stops
-    at once with a message, rather than hanging a CI job behind another one. The system drops
-    the lock when the holder exits, however it exits. Where there is no ``flock`` (Windows),
-    nothing is locked.
+    at once with a message, rather than hanging a CI job behind another one. It is a POSIX
+    record lock (``lockf``, https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html),
+    not ``flock``: the system drops it when the holding process exits, however it exits, and
+    worker processes forked during the build do not inherit it, so a worker still exiting
+    after an interrupted build does not hold the next build back. Where there is no ``fcntl``
+    (Windows), nothing is locked.
 
     Raises:
         ConfigError: another build holds the lock; ``.castline`` is a symbolic link.
@@ -531,7 +535,7 @@ def locked(out: Path, *, shared: bool) -> Iterator[None]:
     if sys.platform == "win32" or (shared and not path.is_file()):
         yield
         return
-    flags = os.O_RDONLY if shared else os.O_RDWR | os.O_CREAT
+    flags = os.O_RDONLY if shared else os.O_RDWR | os.O_CREAT  # the access each lock needs
     check_no_symlink(out, f"{STATE_DIR}/{LOCK_FILE}")
     try:
         handle = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
@@ -539,15 +543,17 @@ def locked(out: Path, *, shared: bool) -> Iterator[None]:
         raise ConfigError(f"{path}: cannot open the build lock: {error.strerror}") from None
     try:
         try:
-            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EAGAIN):
+                raise ConfigError(f"{path}: cannot lock: {error.strerror}") from None
             raise ConfigError(
                 f"{out}: another castline build is writing this output folder ({path} is "
                 "locked); nothing was done: run again once it has finished"
             ) from None
         yield
     finally:
-        os.close(handle)  # closing the last descriptor releases the lock
+        os.close(handle)  # releases the lock
 
 
 def save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry] | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from castline.build import BuildOptions, build
+from castline.build.manifest import locked
 from castline.cli import app
 from castline.errors import ConfigError
 from tests.build.conftest import GOOD, tree
@@ -124,3 +127,33 @@ def test_a_second_build_on_a_locked_output_folder_stops_and_writes_nothing(
     assert finished.returncode == 0, finished.stderr
     assert (out / "episodes/a.txt").is_file()
     assert (out / ".castline/.gitignore").read_text() == "stat-cache.json\nlock\n"
+
+
+FORK_A_LINGERING_WORKER = """
+import os, sys, time
+from pathlib import Path
+from castline.build.manifest import locked, prepare_state_dir
+
+out = Path(sys.argv[1])
+prepare_state_dir(out)
+with locked(out, shared=False):
+    child = os.fork()
+    if child == 0:  # a worker process, still exiting when the build is over
+        time.sleep(60)
+        os._exit(0)
+    (out / "forked").write_text(str(child))
+"""
+
+
+def test_a_worker_outliving_its_build_does_not_hold_the_lock(tmp_path: Path) -> None:
+    """Else a build interrupted while its workers exit would stop the next one."""
+    out = tmp_path / "out"
+    subprocess.run(
+        [sys.executable, "-c", FORK_A_LINGERING_WORKER, str(out)], timeout=30, check=True
+    )
+    child = int((out / "forked").read_text())
+    try:
+        with locked(out, shared=False):
+            pass
+    finally:
+        os.kill(child, signal.SIGKILL)
