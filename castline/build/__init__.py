@@ -5,7 +5,8 @@ Order of work (:func:`build`):
 1. :func:`castline.load.open_content` reads show.yaml and the profiles; the selected exporters
    are constructed with their options (an unknown name or option stops the build here).
 2. :mod:`~castline.build.planner` compares each episode file with the manifest
-   (:mod:`~castline.build.manifest`). One whose bytes, dependencies (guest profiles, local
+   (:mod:`~castline.build.manifest`; one that is corrupt, truncated or edited is reported and
+   read as empty, so every episode is rebuilt). One whose bytes, dependencies (guest profiles, local
    media file) and exporter settings are unchanged, and whose outputs are still there, is
    skipped **without being parsed**: its records and warnings come from the manifest.
 3. :mod:`~castline.build.workers` loads every other episode and hands it to each exporter's
@@ -14,7 +15,8 @@ Order of work (:func:`build`):
    and so does its last good record, so the feed keeps its item. A worker process that dies
    takes only its episode down.
 4. Outputs of episode files that are gone are removed: only files the manifest says castline
-   wrote; nothing else in the output folder is touched.
+   wrote, and only while they hold the bytes it wrote; nothing else in the output folder is
+   touched, and nothing is read, written or removed through a symbolic link.
 5. :mod:`~castline.build.showstep`: each exporter's ``export_show`` gets the records of every
    episode, in slug order; it is skipped when none of them (nor the settings, nor the files it
    publishes) changed. Then the content files it publishes are copied.
@@ -41,8 +43,9 @@ from castline.build.manifest import (
     diagnostics_from_json,
     diagnostics_to_json,
     json_hash,
+    load_manifest,
+    locked,
     prepare_state_dir,
-    read_manifest,
     read_stat_cache,
     save_state,
     sha256,
@@ -66,7 +69,9 @@ class BuildOptions:
     only: tuple[str, ...] = ()
     #: Options set on every exporter that takes them (CLI overrides such as ``offset_ms``).
     overrides: Mapping[str, Any] = field(default_factory=dict)
-    #: Write nothing; report what would be created, changed or removed (``--check``).
+    #: Write nothing; report what would be created, changed or removed (``--check``). Every
+    #: episode is exported again and every output compared byte for byte: the manifest is
+    #: only trusted for what castline wrote, so an edited record or output is caught.
     dry_run: bool = False
     #: Ignore the manifest: rebuild every episode.
     force: bool = False
@@ -126,9 +131,13 @@ def build(
         options: what to build and how.
         progress: called with (episodes done, episodes in all) as episodes finish.
 
+    Two builds on one output folder never interleave: the second finds the folder locked
+    and stops at once, writing nothing (see :func:`castline.build.manifest.locked`).
+
     Raises:
         ContentError: show.yaml is unreadable.
-        ConfigError: an unknown exporter or option.
+        ConfigError: an unknown exporter or option; another build holds the output folder; a
+            symbolic link on the way to an output.
     """
     with young_generation():
         return _build(content, out, options or BuildOptions(), progress)
@@ -144,6 +153,19 @@ def _build(
     setup = _select(project, options, out)
     if not options.dry_run:
         prepare_state_dir(out)
+    with locked(out, shared=options.dry_run):
+        return _build_locked(content, project, setup, options, progress)
+
+
+def _build_locked(
+    content: Path,
+    project: Project,
+    setup: Setup,
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    """The build, once the output folder is locked (see :func:`castline.build.manifest.locked`)."""
+    out = setup.out
     inputs = BuildInputs(
         content=content,
         out=out,
@@ -152,12 +174,15 @@ def _build(
         dry_run=options.dry_run,
         prefix=os.path.join(str(content), ""),  # messages show paths below it (display_path)
     )
-    manifest = Manifest() if options.force else read_manifest(out)
+    manifest, unreadable = (Manifest(), None) if options.force else load_manifest(out)
     planner = Planner(inputs, {} if options.force else read_stat_cache(out))
     report = BuildReport(diagnostics=list(project.diagnostics))
+    if unreadable is not None:
+        report.diagnostics.append(unreadable)
+        manifest.changed = True
     report.drafts = [project.display(path) for path in project.drafts]
     report.episodes = {project.display(path): path.stem for path in project.episode_files}
-    changes = Changes(report.created, report.changed, report.removed)
+    changes = Changes(report.created, report.changed, report.removed, report.diagnostics)
     relatives = {content_relative(content, path): path for path in project.episode_files}
     tasks = _plan(planner, manifest, relatives, report)
     show_steps = ShowSteps(
@@ -310,7 +335,8 @@ def _merge(
     for name, result in outcome.exporters.items():
         old_outputs = state.exporters[name].outputs if name in state.exporters else {}
         for stale in sorted(set(old_outputs) - set(result.outputs)):
-            remove_output(inputs.out, stale, changes, dry_run=inputs.dry_run)
+            digest = old_outputs[stale]
+            remove_output(inputs.out, stale, digest, changes, dry_run=inputs.dry_run)
         state.exporters[name] = ExporterState(
             settings=inputs.settings[name],
             outputs=dict(result.outputs),
@@ -331,8 +357,8 @@ def _remove_gone(
     for relative in sorted(set(manifest.episodes) - present):
         gone = manifest.episodes.pop(relative)
         manifest.changed = True
-        for output in sorted(gone.all_outputs()):
-            remove_output(inputs.out, output, changes, dry_run=inputs.dry_run)
+        for output, digest in sorted(gone.all_outputs().items()):
+            remove_output(inputs.out, output, digest, changes, dry_run=inputs.dry_run)
 
 
 def _finish(report: BuildReport, manifest: Manifest, inputs: BuildInputs) -> None:

@@ -11,29 +11,43 @@ Two files in ``<out>/.castline/``:
 ``stat-cache.json``
     Size and modification time per episode file, so an untouched file is not even read. It
     changes on every checkout, so ``.castline/.gitignore`` keeps it out of git.
+``lock``
+    Empty; held by the build running (see :func:`locked`), also kept out of git.
 
 A missing, unreadable or older-format manifest means "nothing is known": everything is built.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import itertools
 import json
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+if sys.platform != "win32":
+    import fcntl
+
 from castline.build.outfiles import STATE_DIR as STATE_DIR
-from castline.build.outfiles import write_atomic
+from castline.build.outfiles import check_no_symlink, write_atomic
 from castline.diagnostics import Diagnostic, Severity
 from castline.errors import ConfigError
 from castline.model import SourceRef
 
 MANIFEST_FILE = "manifest.json"
 STAT_CACHE_FILE = "stat-cache.json"
+#: The file a build locks (see :func:`locked`).
+LOCK_FILE = "lock"
+#: ``.castline/.gitignore``: what changes on every checkout or build stays out of git.
+GITIGNORE = f"{STAT_CACHE_FILE}\n{LOCK_FILE}\n".encode()
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
 MANIFEST_FORMAT = 3
 
@@ -64,13 +78,27 @@ def record_text(record: Mapping[str, Any]) -> str:
 
 def fingerprint(path: Path) -> str:
     """What tells a dependency changed: the hash of a profile's bytes; a media file's size
-    (only its size reaches the feed); ``absent`` when missing."""
+    (only its size reaches the feed); ``absent`` when missing or unreadable; ``not-a-file``
+    for a folder, a pipe or a device (opened without blocking, and never read: a pipe would
+    wait forever, ``/dev/zero`` never ends)."""
     try:
-        if path.suffix.lower() in (".md", ".markdown"):
-            return sha256(path.read_bytes())
-        return f"size:{path.stat().st_size}"
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        return "not-a-file"
     except OSError:
         return "absent"
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            return "not-a-file"
+        if path.suffix.lower() not in (".md", ".markdown"):
+            return f"size:{status.st_size}"
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return sha256(stream.read())
+    except OSError:
+        return "absent"
+    finally:
+        os.close(handle)
 
 
 def diagnostics_to_json(
@@ -133,14 +161,29 @@ class ExporterState:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ExporterState:
-        return cls(
-            settings=str(data["settings"]),
-            outputs={str(k): str(v) for k, v in data["outputs"].items()},
-            record=_optional_text(data.get("record")),
-            record_hash=str(data.get("record_hash") or ""),
-            diagnostics=list(data.get("diagnostics") or []),
+    def from_json(cls, data: object, where: str) -> ExporterState:
+        """Read and check one exporter's state (``where`` names it in the reason).
+
+        Raises:
+            ManifestError: a field of the wrong type, an output path outside its place, a
+                record that does not hash to its ``record_hash``.
+        """
+        fields = _mapping(data, where)
+        outputs = _mapping(fields.get("outputs"), f"{where}: outputs")
+        state = cls(
+            settings=_text(fields.get("settings"), f"{where}: settings"),
+            outputs={
+                output_path(key, where): _text(value, f"{where}: the hash of {key!r}")
+                for key, value in outputs.items()
+            },
+            record=_optional_text(fields.get("record"), f"{where}: record"),
+            record_hash=_text(fields.get("record_hash", ""), f"{where}: record_hash"),
+            diagnostics=_diagnostic_rows(fields.get("diagnostics", []), f"{where}: diagnostics"),
         )
+        expected = "" if state.record is None else sha256(state.record.encode("utf-8"))
+        if state.record_hash != expected:
+            raise ManifestError(f"{where}: the record does not match its hash")
+        return state
 
 
 @dataclass(slots=True)
@@ -170,14 +213,34 @@ class EpisodeState:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> EpisodeState:
+    def from_json(cls, data: object, where: str) -> EpisodeState:
+        """Read and check one episode's state (``where`` is its key).
+
+        Raises:
+            ManifestError: see :meth:`ExporterState.from_json`; a dependency path that is
+                not a plain relative path.
+        """
+        fields = _mapping(data, where)
+        dependencies = _mapping(fields.get("dependencies"), f"{where}: dependencies")
+        exporters = _mapping(fields.get("exporters"), f"{where}: exporters")
+        failed = fields.get("failed", False)
+        if not isinstance(failed, bool):
+            raise ManifestError(f"{where}: failed is not true or false")
         return cls(
-            slug=str(data["slug"]),
-            file_hash=str(data["file_hash"]),
-            dependencies={str(k): str(v) for k, v in data["dependencies"].items()},
-            load_diagnostics=list(data.get("load_diagnostics") or []),
-            failed=bool(data.get("failed")),
-            exporters={str(k): ExporterState.from_json(v) for k, v in data["exporters"].items()},
+            slug=_text(fields.get("slug"), f"{where}: slug"),
+            file_hash=_text(fields.get("file_hash"), f"{where}: file_hash"),
+            dependencies={
+                dependency_path(key, where): _text(value, f"{where}: the fingerprint of {key!r}")
+                for key, value in dependencies.items()
+            },
+            load_diagnostics=_diagnostic_rows(
+                fields.get("load_diagnostics", []), f"{where}: load_diagnostics"
+            ),
+            failed=failed,
+            exporters={
+                key: ExporterState.from_json(value, f"{where}: {key}")
+                for key, value in exporters.items()
+            },
         )
 
     def all_outputs(self) -> dict[str, str]:
@@ -215,31 +278,155 @@ class Manifest:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Manifest:
-        if data.get("format") != MANIFEST_FORMAT:
+    def from_json(cls, data: object) -> Manifest:
+        """Read and check a whole manifest; an older format gives an empty one.
+
+        Raises:
+            ManifestError: anything of the wrong shape (see :meth:`EpisodeState.from_json`).
+        """
+        fields = _mapping(data, "the manifest")
+        if fields.get("format") != MANIFEST_FORMAT:
             return cls()
+        episodes = _mapping(fields.get("episodes"), "episodes")
+        show = _mapping(fields.get("show"), "show")
         return cls(
-            castline_version=str(data.get("castline", "")),
-            episodes={str(k): EpisodeState.from_json(v) for k, v in data["episodes"].items()},
-            show_outputs={str(k): ExporterState.from_json(v) for k, v in data["show"].items()},
+            castline_version=_text(fields.get("castline", ""), "castline"),
+            episodes={
+                episode_path(key): EpisodeState.from_json(value, key)
+                for key, value in episodes.items()
+            },
+            show_outputs={
+                key: ExporterState.from_json(value, f"show: {key}") for key, value in show.items()
+            },
         )
 
 
-def _optional_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError("a record must be JSON text")
+class ManifestError(ValueError):
+    """The manifest is not what castline writes: the reason, naming the entry."""
+
+
+def _mapping(value: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ManifestError(f"{what} is not a JSON object")
     return value
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ManifestError(f"{what} is not text")
+    return value
+
+
+def _optional_text(value: object, what: str) -> str | None:
+    return None if value is None else _text(value, what)
+
+
+def _diagnostic_rows(value: object, what: str) -> list[Any]:
+    """Rows ``[path, line, severity, message]`` (see :func:`diagnostics_to_json`)."""
+    severities = {severity.value for severity in Severity}
+    if not isinstance(value, list) or not all(
+        isinstance(row, list)
+        and len(row) == 4
+        and isinstance(row[0], str)
+        and type(row[1]) is int
+        and row[1] >= 0
+        and row[2] in severities
+        and isinstance(row[3], str)
+        for row in value
+    ):
+        raise ManifestError(f"{what} are not [path, line, severity, message] rows")
+    return value
+
+
+def _relative_path(value: object, what: str, *, climbs: bool) -> str:
+    """``value`` if it is a normalised relative POSIX path (``..`` only leading, and only
+    when ``climbs``)."""
+    text = _text(value, what)
+    path = PurePosixPath(text)
+    parts = path.parts
+    leading = len(parts) - len(tuple(itertools.dropwhile(lambda p: p == "..", parts)))
+    if (
+        not text
+        or "\\" in text
+        or "\0" in text
+        or path.is_absolute()
+        or path.as_posix() != text
+        or ".." in parts[leading if climbs else 0 :]
+        or leading == len(parts)
+    ):
+        raise ManifestError(f"{what} {text!r} is not a plain relative path")
+    return text
+
+
+def output_path(value: object, where: str = "") -> str:
+    """``value`` if it may name a file castline wrote: a plain relative path (no ``..``, not
+    absolute, normalised), not in :data:`STATE_DIR`; ``where`` names its entry in the reason.
+
+    >>> output_path("episodes/a.txt")
+    'episodes/a.txt'
+    >>> output_path("a/../../x")
+    Traceback (most recent call last):
+    ...
+    castline.build.manifest.ManifestError: the output 'a/../../x' is not a plain relative path
+    """
+    what = f"{where}: the output" if where else "the output"
+    text = _relative_path(value, what, climbs=False)
+    if PurePosixPath(text).parts[0] == STATE_DIR:
+        raise ManifestError(f"{what} {text!r} is in {STATE_DIR}/")
+    return text
+
+
+def episode_path(value: object) -> str:
+    """``value`` if it may name an episode file below the content folder."""
+    return _relative_path(value, "the episode", climbs=False)
+
+
+def dependency_path(value: object, where: str = "") -> str:
+    """``value`` if it may name a dependency: a plain relative path below the content folder,
+    or beside it (leading ``..``: show.yaml's media folder may be elsewhere). Only
+    :func:`fingerprint` reads it, which reads regular files only."""
+    what = f"{where}: the dependency" if where else "the dependency"
+    return _relative_path(value, what, climbs=True)
 
 
 def read_manifest(out: Path) -> Manifest:
     """The manifest in ``out``, or an empty one when it is missing or unreadable."""
+    return load_manifest(out)[0]
+
+
+def load_manifest(out: Path) -> tuple[Manifest, Diagnostic | None]:
+    """The manifest in ``out`` and, when it is there but unreadable, the warning that says so.
+
+    The manifest is a file on disk, perhaps committed, perhaps edited: nothing in it is
+    trusted until checked (:meth:`Manifest.from_json`). One that does not check out,
+    truncated, corrupt or edited, is read as empty: every episode is rebuilt and nothing it
+    names is removed.
+    """
+    path = out / STATE_DIR / MANIFEST_FILE
     try:
-        data = json.loads((out / STATE_DIR / MANIFEST_FILE).read_bytes())
-        return Manifest.from_json(data)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Manifest()
+        check_no_symlink(out, f"{STATE_DIR}/{MANIFEST_FILE}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Manifest(), None
+    except (OSError, ConfigError) as error:
+        reason = str(error) if isinstance(error, ConfigError) else str(error.strerror)
+        return Manifest(), _unreadable(path, 1, reason)
+    try:
+        return Manifest.from_json(json.loads(data)), None
+    except json.JSONDecodeError as error:
+        return Manifest(), _unreadable(path, error.lineno, f"not JSON: {error.msg}")
+    except UnicodeDecodeError:
+        return Manifest(), _unreadable(path, 1, "not UTF-8 text")
+    except (ManifestError, RecursionError) as error:
+        reason = str(error) if isinstance(error, ManifestError) else "nested too deep"
+        return Manifest(), _unreadable(path, 1, reason)
+
+
+def _unreadable(path: Path, line: int, reason: str) -> Diagnostic:
+    return Diagnostic.warning(
+        SourceRef(str(path), line),
+        f"the build manifest is unreadable ({reason}); every episode is rebuilt",
+    )
 
 
 #: An episode file's (size, mtime_ns, ctime_ns, inode) and the hash of its bytes then. The
@@ -249,13 +436,20 @@ StatEntry = tuple[int, int, int, int, str]
 
 
 def read_stat_cache(out: Path) -> dict[str, StatEntry]:
-    """Episode path to its :data:`StatEntry` as of the last build."""
+    """Episode path to its :data:`StatEntry` as of the last build; empty when the file is
+    missing, reached through a symbolic link, or not exactly what castline writes (it is only
+    a cache: every episode file is then read and hashed)."""
     try:
+        check_no_symlink(out, f"{STATE_DIR}/{STAT_CACHE_FILE}")
         data = json.loads((out / STATE_DIR / STAT_CACHE_FILE).read_bytes())
-        return {
-            str(k): (int(v[0]), int(v[1]), int(v[2]), int(v[3]), str(v[4])) for k, v in data.items()
-        }
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        cache: dict[str, StatEntry] = {}
+        for key, value in _mapping(data, "the stat cache").items():
+            numbers, digest = value[:4], value[4]
+            if len(value) != 5 or not all(type(n) is int for n in numbers):
+                raise ManifestError(f"{key}: not a stat entry")
+            cache[episode_path(key)] = (*numbers, _text(digest, key))
+        return cache
+    except (OSError, ValueError, ConfigError, RecursionError, TypeError, IndexError, KeyError):
         return {}
 
 
@@ -303,18 +497,63 @@ def prepare_state_dir(out: Path) -> None:
     and that ``.castline/.gitignore`` keeps the stat cache out of git.
 
     Raises:
-        ConfigError: ``out`` is a file, or cannot be created or written.
+        ConfigError: ``out`` is a file, or cannot be created or written; ``.castline`` or a
+            file in it is a symbolic link.
     """
     state = out / STATE_DIR
+    for name in (MANIFEST_FILE, STAT_CACHE_FILE, LOCK_FILE, ".gitignore"):
+        check_no_symlink(out, f"{STATE_DIR}/{name}")
     try:
         state.mkdir(parents=True, exist_ok=True)
         if not (state / ".gitignore").is_file():
-            write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
+            write_atomic(state / ".gitignore", GITIGNORE)
         else:  # an unnamed file where the system has them (Linux): the folder is not changed
             with tempfile.TemporaryFile(dir=state):
                 pass
     except OSError as error:
         raise ConfigError(f"{out}: cannot write the output folder: {error.strerror}") from None
+
+
+@contextlib.contextmanager
+def locked(out: Path, *, shared: bool) -> Iterator[None]:
+    """Hold ``<out>/.castline/lock`` for the whole build, so that two builds on one output
+    folder never interleave.
+
+    A build takes it exclusively; a dry run shares it (and takes nothing when no build ever
+    wrote there). The lock is tried once, without waiting: a build that finds it held stops
+    at once with a message, rather than hanging a CI job behind another one. It is a POSIX
+    record lock (``lockf``, https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html),
+    not ``flock``: the system drops it when the holding process exits, however it exits, and
+    worker processes forked during the build do not inherit it, so a worker still exiting
+    after an interrupted build does not hold the next build back. Where there is no ``fcntl``
+    (Windows), nothing is locked.
+
+    Raises:
+        ConfigError: another build holds the lock; ``.castline`` is a symbolic link.
+    """
+    path = out / STATE_DIR / LOCK_FILE
+    if sys.platform == "win32" or (shared and not path.is_file()):
+        yield
+        return
+    flags = os.O_RDONLY if shared else os.O_RDWR | os.O_CREAT  # the access each lock needs
+    check_no_symlink(out, f"{STATE_DIR}/{LOCK_FILE}")
+    try:
+        handle = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot open the build lock: {error.strerror}") from None
+    try:
+        try:
+            fcntl.lockf(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EAGAIN):
+                raise ConfigError(f"{path}: cannot lock: {error.strerror}") from None
+            raise ConfigError(
+                f"{out}: another castline build is writing this output folder ({path} is "
+                "locked); nothing was done: run again once it has finished"
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # releases the lock
 
 
 def save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry] | None) -> None:
@@ -325,4 +564,4 @@ def save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry
     if stat_cache is not None:
         write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
     if not (state / ".gitignore").is_file():
-        write_atomic(state / ".gitignore", f"{STAT_CACHE_FILE}\n".encode())
+        write_atomic(state / ".gitignore", GITIGNORE)

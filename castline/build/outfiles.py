@@ -8,17 +8,22 @@ killed outright leaves one, which :func:`remove_stray_temporaries` sweeps).
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import os
 import re
 import secrets
 import signal
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from castline.diagnostics import Diagnostic
 from castline.errors import ConfigError
 from castline.exporter import Artifact
+from castline.model import SourceRef
 
 #: The folder, inside the output folder, that holds castline's own files (no exporter writes
 #: there).
@@ -27,11 +32,42 @@ STATE_DIR = ".castline"
 
 @dataclass(slots=True)
 class Changes:
-    """Output files created, changed or removed (relative to the output folder)."""
+    """Output files created, changed or removed (relative to the output folder), and the
+    warnings of files not removed."""
 
     created: list[PurePosixPath] = field(default_factory=list)
     changed: list[PurePosixPath] = field(default_factory=list)
     removed: list[PurePosixPath] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def check_no_symlink(out: Path, relative: str | PurePosixPath) -> None:
+    """Make sure no component of ``relative`` below ``out`` is a symbolic link (``lstat`` on
+    each), so that nothing is written, read or removed through one: a link in the output
+    folder may point anywhere. ``out`` itself may be one (the user named it).
+
+    Raises:
+        ConfigError: naming the first component that is a symbolic link.
+    """
+    current = out
+    for part in PurePosixPath(relative).parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:  # missing (created as a folder), or not below a folder: no link
+            return
+        if stat.S_ISLNK(mode):
+            raise ConfigError(f"{current}: is a symbolic link; castline writes no file through it")
+
+
+def read_output(out: Path, relative: str | PurePosixPath) -> bytes | None:
+    """An output file's bytes; ``None`` when it is missing, unreadable, or reached through a
+    symbolic link (see :func:`check_no_symlink`)."""
+    try:
+        check_no_symlink(out, relative)
+    except ConfigError:
+        return None
+    return read_or_none(out / relative)
 
 
 def check_path(path: PurePosixPath) -> None:
@@ -44,21 +80,53 @@ def check_path(path: PurePosixPath) -> None:
         raise ConfigError(f"an exporter tried to write outside its place: {path}")
 
 
-def read_or_none(path: Path) -> bytes | None:
-    """The file's bytes, or ``None`` when it cannot be read."""
+def is_output_file(out: Path, relative: str | PurePosixPath) -> bool:
+    """True when ``out/relative`` is a regular file reached through no symbolic link."""
     try:
-        return path.read_bytes()
+        check_no_symlink(out, relative)
+        return stat.S_ISREG(os.lstat(out / relative).st_mode)
+    except (ConfigError, OSError):
+        return False
+
+
+def read_or_none(path: Path) -> bytes | None:
+    """The file's bytes, or ``None`` when it is not a regular file or cannot be read (opened
+    without blocking: a pipe is not waited for)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
-def put(target: Path, data: bytes, *, dry_run: bool) -> Literal["created", "changed", "unchanged"]:
-    """Write ``data`` to ``target`` (atomically) unless it already holds those bytes."""
+def put(
+    out: Path, relative: str | PurePosixPath, data: bytes, *, dry_run: bool
+) -> Literal["created", "changed", "unchanged"]:
+    """Write ``data`` to ``out/relative`` (atomically) unless it already holds those bytes.
+
+    Raises:
+        ConfigError: a component of the path is a symbolic link (:func:`check_no_symlink`).
+        OSError: the write failed (a full disk, a read-only folder); its ``filename`` is
+            ``out/relative``.
+    """
+    check_no_symlink(out, relative)
+    target = out / relative
     existing = read_or_none(target)
     if existing == data:
         return "unchanged"
     if not dry_run:
-        write_atomic(target, data)
+        try:
+            write_atomic(target, data)
+        except OSError as error:  # named after the file, not its temporary file (or nothing)
+            raise OSError(error.errno, error.strerror or str(error), str(target)) from error
     return "created" if existing is None else "changed"
 
 
@@ -76,26 +144,51 @@ def write_artifacts(
         if artifact.path in seen:
             raise ConfigError(f"two exporters write the same file: {artifact.path}")
         seen.add(artifact.path)
-        what = put(out / artifact.path, artifact.text.encode("utf-8"), dry_run=dry_run)
+        what = put(out, artifact.path, artifact.text.encode("utf-8"), dry_run=dry_run)
         done[what].append(str(artifact.path))
     return tuple(done["created"]), tuple(done["changed"]), tuple(done["unchanged"])
 
 
-def remove_output(out: Path, relative: str, changes: Changes, *, dry_run: bool) -> None:
-    """Remove a file castline wrote (as the manifest says) and no longer makes."""
+def remove_output(
+    out: Path, relative: str, digest: str, changes: Changes, *, dry_run: bool
+) -> None:
+    """Remove a file castline wrote (as the manifest says) and no longer makes, if it still
+    holds the bytes castline wrote (hashing to ``digest``): a file changed since, or reached
+    through a symbolic link, is kept, with a warning."""
     target = out / relative
-    if target.is_file():
-        changes.removed.append(PurePosixPath(relative))
-        if not dry_run:
+    try:
+        check_no_symlink(out, relative)
+    except ConfigError as error:
+        changes.diagnostics.append(
+            Diagnostic.warning(SourceRef(str(target), 1), f"not removed: {error}")
+        )
+        return
+    data = read_or_none(target)
+    if data is None:
+        return
+    if hashlib.sha256(data).hexdigest() != digest:
+        changes.diagnostics.append(
+            Diagnostic.warning(
+                SourceRef(str(target), 1), "not removed: it changed since castline wrote it"
+            )
+        )
+        return
+    changes.removed.append(PurePosixPath(relative))
+    if not dry_run:
+        with contextlib.suppress(FileNotFoundError):
             target.unlink()
+        sync_folder(target.parent)
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write ``data`` (bytes, or chunks of bytes) to ``path`` so that readers see the old file
     or the new one, never part.
 
-    The bytes go to a temporary file in the same folder, which is then renamed over ``path``.
-    If anything fails (or the process is interrupted), the temporary file is removed; a worker
+    The bytes go to a temporary file in the same folder, which is flushed to the disk
+    (``fsync``) and then renamed over ``path``; the folder is flushed after the rename, so that
+    after a power cut the file holds the old bytes or the new ones, never none
+    (https://pubs.opengroup.org/onlinepubs/9799919799/functions/fsync.html). If anything
+    fails (or the process is interrupted), the temporary file is removed; a worker
     stopped by SIGTERM removes it too (:func:`remove_temporaries`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +207,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
                 stream.write(data)
             else:
                 stream.writelines(data)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
@@ -122,6 +217,22 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         raise
     finally:
         _TEMPORARIES.discard(temporary)
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename, a removal) to the disk, where the system can."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # Windows opens no folder; the rename is then as durable as it gets
+        return
+    try:
+        os.fsync(handle)
+    except OSError as error:  # a file system that cannot flush folders
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(handle)
 
 
 _TEMPORARIES: set[str] = set()

@@ -2,8 +2,9 @@
 
 An episode file is skipped when its bytes (known from the stat cache when its size, times and
 inode are unchanged), the fingerprints of its dependencies and every selected exporter's
-settings match the manifest, and its recorded outputs are still in the output folder (in a dry
-run: still hold the recorded bytes). See :mod:`castline.build.manifest` for the data.
+settings match the manifest, and its recorded outputs are still in the output folder. A dry
+run (``--check``) skips nothing: it exports every episode and compares every byte. See
+:mod:`castline.build.manifest` for the data.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from castline.build.manifest import EpisodeState, Manifest, StatEntry, fingerprint, sha256
-from castline.load import is_file
+from castline.build.outfiles import check_no_symlink, is_output_file, read_output
+from castline.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,8 @@ def file_stat(path: Path) -> tuple[int, int, int, int] | None:
 
 class OutputListing:
     """Which files exist in the output folder, one directory listing per folder (one
-    ``scandir`` per folder instead of one ``stat`` per output)."""
+    ``scandir`` per folder instead of one ``stat`` per output). A folder reached through a
+    symbolic link counts as empty: castline reads and writes no file through one."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -65,14 +68,26 @@ class OutputListing:
         """True when ``relative`` (``/`` separators) is a file in the output folder."""
         folder, _, name = relative.rpartition("/")
         if folder not in self.folders:
-            try:
-                with os.scandir(self.out / folder) as entries:
-                    self.folders[folder] = frozenset(e.name for e in entries if is_file(e))
-            except OSError:
-                self.folders[folder] = frozenset()
+            self.folders[folder] = self._list(folder)
         # A name not listed may still exist under another case or normalisation (macOS,
         # Windows); asking the file system settles it.
-        return name in self.folders[folder] or (self.out / relative).is_file()
+        return name in self.folders[folder] or is_output_file(self.out, relative)
+
+    def _list(self, folder: str) -> frozenset[str]:
+        try:
+            check_no_symlink(self.out, folder)
+            with os.scandir(self.out / folder) as entries:
+                return frozenset(e.name for e in entries if _is_plain_file(e))
+        except (ConfigError, OSError):
+            return frozenset()
+
+
+def _is_plain_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, not a symbolic link to one (False where asking fails)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def outputs_intact(
@@ -81,15 +96,14 @@ def outputs_intact(
     """Every recorded output exists (and, when ``verify``, still has the recorded bytes)."""
     for relative, digest in outputs.items():
         if not verify:
-            if not (
-                listing.has_file(relative) if listing is not None else (out / relative).is_file()
-            ):
+            present = (
+                listing.has_file(relative) if listing is not None else is_output_file(out, relative)
+            )
+            if not present:
                 return False
             continue
-        try:
-            if sha256((out / relative).read_bytes()) != digest:
-                return False
-        except OSError:
+        data = read_output(out, relative)
+        if data is None or sha256(data) != digest:
             return False
     return True
 
@@ -106,9 +120,21 @@ class Planner:
         self.listing = OutputListing(inputs.out)
 
     def plan(self, relative: str, path: Path, state: EpisodeState | None) -> Task | None:
-        """``None`` when the episode is up to date for every selected exporter; else the work."""
+        """``None`` when the episode is up to date for every selected exporter; else the work.
+
+        When planning fails (a bug, an input no check foresaw), the episode is built: the
+        worker then reports whatever fails for this episode alone.
+        """
+        try:
+            return self._plan(relative, path, state)
+        except Exception:  # the worker reports it, for this episode alone
+            return Task(relative, self.inputs.selected)
+
+    def _plan(self, relative: str, path: Path, state: EpisodeState | None) -> Task | None:
         selected = self.inputs.selected
-        if state is None:
+        if state is None or self.inputs.dry_run:
+            # A dry run re-derives every output: a manifest edited to agree with itself (a
+            # record and its hash) must not make a check pass.
             return Task(relative, selected)
         known = self._file_hash(relative, path)
         if known is None:

@@ -1,9 +1,9 @@
 """The show step: each exporter's ``export_show``, and the content files it publishes.
 
 An exporter's show step runs when its inputs changed: its settings, the record of any episode,
-or the bytes of a file it publishes (the feed checks the artwork's pixels). Otherwise its last
-warnings are replayed from the manifest. When show.yaml has errors, or the exporter declines
-to write, its last good show-level files stay as they are.
+or the bytes of a file it publishes (the feed checks the artwork's pixels); in a dry run,
+always. Otherwise its last warnings are replayed from the manifest. When show.yaml has errors,
+or the exporter declines to write, its last good show-level files stay as they are.
 
 Published files (:meth:`castline.exporter.PerEpisodeExporter.published_files`) are copied from
 the content folder to the same path in the output folder when their bytes change. A copy whose
@@ -112,7 +112,8 @@ class ShowSteps:
         if (
             previous is not None
             and previous.settings == inputs
-            and outputs_intact(out, previous.outputs, verify=self.inputs.dry_run)
+            and not self.inputs.dry_run  # a dry run re-derives every output
+            and outputs_intact(out, previous.outputs, verify=False)
         ):
             self.diagnostics.extend(diagnostics_from_json(previous.diagnostics, prefix))
             return
@@ -173,7 +174,8 @@ class ShowSteps:
         outputs = {str(a.path): sha256(a.text.encode("utf-8")) for a in result.artifacts}
         if previous is not None:
             for stale in sorted(set(previous.outputs) - set(outputs)):
-                remove_output(out, stale, self.changes, dry_run=dry_run)
+                digest = previous.outputs[stale]
+                remove_output(out, stale, digest, self.changes, dry_run=dry_run)
         self.diagnostics.extend(result.diagnostics)
         self.manifest.show_outputs[name] = ExporterState(
             settings=inputs,
@@ -192,14 +194,14 @@ class ShowSteps:
         for relative, data in sources.items():
             if data is not None:
                 outputs[relative] = sha256(data)
-                what = put(out / relative, data, dry_run=dry_run)
+                what = put(out, relative, data, dry_run=dry_run)
                 if what != "unchanged":
                     listed = self.changes.created if what == "created" else self.changes.changed
                     listed.append(PurePosixPath(relative))
             elif relative in before:  # gone from the content folder: the published copy stays
                 outputs[relative] = before[relative]
         for stale in sorted(set(before) - set(outputs)):
-            remove_output(out, stale, self.changes, dry_run=dry_run)
+            remove_output(out, stale, before[stale], self.changes, dry_run=dry_run)
         if outputs != before:
             if outputs:
                 self.manifest.show_outputs[key] = ExporterState(settings="", outputs=outputs)

@@ -36,6 +36,10 @@ WORKER_DIED = (
     "its previous outputs are kept"
 )
 
+#: The end of the message for an episode castline itself failed on (a bug, or an input no
+#: check foresaw): the exception follows ``castline failed on this episode: ``.
+KEPT = "its previous outputs are kept"
+
 #: Allocations between two collections of the youngest generation (CPython's default is 700).
 YOUNG_GENERATION_SIZE = 10_000
 
@@ -126,7 +130,12 @@ class EpisodeBuilder:
         return {content_relative(content, path): self.fingerprints[path] for path in paths}
 
     def run(self, task: Task) -> Outcome:
-        """Load the episode and run the task's exporters on it; write their files."""
+        """Load the episode and run the task's exporters on it; write their files.
+
+        Whatever goes wrong while loading or fingerprinting this one episode (a bug in the
+        loader, an input no check foresaw) fails this episode only: its previous outputs are
+        kept and the other episodes build.
+        """
         path = self.setup.content / task.relative
         try:
             raw = path.read_bytes() if task.raw is None else task.raw
@@ -135,15 +144,32 @@ class EpisodeBuilder:
             problem = Diagnostic.error(SourceRef(display, 1), f"cannot read: {error.strerror}")
             return Outcome(task.relative, path.stem, "", {}, (problem,), True, {})
         file_hash = sha256(raw)
-        episode, found = load_episode(self.project, path, raw)
-        if episode is None:
-            return Outcome(task.relative, path.stem, file_hash, {}, tuple(found), True, {})
-        slug, dependencies = episode.slug, self.dependencies(episode)
+        where = SourceRef(self.project.display(path), 1)
+        try:
+            episode, found = load_episode(self.project, path, raw)
+            if episode is None:
+                return Outcome(task.relative, path.stem, file_hash, {}, tuple(found), True, {})
+            where = episode.source
+            dependencies = self.dependencies(episode)
+        except Exception as error:  # castline's own failure must not stop other episodes
+            problem = Diagnostic.error(where, crash_message(error))
+            return Outcome(task.relative, path.stem, file_hash, {}, (problem,), True, {})
+        return self._build(task, episode, file_hash, dependencies, tuple(found))
+
+    def _build(
+        self,
+        task: Task,
+        episode: Episode,
+        file_hash: str,
+        dependencies: dict[str, str],
+        found: tuple[Diagnostic, ...],
+    ) -> Outcome:
+        """Run the task's exporters on the loaded episode; write their files."""
+        slug = episode.slug
 
         def fail(problem: Diagnostic) -> Outcome:
-            return Outcome(
-                task.relative, slug, file_hash, dependencies, (*found, problem), True, {}
-            )
+            problems = (*found, problem)
+            return Outcome(task.relative, slug, file_hash, dependencies, problems, True, {})
 
         artifacts: list[Artifact] = []
         results: dict[str, ExporterOutcome] = {}
@@ -156,8 +182,9 @@ class EpisodeBuilder:
             written = outfiles.write_artifacts(self.out, artifacts, dry_run=self.setup.dry_run)
         except OSError as error:  # a full disk, a folder made read-only mid-build
             where = error.filename or self.out
-            return fail(Diagnostic.error(episode.source, f"cannot write {where}: {error.strerror}"))
-        fields = (task.relative, slug, file_hash, dependencies, tuple(found), False)
+            problem = f"cannot write {where}: {error.strerror or error}; {KEPT}"
+            return fail(Diagnostic.error(episode.source, problem))
+        fields = (task.relative, slug, file_hash, dependencies, found, False)
         return Outcome(*fields, results, *written)
 
     def _export(
@@ -178,6 +205,15 @@ class EpisodeBuilder:
             outputs[str(artifact.path)] = sha256(artifact.text.encode("utf-8"))
             artifacts.append(artifact)
         return ExporterOutcome(outputs, record, export.diagnostics)
+
+
+def crash_message(error: Exception) -> str:
+    """The message for an episode castline failed on with ``error``.
+
+    >>> crash_message(ValueError("embedded null byte"))
+    'castline failed on this episode: ValueError: embedded null byte; its previous outputs are kept'
+    """
+    return f"castline failed on this episode: {type(error).__name__}: {error}; {KEPT}"
 
 
 @contextlib.contextmanager

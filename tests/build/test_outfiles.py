@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path, PurePosixPath
@@ -46,3 +47,67 @@ def test_a_temporary_name_taken_by_another_file_is_skipped_and_that_file_kept(
 def test_an_output_outside_its_place_is_refused(path: str) -> None:
     with pytest.raises(ConfigError, match="outside its place"):
         outfiles.check_path(PurePosixPath(path))
+
+
+def test_write_atomic_flushes_the_file_before_the_rename_and_the_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(handle: int) -> None:
+        kind = "folder" if os.path.isdir(f"/proc/self/fd/{handle}") else "file"
+        events.append(f"fsync {kind}")
+        real_fsync(handle)
+
+    def replace(source: str, target: object) -> None:
+        events.append("rename")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_atomic(tmp_path / "f.txt", b"data")
+    assert events == ["fsync file", "rename", "fsync folder"]
+    assert (tmp_path / "f.txt").read_bytes() == b"data"
+
+
+def test_nothing_is_written_through_a_symbolic_link_in_the_output_folder(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "episodes").symlink_to(elsewhere)
+    message = f"{out}/episodes: is a symbolic link; castline writes no file through it"
+    with pytest.raises(ConfigError) as raised:
+        outfiles.put(out, "episodes/a.txt", b"x", dry_run=False)
+    assert str(raised.value) == message
+    (out / "feed.xml").symlink_to(elsewhere / "feed.xml")
+    with pytest.raises(ConfigError, match=r"feed\.xml: is a symbolic link"):
+        outfiles.put(out, "feed.xml", b"x", dry_run=False)
+    assert list(elsewhere.iterdir()) == []
+    assert outfiles.read_output(out, "feed.xml") is None
+    assert not outfiles.is_output_file(out, "feed.xml")
+
+
+def test_only_files_that_still_hold_what_castline_wrote_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_bytes(b"mine")
+    (out / "episodes").mkdir(parents=True)
+    (out / "episodes/a.txt").write_bytes(b"edited by hand")
+    (out / "episodes/c.txt").write_bytes(b"as written")
+    (out / "linked").symlink_to(elsewhere)
+    changes = outfiles.Changes()
+    digest = hashlib.sha256(b"as written").hexdigest()
+    for relative in ("episodes/a.txt", "linked/b.txt", "episodes/c.txt"):
+        outfiles.remove_output(out, relative, digest, changes, dry_run=False)
+    assert [str(d) for d in changes.diagnostics] == [
+        f"{out}/episodes/a.txt:1: warning: not removed: it changed since castline wrote it",
+        f"{out}/linked/b.txt:1: warning: not removed: "
+        f"{out}/linked: is a symbolic link; castline writes no file through it",
+    ]
+    assert changes.removed == [PurePosixPath("episodes/c.txt")]
+    assert (out / "episodes/a.txt").read_bytes() == b"edited by hand"
+    assert (elsewhere / "b.txt").read_bytes() == b"mine"
+    assert not (out / "episodes/c.txt").exists()

@@ -161,7 +161,8 @@ def test_a_write_that_fails_fails_only_its_episode(
     monkeypatch.setattr(outfiles, "write_artifacts", full_disk_for_b)
     report = build(root, out, BuildOptions(only=("txt",), jobs=1))
     assert [str(d) for d in report.errors] == [
-        f"{root}/episodes/b.md:1: error: cannot write {out}/episodes/b.txt: No space left on device"
+        f"{root}/episodes/b.md:1: error: cannot write {out}/episodes/b.txt: "
+        "No space left on device; its previous outputs are kept"
     ]
     assert sorted(tree(out)) == ["episodes/a.txt", "episodes/c.txt"]
 
