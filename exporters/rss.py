@@ -157,7 +157,7 @@ class RssExporter:
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
     #: bumped too when the same episode gives another record (4: sanitised show notes).
-    cache_version: ClassVar[int] = 4
+    cache_version: ClassVar[int] = 5
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
@@ -344,7 +344,8 @@ class _ItemBuilder:
              "description": str | null, "description_html": bool, "content_html": str | null,
              "duration_s": int | null, "image": str | null, "explicit": bool | null,
              "season": int | null, "episode": int | null, "episode_type": str | null,
-             "transcripts": [{"url": str, "type": str, "rel": str | null}],
+             "transcripts": [{"url": str, "type": str, "rel": str | null,
+                              "language": str | null}],
              "chapters_link": {"url": str, "type": str} | null,
              "chapters": [{"start_ms": int, "title": str, "href": str | null,
                            "image": str | null}],
@@ -476,7 +477,10 @@ class _ItemBuilder:
             if info.offset_ms:  # shifted for a video: not the audio's times
                 continue
             url = public_url(self.base_url, episode_path(self.episode.slug, info.suffix))
-            links.append({"url": url, "type": info.media_type, "rel": info.rel})
+            language = self.show.language
+            links.append(
+                {"url": url, "type": info.media_type, "rel": info.rel, "language": language}
+            )
         return links
 
     def chapters(self) -> dict[str, Any]:
@@ -872,7 +876,7 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     ext: PodcastIndexEntryExtension = fe.podcastindex
     ext.season = data["season"]
     ext.episode = data["episode"]
-    ext.transcripts = [(t["url"], t["type"], t["rel"]) for t in data["transcripts"]]
+    ext.transcripts = [(t["url"], t["type"], t["rel"], t["language"]) for t in data["transcripts"]]
     if data["chapters_link"] is not None:
         ext.chapters = (data["chapters_link"]["url"], data["chapters_link"]["type"])
     ext.persons = list(data["persons"])

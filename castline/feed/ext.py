@@ -164,7 +164,8 @@ class PodcastIndexEntryExtension(_Extension):
         self.season: int | None = None
         self.episode: int | None = None
         #: ``(url, type, rel)`` triples.
-        self.transcripts: list[tuple[str, str, str | None]] = []
+        #: (url, type, rel, language) of each ``podcast:transcript``.
+        self.transcripts: list[tuple[str, str, str | None, str | None]] = []
         #: ``(url, type)`` of the chapters file.
         self.chapters: tuple[str, str] | None = None
         self.persons: list[Mapping[str, Any]] = []
@@ -177,8 +178,8 @@ class PodcastIndexEntryExtension(_Extension):
             _sub(entry, tag + "season", str(self.season))
         if self.episode is not None:
             _sub(entry, tag + "episode", str(self.episode))
-        for url, media_type, rel in self.transcripts:
-            _sub(entry, tag + "transcript", url=url, type=media_type, rel=rel)
+        for url, media_type, rel, language in self.transcripts:
+            _sub(entry, tag + "transcript", url=url, type=media_type, language=language, rel=rel)
         if self.chapters is not None:
             url, media_type = self.chapters
             _sub(entry, tag + "chapters", url=url, type=media_type)

@@ -269,10 +269,11 @@ def test_podcast_item_tags(show: Built) -> None:
     assert texts(show, survey + "podcast:episode/text()") == ["7"]
     transcripts = [dict(t.attrib) for t in show.xpath(survey + "podcast:transcript")]
     base = "https://feeds.example.net/tidewater/episodes/harbour-survey"
+    language = {"language": "en-gb"}  # the show's, on every transcript tag
     assert transcripts == [
-        {"url": base + ".vtt", "type": "text/vtt", "rel": "captions"},
-        {"url": base + ".srt", "type": "application/x-subrip", "rel": "captions"},
-        {"url": base + ".txt", "type": "text/plain"},
+        {"url": base + ".vtt", "type": "text/vtt", **language, "rel": "captions"},
+        {"url": base + ".srt", "type": "application/x-subrip", **language, "rel": "captions"},
+        {"url": base + ".txt", "type": "text/plain", **language},
     ]
     [chapters] = show.xpath(survey + "podcast:chapters")
     assert dict(chapters.attrib) == {
@@ -961,6 +962,7 @@ def test_a_third_party_transcript_exporter_is_linked(
         {
             "url": "https://feeds.example.net/tidewater/episodes/harbour-survey.transcript.json",
             "type": "application/json",
+            "language": "en-gb",
         }
     ]
     # Listed after the built-in transcripts (default feed_order); not on an untranscribed item.

@@ -98,16 +98,21 @@ def test_podcast_item_tags(fg: Any, fe: Any) -> None:
     ext = fe.podcastindex
     ext.season, ext.episode = 2, 7
     ext.transcripts = [
-        ("https://example.org/e.vtt", "text/vtt", "captions"),
-        ("https://example.org/e.json", "application/json", None),
+        ("https://example.org/e.vtt", "text/vtt", "captions", "en"),
+        ("https://example.org/e.json", "application/json", None, None),
     ]
     ext.chapters = ("https://example.org/e.chapters.json", "application/json+chapters")
     ext.soundbites = [(40_000, 30_000, "The lead line"), (130_500, 29_500, "")]
     assert xpath(fg, ITEM + "podcast:season/text()") == ["2"]
     assert xpath(fg, ITEM + "podcast:episode/text()") == ["7"]
     assert [dict(t.attrib) for t in xpath(fg, ITEM + "podcast:transcript")] == [
-        {"url": "https://example.org/e.vtt", "type": "text/vtt", "rel": "captions"},
-        {"url": "https://example.org/e.json", "type": "application/json"},
+        {
+            "url": "https://example.org/e.vtt",
+            "type": "text/vtt",
+            "language": "en",
+            "rel": "captions",
+        },
+        {"url": "https://example.org/e.json", "type": "application/json"},  # no language: none
     ]
     [chapters] = xpath(fg, ITEM + "podcast:chapters")
     assert dict(chapters.attrib) == {
