@@ -156,3 +156,44 @@ def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     ['show.yaml:1: error: e', 'show.yaml:1: warning: w']
     """
     return sorted(set(diagnostics), key=sort_key)
+
+
+def apply_policy(
+    diagnostics: Iterable[Diagnostic],
+    ignore: Iterable[str],
+    error: Iterable[str],
+    where: SourceRef,
+) -> list[Diagnostic]:
+    """``diagnostics`` with the rules ``ignore`` selects left out and the warnings of the rules
+    ``error`` selects made errors (codes or names); a selector that names no rule is a warning
+    at ``where`` (show.yaml's ``diagnostics:``), with the nearest rule suggested."""
+    from castline.text import did_you_mean
+
+    problems: list[Diagnostic] = []
+    chosen: dict[str, set[str]] = {"ignore": set(), "error": set()}
+    for which, selectors in (("ignore", ignore), ("error", error)):
+        for selector in selectors:
+            found = find_rule(selector)
+            if found is None:
+                known = [*RULES, *(r.name for r in RULES.values())]
+                hint = did_you_mean(selector, known)
+                problems.append(
+                    UNKNOWN_RULE.warning(
+                        where, f"diagnostics.{which}: no rule is called '{selector}'{hint}"
+                    )
+                )
+            else:
+                chosen[which].add(found.code)
+    kept = []
+    for diagnostic in diagnostics:
+        if diagnostic.code in chosen["ignore"]:
+            continue
+        if diagnostic.code in chosen["error"] and diagnostic.severity is Severity.WARNING:
+            diagnostic = diagnostic.with_severity(Severity.ERROR)
+        kept.append(diagnostic)
+    return kept + problems
+
+
+UNKNOWN_RULE = rule(
+    "B901", "unknown-rule", "show.yaml's diagnostics: names a code or name no rule has"
+)

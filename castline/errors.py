@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from castline.diagnostics import Diagnostic
 from castline.model import SourceRef
+from castline.text import did_you_mean
 
 
 class CastlineError(Exception):
@@ -37,8 +38,9 @@ class UnknownExporterError(ConfigError):
     def __init__(self, name: str, installed: Iterable[str]) -> None:
         self.name = name
         self.installed = tuple(sorted(installed))
+        hint = did_you_mean(name, self.installed)
         super().__init__(
-            f"unknown exporter '{name}'; installed: {', '.join(self.installed) or 'none'}"
+            f"unknown exporter '{name}'{hint}; installed: {', '.join(self.installed) or 'none'}"
         )
 
 

@@ -266,6 +266,10 @@ class Show:
     )
     #: Bounds on the files read (show.yaml ``limits:``).
     limits: Limits = field(default_factory=Limits)
+    #: show.yaml ``diagnostics: {ignore: [...], error: [...]}``: codes or names of rules whose
+    #: diagnostics are left out, or made errors (as ruff's ``ignore`` and ``extend-select``).
+    diagnostics_ignore: tuple[str, ...] = ()
+    diagnostics_error: tuple[str, ...] = ()
     #: Width and height in pixels of ``image`` when it is a local file castline could read.
     image_pixels: tuple[int, int] | None = None
     #: Keys castline does not model, kept as parsed.

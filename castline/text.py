@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 from castline.diagnostics import Diagnostic
 from castline.model import SourceRef
@@ -30,6 +32,17 @@ def plural(number: int, noun: str) -> str:
     ('1 error', '0 lines', '3 cues')
     """
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known word closest to a mistyped one (difflib's
+    ratio of at least 0.75, as ruff and git suggest), else ``""``.
+
+    >>> did_you_mean("catgories", ["categories", "copyright"]), did_you_mean("zzz", ["title"])
+    (" (did you mean 'categories'?)", '')
+    """
+    close = difflib.get_close_matches(word, sorted(set(known)), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def xml_text(text: str) -> str:

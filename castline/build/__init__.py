@@ -54,10 +54,11 @@ from castline.build.outfiles import Changes, remove_output
 from castline.build.planner import BuildInputs, Planner, Task
 from castline.build.showstep import ShowSteps
 from castline.build.workers import ExporterSpec, Outcome, Setup, run_tasks, young_generation
-from castline.diagnostics import Diagnostic, Severity, sort_unique
+from castline.diagnostics import Diagnostic, Severity, apply_policy, sort_unique
 from castline.errors import ConfigError, UnknownExporterError
 from castline.exporter import BuildContext, ExporterInfo
 from castline.load import SHOW_FILE, Project, open_content
+from castline.model import Show
 from castline.paths import content_relative
 
 
@@ -206,7 +207,7 @@ def _build_locked(
             if manifest.castline_version != __version__:
                 manifest.castline_version, manifest.changed = __version__, True
             save_state(out, manifest, planner.new_stat_cache(manifest))
-    _finish(report, manifest, inputs)
+    _finish(report, manifest, inputs, project.show)
     return report
 
 
@@ -361,8 +362,9 @@ def _remove_gone(
             remove_output(inputs.out, output, digest, changes, dry_run=inputs.dry_run)
 
 
-def _finish(report: BuildReport, manifest: Manifest, inputs: BuildInputs) -> None:
-    """Replay every episode's last diagnostics from the manifest; sort the report."""
+def _finish(report: BuildReport, manifest: Manifest, inputs: BuildInputs, show: Show) -> None:
+    """Replay every episode's last diagnostics from the manifest; apply show.yaml's
+    ``diagnostics:``; sort the report."""
     for _, state in sorted(manifest.episodes.items()):
         report.diagnostics.extend(diagnostics_from_json(state.load_diagnostics, inputs.prefix))
         for name in inputs.selected:
@@ -370,6 +372,13 @@ def _finish(report: BuildReport, manifest: Manifest, inputs: BuildInputs) -> Non
                 rows = state.exporters[name].diagnostics
                 report.diagnostics.extend(diagnostics_from_json(rows, inputs.prefix))
     report.episodes_failed = sum(state.failed for state in manifest.episodes.values())
+    if show.diagnostics_ignore or show.diagnostics_error:
+        report.diagnostics = apply_policy(
+            report.diagnostics,
+            show.diagnostics_ignore,
+            show.diagnostics_error,
+            show.where("diagnostics"),
+        )
     report.diagnostics = sort_unique(report.diagnostics)
     for paths in (report.created, report.changed, report.removed):
         paths.sort()

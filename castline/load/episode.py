@@ -29,7 +29,7 @@ from castline.load.frontmatter import Document, kind_of
 from castline.load.transcript import read_transcript
 from castline.model import Chapter, Enclosure, Episode, Person, Show, Soundbite, SourceRef
 from castline.paths import media_file_path, media_url, url_suffix
-from castline.text import xml_text
+from castline.text import did_you_mean, xml_text
 from castline.timecode import parse_duration
 
 #: Front matter keys the model knows; any other key is kept in ``Episode.extra``.
@@ -153,7 +153,8 @@ def _guests(
             if os.path.lexists(Path(show.root) / profile):
                 reader.warn("guests", f"guest '{guest}': profile {profile} could not be read")
             else:
-                reader.warn("guests", f"unknown guest '{guest}': no profile {profile}")
+                hint = did_you_mean(guest, people)
+                reader.warn("guests", f"unknown guest '{guest}': no profile {profile}{hint}")
             person = Person(id=guest, name=guest)
         guests.append(person)
     return tuple(guests)

@@ -22,6 +22,7 @@ from castline.load.fields import FieldReader
 from castline.load.files import inside, not_regular, read_bounded
 from castline.load.frontmatter import KeyPath, decode, key_lines, kind_of, parse_yaml
 from castline.model import Category, Funding, Limits, Person, Show, SourceRef
+from castline.text import did_you_mean
 
 SHOW_FILE = "show.yaml"
 #: The show.yaml keys castline knows; any other key is reported and kept in ``Show.extra``.
@@ -51,6 +52,7 @@ SHOW_KEYS = frozenset(
         "media",
         "exporters",
         "youtube",
+        "diagnostics",
         "limits",
     ]
 )
@@ -148,6 +150,8 @@ def read_show(
         media_dir=media_dir,
         exporter_options=options,
         limits=folders.limits,
+        diagnostics_ignore=_selectors(reader, raw, "ignore"),
+        diagnostics_error=_selectors(reader, raw, "error"),
         extra={key: value for key, value in raw.items() if key not in SHOW_KEYS},
         key_lines=key_lines(reader.lines, depth=2),
     )
@@ -282,10 +286,24 @@ def _image_pixels(root: Path, image: str | None) -> tuple[int, int] | None:
     return None
 
 
+def _selectors(reader: FieldReader, raw: Mapping[str, Any], which: str) -> tuple[str, ...]:
+    """``diagnostics.ignore`` or ``diagnostics.error``: rule codes or names (checked against
+    the rules by the build, which knows every exporter's)."""
+    section = raw.get("diagnostics")
+    if section is None:
+        return ()
+    if not isinstance(section, dict):
+        if which == "ignore":
+            reader.warn("diagnostics", "'diagnostics' must be a mapping with 'ignore' and 'error'")
+        return ()
+    return reader.strings(section, which)
+
+
 def _report_unknown_keys(reader: FieldReader, raw: Mapping[str, Any]) -> None:
     for key in raw:
         if key not in SHOW_KEYS:
-            reader.warn(key, f"unknown show.yaml key '{key}' (kept, unused)")
+            hint = did_you_mean(str(key), SHOW_KEYS)
+            reader.warn(key, f"unknown show.yaml key '{key}' (kept, unused){hint}")
 
 
 def read_limits(reader: FieldReader, raw: Mapping[str, Any]) -> Limits:
