@@ -13,7 +13,9 @@ with its text, served as ``text/html`` and linked from the feed's ``podcast:tran
 
 They stand in a small HTML5 document (``<!DOCTYPE html>``, ``lang`` from show.yaml's
 ``language``, the episode title as ``<title>`` and ``<h1>``); each transcript header is an
-``<h2>``. The ``datetime`` attribute makes each ``<time>`` a valid HTML duration (WHATWG HTML,
+``<h2>``, as :func:`castline.timing.sections.published_transcript` publishes them (an
+empty section or a repeated title left out, with a warning). The ``datetime`` attribute
+makes each ``<time>`` a valid HTML duration (WHATWG HTML,
 https://html.spec.whatwg.org/multipage/text-level-semantics.html#the-time-element); a line
 without ``who`` has no ``<cite>``. Times are the starts of the lines' spans on the stamp
 timeline the captions use (:func:`castline.timing.spans.episode_timing`, repaired stamps shown
@@ -33,6 +35,7 @@ from castline.model import Episode, Header
 from castline.text import one_line
 from castline.timecode import format_clock
 from castline.timing.cues import speaker_name
+from castline.timing.sections import published_transcript
 from castline.timing.spans import episode_timing
 
 
@@ -61,7 +64,8 @@ class HtmlTranscriptExporter(PerEpisodeExporter):
             "<body>",
             f"<h1>{title}</h1>",
         ]
-        for item in episode.transcript:
+        published = published_transcript(episode)
+        for item in published.items:
             if isinstance(item, Header):
                 lines.append(f"<h2>{escape(one_line(item.title))}</h2>")
                 continue
@@ -71,7 +75,7 @@ class HtmlTranscriptExporter(PerEpisodeExporter):
             lines.append(time_element(next(starts)))
             lines.append(f"<p>{escape(one_line(item.text))}</p>")
         lines += ["</body>", "</html>"]
-        return "\n".join(lines) + "\n", diagnostics
+        return "\n".join(lines) + "\n", (*diagnostics, *published.diagnostics)
 
 
 def time_element(ms: int) -> str:

@@ -23,7 +23,10 @@ The time is the start of the line's span from the timing engine
 rounded down to the second: a stamp the engine repairs (one that runs backwards, say) is shown
 repaired, so the times never go backwards, and the engine's warnings are reported. A turn
 whose first line has no stamp in the source gets no time (``[HH:MM:SS]`` is left out): its
-span is only an estimate. Every word of every line is kept, in order. UTF-8, ``\\n`` line
+span is only an estimate. Headers are those every transcript output publishes
+(:func:`castline.timing.sections.published_transcript`: a header heading an empty section or
+repeating the previous title is left out, with a warning; a likely duplicate paragraph is
+reported and kept). Every word of every line is kept, in order. UTF-8, ``\\n`` line
 ends, no trailing spaces.
 """
 
@@ -39,6 +42,7 @@ from castline.model import Episode, Header
 from castline.text import utf8_text
 from castline.timecode import format_hms
 from castline.timing.cues import speaker_name
+from castline.timing.sections import published_transcript
 from castline.timing.spans import episode_timing
 
 #: Label of a turn whose line has no ``who``.
@@ -80,7 +84,8 @@ class PlaintextExporter(PerEpisodeExporter):
         speaker: str | None = None
         turn_open = False
         index = -1  # of the utterance, into ``starts``
-        for item in episode.transcript:
+        published = published_transcript(episode)
+        for item in published.items:
             if isinstance(item, Header):
                 blocks.append(_heading(item.title, "-"))
                 turn_open = False
@@ -95,7 +100,8 @@ class PlaintextExporter(PerEpisodeExporter):
                 paragraph = f"{label}{stamp}\n{paragraph}"
                 speaker, turn_open = label, True
             blocks.append(paragraph)
-        return utf8_text("\n\n".join(blocks) + "\n"), (*repaired, *warnings)
+        text = utf8_text("\n\n".join(blocks) + "\n")
+        return text, (*repaired, *warnings, *published.diagnostics)
 
     def _wrap(self, text: str) -> str:
         words = text.split()

@@ -68,6 +68,7 @@ from castline.text import one_line
 from castline.timecode import format_clock, format_seconds
 from castline.timing.chapters import resolve_chapters
 from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
+from castline.timing.sections import published_transcript
 
 #: The templates a show may override, by file name.
 TEMPLATE_NAMES = ("base.html.j2", "episode.html.j2", "index.html.j2", "site.css.j2", "site.js.j2")
@@ -122,7 +123,8 @@ class SiteExporter:
         """The episode's page data as its record (pages are rendered in the show step)."""
         cues, diagnostics = episode_cues(episode, SEGMENT_POLICY)
         record = page_record(context.show, episode, cues, self.excerpt_chars)
-        return EpisodeExport(record=record, diagnostics=diagnostics)
+        faults = published_transcript(episode).diagnostics
+        return EpisodeExport(record=record, diagnostics=(*diagnostics, *faults))
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
         """Every episode page and the index; a broken template gives its ``path:line`` error
@@ -291,12 +293,13 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
     before any header) of paragraphs (one per line that has words) of segments (its cues).
 
     A paragraph opens a turn (``"turn": true``) at a change of speaker and at the start of a
-    section. Cues are matched to lines in order, by the line they came from.
+    section. Cues are matched to lines in order, by the line they came from. Headers are
+    those :func:`castline.timing.sections.published_transcript` publishes.
     """
     groups = _cue_groups(cues)
     sections: list[dict[str, Any]] = []
     previous: str | None = None
-    for item in episode.transcript:
+    for item in published_transcript(episode).items:
         if isinstance(item, Header):
             sections.append({"title": one_line(item.title), "paragraphs": []})
             previous = None

@@ -3,8 +3,9 @@
 An episode's chapters are
 
 * its explicit ``chapters:`` list when the front matter has one, else
-* its transcript's ``header`` items. A header starts at its own ``sec``/``time`` stamp if it
-  has one, else where the next spoken line starts once the transcript is timed by
+* its transcript's ``header`` items, as published (an empty section or a repeated title is
+  left out: :mod:`castline.timing.sections`). A header starts at its own ``sec``/``time``
+  stamp if it has one, else where the next spoken line starts once the transcript is timed by
   :func:`castline.timing.spans.time_transcript` (repaired stamps, untimed lines placed).
 
 :func:`resolve_chapters` then makes the list every format can take: sorted by start, no two
@@ -33,6 +34,7 @@ from castline.memo import per_object
 from castline.model import Chapter, Episode, Header, SourceRef, Utterance
 from castline.text import one_line, plural
 from castline.timecode import format_ms
+from castline.timing.sections import published_transcript
 from castline.timing.spans import TimedLine, episode_timing
 
 #: YouTube's minimum number of chapters in a description list.
@@ -97,6 +99,7 @@ def resolve_chapters(episode: Episode) -> tuple[ChapterList, tuple[Diagnostic, .
     from_headers = not episode.chapters
     if from_headers:
         diagnostics.extend(timing_warnings)
+        diagnostics.extend(published_transcript(episode).header_diagnostics)
         candidates = _header_chapters(episode, timed, diagnostics)
     else:
         candidates = [replace(c, title=one_line(c.title)) for c in episode.chapters]
@@ -111,10 +114,12 @@ def _header_chapters(
     episode: Episode, timed: Sequence[TimedLine], diagnostics: list[Diagnostic]
 ) -> list[Chapter]:
     """A chapter per transcript header, at its own stamp or the next spoken line's start; a
-    header with neither is reported and left out."""
+    header with neither is reported and left out. Headers left out of the published
+    transcript (:func:`castline.timing.sections.published_transcript`: empty sections,
+    repeated titles) give no chapter."""
     starts = {id(line.utterance): line.start_ms for line in timed}
     chapters: list[Chapter] = []
-    items = episode.transcript
+    items = published_transcript(episode).items
     for index, item in enumerate(items):
         if not isinstance(item, Header):
             continue

@@ -97,8 +97,8 @@ def test_empty_section_keeps_the_header_nearest_the_speech() -> None:
     )
     assert starts(chapters) == [(63_000, "Guest Background")]
     assert [str(w) for w in warnings] == [
-        "e.md:10: warning: chapter 'Podcast Introduction' starts at the same time as "
-        "'Guest Background' (1:03); left out"
+        "e.md:10: warning: header 'Podcast Introduction' has no line before the next header "
+        "'Guest Background' (line 11): an empty section, left out"
     ]
 
 
