@@ -97,7 +97,6 @@ import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from castline import __version__
 from castline.clean import clean_episode, clean_show
@@ -136,7 +135,7 @@ from castline.feed.rules import (
     non_ascii_name,
     podcast_guid,
 )
-from castline.load import PROFILE_LINKS
+from castline.load.people import PROFILE_LINKS, profile_url
 from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import clean_text
@@ -551,7 +550,7 @@ def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]
     href = None
     where = person.source or show.where("hosts")
     for kind, value in _ranked_links(person.links):
-        url = _profile_url(kind, value)
+        url = profile_url(kind, value)
         if is_https(url):
             href = url
             break
@@ -572,29 +571,6 @@ def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]
         for link_kind, value in links:
             if link_kind == kind:
                 yield kind, value
-
-
-def _profile_url(kind: str, value: str) -> str:
-    """A profile link as a URL: handles become profile pages, URLs stay as they are.
-
-    >>> _profile_url("linkedin", "anna-hannemann")
-    'https://www.linkedin.com/in/anna-hannemann'
-    >>> _profile_url("twitter", "@Al_Grigor")
-    'https://x.com/Al_Grigor'
-    >>> _profile_url("mastodon", "@ann@example.social")
-    'https://example.social/@ann'
-    >>> _profile_url("web", "example.org/me")
-    'https://example.org/me'
-    """
-    value = value.strip()
-    if "://" in value:
-        return value
-    if kind == "mastodon":
-        user, _, host = value.lstrip("@").partition("@")
-        return f"https://{host}/@{quote(user)}" if host else f"https://{quote(user)}"
-    if kind == "web":
-        return "https://" + value
-    return PROFILE_LINKS[kind].format(quote(value.lstrip("@"), safe="-_.~"))
 
 
 # --- the feed --------------------------------------------------------------------------------

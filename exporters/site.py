@@ -61,7 +61,7 @@ from castline.exporter import (
     episode_path,
 )
 from castline.feed.notes import notes_html
-from castline.load import PROFILE_LINKS
+from castline.load.people import PROFILE_LINKS, profile_url
 from castline.model import Episode, Header, Person, Show, SourceRef
 from castline.paths import asset_url, display_path, media_url, public_url
 from castline.text import one_line
@@ -347,25 +347,6 @@ def guest(person: Person) -> dict[str, Any]:
         if link_kind == kind
     ]
     return {"name": one_line(person.name), "links": links}
-
-
-def profile_url(kind: str, value: str) -> str:
-    """A profile link as a URL: a handle becomes its profile page, a URL stays as it is.
-
-    >>> profile_url("github", "@octo"), profile_url("web", "example.org/me")
-    ('https://github.com/octo', 'https://example.org/me')
-    >>> profile_url("mastodon", "@ann@example.social")
-    'https://example.social/@ann'
-    """
-    value = value.strip()
-    if "://" in value:
-        return value
-    if kind == "mastodon":
-        user, _, host = value.lstrip("@").partition("@")
-        return f"https://{host}/@{quote(user)}" if host else f"https://{quote(user)}"
-    if kind == "web":
-        return "https://" + value
-    return PROFILE_LINKS[kind].format(quote(value.lstrip("@"), safe="-_.~"))
 
 
 def html_text(html: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
@@ -88,3 +89,26 @@ def load_people(
         if person is not None:
             people[person.id] = person
     return people, diagnostics
+
+
+def profile_url(kind: str, value: str) -> str:
+    """A profile link as a URL: handles become profile pages, URLs stay as they are.
+
+    >>> profile_url("linkedin", "anna-hannemann")
+    'https://www.linkedin.com/in/anna-hannemann'
+    >>> profile_url("twitter", "@Al_Grigor")
+    'https://x.com/Al_Grigor'
+    >>> profile_url("mastodon", "@ann@example.social")
+    'https://example.social/@ann'
+    >>> profile_url("web", "example.org/me")
+    'https://example.org/me'
+    """
+    value = value.strip()
+    if "://" in value:
+        return value
+    if kind == "mastodon":
+        user, _, host = value.lstrip("@").partition("@")
+        return f"https://{host}/@{quote(user)}" if host else f"https://{quote(user)}"
+    if kind == "web":
+        return "https://" + value
+    return PROFILE_LINKS[kind].format(quote(value.lstrip("@"), safe="-_.~"))
