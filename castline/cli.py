@@ -194,18 +194,19 @@ class _Progress:
                 progress.TimeElapsedColumn(),
                 progress.TextColumn("left"),
                 progress.TimeRemainingColumn(),
+                progress.TextColumn("{task.fields[current]}"),
                 transient=True,
                 console=_stderr_console(),
             )
             self.bar.__enter__()
-            self.task = self.bar.add_task("building episodes", total=None)
+            self.task = self.bar.add_task("building episodes", total=None, current="")
         return self
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, current: str = "") -> None:
         if not self.enabled:
             return
         if self.bar is not None:
-            self.bar.update(self.task, completed=done, total=total)
+            self.bar.update(self.task, completed=done, total=total, current=current)
         elif total >= 100:
             tenth = done * 10 // total
             if tenth > self.last_tenth:
@@ -444,7 +445,7 @@ def _run_build(
     content: Path,
     out: Path,
     options: BuildOptions,
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[int, int, str], None] | None,
 ) -> BuildReport:
     """Run a build; turn what stops it into a message and an exit code.
 

@@ -122,7 +122,7 @@ def build(
     out: Path,
     options: BuildOptions | None = None,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> BuildReport:
     """Build every output of a content folder into ``out``.
 
@@ -130,7 +130,8 @@ def build(
         content: the content folder.
         out: the output folder (created if missing).
         options: what to build and how.
-        progress: called with (episodes done, episodes in all) as episodes finish.
+        progress: called with (episodes done, episodes in all, the slug of the episode that
+            just finished, ``""`` before the first) as episodes finish.
 
     Two builds on one output folder never interleave: the second finds the folder locked
     and stops at once, writing nothing (see :func:`castline.build.manifest.locked`).
@@ -148,7 +149,7 @@ def _build(
     content: Path,
     out: Path,
     options: BuildOptions,
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[int, int, str], None] | None,
 ) -> BuildReport:
     project = open_content(content)
     setup = _select(project, options, out)
@@ -163,7 +164,7 @@ def _build_locked(
     project: Project,
     setup: Setup,
     options: BuildOptions,
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[int, int, str], None] | None,
 ) -> BuildReport:
     """The build, once the output folder is locked (see :func:`castline.build.manifest.locked`)."""
     out = setup.out
@@ -292,19 +293,19 @@ def _run(
     tasks: Sequence[Task],
     options: BuildOptions,
     project: Project,
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[int, int, str], None] | None,
     report: BuildReport,
 ) -> Iterator[Outcome]:
     """The tasks' outcomes as they finish, telling ``progress`` how far the build is."""
     total = len(project.episode_files)
     done = report.episodes_skipped
     if progress is not None:
-        progress(done, total)
+        progress(done, total, "")
     for outcome in run_tasks(setup, tasks, options.jobs, project):
         yield outcome
         done += 1
         if progress is not None:
-            progress(done, total)
+            progress(done, total, outcome.slug)
 
 
 def _merge(
