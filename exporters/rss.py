@@ -139,7 +139,6 @@ from castline.load.people import PROFILE_LINKS, profile_url
 from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import clean_text
-from castline.timecode import format_ms
 from castline.timing.chapters import resolve_chapters
 
 #: The feed's path in the output folder.
@@ -156,7 +155,7 @@ class RssExporter:
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
     #: bumped too when the same episode gives another record (4: sanitised show notes).
-    cache_version: ClassVar[int] = 5
+    cache_version: ClassVar[int] = 6
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
@@ -514,30 +513,17 @@ class _ItemBuilder:
         return persons
 
     def soundbites(self) -> list[dict[str, Any]]:
-        """``quotableClips`` as soundbites; one that runs past the declared duration is cut
-        there, and one that starts at or past it is kept as it is (the stamps, which
-        soundbites follow, often run past the duration: it is never a reason to drop one)."""
-        episode = self.episode
+        """``quotableClips`` as soundbites, on the stamps' timeline: the declared duration is
+        the talk's length, not the media's end, so it never cuts or drops a soundbite."""
         diagnostics = self.diagnostics
-        clips: list[dict[str, Any]] = []
-        for clip in episode.soundbites:
-            end = clip.start_ms + clip.duration_ms
-            duration_ms = clip.duration_ms
-            if episode.duration_ms is not None and clip.start_ms < episode.duration_ms < end:
-                late = (
-                    f"soundbite '{clip.title}' ends at {format_ms(end)}, after the episode's "
-                    f"duration {format_ms(episode.duration_ms)}"
-                )
-                diagnostics.append(Diagnostic.warning(clip.source, late + "; cut to end there"))
-                duration_ms = episode.duration_ms - clip.start_ms
-            clips.append(
-                {
-                    "start_ms": clip.start_ms,
-                    "duration_ms": duration_ms,
-                    "title": _limit(clip.title, clip.source, "soundbite title", diagnostics),
-                }
-            )
-        return clips
+        return [
+            {
+                "start_ms": clip.start_ms,
+                "duration_ms": clip.duration_ms,
+                "title": _limit(clip.title, clip.source, "soundbite title", diagnostics),
+            }
+            for clip in self.episode.soundbites
+        ]
 
 
 def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]) -> dict[str, Any]:
