@@ -10,6 +10,8 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from castline.model import SourceRef
 
@@ -120,7 +122,8 @@ _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def rule(code: str, name: str, summary: str) -> Rule:
-    """Register and return a rule; a code or name used twice is a programming error.
+    """Register and return a rule; a code or name used twice for different rules is a
+    programming error.
 
     >>> rule("Z999", "example-rule", "an example") is RULES["Z999"]
     True
@@ -128,6 +131,8 @@ def rule(code: str, name: str, summary: str) -> Rule:
     """
     if not _CODE.match(code) or not _NAME.match(name):
         raise ValueError(f"rule {code} {name}: a code is a letter and 3 digits, a name kebab-case")
+    if RULES.get(code) == Rule(code, name, summary):  # one module imported under two names
+        return RULES[code]
     for known in RULES.values():
         if code == known.code or name == known.name:
             raise ValueError(f"rule {code} {name} clashes with {known.code} {known.name}")
@@ -158,42 +163,82 @@ def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=sort_key)
 
 
-def apply_policy(
-    diagnostics: Iterable[Diagnostic],
-    ignore: Iterable[str],
-    error: Iterable[str],
-    where: SourceRef,
-) -> list[Diagnostic]:
-    """``diagnostics`` with the rules ``ignore`` selects left out and the warnings of the rules
-    ``error`` selects made errors (codes or names); a selector that names no rule is a warning
-    at ``where`` (show.yaml's ``diagnostics:``), with the nearest rule suggested."""
-    from castline.text import did_you_mean
+def register_all() -> None:
+    """Import castline's stages and the installed exporters, so that every rule is registered."""
+    import importlib
+    import pkgutil
 
-    problems: list[Diagnostic] = []
-    chosen: dict[str, set[str]] = {"ignore": set(), "error": set()}
-    for which, selectors in (("ignore", ignore), ("error", error)):
-        for selector in selectors:
-            found = find_rule(selector)
-            if found is None:
-                known = [*RULES, *(r.name for r in RULES.values())]
-                hint = did_you_mean(selector, known)
-                problems.append(
-                    UNKNOWN_RULE.warning(
-                        where, f"diagnostics.{which}: no rule is called '{selector}'{hint}"
-                    )
-                )
-            else:
-                chosen[which].add(found.code)
-    kept = []
-    for diagnostic in diagnostics:
-        if diagnostic.code in chosen["ignore"]:
-            continue
-        if diagnostic.code in chosen["error"] and diagnostic.severity is Severity.WARNING:
-            diagnostic = diagnostic.with_severity(Severity.ERROR)
-        kept.append(diagnostic)
-    return kept + problems
+    import castline
+
+    for module in pkgutil.walk_packages(castline.__path__, "castline."):
+        if module.name != "castline.exporters":  # found through their entry points, below
+            importlib.import_module(module.name)
+    for entry in importlib.import_module("castline.registry").available().values():
+        entry.entry_point.load()
 
 
-UNKNOWN_RULE = rule(
-    "B901", "unknown-rule", "show.yaml's diagnostics: names a code or name no rule has"
-)
+def rule_severities(files: Iterable[str]) -> dict[str, set[Severity]]:
+    """The severities each rule is emitted at in the Python source ``files``, read with
+    :mod:`ast`: ``RULE.warning(``/``RULE.error(``, a reader's ``.warn(RULE, ...)``/
+    ``.error(RULE, ...)``, and ``ContentError(RULE, ...)``."""
+    import ast
+    import sys
+
+    names = {
+        name: value.code
+        for module in list(sys.modules.values())
+        if getattr(module, "__name__", "").startswith("castline")
+        for name, value in vars(module).items()
+        if isinstance(value, Rule)
+    }
+    found: dict[str, set[Severity]] = {}
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read(), path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                for name, severity in _emits(node, ast):
+                    if name in names:
+                        found.setdefault(names[name], set()).add(severity)
+    return found
+
+
+def _emits(node: Any, ast: Any) -> list[tuple[str, Severity]]:
+    """The (rule constant, severity) pairs one call emits."""
+    func, args = node.func, node.args
+    first = args[0].id if args and isinstance(args[0], ast.Name) else ""
+    found: list[tuple[str, Severity]] = []
+    if isinstance(func, ast.Attribute):
+        if func.attr in ("warning", "error") and isinstance(func.value, ast.Name):
+            found.append((func.value.id, Severity(func.attr)))
+        if func.attr in ("warn", "error") and first:
+            found.append((first, Severity.WARNING if func.attr == "warn" else Severity.ERROR))
+    if isinstance(func, ast.Name) and func.id == "ContentError" and first:
+        found.append((first, Severity.ERROR))
+    return found
+
+
+def source_files() -> list[str]:
+    """The Python files of castline and its built-in exporters, sorted."""
+    import importlib.util
+
+    folders: list[str] = []
+    for package in ("castline", "castline.exporters"):  # found, not imported: the core
+        spec = importlib.util.find_spec(package)  # imports no exporter
+        folders.extend((spec.submodule_search_locations or []) if spec else [])
+    return sorted({str(p) for folder in folders for p in Path(folder).rglob("*.py")})
+
+
+def rules_table() -> str:
+    """The README's table of diagnostic codes: every registered rule, by code, with the
+    severity castline emits it at. Regenerate the README section with
+    ``python -c "import castline.diagnostics as d; print(d.rules_table())"``."""
+    register_all()
+    severities = rule_severities(source_files())
+    rows = ["| code | name | severity | what it means |", "| --- | --- | --- | --- |"]
+    for code in sorted(RULES):
+        found = severities.get(code, set())
+        shown = "both" if len(found) == 2 else next(iter(found)).value if found else "—"
+        known = RULES[code]
+        rows.append(f"| {code} | {known.name} | {shown} | {known.summary.replace('|', '/')} |")
+    return "\n".join(rows) + "\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Rule
 from castline.model import SourceRef
 from castline.text import did_you_mean
 
@@ -18,14 +18,16 @@ class CastlineError(Exception):
 
 
 class ContentError(CastlineError):
-    """A content problem that stops the object being read. Carries its :class:`Diagnostic`."""
+    """A content problem that stops the object being read. Carries its
+    :class:`~castline.diagnostics.Diagnostic`, an error of the kind ``kind``."""
 
-    def __init__(self, source: SourceRef, message: str) -> None:
-        self.diagnostic = Diagnostic.error(source, message)
+    def __init__(self, kind: Rule, source: SourceRef, message: str) -> None:
+        self.kind = kind
+        self.diagnostic = kind.error(source, message)
         super().__init__(str(self.diagnostic))
 
-    def __reduce__(self) -> tuple[type[ContentError], tuple[SourceRef, str]]:
-        return (ContentError, (self.diagnostic.source, self.diagnostic.message))
+    def __reduce__(self) -> tuple[type[ContentError], tuple[Rule, SourceRef, str]]:
+        return (ContentError, (self.kind, self.diagnostic.source, self.diagnostic.message))
 
 
 class ConfigError(CastlineError):

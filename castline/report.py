@@ -20,8 +20,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 
-from castline.diagnostics import Diagnostic, Severity, sort_key
-from castline.text import plural
+from castline.diagnostics import RULES, Diagnostic, Severity, find_rule, rule, sort_key
+from castline.model import SourceRef
+from castline.text import did_you_mean, plural
 
 #: Places listed under a warning kind in the default report.
 FIRST_PLACES = 3
@@ -181,3 +182,42 @@ def step_summary(diagnostics: Sequence[Diagnostic]) -> str:
     if not rows:
         lines.append("| (none) | 0 | 0 |")
     return "\n".join(lines) + "\n"
+
+
+def apply_policy(
+    diagnostics: Iterable[Diagnostic],
+    ignore: Iterable[str],
+    error: Iterable[str],
+    where: SourceRef,
+) -> list[Diagnostic]:
+    """``diagnostics`` with the rules ``ignore`` selects left out and the warnings of the rules
+    ``error`` selects made errors (codes or names); a selector that names no rule is a warning
+    at ``where`` (show.yaml's ``diagnostics:``), with the nearest rule suggested."""
+    problems: list[Diagnostic] = []
+    chosen: dict[str, set[str]] = {"ignore": set(), "error": set()}
+    for which, selectors in (("ignore", ignore), ("error", error)):
+        for selector in selectors:
+            found = find_rule(selector)
+            if found is None:
+                known = [*RULES, *(r.name for r in RULES.values())]
+                hint = did_you_mean(selector, known)
+                problems.append(
+                    UNKNOWN_RULE.warning(
+                        where, f"diagnostics.{which}: no rule is called '{selector}'{hint}"
+                    )
+                )
+            else:
+                chosen[which].add(found.code)
+    kept = []
+    for diagnostic in diagnostics:
+        if diagnostic.code in chosen["ignore"]:
+            continue
+        if diagnostic.code in chosen["error"] and diagnostic.severity is Severity.WARNING:
+            diagnostic = diagnostic.with_severity(Severity.ERROR)
+        kept.append(diagnostic)
+    return kept + problems
+
+
+UNKNOWN_RULE = rule(
+    "B901", "unknown-rule", "show.yaml's diagnostics: names a code or name no rule has"
+)

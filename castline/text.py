@@ -6,8 +6,14 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.model import SourceRef
+
+INVALID_CHARACTER = rule(
+    "L203",
+    "invalid-character",
+    "text holds a lone surrogate or a character XML cannot hold; repaired",
+)
 
 #: Characters XML 1.0 cannot hold (W3C XML 1.0, 2.2 Characters: ``Char``), and lone surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -93,7 +99,7 @@ def clean_text(
         one = len(set(surrogates)) == 1
         noun, verb = ("the lone surrogate", "is") if one else ("the lone surrogates", "are")
         diagnostics.append(
-            Diagnostic.warning(
+            INVALID_CHARACTER.warning(
                 where,
                 f"{what} holds {noun} {_code_points(surrogates)}, which {verb} not text; "
                 "replaced with U+FFFD",
@@ -103,7 +109,7 @@ def clean_text(
     forbidden = _XML_FORBIDDEN.findall(text) if xml else []
     if forbidden:
         diagnostics.append(
-            Diagnostic.warning(
+            INVALID_CHARACTER.warning(
                 where, f"{what} holds {_code_points(forbidden)}, which XML cannot hold; removed"
             )
         )

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from castline.clean import clean_episode, clean_show
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.exporter import (
     Artifact,
     BuildContext,
@@ -53,6 +53,15 @@ from castline.paths import asset_url
 from castline.text import utf8_text, vtt_escape
 from castline.timecode import format_clock, format_vtt_timecode
 from castline.timing.chapters import ChapterList, resolve_chapters, youtube_chapters
+
+NO_CHAPTERS_TRACK = rule(
+    "T206", "no-chapters-track", "no WebVTT chapters track: the last chapter has no end"
+)
+RELATIVE_CHAPTER_LINK = rule(
+    "T207",
+    "relative-chapter-link",
+    "a chapter's image or URL is relative and show.yaml has no base URL",
+)
 
 #: The version of the JSON chapters format written.
 JSON_CHAPTERS_VERSION = "1.2.0"
@@ -91,7 +100,7 @@ class ChaptersExporter:
         ]
         if chapters.end_ms is None:
             diagnostics.append(
-                Diagnostic.warning(
+                NO_CHAPTERS_TRACK.warning(
                     episode.where("duration"),
                     "no WebVTT chapters track: without a 'duration' or a transcript the last "
                     "chapter has no end",
@@ -189,7 +198,7 @@ def _links(
         resolved.append(url)
         if value is not None and url is None:
             diagnostics.append(
-                Diagnostic.warning(
+                RELATIVE_CHAPTER_LINK.warning(
                     chapter.source,
                     f"chapter {kind} '{value}' is a relative path and show.yaml has no "
                     "'assets_url' or 'base_url'; left out",

@@ -100,7 +100,7 @@ from typing import Any, ClassVar
 
 from castline import __version__
 from castline.clean import clean_episode, clean_show
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, Rule, rule
 from castline.exporter import (
     Artifact,
     BuildContext,
@@ -140,6 +140,76 @@ from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import clean_text
 from castline.timing.chapters import resolve_chapters
+
+#: The kinds of problem with the feed (Apple Podcasts: https://podcasters.apple.com/support/823-podcast-requirements).
+MISSING_ENCLOSURE = rule(
+    "F001",
+    "missing-enclosure",
+    "an episode has no 'audio': no enclosure, so it is left out of the feed",
+)
+MISSING_DATE = rule("F002", "missing-date", "an episode has no 'date': it is left out of the feed")
+NON_ASCII_FILE_NAME = rule(
+    "F003",
+    "non-ascii-file-name",
+    "a file name in a feed URL is not ASCII, which Apple Podcasts requires",
+)
+MISSING_REQUIRED_FIELD = rule(
+    "F004", "missing-required-field", "show.yaml lacks a field the feed or Apple Podcasts requires"
+)
+INVALID_BASE_URL = rule("F005", "invalid-base-url", "'base_url' is not an absolute http(s) URL")
+CAPTIONS_NOT_LINKED = rule(
+    "F006",
+    "captions-not-linked",
+    "shifted captions do not match the audio, so the feed does not link them",
+)
+HTML_REMOVED = rule(
+    "F007", "html-removed", "show notes or an intro hold HTML a feed must not carry; removed"
+)
+BLANK_TITLE = rule("F008", "blank-title", "a title is blank once what XML cannot hold is removed")
+UNLISTED_ENCLOSURE_FORMAT = rule(
+    "F009", "unlisted-enclosure-format", "the enclosure is not a format Apple Podcasts lists"
+)
+MISSING_DESCRIPTION = rule(
+    "F010", "missing-description", "an episode has no 'description' or 'intro'"
+)
+DESCRIPTION_TOO_LONG = rule(
+    "F011", "description-too-long", "a description is longer than Apple Podcasts shows"
+)
+INVALID_ARTWORK = rule("F012", "invalid-artwork", "artwork is not a JPEG or PNG file")
+UNPUBLISHED_ARTWORK = rule(
+    "F013", "unpublished-artwork", "artwork lies outside what is published; left out"
+)
+ARTWORK_SIZE_UNKNOWN = rule(
+    "F014", "artwork-size-unknown", "the size of local artwork cannot be read"
+)
+INVALID_ARTWORK_SIZE = rule(
+    "F015", "invalid-artwork-size", "artwork is not square or not 1400 to 3000 pixels"
+)
+INVALID_EPISODE_NUMBER = rule(
+    "F016", "invalid-episode-number", "an 'episode' or 'season' number is not above 0"
+)
+MISSING_EPISODE_NUMBER = rule(
+    "F017", "missing-episode-number", "a serial show has an episode without an 'episode' number"
+)
+NOT_HTTPS = rule("F019", "not-https", "a URL a podcast: tag needs as https is not")
+INVALID_LANGUAGE = rule("F020", "invalid-language", "'language' is not an ISO 639 code")
+MISSING_OWNER_EMAIL = rule("F021", "missing-owner-email", "show.yaml has no 'owner.email'")
+INVALID_SHOW_TYPE = rule("F022", "invalid-show-type", "'type' is not episodic or serial")
+UNSUPPORTED_CATEGORY = rule(
+    "F023", "unsupported-category", "a category is not one Apple Podcasts lists"
+)
+UNKNOWN_MEDIUM = rule("F024", "unknown-medium", "'medium' is not a podcast:medium value")
+INVALID_GUID = rule("F025", "invalid-guid", "'guid' is not a UUID")
+GUID_NOT_V5 = rule("F026", "guid-not-v5", "'guid' is a UUID of another version than 5")
+DUPLICATE_GUID = rule(
+    "F027", "duplicate-guid", "two episodes have the same guid; the later is left out"
+)
+DUPLICATE_ENCLOSURE = rule(
+    "F028", "duplicate-enclosure", "two episodes have the same enclosure URL; the later is left out"
+)
+TEXT_TOO_LONG = rule(
+    "F029", "text-too-long", "a text is longer than the podcast: namespace allows; cut"
+)
 
 #: The feed's path in the output folder.
 FEED_PATH = PurePosixPath("feed.xml")
@@ -188,7 +258,7 @@ class RssExporter:
                 name = url_name(media_url(show, episode.slug) or "")
                 missing_media = f", and no media file '{name}' in '{show.media_dir}'"
             diagnostics.append(
-                Diagnostic.error(
+                MISSING_ENCLOSURE.error(
                     episode.where("audio"),
                     f"missing 'audio'{missing_media}: no enclosure, so the episode is left out "
                     "of the feed",
@@ -197,7 +267,7 @@ class RssExporter:
             missing = True
         if episode.published is None:
             diagnostics.append(
-                Diagnostic.error(
+                MISSING_DATE.error(
                     episode.where("date"),
                     "missing 'date' (or 'dateadded'): no publication date, so the episode is "
                     "left out of the feed",
@@ -210,7 +280,7 @@ class RssExporter:
         data = _ItemBuilder(context, episode, diagnostics).data()
         if not episode.slug.isascii() and (data["transcripts"] or data["chapters_link"]):
             diagnostics.append(
-                Diagnostic.error(
+                NON_ASCII_FILE_NAME.error(
                     episode.source,
                     f"file name '{episode.slug}' is not ASCII, so neither are the URLs of its "
                     "transcript and chapter files; Apple Podcasts requires ASCII file names",
@@ -230,14 +300,14 @@ class RssExporter:
         for key, value in (("title", show.title), ("description", show.description)):
             if not value:
                 diagnostics.append(
-                    Diagnostic.error(
+                    MISSING_REQUIRED_FIELD.error(
                         show.where(key), f"missing '{key}': the feed needs one and is not written"
                     )
                 )
                 fatal = True
         base_problem = base_url_problem(show.base_url)
         if base_problem is not None:
-            diagnostics.append(Diagnostic.error(show.where("base_url"), base_problem))
+            diagnostics.append(INVALID_BASE_URL.error(show.where("base_url"), base_problem))
             fatal = True
         if fatal:
             return ShowExport(diagnostics=tuple(diagnostics))
@@ -248,7 +318,7 @@ class RssExporter:
         ]
         if shifted:
             diagnostics.append(
-                Diagnostic.warning(
+                CAPTIONS_NOT_LINKED.warning(
                     show.source,
                     f"captions shifted ({', '.join(shifted)}) do not match the audio: the feed "
                     "does not link them as podcast:transcript",
@@ -295,7 +365,7 @@ def _clean_episode(episode: Episode, diagnostics: list[Diagnostic]) -> Episode:
         intro, removed = sanitise_html(intro)
         if removed:
             diagnostics.append(
-                Diagnostic.warning(cleaned.where("intro"), f"'intro': {removal_message(removed)}")
+                HTML_REMOVED.warning(cleaned.where("intro"), f"'intro': {removal_message(removed)}")
             )
     return dataclasses.replace(cleaned, slug=slug, intro=intro)
 
@@ -329,8 +399,8 @@ class _ItemBuilder:
         self.base_url: str = self.show.base_url
         self.assets_url: str = self.show.assets_url or self.base_url
 
-    def warn(self, key: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic.warning(self.episode.where(key), message))
+    def warn(self, kind: Rule, key: str, message: str) -> None:
+        self.diagnostics.append(kind.warning(self.episode.where(key), message))
 
     def data(self) -> dict[str, Any]:
         """What the episode's ``<item>`` is made of (:func:`_add_item`).
@@ -379,7 +449,9 @@ class _ItemBuilder:
         if not title.strip():
             title = self.episode.slug
             self.warn(
-                "title", f"'title' is blank once what XML cannot hold is removed; using '{title}'"
+                BLANK_TITLE,
+                "title",
+                f"'title' is blank once what XML cannot hold is removed; using '{title}'",
             )
         return title
 
@@ -388,7 +460,7 @@ class _ItemBuilder:
         html, removed = safe_notes_html(self.episode.notes_markdown)
         if removed:
             self.diagnostics.append(
-                Diagnostic.warning(self.episode.source, f"show notes: {removal_message(removed)}")
+                HTML_REMOVED.warning(self.episode.source, f"show notes: {removal_message(removed)}")
             )
         return html
 
@@ -399,7 +471,7 @@ class _ItemBuilder:
         name = non_ascii_name(url)
         if name is not None:
             self.diagnostics.append(
-                Diagnostic.error(
+                NON_ASCII_FILE_NAME.error(
                     self.episode.where("audio"),
                     f"enclosure file name '{name}' is not ASCII; Apple Podcasts requires "
                     "ASCII file names",
@@ -407,6 +479,7 @@ class _ItemBuilder:
             )
         if url_suffix(url) not in ENCLOSURE_SUFFIXES:
             self.warn(
+                UNLISTED_ENCLOSURE_FORMAT,
                 "audio",
                 f"enclosure '{url_name(url)}' is not a format Apple "
                 f"Podcasts lists ({', '.join(ENCLOSURE_SUFFIXES)})",
@@ -419,11 +492,16 @@ class _ItemBuilder:
         if not text and episode.intro:
             text, html, key = episode.intro, True, "intro"
         if not text:
-            self.warn("description", "no 'description' or 'intro': the item has no description")
+            self.warn(
+                MISSING_DESCRIPTION,
+                "description",
+                "no 'description' or 'intro': the item has no description",
+            )
             return {"description": None, "description_html": False}
         size = len(text.encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
             self.warn(
+                DESCRIPTION_TOO_LONG,
                 key,
                 f"'{key}' is {size} bytes; Apple Podcasts shows at most {DESCRIPTION_MAX_BYTES}",
             )
@@ -436,6 +514,7 @@ class _ItemBuilder:
         url = public_url(self.assets_url, image)
         if not is_artwork_file(url):
             self.warn(
+                INVALID_ARTWORK,
                 "image",
                 f"episode artwork '{image}' must be a .jpg, .jpeg or .png file; "
                 "itunes:image left out",
@@ -443,7 +522,7 @@ class _ItemBuilder:
             return None
         name = non_ascii_name(url)
         if name is not None:
-            self.warn("image", f"artwork file name '{name}' is not ASCII")
+            self.warn(NON_ASCII_FILE_NAME, "image", f"artwork file name '{name}' is not ASCII")
         return url
 
     def numbers(self) -> dict[str, Any]:
@@ -454,11 +533,16 @@ class _ItemBuilder:
             ("episode", "episode", episode.number),
         ):
             if value is not None and value <= 0:
-                self.warn(key, f"'{key}' must be a number above 0, not {value}; left out")
+                self.warn(
+                    INVALID_EPISODE_NUMBER,
+                    key,
+                    f"'{key}' must be a number above 0, not {value}; left out",
+                )
                 value = None
             numbers[field] = value
         if self.show.show_type == "serial" and numbers["episode"] is None:
             self.warn(
+                MISSING_EPISODE_NUMBER,
                 "episode",
                 "the show is serial ('type: serial'), so Apple Podcasts needs an 'episode' "
                 "number on every episode",
@@ -541,7 +625,7 @@ def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]
             href = url
             break
         diagnostics.append(
-            Diagnostic.warning(
+            NOT_HTTPS.warning(
                 where,
                 f"{kind} link '{url}' is not https, which podcast:person needs; "
                 f"not used for {person.name}",
@@ -573,11 +657,11 @@ class _FeedBuilder:
         self.base_url: str = self.show.base_url
         self.feed_url = public_url(self.base_url, FEED_PATH)
 
-    def error(self, key: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic.error(self.show.where(key), message))
+    def error(self, kind: Rule, key: str, message: str) -> None:
+        self.diagnostics.append(kind.error(self.show.where(key), message))
 
-    def warn(self, key: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic.warning(self.show.where(key), message))
+    def warn(self, kind: Rule, key: str, message: str) -> None:
+        self.diagnostics.append(kind.warning(self.show.where(key), message))
 
     def build(self, records: Sequence[EpisodeRecord]) -> str:
         show = self.show
@@ -588,6 +672,7 @@ class _FeedBuilder:
         size = len(show.description.encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
             self.warn(
+                DESCRIPTION_TOO_LONG,
                 "description",
                 f"'description' is {size} bytes; Apple Podcasts shows at most "
                 f"{DESCRIPTION_MAX_BYTES}",
@@ -617,13 +702,14 @@ class _FeedBuilder:
         language = self.show.language
         if language is None:
             self.error(
+                MISSING_REQUIRED_FIELD,
                 "language",
                 "missing 'language': Apple Podcasts requires an ISO 639 code such as 'en'",
             )
             return
         problem = language_problem(language)
         if problem is not None:
-            self.error("language", f"{problem}; <language> left out")
+            self.error(INVALID_LANGUAGE, "language", f"{problem}; <language> left out")
             return
         fg.language(language)
 
@@ -638,6 +724,7 @@ class _FeedBuilder:
             itunes.itunes_owner(name=owner or "", email=show.owner_email)
         else:
             self.warn(
+                MISSING_OWNER_EMAIL,
                 "owner.email" if "owner.email" in show.key_lines else "owner",
                 "missing 'owner.email': directories use the owner's e-mail to verify the show",
             )
@@ -645,14 +732,16 @@ class _FeedBuilder:
             itunes.itunes_type(show.show_type)
         else:
             self.error(
-                "type", f"'type' must be episodic or serial, not '{show.show_type}'; left out"
+                INVALID_SHOW_TYPE,
+                "type",
+                f"'type' must be episodic or serial, not '{show.show_type}'; left out",
             )
 
         categories = []
         for category in show.categories:
             problem = category_problem(category)
             if problem is not None:
-                self.error("categories", f"{problem}; left out")
+                self.error(UNSUPPORTED_CATEGORY, "categories", f"{problem}; left out")
                 continue
             entry = {"cat": category.name}
             if category.subcategory:
@@ -662,11 +751,16 @@ class _FeedBuilder:
             # A list with replace=True: the two-argument form wipes earlier categories.
             itunes.itunes_category(categories, replace=True)
         elif not show.categories:
-            self.error("categories", "missing 'categories': Apple Podcasts requires one")
+            self.error(
+                MISSING_REQUIRED_FIELD,
+                "categories",
+                "missing 'categories': Apple Podcasts requires one",
+            )
 
         if show.explicit is None:
             if "explicit" not in show.key_lines:
                 self.error(
+                    MISSING_REQUIRED_FIELD,
                     "explicit",
                     "missing 'explicit' (true or false): Apple Podcasts requires itunes:explicit",
                 )
@@ -680,6 +774,7 @@ class _FeedBuilder:
             return None  # given, but refused by the loader, which said why
         if image is None:
             self.error(
+                MISSING_REQUIRED_FIELD,
                 "image",
                 "missing 'image': Apple Podcasts requires square artwork of 1400x1400 to "
                 "3000x3000 pixels",
@@ -687,11 +782,16 @@ class _FeedBuilder:
             return None
         _, outside = artwork_file(self.show)
         if outside is not None:
-            self.error("image", f"{outside}, so it is not published; itunes:image left out")
+            self.error(
+                UNPUBLISHED_ARTWORK,
+                "image",
+                f"{outside}, so it is not published; itunes:image left out",
+            )
             return None
         url = public_url(self.base_url, image)
         if not is_artwork_file(url):
             self.error(
+                INVALID_ARTWORK,
                 "image",
                 f"artwork '{image}' must be a JPEG or PNG file (.jpg, .jpeg or .png); "
                 "itunes:image left out",
@@ -700,15 +800,17 @@ class _FeedBuilder:
         name = non_ascii_name(url)
         if name is not None:
             self.error(
+                NON_ASCII_FILE_NAME,
                 "image",
                 f"artwork file name '{name}' is not ASCII; Apple Podcasts requires ASCII names",
             )
         if self.show.image_pixels is not None:
             problem = artwork_size_problem(self.show.image_pixels)
             if problem is not None:
-                self.error("image", f"artwork '{image}' {problem}")
+                self.error(INVALID_ARTWORK_SIZE, "image", f"artwork '{image}' {problem}")
         elif "://" not in image:
             self.warn(
+                ARTWORK_SIZE_UNKNOWN,
                 "image",
                 f"cannot read the size of artwork '{image}' (no such file in the content "
                 "folder, or not a JPEG or PNG)",
@@ -729,6 +831,7 @@ class _FeedBuilder:
                 ext.funding.append((funding.url, label))
             else:
                 self.error(
+                    NOT_HTTPS,
                     "funding",
                     f"funding URL '{funding.url}' is not https, which podcast:funding needs; "
                     "left out",
@@ -739,6 +842,7 @@ class _FeedBuilder:
                 ext.medium = show.medium
             else:
                 self.error(
+                    UNKNOWN_MEDIUM,
                     "medium",
                     f"unknown 'medium' '{show.medium}' (podcast:medium is one of "
                     f"{', '.join(MEDIUMS)}); left out",
@@ -749,12 +853,14 @@ class _FeedBuilder:
             if not show.assets_url:
                 tags = "podcast:transcript, podcast:chapters and podcast:person img are"
             self.error(
+                NOT_HTTPS,
                 "base_url",
                 f"'base_url' {self.base_url} is not https, which podcast: tags need; "
                 f"{tags} left out",
             )
         if show.assets_url and not is_https(assets):
             self.error(
+                NOT_HTTPS,
                 "assets_url",
                 f"'assets_url' {assets} is not https, which podcast: tags need; "
                 "podcast:person img is left out",
@@ -768,10 +874,15 @@ class _FeedBuilder:
         try:
             value = uuid.UUID(self.show.guid)
         except ValueError:
-            self.error("guid", f"'guid' {self.show.guid} is not a UUID; podcast:guid left out")
+            self.error(
+                INVALID_GUID,
+                "guid",
+                f"'guid' {self.show.guid} is not a UUID; podcast:guid left out",
+            )
             return None
         if value.version != 5:
             self.warn(
+                GUID_NOT_V5,
                 "guid",
                 f"'guid' is a version {value.version} UUID; podcast:guid should be version 5",
             )
@@ -790,7 +901,7 @@ class _FeedBuilder:
             lines: Mapping[str, int] = data["lines"]
             if guid in guids:
                 self.diagnostics.append(
-                    Diagnostic.error(
+                    DUPLICATE_GUID.error(
                         SourceRef(record.path, lines["guid"]),
                         f"guid '{guid}' is also the guid of {guids[guid]}; "
                         "the episode is left out of the feed",
@@ -799,7 +910,7 @@ class _FeedBuilder:
                 continue
             if url in enclosures:
                 self.diagnostics.append(
-                    Diagnostic.error(
+                    DUPLICATE_ENCLOSURE.error(
                         SourceRef(record.path, lines["audio"]),
                         f"enclosure URL '{url}' is also the enclosure of {enclosures[url]}; "
                         "the episode is left out of the feed",
@@ -888,7 +999,7 @@ def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]
     if len(text) <= PODCAST_TEXT_MAX:
         return text
     diagnostics.append(
-        Diagnostic.warning(
+        TEXT_TOO_LONG.warning(
             where,
             f"{what} '{text[:40]}…' is {len(text)} characters; cut to {PODCAST_TEXT_MAX}, "
             "the podcast: namespace's limit",

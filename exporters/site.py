@@ -51,7 +51,7 @@ from urllib.parse import quote
 import jinja2
 import lxml.html
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.exporter import (
     Artifact,
     BuildContext,
@@ -69,6 +69,11 @@ from castline.timecode import format_clock, format_seconds
 from castline.timing.chapters import resolve_chapters
 from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
 from castline.timing.sections import published_transcript
+
+UNREADABLE_TEMPLATE = rule("X001", "unreadable-template", "a site template cannot be read")
+TEMPLATE_ERROR = rule(
+    "X002", "template-error", "a site template fails to render; pages not written"
+)
 
 #: The templates a show may override, by file name.
 TEMPLATE_NAMES = ("base.html.j2", "episode.html.j2", "index.html.j2", "site.css.j2", "site.js.j2")
@@ -166,7 +171,7 @@ class SiteExporter:
                 found[name] = (path.read_text(encoding="utf-8"), shown)
             except (OSError, UnicodeDecodeError) as error:
                 problems.append(
-                    Diagnostic.error(SourceRef(shown, 1), f"cannot read template: {error}")
+                    UNREADABLE_TEMPLATE.error(SourceRef(shown, 1), f"cannot read template: {error}")
                 )
         return found, problems
 
@@ -237,7 +242,7 @@ def template_error(
             if isinstance(error, jinja2.TemplateError)
             else (f"{type(error).__name__}: {error}")
         )
-    return Diagnostic.error(where, f"template error: {message}; pages not written")
+    return TEMPLATE_ERROR.error(where, f"template error: {message}; pages not written")
 
 
 # --- the page data (records) -----------------------------------------------------------------

@@ -29,12 +29,16 @@ from typing import ClassVar
 import srt
 
 from castline.clean import clean_episode
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.text import plural, utf8_text
 from castline.timing.captions import CaptionExporter
 from castline.timing.cues import Cue
+
+PAST_SUBRIP_TIME = rule(
+    "T301", "past-subrip-time", "cues end past the latest time SubRip can write; left out"
+)
 
 #: The latest time ``srt`` can write (it composes from ``datetime.timedelta``), in ms.
 LATEST_MS = dt.timedelta.max // dt.timedelta(milliseconds=1)
@@ -105,4 +109,4 @@ def _writable(cues: tuple[Cue, ...]) -> tuple[tuple[Cue, ...], tuple[Diagnostic,
     first = cues[len(kept)]
     count = plural(len(cues) - len(kept), "cue")
     message = f"cues from this line on end past the latest time SubRip can write; {count} left out"
-    return kept, (Diagnostic.warning(first.source, message),)
+    return kept, (PAST_SUBRIP_TIME.warning(first.source, message),)

@@ -167,13 +167,15 @@ def test_github_annotations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "::notice::castline: 3 more problems not annotated (13 errors, 0 warnings in all); "
         "see the log, or write them all with --report FILE"
     )
-    assert f"::error file={DATA / 'loader'}/episodes/empty.md,line=1::empty file" in annotations
     assert (
-        f"::error file={DATA / 'loader'}/episodes/invalid-yaml.md,line=4::"
+        f"::error file={DATA / 'loader'}/episodes/empty.md,line=1,title=L102 empty-file::empty file"
+    ) in annotations
+    assert (
+        f"::error file={DATA / 'loader'}/episodes/invalid-yaml.md,line=4,title=L104 invalid-yaml::"
         "invalid YAML%3A mapping values are not allowed in this context"
     ) not in annotations  # ':' is escaped in properties only, not in the message
     assert (
-        f"::error file={DATA / 'loader'}/episodes/invalid-yaml.md,line=4::"
+        f"::error file={DATA / 'loader'}/episodes/invalid-yaml.md,line=4,title=L104 invalid-yaml::"
         "invalid YAML: mapping values are not allowed in this context"
     ) in annotations
     monkeypatch.delenv("GITHUB_ACTIONS")
@@ -290,11 +292,12 @@ def test_a_first_show_yaml_is_checked_without_a_traceback(content_tree: ContentT
         f"{show}: error: missing 'image': Apple Podcasts requires square artwork of 1400x1400"
         " to 3000x3000 pixels",
         f"{show}: error: missing 'language': Apple Podcasts requires an ISO 639 code such as 'en'",
-        "2 warnings other: warnings",
-        f"  {root}/episodes/{episode.name}:6: warning: unknown guest 'tomasokafor': no profile"
-        " people/tomasokafor.md",
+        "1 warning F021 missing-owner-email: show.yaml has no 'owner.email'",
         f"  {show}: warning: missing 'owner.email': directories use the owner's e-mail to verify"
         " the show",
+        "1 warning L221 unknown-guest: a guest id names no readable profile in the people folder",
+        f"  {root}/episodes/{episode.name}:6: warning: unknown guest 'tomasokafor': no profile"
+        " people/tomasokafor.md",
         "checked 1 episode: 4 errors, 2 warnings",
     ]
 

@@ -121,3 +121,26 @@ def test_exit_codes(args: list[str], code: int, tmp_path: Path) -> None:
     if args[0] == "build" and len(args) == 2:
         args = [*args, "--out", str(tmp_path)]
     assert runner.invoke(app, args).exit_code == code
+
+
+def test_show_yaml_diagnostics_ignores_or_promotes_rules(content_tree: ContentTree) -> None:
+    episode = "---\ntitle: W\nguests: [nobody]\ntranscript:\n- line: Hi.\n  who: A\n---\n"
+    ignored = content_tree(
+        {
+            "show.yaml": "title: S\ndiagnostics: {ignore: [unknown-guest]}\n",
+            "episodes/w.md": episode,
+        }
+    )
+    result = runner.invoke(app, ["check", str(ignored)])
+    assert "unknown guest" not in result.stderr
+    (ignored / "show.yaml").write_text("title: S\ndiagnostics: {error: [L221], ignore: [L9999]}\n")
+    promoted = runner.invoke(app, ["check", str(ignored)])
+    assert promoted.exit_code == 1
+    assert (
+        f"{ignored}/episodes/w.md:3: error: unknown guest 'nobody': no profile people/nobody.md"
+        in promoted.stderr
+    )
+    assert (
+        f"{ignored}/show.yaml:2: warning: diagnostics.ignore: no rule is called 'L9999'"
+        in promoted.stderr
+    )

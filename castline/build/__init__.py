@@ -54,12 +54,13 @@ from castline.build.outfiles import Changes, remove_output
 from castline.build.planner import BuildInputs, Planner, Task
 from castline.build.showstep import ShowSteps
 from castline.build.workers import ExporterSpec, Outcome, Setup, run_tasks, young_generation
-from castline.diagnostics import Diagnostic, Severity, apply_policy, sort_unique
+from castline.diagnostics import Diagnostic, Severity, sort_unique
 from castline.errors import ConfigError, UnknownExporterError
 from castline.exporter import BuildContext, ExporterInfo
 from castline.load import SHOW_FILE, Project, open_content
 from castline.model import Show
 from castline.paths import content_relative
+from castline.report import apply_policy
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,9 +38,13 @@ if sys.platform != "win32":
 
 from castline.build.outfiles import STATE_DIR as STATE_DIR
 from castline.build.outfiles import check_no_symlink, write_atomic
-from castline.diagnostics import Diagnostic, Severity
+from castline.diagnostics import Diagnostic, Severity, rule
 from castline.errors import ConfigError
 from castline.model import SourceRef
+
+UNREADABLE_MANIFEST = rule(
+    "B001", "unreadable-manifest", "the build manifest cannot be used; every episode is rebuilt"
+)
 
 MANIFEST_FILE = "manifest.json"
 STAT_CACHE_FILE = "stat-cache.json"
@@ -104,14 +108,14 @@ def fingerprint(path: Path) -> str:
 def diagnostics_to_json(
     diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], content: str = ""
 ) -> list[Any]:
-    """Diagnostics as JSON lists ``[path, line, severity, message]``.
+    """Diagnostics as JSON lists ``[path, line, severity, message, code]``.
 
     ``content`` is the content folder as messages show it (``content/``, with the separator):
     paths below it are kept relative to it, so that a build run from another folder, which
     names the content folder differently, shows them as it names it.
     """
     return [
-        [_relative(content, d.source.path), d.source.line, d.severity.value, d.message]
+        [_relative(content, d.source.path), d.source.line, d.severity.value, d.message, d.code]
         for d in diagnostics
     ]
 
@@ -123,12 +127,16 @@ def _relative(content: str, path: str) -> str:
 
 
 def diagnostics_from_json(rows: list[Any], content: str = "") -> tuple[Diagnostic, ...]:
-    """The inverse of :func:`diagnostics_to_json`, paths shown below ``content``."""
+    """The inverse of :func:`diagnostics_to_json`, paths shown below ``content``: a replayed
+    diagnostic keeps its code."""
     return tuple(
         Diagnostic(
-            SourceRef(_below(content, str(path)), int(line)), Severity(severity), str(message)
+            SourceRef(_below(content, str(path)), int(line)),
+            Severity(severity),
+            str(message),
+            str(code),
         )
-        for path, line, severity, message in rows
+        for path, line, severity, message, code in rows
     )
 
 
@@ -322,19 +330,21 @@ def _optional_text(value: object, what: str) -> str | None:
 
 
 def _diagnostic_rows(value: object, what: str) -> list[Any]:
-    """Rows ``[path, line, severity, message]`` (see :func:`diagnostics_to_json`)."""
+    """Rows ``[path, line, severity, message, code]`` (see :func:`diagnostics_to_json`); the
+    rows of an older manifest, without the code, are not valid (so it is rebuilt in full)."""
     severities = {severity.value for severity in Severity}
     if not isinstance(value, list) or not all(
         isinstance(row, list)
-        and len(row) == 4
+        and len(row) == 5
         and isinstance(row[0], str)
         and type(row[1]) is int
         and row[1] >= 0
         and row[2] in severities
         and isinstance(row[3], str)
+        and isinstance(row[4], str)
         for row in value
     ):
-        raise ManifestError(f"{what} are not [path, line, severity, message] rows")
+        raise ManifestError(f"{what} are not [path, line, severity, message, code] rows")
     return value
 
 
@@ -423,7 +433,7 @@ def load_manifest(out: Path) -> tuple[Manifest, Diagnostic | None]:
 
 
 def _unreadable(path: Path, line: int, reason: str) -> Diagnostic:
-    return Diagnostic.warning(
+    return UNREADABLE_MANIFEST.warning(
         SourceRef(str(path), line),
         f"the build manifest is unreadable ({reason}); every episode is rebuilt",
     )

@@ -20,10 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.errors import ConfigError
 from castline.exporter import Artifact
 from castline.model import SourceRef
+
+NOT_REMOVED = rule(
+    "B002", "not-removed", "an output castline wrote before cannot be removed, or changed since"
+)
 
 #: The folder, inside the output folder, that holds castline's own files (no exporter writes
 #: there).
@@ -160,7 +164,7 @@ def remove_output(
         check_no_symlink(out, relative)
     except ConfigError as error:
         changes.diagnostics.append(
-            Diagnostic.warning(SourceRef(str(target), 1), f"not removed: {error}")
+            NOT_REMOVED.warning(SourceRef(str(target), 1), f"not removed: {error}")
         )
         return
     data = read_or_none(target)
@@ -168,7 +172,7 @@ def remove_output(
         return
     if hashlib.sha256(data).hexdigest() != digest:
         changes.diagnostics.append(
-            Diagnostic.warning(
+            NOT_REMOVED.warning(
                 SourceRef(str(target), 1), "not removed: it changed since castline wrote it"
             )
         )

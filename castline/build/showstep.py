@@ -34,9 +34,14 @@ from castline.build.outfiles import (
     write_artifacts,
 )
 from castline.build.planner import BuildInputs, outputs_intact
-from castline.diagnostics import Diagnostic, Severity
+from castline.diagnostics import Diagnostic, Severity, rule
 from castline.exporter import BuildContext, EpisodeRecord, Exporter, ShowExport
 from castline.paths import display_path
+
+EXPORTER_FAILED = rule("B003", "exporter-failed", "an exporter raised an exception")
+SHOW_OUTPUTS_KEPT = rule(
+    "B004", "show-outputs-kept", "show.yaml has errors, so the show's outputs are not updated"
+)
 
 
 class ShowSteps:
@@ -91,7 +96,7 @@ class ShowSteps:
 
     def _failed(self, name: str, error: Exception) -> None:
         problem = f"exporter '{name}' failed: {type(error).__name__}: {error}"
-        self.diagnostics.append(Diagnostic.error(self.context.show.source, problem))
+        self.diagnostics.append(EXPORTER_FAILED.error(self.context.show.source, problem))
 
     def _export(self, exporter: Exporter, published: Mapping[str, str]) -> None:
         name = exporter.name
@@ -151,7 +156,7 @@ class ShowSteps:
         self, name: str, inputs: str, result: ShowExport, previous: ExporterState
     ) -> None:
         kept = ", ".join(sorted(previous.outputs))
-        held = Diagnostic.warning(
+        held = SHOW_OUTPUTS_KEPT.warning(
             self.context.show.source,
             f"{kept} not updated while show.yaml has errors; the last good one is kept",
         )

@@ -24,11 +24,19 @@ from castline import registry
 from castline.build import outfiles
 from castline.build.manifest import fingerprint, record_text, sha256
 from castline.build.planner import Task
-from castline.diagnostics import Diagnostic
+from castline.build.showstep import EXPORTER_FAILED
+from castline.diagnostics import Diagnostic, rule
 from castline.exporter import Artifact, BuildContext, Exporter, ExporterInfo
 from castline.load import Project, load_episode, open_content
+from castline.load.files import UNREADABLE_FILE
 from castline.model import Episode, SourceRef
 from castline.paths import content_relative, display_path, media_file_path, media_url
+
+EPISODE_CRASHED = rule(
+    "B005", "episode-crashed", "reading an episode raised an unexpected exception"
+)
+CANNOT_WRITE = rule("B006", "cannot-write", "an output file cannot be written")
+DEAD_WORKER = rule("B007", "worker-died", "the worker process building an episode died")
 
 #: Message for an episode whose worker process died.
 WORKER_DIED = (
@@ -141,7 +149,7 @@ class EpisodeBuilder:
             raw = path.read_bytes() if task.raw is None else task.raw
         except OSError as error:
             display = self.project.display(path)
-            problem = Diagnostic.error(SourceRef(display, 1), f"cannot read: {error.strerror}")
+            problem = UNREADABLE_FILE.error(SourceRef(display, 1), f"cannot read: {error.strerror}")
             return Outcome(task.relative, path.stem, "", {}, (problem,), True, {})
         file_hash = sha256(raw)
         where = SourceRef(self.project.display(path), 1)
@@ -152,7 +160,7 @@ class EpisodeBuilder:
             where = episode.source
             dependencies = self.dependencies(episode)
         except Exception as error:  # castline's own failure must not stop other episodes
-            problem = Diagnostic.error(where, crash_message(error))
+            problem = EPISODE_CRASHED.error(where, crash_message(error))
             return Outcome(task.relative, path.stem, file_hash, {}, (problem,), True, {})
         return self._build(task, episode, file_hash, dependencies, tuple(found))
 
@@ -183,7 +191,7 @@ class EpisodeBuilder:
         except OSError as error:  # a full disk, a folder made read-only mid-build
             where = error.filename or self.out
             problem = f"cannot write {where}: {error.strerror or error}; {KEPT}"
-            return fail(Diagnostic.error(episode.source, problem))
+            return fail(CANNOT_WRITE.error(episode.source, problem))
         fields = (task.relative, slug, file_hash, dependencies, found, False)
         return Outcome(*fields, results, *written)
 
@@ -195,7 +203,7 @@ class EpisodeBuilder:
         try:
             export = self.exporters[name].export_episode(self.context, episode)
         except Exception as error:  # an exporter bug must not stop other episodes
-            return Diagnostic.error(
+            return EXPORTER_FAILED.error(
                 episode.source, f"exporter '{name}' failed: {type(error).__name__}: {error}"
             )
         record = None if export.record is None else record_text(export.record)
@@ -311,7 +319,7 @@ def _isolated(setup: Setup, tasks: Iterable[Task]) -> Iterator[Outcome]:
         except BrokenProcessPool:
             _sweep(setup)
             path = setup.content / task.relative
-            died = Diagnostic.error(SourceRef(display_path(setup.content, path), 1), WORKER_DIED)
+            died = DEAD_WORKER.error(SourceRef(display_path(setup.content, path), 1), WORKER_DIED)
             yield Outcome(task.relative, path.stem, "", {}, (died,), True, {})
 
 

@@ -29,7 +29,17 @@ from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
 from castline.load.episode import EPISODE_KEYS, MEDIA_TYPES, read_episode
 from castline.load.fields import FieldReader
-from castline.load.files import check_size, inside, is_folder, not_regular, read_bounded
+from castline.load.files import (
+    MISSING_FOLDER,
+    OUTSIDE_CONTENT,
+    SKIPPED_FILE,
+    UNREADABLE_FILE,
+    check_size,
+    inside,
+    is_folder,
+    not_regular,
+    read_bounded,
+)
 from castline.load.frontmatter import decode, parse_document
 from castline.load.people import PROFILE_LINK_KEYS, PROFILE_LINKS, load_people, load_person
 from castline.load.show import SHOW_FILE, Folders, ShowFile, read_limits, read_show, read_show_file
@@ -121,7 +131,7 @@ def open_content(root: Path) -> Project:
             folder is missing or outside the content folder.
     """
     if not is_folder(root):
-        raise ContentError(SourceRef(str(root), 1), "no such content folder")
+        raise ContentError(MISSING_FOLDER, SourceRef(str(root), 1), "no such content folder")
     show_path = root / SHOW_FILE
     show_file = read_show_file(show_path, display_path(root, show_path))
     raw = show_file.data
@@ -131,7 +141,9 @@ def open_content(root: Path) -> Project:
     episodes_dir = _episodes_dir(root, show_file)
     people_dir = _choose_dir(root, raw.get("people"), DEFAULT_PEOPLE_DIRS, fallback=None)
     if people_dir is not None and not inside(people_dir):
-        reader.error("people", f"people folder '{people_dir}' is outside the content folder")
+        reader.error(
+            OUTSIDE_CONTENT, "people", f"people folder '{people_dir}' is outside the content folder"
+        )
         people_dir = None
     people, diagnostics = load_people(root, people_dir, limits)
     show = read_show(reader, raw, Folders(root, episodes_dir, people_dir, limits), people)
@@ -153,10 +165,14 @@ def _episodes_dir(root: Path, show_file: ShowFile) -> str:
     where = SourceRef(show_file.display, show_file.lines.get(("episodes",), 1))
     if not inside(str(raw["episodes"])):
         raise ContentError(
-            where, f"episodes folder '{raw['episodes']}' is outside the content folder"
+            OUTSIDE_CONTENT,
+            where,
+            f"episodes folder '{raw['episodes']}' is outside the content folder",
         )
     if not is_folder(root / str(raw["episodes"])):
-        raise ContentError(where, f"episodes folder '{raw['episodes']}' does not exist")
+        raise ContentError(
+            MISSING_FOLDER, where, f"episodes folder '{raw['episodes']}' does not exist"
+        )
     return episodes_dir
 
 
@@ -180,7 +196,7 @@ def _episode_files(
                 files.append(path)
             elif not name.startswith("_"):
                 where = SourceRef(display_path(root, path), 1)
-                sink.append(Diagnostic.warning(where, f"the episode file is {kind}; skipped"))
+                sink.append(SKIPPED_FILE.warning(where, f"the episode file is {kind}; skipped"))
             continue
         (drafts if name.startswith("_") else files).append(path)
     return tuple(files), tuple(drafts)
@@ -245,7 +261,7 @@ def load_episode(
         return None, diagnostics
     except OSError as error:
         diagnostics.append(
-            Diagnostic.error(SourceRef(display, 1), f"cannot read: {error.strerror}")
+            UNREADABLE_FILE.error(SourceRef(display, 1), f"cannot read: {error.strerror}")
         )
         return None, diagnostics
     return episode, diagnostics

@@ -15,8 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.load.fields import (
+    INVALID_ENTRY,
+    MISSING_TITLE,
+    WRONG_TYPE,
     BadNumber,
     FieldReader,
     bounded_ms,
@@ -24,13 +27,27 @@ from castline.load.fields import (
     time_ms,
     yaml_number,
 )
-from castline.load.files import inside, not_regular
+from castline.load.files import OUTSIDE_CONTENT, inside, not_regular
 from castline.load.frontmatter import Document, kind_of
 from castline.load.transcript import read_transcript
 from castline.model import Chapter, Enclosure, Episode, Person, Show, Soundbite, SourceRef
 from castline.paths import media_file_path, media_url, url_suffix
 from castline.text import did_you_mean, xml_text
 from castline.timecode import parse_duration
+
+#: The kinds of problem particular to an episode's front matter.
+INVALID_GUEST_ID = rule("L220", "invalid-guest-id", "a guest id is not a plain profile name")
+UNKNOWN_GUEST = rule(
+    "L221", "unknown-guest", "a guest id names no readable profile in the people folder"
+)
+INVALID_DURATION = rule(
+    "L222", "invalid-duration", "'duration' is not ISO 8601, H:MM:SS or seconds"
+)
+INVALID_EPISODE_TYPE = rule(
+    "L223", "invalid-episode-type", "'episodeType' is not full, trailer or bonus"
+)
+INVALID_DATE = rule("L224", "invalid-date", "a date is not YYYY-MM-DD[ HH:MM[:SS]]")
+INVALID_ENCLOSURE = rule("L225", "invalid-enclosure", "'audio' lacks a usable length or media type")
 
 #: Front matter keys the model knows; any other key is kept in ``Episode.extra``.
 EPISODE_KEYS = frozenset(
@@ -129,7 +146,7 @@ def _title(reader: FieldReader, data: Mapping[str, Any], slug: str) -> str:
     title = reader.text(data, "title")
     if title is None:
         title = reader.text(data, "short") or slug
-        reader.warn("title", f"no 'title'; using '{title}'")
+        reader.warn(MISSING_TITLE, "title", f"no 'title'; using '{title}'")
     return title
 
 
@@ -142,6 +159,7 @@ def _guests(
     for guest in reader.strings(data, "guests", clean=False):
         if not is_plain_name(guest):
             reader.warn(
+                INVALID_GUEST_ID,
                 "guests",
                 f"guest {guest[:60]!r} is not a plain profile name (no '/', '..' or control "
                 "characters); left out",
@@ -151,10 +169,14 @@ def _guests(
         if person is None:
             profile = f"{show.people_dir or 'people'}/{guest}.md"
             if os.path.lexists(Path(show.root) / profile):
-                reader.warn("guests", f"guest '{guest}': profile {profile} could not be read")
+                reader.warn(
+                    UNKNOWN_GUEST, "guests", f"guest '{guest}': profile {profile} could not be read"
+                )
             else:
                 hint = did_you_mean(guest, people)
-                reader.warn("guests", f"unknown guest '{guest}': no profile {profile}{hint}")
+                reader.warn(
+                    UNKNOWN_GUEST, "guests", f"unknown guest '{guest}': no profile {profile}{hint}"
+                )
             person = Person(id=guest, name=guest)
         guests.append(person)
     return tuple(guests)
@@ -196,15 +218,18 @@ def _duration_ms(reader: FieldReader, raw: object) -> int | None:
         if isinstance(raw, str):
             return bounded_ms(parse_duration(raw))
     except BadNumber as error:
-        reader.warn("duration", f"'duration' {error}; ignored")
+        reader.warn(INVALID_DURATION, "duration", f"'duration' {error}; ignored")
     except (ValueError, OverflowError):
         reader.warn(
+            INVALID_DURATION,
             "duration",
             f"'duration' {raw!r} is not ISO 8601 (PT1H2M3S), H:MM:SS or seconds; ignored",
         )
     else:
         if raw is not None:
-            reader.warn("duration", f"'duration' must be text or seconds, not {kind_of(raw)}")
+            reader.warn(
+                WRONG_TYPE, "duration", f"'duration' must be text or seconds, not {kind_of(raw)}"
+            )
     return None
 
 
@@ -216,6 +241,7 @@ def _episode_type(reader: FieldReader, data: Mapping[str, Any]) -> str | None:
     episode_type = reader.text(data, "episodeType") or reader.text(data, "episode_type")
     if episode_type is not None and episode_type not in ("full", "trailer", "bonus"):
         reader.warn(
+            INVALID_EPISODE_TYPE,
             "episodeType",
             f"'episodeType' must be full, trailer or bonus, not '{episode_type}'; ignored",
         )
@@ -234,7 +260,9 @@ def _published(reader: FieldReader, data: Mapping[str, Any], timezone: str) -> d
                 value = dt.datetime.fromisoformat(value.strip())
             except ValueError:
                 reader.warn(
-                    key, f"'{key}' {value!r} is not a date (YYYY-MM-DD[ HH:MM[:SS]]); ignored"
+                    INVALID_DATE,
+                    key,
+                    f"'{key}' {value!r} is not a date (YYYY-MM-DD[ HH:MM[:SS]]); ignored",
                 )
                 continue
         if isinstance(value, dt.datetime):
@@ -243,7 +271,7 @@ def _published(reader: FieldReader, data: Mapping[str, Any], timezone: str) -> d
             return value
         if isinstance(value, dt.date):
             return dt.datetime.combine(value, dt.time(), tzinfo=zoneinfo.ZoneInfo(timezone))
-        reader.warn(key, f"'{key}' must be a date, not {kind_of(value)}; ignored")
+        reader.warn(WRONG_TYPE, key, f"'{key}' must be a date, not {kind_of(value)}; ignored")
     return None
 
 
@@ -252,13 +280,13 @@ def _soundbites(reader: FieldReader, raw: object) -> tuple[Soundbite, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        reader.warn("quotableClips", "'quotableClips' must be a list; ignored")
+        reader.warn(WRONG_TYPE, "quotableClips", "'quotableClips' must be a list; ignored")
         return ()
     clips: list[Soundbite] = []
     for index, source, item in reader.items("quotableClips", raw):
         if not isinstance(item, dict):
             reader.sink.append(
-                Diagnostic.warning(source, f"clip {index + 1} is not a mapping; ignored")
+                INVALID_ENTRY.warning(source, f"clip {index + 1} is not a mapping; ignored")
             )
             continue
         clip = _clip(reader, index + 1, source, item)
@@ -278,12 +306,12 @@ def _clip(
             offsets.append(None if value is None else time_ms(value))
         except BadNumber as error:
             message = f"clip {number}: '{key}' {error}; the clip is left out"
-            reader.sink.append(Diagnostic.warning(source, message))
+            reader.sink.append(INVALID_ENTRY.warning(source, message))
             return None
     start, end = offsets
     if start is None or end is None or end <= start:
         reader.sink.append(
-            Diagnostic.warning(
+            INVALID_ENTRY.warning(
                 source, f"clip {number} needs 'startOffset' < 'endOffset' in seconds; ignored"
             )
         )
@@ -298,13 +326,15 @@ def _chapters(reader: FieldReader, raw: object) -> tuple[Chapter, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        reader.warn("chapters", "'chapters' must be a list; ignored (headers are used instead)")
+        reader.warn(
+            WRONG_TYPE, "chapters", "'chapters' must be a list; ignored (headers are used instead)"
+        )
         return ()
     chapters: list[Chapter] = []
     for index, source, item in reader.items("chapters", raw):
         if not isinstance(item, dict):
             reader.sink.append(
-                Diagnostic.warning(source, f"chapter {index + 1} is not a mapping; ignored")
+                INVALID_ENTRY.warning(source, f"chapter {index + 1} is not a mapping; ignored")
             )
             continue
         start, problem = None, ""
@@ -318,11 +348,11 @@ def _chapters(reader: FieldReader, raw: object) -> tuple[Chapter, ...]:
         title = reader.clean(str(item.get("title") or ""), source, "title").strip()
         if problem:
             message = f"chapter {index + 1}: {problem}ignored"
-            reader.sink.append(Diagnostic.warning(source, message))
+            reader.sink.append(INVALID_ENTRY.warning(source, message))
             continue
         if start is None or not title:
             reader.sink.append(
-                Diagnostic.warning(
+                INVALID_ENTRY.warning(
                     source,
                     f"chapter {index + 1} needs 'start' (seconds or M:SS) and 'title'; ignored",
                 )
@@ -347,7 +377,11 @@ def _audio(reader: FieldReader, raw: object, show: Show, slug: str) -> Enclosure
     if isinstance(raw, dict) and raw.get("url"):
         return _enclosure(reader, raw, show)
     if raw is not None:
-        reader.warn("audio", "'audio' must be a mapping with 'url', 'length' and 'type'; ignored")
+        reader.warn(
+            WRONG_TYPE,
+            "audio",
+            "'audio' must be a mapping with 'url', 'length' and 'type'; ignored",
+        )
     pattern_url = media_url(show, slug)
     if pattern_url:
         media_file = _media_file(reader, show, pattern_url)
@@ -363,6 +397,7 @@ def _enclosure(reader: FieldReader, raw: Mapping[str, Any], show: Show) -> Enclo
     length = raw.get("length")
     if isinstance(length, int) and not isinstance(length, bool) and length > MAX_MEDIA_BYTES:
         reader.error(
+            INVALID_ENCLOSURE,
             "audio",
             f"'audio.length' must be at most {MAX_MEDIA_BYTES:,} bytes (1 TB), "
             f"not {yaml_number(length)}",
@@ -372,14 +407,18 @@ def _enclosure(reader: FieldReader, raw: Mapping[str, Any], show: Show) -> Enclo
         local = _media_file(reader, show, url)
         if local is None:
             reader.error(
-                "audio", "'audio.length' must be the file size in bytes (a positive number)"
+                INVALID_ENCLOSURE,
+                "audio",
+                "'audio.length' must be the file size in bytes (a positive number)",
             )
             return None
         length = local.stat().st_size
     media_type = str(raw.get("type") or _media_type(url) or "")
     media_type = reader.clean(media_type, reader.where("audio"), "audio.type")
     if not media_type:
-        reader.error("audio", f"'audio.type' is missing and cannot be told from '{url}'")
+        reader.error(
+            INVALID_ENCLOSURE, "audio", f"'audio.type' is missing and cannot be told from '{url}'"
+        )
         return None
     return Enclosure(url, length, media_type)
 
@@ -391,7 +430,11 @@ def _media_file(reader: FieldReader, show: Show, url: str) -> Path | None:
     if candidate is None:
         return None
     if not inside(os.path.relpath(candidate, show.root)):
-        reader.error("audio", f"the media file of '{url}' would be outside the content folder")
+        reader.error(
+            OUTSIDE_CONTENT,
+            "audio",
+            f"the media file of '{url}' would be outside the content folder",
+        )
         return None
     return candidate if not_regular(candidate) is None else None
 

@@ -12,11 +12,28 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, Rule, rule
 from castline.load.frontmatter import KeyPath, kind_of
 from castline.model import SourceRef
 from castline.text import clean_text, xml_text
 from castline.timecode import parse_clock
+
+#: The kinds of problem with a field, whatever file holds it.
+WRONG_TYPE = rule(
+    "L201",
+    "wrong-type",
+    "a field holds the wrong type of value (text, number, list, mapping, true/false)",
+)
+OUT_OF_RANGE = rule("L202", "out-of-range", "a number is outside the range its field allows")
+MISSING_TITLE = rule(
+    "L204", "missing-title", "an episode or a profile has no 'title'; a name is made up"
+)
+INVALID_ENTRY = rule(
+    "L205",
+    "invalid-entry",
+    "an entry of a list (funding, clips, chapters) is not a mapping, lacks a field, or has a bad "
+    "time; ignored",
+)
 
 #: The longest time castline reads (a stamp, an offset, a duration).
 MAX_HOURS = 100
@@ -115,13 +132,13 @@ class FieldReader:
         line = self.lines.get(path)
         return default if line is None else SourceRef(self.path, line)
 
-    def warn(self, key: str, message: str) -> None:
-        """Report a warning at ``key``."""
-        self.sink.append(Diagnostic.warning(self.where(key), message))
+    def warn(self, kind: Rule, key: str, message: str) -> None:
+        """Report a warning of ``kind`` at ``key``."""
+        self.sink.append(kind.warning(self.where(key), message))
 
-    def error(self, key: str, message: str) -> None:
-        """Report an error at ``key``."""
-        self.sink.append(Diagnostic.error(self.where(key), message))
+    def error(self, kind: Rule, key: str, message: str) -> None:
+        """Report an error of ``kind`` at ``key``."""
+        self.sink.append(kind.error(self.where(key), message))
 
     def items(self, key: str, raw: list[Any]) -> Iterator[tuple[int, SourceRef, object]]:
         """Index, place and value of each item of the top-level list ``key`` (``raw``)."""
@@ -141,7 +158,11 @@ class FieldReader:
         if value is None:
             return None
         if isinstance(value, bool | list | dict):
-            self.warn(label or key, f"'{label or key}' must be text, not {kind_of(value)}; ignored")
+            self.warn(
+                WRONG_TYPE,
+                label or key,
+                f"'{label or key}' must be text, not {kind_of(value)}; ignored",
+            )
             return None
         text = self.clean(str(value), self.where(label or key), label or key).strip()
         return text or None
@@ -157,10 +178,11 @@ class FieldReader:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             shown = yaml_number(value) if isinstance(value, float) else repr(value)
-            self.warn(name, f"'{name}' must be a whole number, not {shown}; ignored")
+            self.warn(WRONG_TYPE, name, f"'{name}' must be a whole number, not {shown}; ignored")
             return None
         if not 0 <= value <= MAX_COUNT:
             self.warn(
+                OUT_OF_RANGE,
                 name,
                 f"'{name}' must be a whole number from 0 to {MAX_COUNT:,}, "
                 f"not {yaml_number(value)}; ignored",
@@ -175,9 +197,9 @@ class FieldReader:
             return value
         message = f"'{key}' must be true or false, not {value!r}"
         if error:
-            self.error(key, message)
+            self.error(WRONG_TYPE, key, message)
         else:
-            self.warn(key, message + "; ignored")
+            self.warn(WRONG_TYPE, key, message + "; ignored")
         return None
 
     def strings(self, data: Mapping[str, Any], key: str, *, clean: bool = True) -> tuple[str, ...]:
@@ -190,10 +212,14 @@ class FieldReader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.warn(key, f"'{key}' must be a list, not {kind_of(value)}; ignored")
+            self.warn(WRONG_TYPE, key, f"'{key}' must be a list, not {kind_of(value)}; ignored")
             return ()
         if any(isinstance(item, list | dict) for item in value):
-            self.warn(key, f"'{key}' must be a list of texts; its lists and mappings are ignored")
+            self.warn(
+                WRONG_TYPE,
+                key,
+                f"'{key}' must be a list of texts; its lists and mappings are ignored",
+            )
         texts = [
             str(item) for item in value if item is not None and not isinstance(item, list | dict)
         ]
@@ -208,7 +234,7 @@ class FieldReader:
         if value is None:
             return ()
         if not isinstance(value, dict):
-            self.warn(key, f"'{key}' must be a mapping, not {kind_of(value)}; ignored")
+            self.warn(WRONG_TYPE, key, f"'{key}' must be a mapping, not {kind_of(value)}; ignored")
             return ()
         where = self.where(key)
         return tuple(

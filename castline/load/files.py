@@ -15,8 +15,22 @@ import os
 import stat
 from pathlib import Path
 
+from castline.diagnostics import rule
 from castline.errors import ContentError
 from castline.model import SourceRef
+
+#: The kinds of problem reading a file.
+UNREADABLE_FILE = rule("L001", "unreadable-file", "a file cannot be read, or is not a regular file")
+FILE_TOO_BIG = rule("L002", "file-too-big", "a file is larger than ``limits`` allow")
+MISSING_FOLDER = rule(
+    "L003", "missing-folder", "the content folder or the episodes folder does not exist"
+)
+OUTSIDE_CONTENT = rule(
+    "L004", "outside-content", "a path in the content leads outside the content folder"
+)
+SKIPPED_FILE = rule(
+    "L005", "skipped-file", "an episode or profile file is a link or not a regular file; skipped"
+)
 
 #: What a file that is not a regular file is, by its ``st_mode`` type.
 _KINDS = (
@@ -81,20 +95,20 @@ def read_bounded(path: Path, display: str, max_bytes: int) -> bytes:
     where = SourceRef(display, 1)
     kind = not_regular(path)
     if kind is not None:
-        raise ContentError(where, f"the file is {kind}; not read")
+        raise ContentError(UNREADABLE_FILE, where, f"the file is {kind}; not read")
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        raise ContentError(where, f"cannot read: {error.strerror}") from None
+        raise ContentError(UNREADABLE_FILE, where, f"cannot read: {error.strerror}") from None
     with os.fdopen(descriptor, "rb") as handle:
         size = os.fstat(descriptor)
         if not stat.S_ISREG(size.st_mode):  # swapped since the check
-            raise ContentError(where, "the file is not a regular file; not read")
+            raise ContentError(UNREADABLE_FILE, where, "the file is not a regular file; not read")
         if size.st_size > max_bytes:
-            raise ContentError(where, _too_big(size.st_size, max_bytes))
+            raise ContentError(FILE_TOO_BIG, where, _too_big(size.st_size, max_bytes))
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # grew since the stat
-        raise ContentError(where, _too_big(len(data), max_bytes))
+        raise ContentError(FILE_TOO_BIG, where, _too_big(len(data), max_bytes))
     return data
 
 
@@ -105,7 +119,7 @@ def check_size(data: bytes, display: str, max_bytes: int) -> None:
         ContentError: ``data`` is larger than ``max_bytes``.
     """
     if len(data) > max_bytes:
-        raise ContentError(SourceRef(display, 1), _too_big(len(data), max_bytes))
+        raise ContentError(FILE_TOO_BIG, SourceRef(display, 1), _too_big(len(data), max_bytes))
 
 
 def _too_big(size: int, max_bytes: int) -> str:

@@ -22,9 +22,23 @@ from typing import Any
 
 import yaml
 
+from castline.diagnostics import rule
 from castline.errors import ContentError
 from castline.model import Limits, SourceRef
 from castline.text import one_line
+
+#: The kinds of problem parsing a file.
+NOT_UTF8 = rule("L101", "not-utf8", "a file is not UTF-8 text")
+EMPTY_FILE = rule("L102", "empty-file", "a file is empty")
+NO_FRONT_MATTER = rule(
+    "L103", "no-front-matter", "an episode file has no front matter between '---' lines"
+)
+INVALID_YAML = rule("L104", "invalid-yaml", "the YAML does not parse")
+YAML_TOO_LARGE = rule("L105", "yaml-too-large", "the YAML has more nodes than ``limits`` allow")
+RECURSIVE_ALIAS = rule("L106", "recursive-alias", "a YAML alias repeats a node that contains it")
+NOT_A_MAPPING = rule(
+    "L107", "not-a-mapping", "show.yaml or the front matter is not a mapping of keys"
+)
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -170,10 +184,10 @@ def decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise ContentError(
-            SourceRef(path, line), f"not UTF-8 text (byte 0x{raw[error.start]:02x})"
+            NOT_UTF8, SourceRef(path, line), f"not UTF-8 text (byte 0x{raw[error.start]:02x})"
         ) from None
     if not text.strip():
-        raise ContentError(SourceRef(path, 1), "empty file")
+        raise ContentError(EMPTY_FILE, SourceRef(path, 1), "empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -187,18 +201,24 @@ def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) 
     lines = text.split("\n")
     if not _DELIMITER.match(lines[0]):
         raise ContentError(
-            SourceRef(path, 1), "no front matter: the file must start with a '---' line"
+            NO_FRONT_MATTER,
+            SourceRef(path, 1),
+            "no front matter: the file must start with a '---' line",
         )
     end = next((i for i, line in enumerate(lines) if i and _END.match(line)), 0)
     if not end:
         raise ContentError(
-            SourceRef(path, 1), "front matter is not closed: no '---' line after line 1"
+            NO_FRONT_MATTER,
+            SourceRef(path, 1),
+            "front matter is not closed: no '---' line after line 1",
         )
     parsed = parse_yaml("\n".join(lines[1:end]), path, first_line=2, max_nodes=max_nodes)
     data = {} if parsed.data is None else parsed.data
     if not isinstance(data, dict):
         raise ContentError(
-            SourceRef(path, 2), f"front matter must be a mapping of keys, not {kind_of(data)}"
+            NOT_A_MAPPING,
+            SourceRef(path, 2),
+            f"front matter must be a mapping of keys, not {kind_of(data)}",
         )
     return Document(
         data={str(key): value for key, value in data.items()},
@@ -233,19 +253,19 @@ def parse_yaml(
         data = loader.construct_document(node) if node is not None else None
     except _TooManyNodes as error:
         where = _mark_line(error.key.start_mark, text, first_line) if error.key else first_line
-        raise ContentError(SourceRef(path, where), _too_many(max_nodes)) from None
+        raise ContentError(YAML_TOO_LARGE, SourceRef(path, where), _too_many(max_nodes)) from None
     except yaml.MarkedYAMLError as error:
-        raise ContentError(*_marked_problem(error, text, path, first_line)) from None
+        raise ContentError(INVALID_YAML, *_marked_problem(error, text, path, first_line)) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow
         line = _mark_line(error, text, first_line)
         problem = f"invalid YAML: unacceptable character #x{error.character:04x}: {error.reason}"
-        raise ContentError(SourceRef(path, line), problem) from None
+        raise ContentError(INVALID_YAML, SourceRef(path, line), problem) from None
     except yaml.YAMLError as error:
         problem = f"invalid YAML: {one_line(str(error))}"
-        raise ContentError(SourceRef(path, first_line), problem) from None
+        raise ContentError(INVALID_YAML, SourceRef(path, first_line), problem) from None
     except (ValueError, OverflowError, RecursionError) as error:
         problem = f"invalid YAML: {one_line(str(error))}"
-        raise ContentError(SourceRef(path, first_line), problem) from None
+        raise ContentError(INVALID_YAML, SourceRef(path, first_line), problem) from None
     finally:
         loader.dispose()
     return Parsed(data, _file_lines(_node_marks(node), text, first_line))
@@ -291,7 +311,7 @@ def _check_expansion(root: yaml.Node, max_nodes: int, text: str, path: str, firs
             if id(child) in started:
                 line = _mark_line(child.start_mark, text, first)
                 problem = "an alias repeats a node that contains it; not read"
-                raise ContentError(SourceRef(path, line), problem)
+                raise ContentError(RECURSIVE_ALIAS, SourceRef(path, line), problem)
             if id(child) not in sizes:
                 stack.append((child, False))
     if sizes[id(root)] <= max_nodes:
@@ -303,7 +323,7 @@ def _check_expansion(root: yaml.Node, max_nodes: int, text: str, path: str, firs
             if count > max_nodes:
                 line = _mark_line(key.start_mark, text, first)
                 break
-    raise ContentError(SourceRef(path, line), _too_many(max_nodes))
+    raise ContentError(YAML_TOO_LARGE, SourceRef(path, line), _too_many(max_nodes))
 
 
 def _mark_line(mark: yaml.Mark | yaml.reader.ReaderError, text: str, first_line: int) -> int:

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
-from castline.load.fields import FieldReader
-from castline.load.files import is_folder, not_regular, read_bounded
+from castline.load.fields import MISSING_TITLE, FieldReader
+from castline.load.files import SKIPPED_FILE, is_folder, not_regular, read_bounded
 from castline.load.frontmatter import decode, parse_document
 from castline.model import Limits, Person, SourceRef
 from castline.paths import display_path
@@ -44,7 +44,11 @@ def load_person(
     reader = FieldReader(display, document.lines, diagnostics)
     name = reader.text(document.data, "title") or reader.text(document.data, "name")
     if name is None:
-        reader.warn("title", f"profile has no 'title' (the person's name); using '{path.stem}'")
+        reader.warn(
+            MISSING_TITLE,
+            "title",
+            f"profile has no 'title' (the person's name); using '{path.stem}'",
+        )
         name = path.stem
     links = tuple(
         (key, text)
@@ -82,7 +86,7 @@ def load_people(
         kind = not_regular(path)
         if kind is not None:
             where = SourceRef(display_path(root, path), 1)
-            diagnostics.append(Diagnostic.warning(where, f"the profile is {kind}; skipped"))
+            diagnostics.append(SKIPPED_FILE.warning(where, f"the profile is {kind}; skipped"))
             continue
         person, found = load_person(path, display_path(root, path), limits)
         diagnostics.extend(found)

@@ -16,13 +16,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from castline.diagnostics import rule
 from castline.errors import ContentError
 from castline.feed.imagesize import read_image_size
-from castline.load.fields import FieldReader
-from castline.load.files import inside, not_regular, read_bounded
-from castline.load.frontmatter import KeyPath, decode, key_lines, kind_of, parse_yaml
+from castline.load.fields import INVALID_ENTRY, OUT_OF_RANGE, WRONG_TYPE, FieldReader
+from castline.load.files import OUTSIDE_CONTENT, inside, not_regular, read_bounded
+from castline.load.frontmatter import NOT_A_MAPPING, KeyPath, decode, key_lines, kind_of, parse_yaml
 from castline.model import Category, Funding, Limits, Person, Show, SourceRef
 from castline.text import did_you_mean
+
+#: The kinds of problem particular to show.yaml.
+INVALID_IMAGE = rule(
+    "L210",
+    "invalid-image",
+    "'image' is empty, or neither a URL nor a path inside the content folder",
+)
+INVALID_CATEGORY = rule("L211", "invalid-category", "a category is not 'Name' or 'Name > Sub'")
+UNKNOWN_HOST = rule("L212", "unknown-host", "a host id names no profile in the people folder")
+UNKNOWN_TIME_ZONE = rule("L213", "unknown-time-zone", "'timezone' is not an IANA time zone")
+INVALID_MEDIA_URL = rule("L214", "invalid-media-url", "'media.url' does not contain '{slug}'")
+UNKNOWN_KEY = rule("L215", "unknown-key", "show.yaml has a key castline does not know")
+UNKNOWN_LIMIT = rule("L216", "unknown-limit", "'limits' names a limit castline does not know")
 
 SHOW_FILE = "show.yaml"
 #: The show.yaml keys castline knows; any other key is reported and kept in ``Show.extra``.
@@ -82,7 +96,9 @@ def read_show_file(path: Path, display: str) -> ShowFile:
     data = {} if parsed.data is None else parsed.data
     if not isinstance(data, dict):
         raise ContentError(
-            SourceRef(display, 1), f"show.yaml must be a mapping, not {kind_of(data)}"
+            NOT_A_MAPPING,
+            SourceRef(display, 1),
+            f"show.yaml must be a mapping, not {kind_of(data)}",
         )
     return ShowFile({str(key): value for key, value in data.items()}, parsed.lines, display)
 
@@ -113,10 +129,12 @@ def read_show(
     options = _exporter_options(reader, raw)
     image = reader.text(raw, "image")
     if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
-        reader.error("image", "'image' is empty: give the artwork's path or URL")
+        reader.error(INVALID_IMAGE, "image", "'image' is empty: give the artwork's path or URL")
     if image is not None and "://" not in image and not inside(image):
         reader.error(
-            "image", f"'image' must be a URL or a path inside the content folder, not '{image}'"
+            INVALID_IMAGE,
+            "image",
+            f"'image' must be a URL or a path inside the content folder, not '{image}'",
         )
         image = None
     _report_unknown_keys(reader, raw)
@@ -164,7 +182,9 @@ def _owner(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str
         name = reader.text(owner, "name", label="owner.name")
         return name, reader.text(owner, "email", label="owner.email")
     if owner is not None:
-        reader.warn("owner", "'owner' must be a mapping with 'name' and 'email'; ignored")
+        reader.warn(
+            WRONG_TYPE, "owner", "'owner' must be a mapping with 'name' and 'email'; ignored"
+        )
     return None, None
 
 
@@ -178,11 +198,17 @@ def _categories(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[Category, 
         for entry in entries:
             category = _category(entry)
             if category is None:
-                reader.error("categories", f"category {entry!r} is not 'Name' or 'Name > Sub'")
+                reader.error(
+                    INVALID_CATEGORY,
+                    "categories",
+                    f"category {entry!r} is not 'Name' or 'Name > Sub'",
+                )
             else:
                 categories.append(category)
     elif entries is not None:
-        reader.error("categories", "'categories' must be a list of 'Name' or 'Name > Sub'")
+        reader.error(
+            WRONG_TYPE, "categories", "'categories' must be a list of 'Name' or 'Name > Sub'"
+        )
     return tuple(categories)
 
 
@@ -204,6 +230,7 @@ def _funding(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[Funding, ...]
         entries = [entries]
     if entries is not None and not isinstance(entries, list):
         reader.warn(
+            WRONG_TYPE,
             "funding",
             f"'funding' must be a list of {{url, label}}, not {kind_of(entries)}; ignored",
         )
@@ -212,7 +239,11 @@ def _funding(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[Funding, ...]
         if isinstance(entry, dict) and entry.get("url"):
             funding.append(Funding(str(entry["url"]), str(entry.get("label") or "Support us")))
         else:
-            reader.warn("funding", "each 'funding' entry needs a 'url' (and a 'label'); ignored")
+            reader.warn(
+                INVALID_ENTRY,
+                "funding",
+                "each 'funding' entry needs a 'url' (and a 'label'); ignored",
+            )
     return tuple(funding)
 
 
@@ -228,7 +259,9 @@ def _hosts(
         if host in people:
             hosts.append(people[host])
         else:
-            reader.warn("hosts", f"host '{host}' has no profile in {people_dir or 'people'}/")
+            reader.warn(
+                UNKNOWN_HOST, "hosts", f"host '{host}' has no profile in {people_dir or 'people'}/"
+            )
             hosts.append(Person(id=host, name=host))
     return tuple(hosts)
 
@@ -239,7 +272,7 @@ def _timezone(reader: FieldReader, raw: Mapping[str, Any]) -> str:
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        reader.error("timezone", f"unknown time zone '{timezone}'; using UTC")
+        reader.error(UNKNOWN_TIME_ZONE, "timezone", f"unknown time zone '{timezone}'; using UTC")
         timezone = "UTC"
     return timezone
 
@@ -251,14 +284,20 @@ def _media(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str
         url = reader.text(media, "url", label="media.url")
         folder = reader.text(media, "folder", label="media.folder")
         if folder is not None and not inside(folder):
-            reader.error("media.folder", f"media folder '{folder}' is outside the content folder")
+            reader.error(
+                OUTSIDE_CONTENT,
+                "media.folder",
+                f"media folder '{folder}' is outside the content folder",
+            )
             folder = None
         if url and "{slug}" not in url:
-            reader.error("media.url", "'media.url' must contain '{slug}'")
+            reader.error(INVALID_MEDIA_URL, "media.url", "'media.url' must contain '{slug}'")
             url = None
         return url, folder
     if media is not None:
-        reader.warn("media", "'media' must be a mapping with 'url' and 'folder'; ignored")
+        reader.warn(
+            WRONG_TYPE, "media", "'media' must be a mapping with 'url' and 'folder'; ignored"
+        )
     return None, None
 
 
@@ -271,11 +310,17 @@ def _exporter_options(reader: FieldReader, raw: Mapping[str, Any]) -> dict[str, 
             if value is None:
                 value = {}
             if not isinstance(value, dict):
-                reader.error(f"exporters.{name}", f"options of exporter '{name}' must be a mapping")
+                reader.error(
+                    WRONG_TYPE,
+                    f"exporters.{name}",
+                    f"options of exporter '{name}' must be a mapping",
+                )
                 continue
             options[str(name)] = {str(k): v for k, v in value.items()}
     elif raw_options is not None:
-        reader.error("exporters", "'exporters' must map exporter names to their options")
+        reader.error(
+            WRONG_TYPE, "exporters", "'exporters' must map exporter names to their options"
+        )
     return options
 
 
@@ -294,7 +339,11 @@ def _selectors(reader: FieldReader, raw: Mapping[str, Any], which: str) -> tuple
         return ()
     if not isinstance(section, dict):
         if which == "ignore":
-            reader.warn("diagnostics", "'diagnostics' must be a mapping with 'ignore' and 'error'")
+            reader.warn(
+                WRONG_TYPE,
+                "diagnostics",
+                "'diagnostics' must be a mapping with 'ignore' and 'error'",
+            )
         return ()
     return reader.strings(section, which)
 
@@ -303,7 +352,7 @@ def _report_unknown_keys(reader: FieldReader, raw: Mapping[str, Any]) -> None:
     for key in raw:
         if key not in SHOW_KEYS:
             hint = did_you_mean(str(key), SHOW_KEYS)
-            reader.warn(key, f"unknown show.yaml key '{key}' (kept, unused){hint}")
+            reader.warn(UNKNOWN_KEY, key, f"unknown show.yaml key '{key}' (kept, unused){hint}")
 
 
 def read_limits(reader: FieldReader, raw: Mapping[str, Any]) -> Limits:
@@ -313,7 +362,9 @@ def read_limits(reader: FieldReader, raw: Mapping[str, Any]) -> Limits:
     if given is None:
         return Limits()
     if not isinstance(given, dict):
-        reader.error("limits", "'limits' must be a mapping of limit names to numbers; ignored")
+        reader.error(
+            WRONG_TYPE, "limits", "'limits' must be a mapping of limit names to numbers; ignored"
+        )
         return Limits()
     defaults = Limits()
     values: dict[str, int] = {}
@@ -321,11 +372,13 @@ def read_limits(reader: FieldReader, raw: Mapping[str, Any]) -> Limits:
         key = f"limits.{name}"
         if not hasattr(defaults, str(name)):
             known = ", ".join(field.name for field in dataclasses.fields(Limits))
-            reader.error(key, f"unknown limit '{name}' (known: {known}); ignored")
+            reader.error(UNKNOWN_LIMIT, key, f"unknown limit '{name}' (known: {known}); ignored")
         elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             default = getattr(defaults, str(name))
             reader.error(
-                key, f"'{key}' must be a positive whole number, not {value!r}; using {default:,}"
+                OUT_OF_RANGE,
+                key,
+                f"'{key}' must be a positive whole number, not {value!r}; using {default:,}",
             )
         else:
             values[str(name)] = value

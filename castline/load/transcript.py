@@ -18,12 +18,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import rule
 from castline.errors import ContentError
-from castline.load.fields import BadNumber, FieldReader, bounded_ms, seconds_ms, yaml_number
+from castline.load.fields import (
+    WRONG_TYPE,
+    BadNumber,
+    FieldReader,
+    bounded_ms,
+    seconds_ms,
+    yaml_number,
+)
 from castline.load.frontmatter import kind_of
 from castline.model import Header, Limits, SourceRef, TranscriptItem, Utterance
 from castline.timecode import parse_clock
+
+#: The kinds of problem in a transcript.
+TRANSCRIPT_OVER_LIMIT = rule(
+    "L301",
+    "transcript-over-limit",
+    "a transcript or one of its lines is longer than ``limits`` allow",
+)
+INVALID_TRANSCRIPT_ITEM = rule(
+    "L302",
+    "invalid-transcript-item",
+    "a transcript item is not a 'line' or 'header' mapping with text",
+)
+MISSING_SPEAKER = rule("L303", "missing-speaker", "a transcript line has no 'who'")
+INVALID_STAMP = rule("L304", "invalid-stamp", "a line's 'sec' or 'time' is not a usable time")
+STAMP_MISMATCH = rule(
+    "L305", "stamp-mismatch", "a line's 'sec' and 'time' disagree by a second or more"
+)
 
 
 def read_transcript(
@@ -40,10 +64,13 @@ def read_transcript(
         return ()
     if not isinstance(raw, list):
         raise ContentError(
-            reader.where("transcript"), f"'transcript' must be a list, not {kind_of(raw)}"
+            WRONG_TYPE,
+            reader.where("transcript"),
+            f"'transcript' must be a list, not {kind_of(raw)}",
         )
     if len(raw) > limits.transcript_items:
         raise ContentError(
+            TRANSCRIPT_OVER_LIMIT,
             reader.where("transcript"),
             f"'transcript' has {len(raw):,} items, more than limits.transcript_items "
             f"({limits.transcript_items:,}) allows",
@@ -53,6 +80,7 @@ def read_transcript(
         number = index + 1
         if not isinstance(item, dict):
             raise ContentError(
+                INVALID_TRANSCRIPT_ITEM,
                 source,
                 f"transcript item {number} must be a 'line' or a 'header' mapping, "
                 f"not {kind_of(item)}",
@@ -62,14 +90,20 @@ def read_transcript(
         elif "header" in item:
             title = item["header"]
             if title is None or isinstance(title, list | dict) or not str(title).strip():
-                raise ContentError(source, f"transcript item {number} has an empty 'header'")
+                raise ContentError(
+                    INVALID_TRANSCRIPT_ITEM,
+                    source,
+                    f"transcript item {number} has an empty 'header'",
+                )
             title = _text(reader, str(title), "header", number, source, limits)
             stamp = _stamp(reader, item, index, source)
             items.append(Header(title, source, stamp))
         else:
             keys = ", ".join(sorted(str(key) for key in item)) or "none"
             raise ContentError(
-                source, f"transcript item {number} has neither 'line' nor 'header' (keys: {keys})"
+                INVALID_TRANSCRIPT_ITEM,
+                source,
+                f"transcript item {number} has neither 'line' nor 'header' (keys: {keys})",
             )
     return tuple(items)
 
@@ -85,6 +119,7 @@ def _text(
     text = reader.clean(text, source, key).strip()
     if len(text) > limits.line_chars:
         raise ContentError(
+            TRANSCRIPT_OVER_LIMIT,
             source,
             f"transcript item {number}: '{key}' has {len(text):,} characters, more than "
             f"limits.line_chars ({limits.line_chars:,}) allows",
@@ -99,7 +134,9 @@ def _utterance(
     number = index + 1
     text = item["line"]
     if text is None or isinstance(text, list | dict | bool) or not str(text).strip():
-        raise ContentError(source, f"transcript item {number} has no text in 'line'")
+        raise ContentError(
+            INVALID_TRANSCRIPT_ITEM, source, f"transcript item {number} has no text in 'line'"
+        )
     text = _text(reader, str(text), "line", number, source, limits)
     who = item.get("who")
     where = reader.at(("transcript", index, "who"), source)
@@ -107,7 +144,9 @@ def _utterance(
     speaker = speaker or None
     if speaker is None:
         reader.sink.append(
-            Diagnostic.warning(source, f"transcript item {number} has no 'who'; unknown speaker")
+            MISSING_SPEAKER.warning(
+                source, f"transcript item {number} has no 'who'; unknown speaker"
+            )
         )
     stamp = _stamp(reader, item, index, source)
     return Utterance(text, speaker, stamp, source)
@@ -128,14 +167,18 @@ def _stamp(
     sec_ms: int | None = None
     if sec is not None:
         if isinstance(sec, bool) or not isinstance(sec, int | float):
-            raise ContentError(at("sec"), f"'sec' must be a number of seconds, not {sec!r}")
+            raise ContentError(
+                INVALID_STAMP, at("sec"), f"'sec' must be a number of seconds, not {sec!r}"
+            )
         if sec < 0:
-            raise ContentError(at("sec"), f"'sec' must not be negative, not {yaml_number(sec)}")
+            raise ContentError(
+                INVALID_STAMP, at("sec"), f"'sec' must not be negative, not {yaml_number(sec)}"
+            )
         try:
             sec_ms = seconds_ms(sec)
         except BadNumber as error:
             message = f"'sec' {error}; the stamp is ignored"
-            reader.sink.append(Diagnostic.warning(at("sec"), message))
+            reader.sink.append(INVALID_STAMP.warning(at("sec"), message))
     time = item.get("time")
     time_ms: int | None = None
     if time is not None:
@@ -146,13 +189,13 @@ def _stamp(
             time_ms = bounded_ms(time * 1000 if sexagesimal else parse_clock(str(time)))
         except BadNumber as error:
             message = f"'time' {_shown(time)} {error}; {what}"
-            reader.sink.append(Diagnostic.warning(at("time"), message))
+            reader.sink.append(INVALID_STAMP.warning(at("time"), message))
         except ValueError:
             message = f"'time' {_shown(time)} is not M:SS or H:MM:SS; {what}"
-            reader.sink.append(Diagnostic.warning(at("time"), message))
+            reader.sink.append(INVALID_STAMP.warning(at("time"), message))
     if sec_ms is not None and time_ms is not None and abs(sec_ms - time_ms) >= 1000:
         message = f"'sec' {sec} and 'time' {str(time)!r} disagree; using 'sec'"
-        reader.sink.append(Diagnostic.warning(at("time"), message))
+        reader.sink.append(STAMP_MISMATCH.warning(at("time"), message))
     return sec_ms if sec_ms is not None else time_ms
 
 

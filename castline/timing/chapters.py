@@ -29,13 +29,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.memo import per_object
 from castline.model import Chapter, Episode, Header, SourceRef, Utterance
 from castline.text import one_line, plural
 from castline.timecode import format_ms
 from castline.timing.sections import published_transcript
 from castline.timing.spans import TimedLine, episode_timing
+
+#: The kinds of problem making chapters.
+HEADER_WITHOUT_TIME = rule(
+    "T201", "header-without-time", "a header has no time and no spoken line after it; no chapter"
+)
+CHAPTER_OUT_OF_ORDER = rule(
+    "T202", "chapter-out-of-order", "a chapter starts before the one before it; left out"
+)
+CHAPTER_SAME_TIME = rule(
+    "T203", "chapter-same-time", "two chapters start at the same time; one is left out"
+)
+YOUTUBE_CHAPTER_TOO_SHORT = rule(
+    "T204", "youtube-chapter-too-short", "a chapter is shorter than YouTube allows"
+)
+NO_YOUTUBE_CHAPTERS = rule("T205", "no-youtube-chapters", "no YouTube chapter list can be made")
 
 #: YouTube's minimum number of chapters in a description list.
 YOUTUBE_MIN_CHAPTERS = 3
@@ -129,7 +144,7 @@ def _header_chapters(
             start = starts.get(id(following)) if following is not None else None
         if start is None:
             diagnostics.append(
-                Diagnostic.warning(
+                HEADER_WITHOUT_TIME.warning(
                     item.source,
                     f"header '{item.title}' has no time of its own and no spoken line "
                     "after it; no chapter",
@@ -146,7 +161,7 @@ def _in_file_order(candidates: Sequence[Chapter], diagnostics: list[Diagnostic])
     for chapter in candidates:
         if placed and chapter.start_ms < placed[-1].start_ms:
             diagnostics.append(
-                Diagnostic.warning(
+                CHAPTER_OUT_OF_ORDER.warning(
                     chapter.source,
                     f"chapter '{chapter.title}' at {format_ms(chapter.start_ms)} comes after "
                     f"'{placed[-1].title}' at {format_ms(placed[-1].start_ms)}; "
@@ -164,7 +179,7 @@ def _one_per_time(ordered: Sequence[Chapter], diagnostics: list[Diagnostic]) -> 
         later = ordered[index + 1] if index + 1 < len(ordered) else None
         if later is not None and later.start_ms == chapter.start_ms:
             diagnostics.append(
-                Diagnostic.warning(
+                CHAPTER_SAME_TIME.warning(
                     chapter.source,
                     f"chapter '{chapter.title}' starts at the same time as '{later.title}' "
                     f"({format_ms(chapter.start_ms)}); left out",
@@ -243,7 +258,7 @@ def _merge_short(
         length = seconds[short + 1] - seconds[short]
         into = shown[short - 1] if short else shown[1]
         merges.append(
-            Diagnostic.warning(
+            YOUTUBE_CHAPTER_TOO_SHORT.warning(
                 chapter.source,
                 f"YouTube chapter '{chapter.title}' at {format_ms(seconds[short] * 1000)} lasts "
                 f"{length} s, YouTube needs at least {YOUTUBE_MIN_CHAPTER_MS // 1000} s: "
@@ -258,4 +273,4 @@ def _merge_short(
 
 
 def _no_list(source: SourceRef, reason: str) -> Diagnostic:
-    return Diagnostic.warning(source, f"no YouTube chapter list: {reason}")
+    return NO_YOUTUBE_CHAPTERS.warning(source, f"no YouTube chapter list: {reason}")

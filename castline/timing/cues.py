@@ -37,12 +37,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.model import Episode, SourceRef
 from castline.text import plural
 from castline.timecode import format_ms, format_seconds
 from castline.timing.segment import CutRules, Segment, cut_line
 from castline.timing.spans import TimedLine, episode_timing
+
+#: The kinds of problem making caption cues.
+SPEAKER_NOT_A_NAME = rule(
+    "T101", "speaker-not-a-name", "a 'who' is too long to be a name; shown as an unknown speaker"
+)
+SHORT_CUE = rule("T102", "short-cue", "the stamps around a line leave a cue too short to read")
+CUE_CLIPPED_AT_ZERO = rule(
+    "T103", "cue-clipped-at-zero", "a caption offset moves a cue before 0:00; clipped"
+)
+CUE_DROPPED_BEFORE_ZERO = rule(
+    "T104", "cue-dropped-before-zero", "a caption offset moves whole cues before 0:00; dropped"
+)
 
 __all__ = [
     "SPEAKER_LABELS",
@@ -197,7 +209,7 @@ def speaker_warnings(episode: Episode) -> tuple[Diagnostic, ...]:
         trimmed = " ".join(who.split()).rstrip(":").rstrip()
         if trimmed and not is_name(trimmed):
             warnings.append(
-                Diagnostic.warning(
+                SPEAKER_NOT_A_NAME.warning(
                     utterance.source,
                     f"'who' is not a name ({plural(len(trimmed), 'character')}: "
                     f"'{trimmed[:30]}...'): shown as an unknown speaker",
@@ -346,7 +358,7 @@ def _short_cue_warnings(
         if line < bounded and end - start < policy.min_cue_ms:
             shortest[line] = min(shortest.get(line, end - start), end - start)
     return tuple(
-        Diagnostic.warning(
+        SHORT_CUE.warning(
             timed_lines[line].utterance.source,
             f"short cue of {duration} ms (less than {policy.min_cue_ms}): the stamps around "
             "this line leave no room",
@@ -451,7 +463,7 @@ def _apply_negative_offset(
             dropped.setdefault(cue.source, []).append(cue)
         elif cue.start_ms < 0:
             diagnostics.append(
-                Diagnostic.warning(
+                CUE_CLIPPED_AT_ZERO.warning(
                     cue.source,
                     f"the offset of {offset} moves a cue to {format_ms(cue.start_ms)}: "
                     "clipped to start at 0:00",
@@ -463,7 +475,7 @@ def _apply_negative_offset(
         else:
             kept.append(cue)
     drops = [
-        Diagnostic.warning(
+        CUE_DROPPED_BEFORE_ZERO.warning(
             source,
             f"the offset of {offset} moves {plural(len(group), 'cue')} "
             f"({plural(sum(len(c.text.split()) for c in group), 'word')}) of this line "

@@ -40,11 +40,20 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.memo import per_object
 from castline.model import Episode, Utterance
 from castline.text import plural
 from castline.timecode import format_ms
+
+#: The kinds of problem with a transcript's stamps.
+STAMPS_PAST_DURATION = rule(
+    "T001", "stamps-past-duration", "the stamps run past the episode's duration"
+)
+OUT_OF_ORDER_STAMP = rule(
+    "T002", "out-of-order-stamp", "a stamp is earlier than one before it; re-timed"
+)
+FAST_SPEECH = rule("T003", "fast-speech", "stamps leave more characters per second than speech has")
 
 __all__ = [
     "ESTIMATE_CPS",
@@ -220,7 +229,7 @@ def _duration_warning(
     past = next(i for i in kept if _stamp(utterances[i]) >= duration_ms)
     last = _stamp(utterances[kept[-1]])
     return [
-        Diagnostic.warning(
+        STAMPS_PAST_DURATION.warning(
             utterances[past].source,
             f"the stamps run to {format_ms(last)}, {format_ms(last - duration_ms)} past the "
             f"episode's duration {format_ms(duration_ms)}: the duration is only "
@@ -401,7 +410,7 @@ def _repair_warnings(
                 else "no kept stamp after it"
             )
             message = f"out-of-order stamp {format_ms(stamp)} ({other}): {retimed}"
-        diagnostics.append(Diagnostic.warning(utterances[i].source, message))
+        diagnostics.append(OUT_OF_ORDER_STAMP.warning(utterances[i].source, message))
     return diagnostics
 
 
@@ -430,7 +439,7 @@ def _suspect_warnings(
         where = utterances[block.end_anchor].source
         subject = f"suspect stamp {format_ms(block.end_ms)}: {text} since {since}"
         diagnostics.append(
-            Diagnostic.warning(where, f"{subject} leave {rate} (more than {SUSPECT_CPS})")
+            FAST_SPEECH.warning(where, f"{subject} leave {rate} (more than {SUSPECT_CPS})")
         )
     return diagnostics
 

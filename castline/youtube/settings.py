@@ -30,9 +30,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from castline.diagnostics import Diagnostic
+from castline.diagnostics import Diagnostic, rule
 from castline.model import Episode, Show, SourceRef
 from castline.paths import split_url
+
+#: The kinds of problem with an episode's YouTube settings.
+NOT_A_VIDEO = rule("Y001", "not-a-video", "a YouTube URL or id names no video")
+VIDEO_MISMATCH = rule("Y002", "video-mismatch", "two fields name different YouTube videos")
+INVALID_YOUTUBE_SETTING = rule(
+    "Y003", "invalid-youtube-setting", "a 'youtube' setting has the wrong type or is out of range"
+)
+UNKNOWN_YOUTUBE_KEY = rule(
+    "Y004", "unknown-youtube-key", "'youtube' has a key castline does not know"
+)
 
 #: The key, in show.yaml and in front matter, that holds the YouTube settings.
 KEY = "youtube"
@@ -138,12 +148,12 @@ def episode_video(episode: Episode) -> tuple[str | None, list[Diagnostic]]:
             continue
         video = video_id_of(value)
         if video is None:
-            found.append(Diagnostic.warning(where, f"{label} '{value}' names no YouTube video"))
+            found.append(NOT_A_VIDEO.warning(where, f"{label} '{value}' names no YouTube video"))
         elif chosen is None:
             chosen, chosen_from = video, label
         elif video != chosen:
             found.append(
-                Diagnostic.warning(
+                VIDEO_MISMATCH.warning(
                     where,
                     f"{label} names video {video}, {chosen_from} names {chosen}; using {chosen}",
                 )
@@ -157,12 +167,12 @@ def _mapping(
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        found.append(Diagnostic.warning(where, f"'{KEY}' must be a mapping; ignored"))
+        found.append(INVALID_YOUTUBE_SETTING.warning(where, f"'{KEY}' must be a mapping; ignored"))
         return {}
     for key in value:
         if key not in allowed:
             found.append(
-                Diagnostic.warning(
+                UNKNOWN_YOUTUBE_KEY.warning(
                     where,
                     f"unknown key '{KEY}.{key}' (known: {', '.join(allowed)}); ignored",
                 )
@@ -181,7 +191,7 @@ def _offset_ms(value: object, where: SourceRef, found: list[Diagnostic]) -> int 
         or abs(value) > MAX_OFFSET_SECONDS
     ):
         found.append(
-            Diagnostic.warning(
+            INVALID_YOUTUBE_SETTING.warning(
                 where,
                 f"'{KEY}.offset' must be a number of seconds between -{MAX_OFFSET_SECONDS} "
                 f"and {MAX_OFFSET_SECONDS}, not {value!r}; ignored",
@@ -195,6 +205,6 @@ def _text(value: object, key: str, where: SourceRef, found: list[Diagnostic]) ->
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        found.append(Diagnostic.warning(where, f"'{KEY}.{key}' must be text; ignored"))
+        found.append(INVALID_YOUTUBE_SETTING.warning(where, f"'{KEY}.{key}' must be text; ignored"))
         return None
     return value.strip()

@@ -40,7 +40,7 @@ def sample() -> Manifest:
                 "b",
                 "hash-b",
                 {"people/p.md": "hash-p"},
-                [["episodes/b.md", 3, "warning", "a ü warning"]],
+                [["episodes/b.md", 3, "warning", "a ü warning", "L201"]],
                 exporters={"txt": ExporterState("s", {"episodes/b.txt": "h"}, None, "", [])},
             ),
             "episodes/a.md": EpisodeState("a", "hash-a", failed=True),
@@ -145,7 +145,11 @@ def test_a_manifest_naming_a_file_outside_its_place_removes_nothing(
         (lambda d: d.update(episodes=[]), "episodes is not a JSON object"),
         (
             lambda d: d["show"]["rss"].update(diagnostics=[[1]]),
-            "show: rss: diagnostics are not [path, line, severity, message] rows",
+            "show: rss: diagnostics are not [path, line, severity, message, code] rows",
+        ),
+        (  # the shape before diagnostics had codes
+            lambda d: d["show"]["rss"].update(diagnostics=[["show.yaml", 1, "warning", "w"]]),
+            "show: rss: diagnostics are not [path, line, severity, message, code] rows",
         ),
         (
             lambda d: d["show"]["rss"].update(outputs={"feed.xml": 7}),
