@@ -144,3 +144,31 @@ def test_show_yaml_diagnostics_ignores_or_promotes_rules(content_tree: ContentTr
         f"{ignored}/show.yaml:2: warning: diagnostics.ignore: no rule is called 'L9999'"
         in promoted.stderr
     )
+
+
+def test_did_you_mean_for_keys_guests_and_exporters(content_tree: ContentTree) -> None:
+    root = content_tree(
+        {
+            "show.yaml": "title: S\ncatgories: [Technology]\n",
+            "people/tomasokafor.md": "---\ntitle: Tomás Okafor\n---\n",
+            "episodes/e.md": "---\ntitle: E\nguests: [tomasokfor]\n---\n",
+        }
+    )
+    lines = runner.invoke(app, ["check", str(root), "-v"]).stderr.splitlines()
+    assert (
+        f"{root}/show.yaml:2: warning: unknown show.yaml key 'catgories' (kept, unused)"
+        " (did you mean 'categories'?)" in lines
+    )
+    assert (
+        f"{root}/episodes/e.md:3: warning: unknown guest 'tomasokfor': no profile"
+        " people/tomasokfor.md (did you mean 'tomasokafor'?)" in lines
+    )
+    unknown = runner.invoke(app, ["build", str(root), "--only", "vttt"])
+    assert unknown.exit_code == 2
+    assert "unknown exporter 'vttt' (did you mean 'vtt'?); installed:" in unknown.stderr
+
+
+def test_check_of_a_clean_show_exits_0(tmp_path: Path) -> None:
+    show = tmp_path / "show"
+    assert runner.invoke(app, ["init", str(show)]).exit_code == 0
+    assert runner.invoke(app, ["check", str(show), "--strict"]).exit_code == 0
