@@ -62,8 +62,9 @@ class Diagnostic:
         """A message is one line of at most :data:`MESSAGE_MAX` characters, whatever value it
         quotes: line breaks are shown as ``\\n``, and a longer message is cut with ``…``."""
         message = self.message
-        if "\n" in message or "\r" in message:
-            message = message.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        lines = message.splitlines()  # every line boundary: \n, \r, U+2028, U+0085...
+        if len(lines) > 1 or (lines and lines[0] != message):
+            message = "\\n".join(lines)
         if len(message) > MESSAGE_MAX:
             message = message[: MESSAGE_MAX - 1] + "…"
         if message is not self.message:

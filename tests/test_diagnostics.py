@@ -22,3 +22,9 @@ def test_a_message_quoting_a_huge_value_is_cut() -> None:
     diagnostic = Diagnostic.error(HERE, "'title' " + "x" * 5000)
     assert len(diagnostic.message) == MESSAGE_MAX
     assert diagnostic.message.endswith("x…")
+
+
+def test_unicode_line_separators_in_a_message_stay_on_one_line() -> None:
+    diagnostic = Diagnostic.warning(HERE, "people folder '\u2028\u2029x' is missing")
+    assert len(str(diagnostic).splitlines()) == 1
+    assert str(diagnostic) == "show.yaml:1: warning: people folder '\\n\\nx' is missing"
