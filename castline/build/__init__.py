@@ -208,7 +208,8 @@ def _build_locked(
         if not options.dry_run:
             if manifest.castline_version != __version__:
                 manifest.castline_version, manifest.changed = __version__, True
-            save_state(out, manifest, planner.new_stat_cache(manifest))
+            stat_cache = planner.new_stat_cache(manifest)
+            save_state(out, manifest, stat_cache, created=bool(changes.created))
     _finish(report, manifest, inputs, project.show)
     return report
 

@@ -37,7 +37,7 @@ if sys.platform != "win32":
     import fcntl
 
 from castline.build.outfiles import STATE_DIR as STATE_DIR
-from castline.build.outfiles import check_no_symlink, write_atomic
+from castline.build.outfiles import check_no_symlink, flush_all, write_atomic
 from castline.diagnostics import Diagnostic, Severity, rule
 from castline.errors import ConfigError
 from castline.model import SourceRef
@@ -566,9 +566,22 @@ def locked(out: Path, *, shared: bool) -> Iterator[None]:
         os.close(handle)  # releases the lock
 
 
-def save_state(out: Path, manifest: Manifest, stat_cache: Mapping[str, StatEntry] | None) -> None:
-    """Write the manifest if it changed and the stat cache if given (``None``: unchanged)."""
+def save_state(
+    out: Path,
+    manifest: Manifest,
+    stat_cache: Mapping[str, StatEntry] | None,
+    *,
+    created: bool = False,
+) -> None:
+    """Write the manifest if it changed and the stat cache if given (``None``: unchanged).
+
+    When the build ``created`` output files, they are flushed to the disk first (a new file
+    is written without waiting for the disk, :func:`~castline.build.outfiles.put`): after a
+    power cut, the manifest never names an output that is not on the disk whole.
+    """
     state = out / STATE_DIR
+    if created:
+        flush_all()
     if manifest.changed or not (state / MANIFEST_FILE).is_file():
         write_atomic(state / MANIFEST_FILE, (line.encode() for line in manifest_lines(manifest)))
     if stat_cache is not None:
