@@ -160,6 +160,19 @@ def test_a_manifest_naming_a_file_outside_its_place_removes_nothing(
             "episodes/0001-forecasting-ferries.md: failed is not true or false",
         ),
         (
+            lambda d: d["profiles"].update({"people/x.md": {"key": 1, "diagnostics": []}}),
+            "people/x.md: key is not text",
+        ),
+        (
+            lambda d: d["profiles"].update({"../x.md": {"key": "", "diagnostics": []}}),
+            "the episode '../x.md' is not a plain relative path",
+        ),
+        (
+            lambda d: d["profiles"].update({"people/x.md": {"key": "", "diagnostics": [[]]}}),
+            "people/x.md: diagnostics are not [path, line, severity, message, code] rows",
+        ),
+        (lambda d: d.update(profiles=[]), "profiles is not a JSON object"),
+        (
             lambda d: _first(d)["dependencies"].update({"a/../../b": ""}),
             "episodes/0001-forecasting-ferries.md: the dependency 'a/../../b' is not a plain "
             "relative path",
