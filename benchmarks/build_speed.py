@@ -15,9 +15,11 @@ measures:
 Each build runs the installed ``castline`` command (the one beside this Python) in a fresh
 process from a folder outside the checkout, so start-up is included and the checkout's files
 are not what is measured. Times are wall seconds, a ratio to the floor and milliseconds per
-episode; peak memory is the largest resident set of the build and its worker processes
-(``ru_maxrss`` of the child, as ``wait4`` reports it). The machine's load average is printed:
-figures taken on a busy machine say so.
+episode, and CPU seconds (the process's and its workers', as ``wait4`` reports them: on a
+busy machine they move less than wall time); peak memory is the largest resident set of the
+build and its worker processes (``ru_maxrss`` of the child, as ``wait4`` reports it). The
+machine's load average is printed: figures taken on a busy machine say so. The children may write bytecode, and a one-episode
+build warms up first: an installed package has its ``.pyc`` files.
 
 Usage (from outside the checkout, with the Python of the installation to measure)::
 
@@ -55,9 +57,11 @@ STARTUP_RUNS = 5
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One command's wall seconds and peak resident set (MB)."""
+    """One command's wall seconds, CPU seconds (its own and its workers') and peak resident
+    set (MB)."""
 
     seconds: float
+    cpu: float
     peak_mb: float
 
 
@@ -66,18 +70,30 @@ def markdown_files(content: Path) -> list[Path]:
     return sorted(p for p in content.rglob("*.md") if not p.name.startswith("_"))
 
 
-def parse_floor(content: Path) -> tuple[float, int]:
-    """Seconds to read every Markdown file and parse its front matter with CSafeLoader alone;
-    the number of episode files (those with a transcript or in an episodes folder)."""
+def parse_floor(content: Path) -> tuple[Run, int]:
+    """Seconds (wall and CPU) to read every Markdown file and parse its front matter with
+    CSafeLoader alone; the number of episode files (those in an episodes folder)."""
     files = markdown_files(content)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for path in files:
         text = path.read_text(encoding="utf-8")
         end = text.find("\n---", 3)
         yaml.load(text[4:end], Loader=yaml.CSafeLoader)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     episodes = [p for p in files if p.parent.name in ("episodes", "_podcast")]
-    return seconds, len(episodes) or len(files)
+    return Run(seconds, cpu, 0.0), len(episodes) or len(files)
+
+
+#: The children's environment: bytecode may be written (an installed package has its ``.pyc``
+#: files; without them every start-up compiles castline's modules again).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def warm_up(scratch: Path) -> None:
+    """Build a one-episode show once, so that every module's bytecode is written."""
+    content = write_show(scratch / "warm", 1)
+    castline = str(Path(sys.executable).parent / "castline")
+    run([castline, "build", str(content), "--out", str(scratch / "warm-out"), "-q"], scratch)
 
 
 def run(command: Sequence[str], cwd: Path) -> Run:
@@ -85,7 +101,12 @@ def run(command: Sequence[str], cwd: Path) -> Run:
     which covers the worker processes it waited for). Raises when it fails."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=cwd,
+        env=CHILD_ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert child.stderr is not None
     errors = child.stderr.read()
@@ -95,7 +116,7 @@ def run(command: Sequence[str], cwd: Path) -> Run:
     child.stderr.close()
     if child.returncode not in (0, 1):  # 1: content errors, which a messy corpus may have
         raise RuntimeError(f"{' '.join(command)} exited {child.returncode}:\n{errors}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def best(command: Sequence[str], cwd: Path) -> Run:
@@ -134,17 +155,25 @@ def measure(label: str, content: Path, scratch: Path) -> None:
     rows += [("castline --version", version), ('python -c "import yaml"', import_yaml)]
 
     print(f"\n## {label}: {count} episodes (load average {os.getloadavg()[0]:.1f})")
-    print(f"floor (read + CSafeLoader parse of every .md): {floor:.3f} s")
-    print(f"{'run':<40} {'seconds':>8} {'x floor':>8} {'ms/ep':>8} {'peak MB':>8}")
+    print(
+        f"floor (read + CSafeLoader parse of every .md): {floor.seconds:.3f} s wall, "
+        f"{floor.cpu:.3f} s CPU"
+    )
+    print(
+        f"{'run':<40} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8} "
+        f"{'ms/ep':>8} {'peak MB':>8}"
+    )
     for name, figures in rows:
         print(
-            f"{name:<40} {figures.seconds:8.3f} {figures.seconds / floor:8.3f} "
+            f"{name:<40} {figures.seconds:8.3f} {figures.seconds / floor.seconds:8.3f} "
+            f"{figures.cpu:8.3f} {figures.cpu / floor.cpu:8.3f} "
             f"{figures.seconds / count * 1000:8.2f} {figures.peak_mb:8.1f}"
         )
-    cold = rows[1][1].seconds
+    cold = rows[1][1]
     print(
-        f"castline --version / import yaml: {version.seconds / import_yaml.seconds:.2f}; "
-        f"default-jobs build / naive peer: {cold / rows[4][1].seconds:.2f}"
+        f"castline --version / import yaml: {version.seconds / import_yaml.seconds:.2f} wall, "
+        f"{version.cpu / import_yaml.cpu:.2f} CPU; default-jobs build / naive peer: "
+        f"{cold.seconds / rows[4][1].seconds:.2f} wall, {cold.cpu / rows[4][1].cpu:.2f} CPU"
     )
 
 
@@ -157,6 +186,8 @@ def main() -> None:
     args = parser.parse_args()
     folders = args.folders or ([CORPUS] if CORPUS.is_dir() else [])
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {sys.executable}")
+    with tempfile.TemporaryDirectory(prefix="castline-bench-") as scratch:
+        warm_up(Path(scratch))
     for folder in folders:
         with tempfile.TemporaryDirectory(prefix="castline-bench-") as scratch:
             content = Path(scratch) / "content"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import itertools
 import json
 import os
 import stat
@@ -384,23 +383,28 @@ def _diagnostic_rows(value: object, what: str) -> list[Any]:
 
 
 def _relative_path(value: object, what: str, *, climbs: bool) -> str:
-    """``value`` if it is a normalised relative POSIX path (``..`` only leading, and only
-    when ``climbs``)."""
+    """``value`` if it is a normalised relative POSIX path: segments neither empty nor ``.``
+    (so not absolute, no ``//``, no final ``/``), ``..`` only leading and only when ``climbs``,
+    and not only ``..``. Split by hand: a manifest holds some ten paths an episode, and parsing
+    each with ``pathlib`` took 7% of a no-change rebuild."""
     text = _text(value, what)
-    path = PurePosixPath(text)
-    parts = path.parts
-    leading = len(parts) - len(tuple(itertools.dropwhile(lambda p: p == "..", parts)))
+    parts = text.split("/")
+    leading = 0
+    if climbs:
+        while leading < len(parts) and parts[leading] == "..":
+            leading += 1
     if (
-        not text
-        or "\\" in text
+        "\\" in text
         or "\0" in text
-        or path.is_absolute()
-        or path.as_posix() != text
-        or ".." in parts[leading if climbs else 0 :]
         or leading == len(parts)
+        or any(part in _NOT_PLAIN for part in parts[leading:])
     ):
         raise ManifestError(f"{what} {text!r} is not a plain relative path")
     return text
+
+
+#: Path segments a plain relative path has not (below its leading ``..``).
+_NOT_PLAIN = frozenset({"", ".", ".."})
 
 
 def output_path(value: object, where: str = "") -> str:
