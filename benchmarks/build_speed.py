@@ -18,8 +18,9 @@ are not what is measured. Times are wall seconds, a ratio to the floor and milli
 episode, and CPU seconds (the process's and its workers', as ``wait4`` reports them: on a
 busy machine they move less than wall time); peak memory is the largest resident set of the
 build and its worker processes (``ru_maxrss`` of the child, as ``wait4`` reports it). The
-machine's load average is printed: figures taken on a busy machine say so. The children may write bytecode, and a one-episode
-build warms up first: an installed package has its ``.pyc`` files.
+machine's load average is printed: figures taken on a busy machine say so. The children may
+write bytecode, and a one-episode build warms up first: an installed package has its ``.pyc``
+files.
 
 Usage (from outside the checkout, with the Python of the installation to measure)::
 
