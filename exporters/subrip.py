@@ -28,8 +28,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
-from srt import make_legal_content
-
 from castline.clean import clean_episode
 from castline.diagnostics import Diagnostic, rule
 from castline.exporter import BuildContext
@@ -97,7 +95,11 @@ def compose(cues: Sequence[Cue]) -> str:
         # A cue usually starts where the previous one ended.
         start = last_time if cue.start_ms == last_end else format_srt_timecode(cue.start_ms)
         last_end, last_time = cue.end_ms, format_srt_timecode(cue.end_ms)
-        content = make_legal_content("\n".join(cue.display_lines).translate(SAFE_TEXT))
+        content = "\n".join(cue.display_lines).translate(SAFE_TEXT)
+        if content[:1] == "\n" or "\n\n" in content:  # rare: srt is imported only then
+            from srt import make_legal_content
+
+            content = make_legal_content(content)
         parts.append(f"{number}\n{start} --> {last_time}\n{content}\n\n")
     return "".join(parts)
 

@@ -60,6 +60,14 @@ def test_help_loads_none_of_the_pipeline() -> None:
     assert not {"yaml", "lxml", "feedgen", "jinja2", "markdown_it", "srt"} & set(loaded)
 
 
+def test_a_no_change_build_loads_no_writer_library(tmp_path: Path) -> None:
+    args = ("build", str(CONTENT), "--out", str(tmp_path), "-q")
+    first = _modules_loaded_by(*args)
+    assert {"jinja2", "lxml", "feedgen"} <= set(first)  # the show step made the feed, the site
+    loaded = _modules_loaded_by(*args)
+    assert not {"jinja2", "lxml", "feedgen", "markdown_it", "nh3", "srt"} & set(loaded)
+
+
 def test_build_demo_show(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(CONTENT), "--out", str(tmp_path), "--only", "txt"])
     assert result.exit_code == 0, result.stderr
