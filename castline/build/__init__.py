@@ -169,20 +169,27 @@ def _build_locked(
 ) -> BuildReport:
     """The build, once the output folder is locked (see :func:`castline.build.manifest.locked`)."""
     out = setup.out
+    show_yaml = content / SHOW_FILE
+    show_yaml_hash = sha256(show_yaml.read_bytes()) if show_yaml.is_file() else ""
     inputs = BuildInputs(
         content=content,
         out=out,
         selected=tuple(spec.name for spec in setup.exporters),
-        settings=_settings(content, setup),
+        settings=_settings(show_yaml_hash, setup),
         dry_run=options.dry_run,
         prefix=os.path.join(str(content), ""),  # messages show paths below it (display_path)
     )
     manifest, unreadable = (Manifest(), None) if options.force else load_manifest(out)
     planner = Planner(inputs, {} if options.force else read_stat_cache(out))
-    report = BuildReport(diagnostics=list(project.diagnostics))
+    report = BuildReport(diagnostics=list(project.file_diagnostics))
     if unreadable is not None:
         report.diagnostics.append(unreadable)
         manifest.changed = True
+    # The profiles' problems: parsed only for a profile that changed (see the planner).
+    report.diagnostics += project.people.listing_diagnostics()
+    report.diagnostics += planner.profile_diagnostics(
+        project.people, manifest, json_hash([__version__, show_yaml_hash])
+    )
     report.drafts = [project.display(path) for path in project.drafts]
     report.episodes = {project.display(path): path.stem for path in project.episode_files}
     changes = Changes(report.created, report.changed, report.removed, report.diagnostics)
@@ -249,12 +256,10 @@ def _select(project: Project, options: BuildOptions, out: Path) -> Setup:
     return Setup(Path(show.root), out, tuple(specs), tuple(infos), options.dry_run)
 
 
-def _settings(content: Path, setup: Setup) -> dict[str, str]:
+def _settings(show_yaml_hash: str, setup: Setup) -> dict[str, str]:
     """Per selected exporter, a hash of everything besides the episode that shapes its output:
-    castline's version, show.yaml, the exporter (class, ``cache_version``, options) and what it
-    knows of the other exporters."""
-    show_yaml = content / SHOW_FILE
-    show_yaml_hash = sha256(show_yaml.read_bytes()) if show_yaml.is_file() else ""
+    castline's version, show.yaml (the hash of its bytes), the exporter (class,
+    ``cache_version``, options) and what it knows of the other exporters."""
     context = [
         [i.name, i.media_type, i.suffix, i.offset_ms, i.feed_link, i.rel, i.feed_order]
         for i in setup.infos

@@ -28,9 +28,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from feedgen.feed import FeedGenerator
-from lxml import etree
-
 from castline.timecode import format_seconds, format_vtt_timecode
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -43,7 +40,12 @@ PSC_VERSION = "1.2"
 
 def feed_generator() -> Any:
     """A FeedGenerator with feedgen's iTunes extension and ours, always registered alike, so
-    every feed it makes has the same namespace declarations (on ``<rss>``, feedgen's nsmap)."""
+    every feed it makes has the same namespace declarations (on ``<rss>``, feedgen's nsmap).
+
+    feedgen and lxml are imported here, when a feed is made: a build that writes no feed (a
+    no-change rebuild) does not load them."""
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("itunesfix", ItunesExtension, ItunesEntryExtension, atom=False)
@@ -58,11 +60,15 @@ def feed_generator() -> Any:
 
 def _cdata(text: str) -> Any:
     """``text`` as a CDATA section; a ``]]>`` inside is written ``]]&gt;`` (same HTML)."""
+    from lxml import etree
+
     return etree.CDATA(text.replace("]]>", "]]&gt;"))
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, **attributes: str | None) -> Any:
     """Append ``<tag>`` to ``parent`` with the attributes that are not ``None``."""
+    from lxml import etree
+
     present = {name: value for name, value in attributes.items() if value is not None}
     element = etree.SubElement(parent, tag, present)
     if text is not None:
