@@ -118,6 +118,8 @@ from castline.feed.ext import (
     PscEntryExtension,
     feed_generator,
 )
+from castline.feed.artwork import check_artwork, unchecked
+from castline.feed.media import check_duration, check_enclosure
 from castline.feed.notes import removal_message, safe_notes_html, sanitise_html
 from castline.feed.rules import (
     DESCRIPTION_MAX_BYTES,
@@ -126,7 +128,6 @@ from castline.feed.rules import (
     MEDIUMS,
     PODCAST_TEXT_MAX,
     SHOW_TYPES,
-    artwork_size_problem,
     base_url_problem,
     category_problem,
     is_artwork_file,
@@ -179,12 +180,6 @@ INVALID_ARTWORK = rule("F012", "invalid-artwork", "artwork is not a JPEG or PNG 
 UNPUBLISHED_ARTWORK = rule(
     "F013", "unpublished-artwork", "artwork lies outside what is published; left out"
 )
-ARTWORK_SIZE_UNKNOWN = rule(
-    "F014", "artwork-size-unknown", "the size of local artwork cannot be read"
-)
-INVALID_ARTWORK_SIZE = rule(
-    "F015", "invalid-artwork-size", "artwork is not square or not 1400 to 3000 pixels"
-)
 INVALID_EPISODE_NUMBER = rule(
     "F016", "invalid-episode-number", "an 'episode' or 'season' number is not above 0"
 )
@@ -225,7 +220,7 @@ class RssExporter:
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
     #: bumped too when the same episode gives another record (4: sanitised show notes).
-    cache_version: ClassVar[int] = 6
+    cache_version: ClassVar[int] = 7
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
@@ -431,9 +426,7 @@ class _ItemBuilder:
             "published": episode.published.astimezone(zone).isoformat(),
             **self.description(),
             "content_html": self.notes(),
-            "duration_s": (
-                None if episode.duration_ms is None else (episode.duration_ms + 500) // 1000
-            ),
+            "duration_s": self.duration_s(),
             "image": self.image(),
             "explicit": episode.explicit,
             **self.numbers(),
@@ -484,7 +477,24 @@ class _ItemBuilder:
                 f"enclosure '{url_name(url)}' is not a format Apple "
                 f"Podcasts lists ({', '.join(ENCLOSURE_SUFFIXES)})",
             )
-        return {"url": url, "length": audio.length_bytes, "type": audio.media_type}
+        media_type = audio.media_type
+        if audio.media is not None:
+            media_type, found = check_enclosure(
+                audio.media, media_type, url_suffix(url), url_name(url), self.episode.where("audio")
+            )
+            self.diagnostics.extend(found)
+        return {"url": url, "length": audio.length_bytes, "type": media_type}
+
+    def duration_s(self) -> int | None:
+        """``itunes:duration`` in whole seconds: the declared ``duration``, else the local
+        media file's; a declared one far from the media's is reported."""
+        duration_ms = self.episode.duration_ms
+        media = self.episode.audio.media if self.episode.audio else None
+        if media is not None:
+            where = self.episode.where("duration" if duration_ms is not None else "audio")
+            duration_ms, found = check_duration(media, duration_ms, where)
+            self.diagnostics.extend(found)
+        return None if duration_ms is None else (duration_ms + 500) // 1000
 
     def description(self) -> dict[str, Any]:
         episode = self.episode
@@ -523,6 +533,13 @@ class _ItemBuilder:
         name = non_ascii_name(url)
         if name is not None:
             self.warn(NON_ASCII_FILE_NAME, "image", f"artwork file name '{name}' is not ASCII")
+        if self.episode.image_file is not None:
+            where = self.episode.where("image")
+            ok, found = check_artwork(
+                self.episode.image_file, image, url_suffix(url), where, show=False
+            )
+            self.diagnostics.extend(found)
+            return url if ok else None
         return url
 
     def numbers(self) -> dict[str, Any]:
@@ -804,18 +821,13 @@ class _FeedBuilder:
                 "image",
                 f"artwork file name '{name}' is not ASCII; Apple Podcasts requires ASCII names",
             )
-        if self.show.image_pixels is not None:
-            problem = artwork_size_problem(self.show.image_pixels)
-            if problem is not None:
-                self.error(INVALID_ARTWORK_SIZE, "image", f"artwork '{image}' {problem}")
-        elif "://" not in image:
-            self.warn(
-                ARTWORK_SIZE_UNKNOWN,
-                "image",
-                f"cannot read the size of artwork '{image}' (no such file in the content "
-                "folder, or not a JPEG or PNG)",
-            )
-        return url
+        where = self.show.where("image")
+        if self.show.image_file is None:
+            self.diagnostics.append(unchecked(image, where))
+            return url
+        ok, found = check_artwork(self.show.image_file, image, url_suffix(url), where, show=True)
+        self.diagnostics.extend(found)
+        return url if ok else None
 
     def podcastindex(self, fg: Any) -> None:
         show = self.show
