@@ -109,6 +109,7 @@ from castline.exporter import (
     ShowExport,
     episode_path,
 )
+from castline.feed.artwork import check_artwork, unchecked
 from castline.feed.ext import (
     ContentEntryExtension,
     ItunesEntryExtension,
@@ -118,8 +119,9 @@ from castline.feed.ext import (
     PscEntryExtension,
     feed_generator,
 )
-from castline.feed.artwork import check_artwork, unchecked
 from castline.feed.media import check_duration, check_enclosure
+from castline.feed.paging import FeedOptions, PagingExtension, page_links, page_path, pages
+from castline.feed.soundbites import select_soundbites
 from castline.feed.notes import removal_message, safe_notes_html, sanitise_html
 from castline.feed.rules import (
     DESCRIPTION_MAX_BYTES,
@@ -215,7 +217,12 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 class RssExporter:
-    """The podcast RSS feed, ``out/feed.xml``. No options."""
+    """The podcast RSS feed, ``out/feed.xml``.
+
+    Options (:class:`castline.feed.paging.FeedOptions`): ``soundbites`` (``recommended``: the
+    clips of 15 to 120 s; ``all``; ``none``), ``max_items`` (keep the newest N items) and
+    ``page_size`` (N items per page, RFC 5005 paged feed: ``feed.xml``, ``feed-page-2.xml``...).
+    """
 
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
@@ -224,6 +231,11 @@ class RssExporter:
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
+
+    def __init__(
+        self, *, soundbites: str = "recommended", max_items: int = 0, page_size: int = 0
+    ) -> None:
+        self.options = FeedOptions(soundbites, max_items, page_size)
 
     def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
         """The show's artwork when show.yaml's ``image`` is a relative path inside the content
@@ -272,7 +284,7 @@ class RssExporter:
         if missing:
             return EpisodeExport(diagnostics=tuple(diagnostics))
         assert episode.audio is not None and episode.published is not None
-        data = _ItemBuilder(context, episode, diagnostics).data()
+        data = _ItemBuilder(context, episode, diagnostics, self.options).data()
         if not episode.slug.isascii() and (data["transcripts"] or data["chapters_link"]):
             diagnostics.append(
                 NON_ASCII_FILE_NAME.error(
@@ -319,8 +331,8 @@ class RssExporter:
                     "does not link them as podcast:transcript",
                 )
             )
-        feed = _FeedBuilder(context, diagnostics).build(records)
-        return ShowExport(artifacts=(Artifact(FEED_PATH, feed),), diagnostics=tuple(diagnostics))
+        artifacts = _FeedBuilder(context, diagnostics, self.options).build(records)
+        return ShowExport(artifacts=tuple(artifacts), diagnostics=tuple(diagnostics))
 
 
 def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
@@ -384,8 +396,13 @@ class _ItemBuilder:
     """Builds one episode's item data and collects the problems found on the way."""
 
     def __init__(
-        self, context: BuildContext, episode: Episode, diagnostics: list[Diagnostic]
+        self,
+        context: BuildContext,
+        episode: Episode,
+        diagnostics: list[Diagnostic],
+        options: FeedOptions,
     ) -> None:
+        self.options = options
         self.context = context
         self.show = context.show
         self.episode = episode
@@ -615,15 +632,20 @@ class _ItemBuilder:
 
     def soundbites(self) -> list[dict[str, Any]]:
         """``quotableClips`` as soundbites, on the stamps' timeline: the declared duration is
-        the talk's length, not the media's end, so it never cuts or drops a soundbite."""
+        the talk's length, not the media's end, so it never cuts or drops a soundbite. Which
+        clips are written is the ``soundbites`` option's (:mod:`castline.feed.soundbites`)."""
         diagnostics = self.diagnostics
+        clips, found = select_soundbites(
+            self.episode.soundbites, self.options.soundbites, self.episode.where("quotableClips")
+        )
+        diagnostics.extend(found)
         return [
             {
                 "start_ms": clip.start_ms,
                 "duration_ms": clip.duration_ms,
                 "title": _limit(clip.title, clip.source, "soundbite title", diagnostics),
             }
-            for clip in self.episode.soundbites
+            for clip in clips
         ]
 
 
@@ -666,7 +688,10 @@ def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]
 class _FeedBuilder:
     """Assembles the feed from the show and the item records; collects show-level problems."""
 
-    def __init__(self, context: BuildContext, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self, context: BuildContext, diagnostics: list[Diagnostic], options: FeedOptions
+    ) -> None:
+        self.options = options
         self.context = context
         self.show = context.show
         self.diagnostics = diagnostics
@@ -680,7 +705,7 @@ class _FeedBuilder:
     def warn(self, kind: Rule, key: str, message: str) -> None:
         self.diagnostics.append(kind.warning(self.show.where(key), message))
 
-    def build(self, records: Sequence[EpisodeRecord]) -> str:
+    def build(self, records: Sequence[EpisodeRecord]) -> list[Artifact]:
         show = self.show
         assert show.title is not None and show.description is not None
         fg = feed_generator()
@@ -694,9 +719,6 @@ class _FeedBuilder:
                 f"'description' is {size} bytes; Apple Podcasts shows at most "
                 f"{DESCRIPTION_MAX_BYTES}",
             )
-        # feedgen writes the *last* link given as <link> (its comment says the first).
-        fg.link(href=self.feed_url, rel="self", type="application/rss+xml")
-        fg.link(href=show.link or self.base_url)
         fg.docs("")
         fg.generator(f"castline {__version__}")
         if show.copyright:
@@ -710,8 +732,36 @@ class _FeedBuilder:
             fg.lastBuildDate(dt.datetime.fromisoformat(items[0].data["published"]))
         else:
             fg.builddate.drop = True  # no episode, no date: never feedgen's "now"
-        channel = _serialise(fg)
-        return _XML_DECLARATION + _insert_items(channel, [r.data["item"] for r in items])
+        return self.pages(fg, items)
+
+    def pages(self, fg: Any, items: Sequence[EpisodeRecord]) -> list[Artifact]:
+        """The feed, or its pages (:mod:`castline.feed.paging`): each page is the channel with
+        its own ``rel="self"``, its RFC 5005 links and its items."""
+        fg.register_extension("paging", PagingExtension, atom=False)
+        paging: PagingExtension = fg.paging
+        split = pages(items, self.options)
+        artifacts = []
+        for number, page in enumerate(split, 1):
+            path = page_path(number)
+            # feedgen writes the *last* link given as <link> (its comment says the first).
+            fg.link(
+                [
+                    {
+                        "href": public_url(self.base_url, path),
+                        "rel": "self",
+                        "type": "application/rss+xml",
+                    },
+                    {"href": self.show.link or self.base_url},
+                ],
+                replace=True,
+            )
+            paging.links = [
+                (rel, public_url(self.base_url, target))
+                for rel, target in page_links(number, len(split))
+            ]
+            text = _insert_items(_serialise(fg), [r.data["item"] for r in page])
+            artifacts.append(Artifact(path, _XML_DECLARATION + text))
+        return artifacts
 
     # channel -----------------------------------------------------------------------------
 

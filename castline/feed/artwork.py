@@ -64,7 +64,7 @@ def read_artwork(path: Path, shown: str) -> ArtworkInfo:
         return ArtworkInfo(shown, problem=f"cannot read: {error.strerror}")
     if not path.is_file():
         return ArtworkInfo(shown, problem="not a file", missing=True)
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
     try:
         with warnings.catch_warnings():
@@ -76,7 +76,7 @@ def read_artwork(path: Path, shown: str) -> ArtworkInfo:
                 return ArtworkInfo(
                     shown, str(image.format or ""), mode, image.width, image.height, size
                 )
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         return ArtworkInfo(shown, size_bytes=size, problem="not an image Pillow reads")
     except Exception as error:  # a hostile file makes the decoder raise anything
         reason = str(error).split("\n", 1)[0] or type(error).__name__
@@ -135,6 +135,13 @@ def check_artwork(
             if show
             else INVALID_ARTWORK_SIZE.warning(where, message)
         )
+    found.extend(_advice(info, image, where, show=show))
+    return True, found
+
+
+def _advice(info: ArtworkInfo, image: str, where: SourceRef, *, show: bool) -> list[Diagnostic]:
+    """What the directories advise against: a large file, an alpha channel on the cover."""
+    found: list[Diagnostic] = []
     if info.size_bytes > MAX_ARTWORK_BYTES:
         message = (
             f"artwork '{image}' is {info.size_bytes // 1024} KB; hosts advise at most "
@@ -144,7 +151,7 @@ def check_artwork(
     if show and info.mode in ALPHA_MODES:
         message = f"artwork '{image}' has an alpha channel, which Apple's show cover must not"
         found.append(ARTWORK_ALPHA.warning(where, message))
-    return True, found
+    return found
 
 
 #: What a fault does to the feed.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from castline.diagnostics import Diagnostic, rule
 from castline.model import MediaInfo, SourceRef
@@ -135,7 +136,7 @@ def _read(path: Path, container: str) -> tuple[float, int, str] | str:
     problem = "no stream found"
     for reader in readers[container]:
         try:
-            info = reader(path).info
+            info: Any = reader(path).info
             length = float(info.length)
         except Exception as error:  # a hostile file makes the parser raise anything
             problem = str(error) or type(error).__name__

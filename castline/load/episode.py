@@ -33,7 +33,16 @@ from castline.load.fields import (
 from castline.load.files import OUTSIDE_CONTENT, inside, not_regular
 from castline.load.frontmatter import Document, kind_of
 from castline.load.transcript import read_transcript
-from castline.model import ArtworkInfo, Chapter, Enclosure, Episode, Person, Show, Soundbite, SourceRef
+from castline.model import (
+    ArtworkInfo,
+    Chapter,
+    Enclosure,
+    Episode,
+    Person,
+    Show,
+    Soundbite,
+    SourceRef,
+)
 from castline.paths import media_file_path, media_url, url_suffix
 from castline.text import did_you_mean, xml_text
 from castline.timecode import parse_duration

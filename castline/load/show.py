@@ -20,7 +20,7 @@ from castline.diagnostics import rule
 from castline.errors import ContentError
 from castline.feed.artwork import read_artwork
 from castline.load.fields import INVALID_ENTRY, OUT_OF_RANGE, WRONG_TYPE, FieldReader
-from castline.load.files import OUTSIDE_CONTENT, inside, not_regular, read_bounded
+from castline.load.files import OUTSIDE_CONTENT, inside, read_bounded
 from castline.load.frontmatter import NOT_A_MAPPING, KeyPath, decode, key_lines, kind_of, parse_yaml
 from castline.model import ArtworkInfo, Category, Funding, Limits, Person, Show, SourceRef
 from castline.text import did_you_mean

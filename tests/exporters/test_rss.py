@@ -8,7 +8,6 @@ import dataclasses
 import io
 import json
 import shutil
-import struct
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,9 +31,9 @@ from castline.feed.rules import is_artwork_file
 from castline.load import load_content
 from castline.model import Episode
 from tests.conftest import CONTENT, DATA, ROOT, ContentTree, GoldenCheck, fake_distribution
-from tests.feed.imaging import image_bytes
 from tests.exporters.hostile import SHOW as HOSTILE_SHOW
 from tests.exporters.hostile import assert_writable, hostile_episodes
+from tests.feed.imaging import image_bytes
 
 SHOW = DATA / "feed" / "show"
 MISTAKES = DATA / "feed" / "mistakes"
@@ -828,7 +827,7 @@ def test_episode_checks(content_tree: ContentTree) -> None:
         "clip": episode_text(
             "clip",
             quotableClips="\n- name: Too long\n  startOffset: 50\n  endOffset: 70"
-            "\n- name: Too late\n  startOffset: 60\n  endOffset: 70",
+            "\n- name: Too late\n  startOffset: 60\n  endOffset: 80",
         ),
     }
     built = check(content_tree, BASE_SHOW, episodes)
@@ -858,7 +857,7 @@ def test_episode_checks(content_tree: ContentTree) -> None:
     bites = built.xpath(item(built, "clip") + "podcast:soundbite")
     assert [(bite.text, dict(bite.attrib)) for bite in bites] == [
         ("Too long", {"startTime": "50", "duration": "20"}),
-        ("Too late", {"startTime": "60", "duration": "10"}),
+        ("Too late", {"startTime": "60", "duration": "20"}),
     ]
     assert sorted(texts(built, "/rss/channel/item/guid/text()")) == [
         "bare",
@@ -1032,7 +1031,7 @@ def test_text_xml_cannot_hold_is_removed_and_reported(content_tree: ContentTree)
         "one",
         title='"Bell\\x07 and \\x0bvertical tab"',
         transcript='\n- header: "Part\\x01 one"\n  sec: 0\n- line: Hi.\n  sec: 1\n  who: A',
-        quotableClips='\n- name: "Clip\\x10"\n  startOffset: 1\n  endOffset: 5',
+        quotableClips='\n- name: "Clip\\x10"\n  startOffset: 1\n  endOffset: 25',
     )
     show = BASE_SHOW.replace("title: Check Show", 'title: "Check\\x08 Show"')
     built = check(content_tree, show, {"one": episode})
