@@ -119,6 +119,7 @@ from castline.feed.ext import (
     PscEntryExtension,
     feed_generator,
 )
+from castline.feed.directories import MISSING_AUTHOR
 from castline.feed.media import check_duration, check_enclosure
 from castline.feed.paging import FeedOptions, PagingExtension, page_links, page_path, pages
 from castline.feed.soundbites import select_soundbites
@@ -786,6 +787,13 @@ class _FeedBuilder:
         fix: ItunesExtension = fg.itunesfix
         if show.author:
             itunes.itunes_author(show.author)
+        else:
+            self.error(
+                MISSING_AUTHOR,
+                "author",
+                "missing 'author': Spotify requires itunes:author (the show's creator), and "
+                "Apple Podcasts shows it under the title",
+            )
         if show.owner_email:
             owner = show.owner_name or show.author or show.title
             itunes.itunes_owner(name=owner or "", email=show.owner_email)

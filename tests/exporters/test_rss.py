@@ -647,6 +647,7 @@ explicit: false
 owner:
   name: Ann Example
   email: ann@example.net
+author: Ann Example
 """
 
 
@@ -885,7 +886,7 @@ def test_long_podcast_text_is_cut_to_128_characters(content_tree: ContentTree) -
     [funding] = texts(built, "//podcast:funding/text()")
     assert len(funding) == 128 and funding.endswith("…")
     assert built.checked == [
-        "show.yaml:12: warning: funding label 'Support very very very very very very ve…' is "
+        "show.yaml:13: warning: funding label 'Support very very very very very very ve…' is "
         f"{len(label)} characters; cut to 128, the podcast: namespace's limit"
     ]
 
