@@ -110,6 +110,7 @@ from castline.exporter import (
     episode_path,
 )
 from castline.feed.artwork import check_artwork, unchecked
+from castline.feed.directories import MISSING_AUTHOR
 from castline.feed.ext import (
     ContentEntryExtension,
     ItunesEntryExtension,
@@ -119,11 +120,9 @@ from castline.feed.ext import (
     PscEntryExtension,
     feed_generator,
 )
-from castline.feed.directories import MISSING_AUTHOR
 from castline.feed.media import check_duration, check_enclosure
-from castline.feed.paging import FeedOptions, PagingExtension, page_links, page_path, pages
-from castline.feed.soundbites import select_soundbites
 from castline.feed.notes import removal_message, safe_notes_html, sanitise_html
+from castline.feed.paging import FeedOptions, PagingExtension, page_links, page_path, pages
 from castline.feed.rules import (
     DESCRIPTION_MAX_BYTES,
     ENCLOSURE_SUFFIXES,
@@ -139,6 +138,7 @@ from castline.feed.rules import (
     non_ascii_name,
     podcast_guid,
 )
+from castline.feed.soundbites import select_soundbites
 from castline.load.people import PROFILE_LINKS, profile_url
 from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix

@@ -4,7 +4,6 @@ directory profiles: loader, rss exporter, build and ``castline check --for`` tog
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from tests.conftest import DATA, ContentTree
 from tests.exporters.test_rss import (
     BASE_SHOW,
     NS,
-    Built,
     check,
     check_with_parsers,
     episode_text,
