@@ -4,6 +4,7 @@ directory profiles: loader, rss exporter, build and ``castline check --for`` tog
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,11 @@ from castline.cli import app
 from tests.conftest import DATA, ContentTree
 from tests.exporters.test_rss import (
     BASE_SHOW,
+    CORPUS_SHOW,
     NS,
+    PODCAST_XSD,
+    assert_one_document,
+    build_feed,
     check,
     check_with_parsers,
     episode_text,
@@ -285,3 +290,41 @@ def test_check_for_an_unknown_directory_is_a_usage_error(tmp_path: Path) -> None
     assert (
         "--for must be one of apple, spotify, podcastindex, youtube, not 'myspace'" in result.output
     )
+
+
+# --- the real corpus, with a media file for every episode ------------------------------------
+
+
+def test_corpus_with_media_passes_the_clients_one_message_per_episode(
+    corpus: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "content"
+    for folder in ("_podcast", "_people"):
+        shutil.copytree(corpus / folder, root / folder)
+    (root / "show.yaml").write_text(CORPUS_SHOW, encoding="utf-8")
+    (root / "media").mkdir()
+    slugs = sorted(p.stem for p in (root / "_podcast").glob("*.md") if p.name[0] != "_")
+    for slug in slugs:
+        (root / "media" / f"{slug}.mp3").write_bytes(MP3)
+    built = build_feed(root)
+    assert built.feed is not None
+    check_with_parsers(built.feed, len(slugs) - 1)  # one episode has no date
+    assert_one_document(built.feed)
+    counts: dict[tuple[str, str], int] = {}
+    for diagnostic in built.diagnostics:
+        assert diagnostic.code not in ("F101", "F103", "F104"), str(diagnostic)
+        if diagnostic.code in ("F105", "F120"):
+            key = (diagnostic.code, diagnostic.source.path)
+            counts[key] = counts.get(key, 0) + 1
+    assert counts and max(counts.values()) == 1
+    assert {code for code, _ in counts} == {"F105", "F120"}
+    durations = [int(d) for d in texts(built, "/rss/channel/item/itunes:duration/text()")]
+    assert len(durations) == len(slugs) - 1 and min(durations) >= 2
+    bites = built.xpath("//podcast:soundbite")
+    assert bites and all(15 <= float(b.get("duration")) <= 120 for b in bites)
+    if PODCAST_XSD.is_file():
+        schema = etree.XMLSchema(etree.parse(str(PODCAST_XSD)))
+        wrapper = etree.Element(f"{{{NS['podcast']}}}test-wrapper")
+        for bite in bites:
+            wrapper.append(etree.fromstring(etree.tostring(bite)))
+        assert schema.validate(wrapper), schema.error_log
