@@ -61,6 +61,14 @@ Rules the feed follows:
 * **Artwork** given as a path is published from the content folder (:meth:`RssExporter.
   published_files`); one outside it (``..``, absolute, a link leading out) is an error and
   ``itunes:image`` is left out, never pointed at a file that is not published.
+* **Media** the loader read (:mod:`castline.feed.media`): its duration is ``itunes:duration``
+  when the front matter gives none; a declared one more than 2 s off is a warning; an enclosure
+  ``type`` or extension that does not name the real container is an error, and the real type is
+  written. **Artwork** the loader read (:mod:`castline.feed.artwork`) is checked as Apple
+  checks it; a remote cover is reported as unchecked.
+* **Soundbites**: the clips of 15 to 120 s (:mod:`castline.feed.soundbites`), or all, or none.
+* **Big feeds**: ``max_items`` and RFC 5005 pages (:mod:`castline.feed.paging`): each page is
+  an artifact of :meth:`RssExporter.export_show`.
 * Every URL in a ``podcast:`` tag must be https (:func:`castline.feed.rules.is_https`); one
   that is not is left out: an error for show.yaml's URLs, a warning for a profile link (the
   next https link of the profile is used instead).
@@ -227,7 +235,8 @@ class RssExporter:
 
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
-    #: bumped too when the same episode gives another record (4: sanitised show notes).
+    #: bumped too when the same episode gives another record (4: sanitised show notes; 7: the
+    #: media's duration and real type, soundbites of 15 to 120 s).
     cache_version: ClassVar[int] = 7
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"

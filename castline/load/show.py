@@ -328,6 +328,9 @@ def _image_file(root: Path, image: str | None) -> ArtworkInfo | None:
     """What the local ``image`` file is (read once per build, here), ``None`` for a URL."""
     if not image or "://" in image:
         return None
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(root / image)]) != real_root:
+        return None  # a link out of the content folder: not published, not read (rss says so)
     return read_artwork(root / image, os.path.join(str(root), image))
 
 
