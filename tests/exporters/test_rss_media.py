@@ -328,3 +328,32 @@ def test_corpus_with_media_passes_the_clients_one_message_per_episode(
         for bite in bites:
             wrapper.append(etree.fromstring(etree.tostring(bite)))
         assert schema.validate(wrapper), schema.error_log
+
+
+def test_a_rebuild_without_changes_reads_no_media(
+    content_tree: ContentTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import castline.load.episode as loader
+    from castline.feed.media import probe_media
+
+    reads: list[str] = []
+    real = probe_media
+
+    def counting(path: Path, shown: str) -> object:
+        reads.append(path.name)
+        return real(path, shown)
+
+    monkeypatch.setattr(loader, "probe_media", counting)
+    files: dict[str, str | bytes] = {"show.yaml": MEDIA_SHOW, "media/one.mp3": MP3}
+    files["episodes/one.md"] = episode_text("one", duration="-", audio="-")
+    root = content_tree(files)
+    out = root.parent / "out"
+    options = BuildOptions(only=("rss",), jobs=1)
+    first = build(root, out, options)
+    assert (first.errors, reads) == ([], ["one.mp3"])
+    assert "<itunes:duration>2</itunes:duration>" in (out / "feed.xml").read_text("utf-8")
+    assert build(root, out, options).written == [] and reads == ["one.mp3"]
+    (root / "media" / "one.mp3").write_bytes(MP3 * 2)  # another size: read again
+    build(root, out, options)
+    assert reads == ["one.mp3", "one.mp3"]
+    assert "<itunes:duration>4</itunes:duration>" in (out / "feed.xml").read_text("utf-8")
