@@ -383,17 +383,31 @@ def check_command(  # one parameter per command-line option: the exception to si
     report_file: ReportOpt = None,
     report_format: FormatOpt = ReportFormat.json,
     max_warnings: MaxWarningsOpt = None,
+    directory: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="Run the rules one directory documents, at its severities: apple, spotify, "
+            "podcastindex or youtube (default: every rule).",
+        ),
+    ] = None,
 ) -> None:
     """Check CONTENT: report every problem, write nothing. Exit 0, 1 or 2 as ``build``."""
     from castline.build import BuildOptions
+    from castline.feed.directories import DIRECTORIES, for_directory
     from castline.text import plural
 
+    if directory is not None and directory not in DIRECTORIES:
+        _err(f"castline: --for must be one of {', '.join(DIRECTORIES)}, not '{directory}'")
+        raise typer.Exit(EXIT_USAGE)
     reporting = Reporting(
         strict, quiet, verbose, _annotations(annotations), report_file, report_format, max_warnings
     )
     with tempfile.TemporaryDirectory(prefix="castline-check-") as nowhere:
         # A dry run into an empty folder: every episode is read and every exporter runs.
         report = _run_build(content, Path(nowhere), BuildOptions(dry_run=True), None)
+    if directory is not None:
+        report.diagnostics = for_directory(report.diagnostics, directory)
     code = _report(report, reporting)
     if verbose:
         _list_drafts_and_files(report, Path(nowhere), check=True)

@@ -82,6 +82,43 @@ class Enclosure:
     url: str
     length_bytes: int
     media_type: str
+    #: What the local copy in show.yaml's media folder really is, when there is one that
+    #: castline could read (:func:`castline.feed.media.probe_media`).
+    media: MediaInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArtworkInfo:
+    """A local artwork file as its header describes it (Pillow), not as its name says."""
+
+    #: The file as messages name it (``content/images/cover.png``).
+    path: str
+    #: ``JPEG``, ``PNG``, ``GIF``... as Pillow names it; ``""`` when it could not be read.
+    format: str = ""
+    #: Pillow's mode: ``RGB``, ``RGBA``, ``P``, ``L``, ``CMYK``...
+    mode: str = ""
+    width: int = 0
+    height: int = 0
+    size_bytes: int = 0
+    #: Why it could not be read (``None``: it was); ``missing`` is true when there is no file.
+    problem: str | None = None
+    missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    """A local media file as its headers describe it (mutagen), not as its name says."""
+
+    #: The file as messages name it (``content/media/0001-pilot.mp3``).
+    path: str
+    #: The container: a key of :data:`castline.feed.media.KINDS` (``mp3``, ``mp4``, ...).
+    container: str
+    #: The codec (``MPEG-1 Layer 3``, ``mp4a.40.2``).
+    codec: str
+    duration_ms: int
+    #: Bits per second; 0 when the file does not say.
+    bitrate: int
+    size_bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +165,8 @@ class Episode:
     guests: tuple[Person, ...] = ()
     #: RSS: ``itunes:image`` of the item (as written: relative to the show's base URL or absolute).
     image: str | None = None
+    #: What the local file of ``image`` is, when it is one of the content folder.
+    image_file: ArtworkInfo | None = None
     links: tuple[tuple[str, str], ...] = ()
     ids: tuple[tuple[str, str], ...] = ()
     #: RSS: ``description`` (plain text).
@@ -270,8 +309,8 @@ class Show:
     #: diagnostics are left out, or made errors (as ruff's ``ignore`` and ``extend-select``).
     diagnostics_ignore: tuple[str, ...] = ()
     diagnostics_error: tuple[str, ...] = ()
-    #: Width and height in pixels of ``image`` when it is a local file castline could read.
-    image_pixels: tuple[int, int] | None = None
+    #: What the local file of ``image`` is (``None`` when ``image`` is a URL or absent).
+    image_file: ArtworkInfo | None = None
     #: Keys castline does not model, kept as parsed.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     #: The file line of each top-level show.yaml key (and ``a.b`` for nested ones).

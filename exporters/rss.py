@@ -61,6 +61,14 @@ Rules the feed follows:
 * **Artwork** given as a path is published from the content folder (:meth:`RssExporter.
   published_files`); one outside it (``..``, absolute, a link leading out) is an error and
   ``itunes:image`` is left out, never pointed at a file that is not published.
+* **Media** the loader read (:mod:`castline.feed.media`): its duration is ``itunes:duration``
+  when the front matter gives none; a declared one more than 2 s off is a warning; an enclosure
+  ``type`` or extension that does not name the real container is an error, and the real type is
+  written. **Artwork** the loader read (:mod:`castline.feed.artwork`) is checked as Apple
+  checks it; a remote cover is reported as unchecked.
+* **Soundbites**: the clips of 15 to 120 s (:mod:`castline.feed.soundbites`), or all, or none.
+* **Big feeds**: ``max_items`` and RFC 5005 pages (:mod:`castline.feed.paging`): each page is
+  an artifact of :meth:`RssExporter.export_show`.
 * Every URL in a ``podcast:`` tag must be https (:func:`castline.feed.rules.is_https`); one
   that is not is left out: an error for show.yaml's URLs, a warning for a profile link (the
   next https link of the profile is used instead).
@@ -109,6 +117,8 @@ from castline.exporter import (
     ShowExport,
     episode_path,
 )
+from castline.feed.artwork import check_artwork, unchecked
+from castline.feed.directories import MISSING_AUTHOR
 from castline.feed.ext import (
     ContentEntryExtension,
     ItunesEntryExtension,
@@ -118,7 +128,9 @@ from castline.feed.ext import (
     PscEntryExtension,
     feed_generator,
 )
+from castline.feed.media import check_duration, check_enclosure
 from castline.feed.notes import removal_message, safe_notes_html, sanitise_html
+from castline.feed.paging import FeedOptions, PagingExtension, page_links, page_path, pages
 from castline.feed.rules import (
     DESCRIPTION_MAX_BYTES,
     ENCLOSURE_SUFFIXES,
@@ -126,7 +138,6 @@ from castline.feed.rules import (
     MEDIUMS,
     PODCAST_TEXT_MAX,
     SHOW_TYPES,
-    artwork_size_problem,
     base_url_problem,
     category_problem,
     is_artwork_file,
@@ -135,6 +146,7 @@ from castline.feed.rules import (
     non_ascii_name,
     podcast_guid,
 )
+from castline.feed.soundbites import select_soundbites
 from castline.load.people import PROFILE_LINKS, profile_url
 from castline.model import Episode, Person, Show, SourceRef
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
@@ -179,12 +191,6 @@ INVALID_ARTWORK = rule("F012", "invalid-artwork", "artwork is not a JPEG or PNG 
 UNPUBLISHED_ARTWORK = rule(
     "F013", "unpublished-artwork", "artwork lies outside what is published; left out"
 )
-ARTWORK_SIZE_UNKNOWN = rule(
-    "F014", "artwork-size-unknown", "the size of local artwork cannot be read"
-)
-INVALID_ARTWORK_SIZE = rule(
-    "F015", "invalid-artwork-size", "artwork is not square or not 1400 to 3000 pixels"
-)
 INVALID_EPISODE_NUMBER = rule(
     "F016", "invalid-episode-number", "an 'episode' or 'season' number is not above 0"
 )
@@ -220,15 +226,26 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 class RssExporter:
-    """The podcast RSS feed, ``out/feed.xml``. No options."""
+    """The podcast RSS feed, ``out/feed.xml``.
+
+    Options (:class:`castline.feed.paging.FeedOptions`): ``soundbites`` (``recommended``: the
+    clips of 15 to 120 s; ``all``; ``none``), ``max_items`` (keep the newest N items) and
+    ``page_size`` (N items per page, RFC 5005 paged feed: ``feed.xml``, ``feed-page-2.xml``...).
+    """
 
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
-    #: bumped too when the same episode gives another record (4: sanitised show notes).
-    cache_version: ClassVar[int] = 6
+    #: bumped too when the same episode gives another record (4: sanitised show notes; 7: the
+    #: media's duration and real type, soundbites of 15 to 120 s).
+    cache_version: ClassVar[int] = 7
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
+
+    def __init__(
+        self, *, soundbites: str = "recommended", max_items: int = 0, page_size: int = 0
+    ) -> None:
+        self.options = FeedOptions(soundbites, max_items, page_size)
 
     def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
         """The show's artwork when show.yaml's ``image`` is a relative path inside the content
@@ -277,7 +294,7 @@ class RssExporter:
         if missing:
             return EpisodeExport(diagnostics=tuple(diagnostics))
         assert episode.audio is not None and episode.published is not None
-        data = _ItemBuilder(context, episode, diagnostics).data()
+        data = _ItemBuilder(context, episode, diagnostics, self.options).data()
         if not episode.slug.isascii() and (data["transcripts"] or data["chapters_link"]):
             diagnostics.append(
                 NON_ASCII_FILE_NAME.error(
@@ -324,8 +341,8 @@ class RssExporter:
                     "does not link them as podcast:transcript",
                 )
             )
-        feed = _FeedBuilder(context, diagnostics).build(records)
-        return ShowExport(artifacts=(Artifact(FEED_PATH, feed),), diagnostics=tuple(diagnostics))
+        artifacts = _FeedBuilder(context, diagnostics, self.options).build(records)
+        return ShowExport(artifacts=tuple(artifacts), diagnostics=tuple(diagnostics))
 
 
 def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
@@ -389,8 +406,13 @@ class _ItemBuilder:
     """Builds one episode's item data and collects the problems found on the way."""
 
     def __init__(
-        self, context: BuildContext, episode: Episode, diagnostics: list[Diagnostic]
+        self,
+        context: BuildContext,
+        episode: Episode,
+        diagnostics: list[Diagnostic],
+        options: FeedOptions,
     ) -> None:
+        self.options = options
         self.context = context
         self.show = context.show
         self.episode = episode
@@ -431,9 +453,7 @@ class _ItemBuilder:
             "published": episode.published.astimezone(zone).isoformat(),
             **self.description(),
             "content_html": self.notes(),
-            "duration_s": (
-                None if episode.duration_ms is None else (episode.duration_ms + 500) // 1000
-            ),
+            "duration_s": self.duration_s(),
             "image": self.image(),
             "explicit": episode.explicit,
             **self.numbers(),
@@ -484,7 +504,24 @@ class _ItemBuilder:
                 f"enclosure '{url_name(url)}' is not a format Apple "
                 f"Podcasts lists ({', '.join(ENCLOSURE_SUFFIXES)})",
             )
-        return {"url": url, "length": audio.length_bytes, "type": audio.media_type}
+        media_type = audio.media_type
+        if audio.media is not None:
+            media_type, found = check_enclosure(
+                audio.media, media_type, url_suffix(url), url_name(url), self.episode.where("audio")
+            )
+            self.diagnostics.extend(found)
+        return {"url": url, "length": audio.length_bytes, "type": media_type}
+
+    def duration_s(self) -> int | None:
+        """``itunes:duration`` in whole seconds: the declared ``duration``, else the local
+        media file's; a declared one far from the media's is reported."""
+        duration_ms = self.episode.duration_ms
+        media = self.episode.audio.media if self.episode.audio else None
+        if media is not None:
+            where = self.episode.where("duration" if duration_ms is not None else "audio")
+            duration_ms, found = check_duration(media, duration_ms, where)
+            self.diagnostics.extend(found)
+        return None if duration_ms is None else (duration_ms + 500) // 1000
 
     def description(self) -> dict[str, Any]:
         episode = self.episode
@@ -523,6 +560,13 @@ class _ItemBuilder:
         name = non_ascii_name(url)
         if name is not None:
             self.warn(NON_ASCII_FILE_NAME, "image", f"artwork file name '{name}' is not ASCII")
+        if self.episode.image_file is not None:
+            where = self.episode.where("image")
+            ok, found = check_artwork(
+                self.episode.image_file, image, url_suffix(url), where, show=False
+            )
+            self.diagnostics.extend(found)
+            return url if ok else None
         return url
 
     def numbers(self) -> dict[str, Any]:
@@ -598,15 +642,20 @@ class _ItemBuilder:
 
     def soundbites(self) -> list[dict[str, Any]]:
         """``quotableClips`` as soundbites, on the stamps' timeline: the declared duration is
-        the talk's length, not the media's end, so it never cuts or drops a soundbite."""
+        the talk's length, not the media's end, so it never cuts or drops a soundbite. Which
+        clips are written is the ``soundbites`` option's (:mod:`castline.feed.soundbites`)."""
         diagnostics = self.diagnostics
+        clips, found = select_soundbites(
+            self.episode.soundbites, self.options.soundbites, self.episode.where("quotableClips")
+        )
+        diagnostics.extend(found)
         return [
             {
                 "start_ms": clip.start_ms,
                 "duration_ms": clip.duration_ms,
                 "title": _limit(clip.title, clip.source, "soundbite title", diagnostics),
             }
-            for clip in self.episode.soundbites
+            for clip in clips
         ]
 
 
@@ -649,7 +698,10 @@ def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]
 class _FeedBuilder:
     """Assembles the feed from the show and the item records; collects show-level problems."""
 
-    def __init__(self, context: BuildContext, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self, context: BuildContext, diagnostics: list[Diagnostic], options: FeedOptions
+    ) -> None:
+        self.options = options
         self.context = context
         self.show = context.show
         self.diagnostics = diagnostics
@@ -663,7 +715,7 @@ class _FeedBuilder:
     def warn(self, kind: Rule, key: str, message: str) -> None:
         self.diagnostics.append(kind.warning(self.show.where(key), message))
 
-    def build(self, records: Sequence[EpisodeRecord]) -> str:
+    def build(self, records: Sequence[EpisodeRecord]) -> list[Artifact]:
         show = self.show
         assert show.title is not None and show.description is not None
         fg = feed_generator()
@@ -677,9 +729,6 @@ class _FeedBuilder:
                 f"'description' is {size} bytes; Apple Podcasts shows at most "
                 f"{DESCRIPTION_MAX_BYTES}",
             )
-        # feedgen writes the *last* link given as <link> (its comment says the first).
-        fg.link(href=self.feed_url, rel="self", type="application/rss+xml")
-        fg.link(href=show.link or self.base_url)
         fg.docs("")
         fg.generator(f"castline {__version__}")
         if show.copyright:
@@ -693,8 +742,36 @@ class _FeedBuilder:
             fg.lastBuildDate(dt.datetime.fromisoformat(items[0].data["published"]))
         else:
             fg.builddate.drop = True  # no episode, no date: never feedgen's "now"
-        channel = _serialise(fg)
-        return _XML_DECLARATION + _insert_items(channel, [r.data["item"] for r in items])
+        return self.pages(fg, items)
+
+    def pages(self, fg: Any, items: Sequence[EpisodeRecord]) -> list[Artifact]:
+        """The feed, or its pages (:mod:`castline.feed.paging`): each page is the channel with
+        its own ``rel="self"``, its RFC 5005 links and its items."""
+        fg.register_extension("paging", PagingExtension, atom=False)
+        paging: PagingExtension = fg.paging
+        split = pages(items, self.options)
+        artifacts = []
+        for number, page in enumerate(split, 1):
+            path = page_path(number)
+            # feedgen writes the *last* link given as <link> (its comment says the first).
+            fg.link(
+                [
+                    {
+                        "href": public_url(self.base_url, path),
+                        "rel": "self",
+                        "type": "application/rss+xml",
+                    },
+                    {"href": self.show.link or self.base_url},
+                ],
+                replace=True,
+            )
+            paging.links = [
+                (rel, public_url(self.base_url, target))
+                for rel, target in page_links(number, len(split))
+            ]
+            text = _insert_items(_serialise(fg), [r.data["item"] for r in page])
+            artifacts.append(Artifact(path, _XML_DECLARATION + text))
+        return artifacts
 
     # channel -----------------------------------------------------------------------------
 
@@ -719,6 +796,13 @@ class _FeedBuilder:
         fix: ItunesExtension = fg.itunesfix
         if show.author:
             itunes.itunes_author(show.author)
+        else:
+            self.error(
+                MISSING_AUTHOR,
+                "author",
+                "missing 'author': Spotify requires itunes:author (the show's creator), and "
+                "Apple Podcasts shows it under the title",
+            )
         if show.owner_email:
             owner = show.owner_name or show.author or show.title
             itunes.itunes_owner(name=owner or "", email=show.owner_email)
@@ -804,18 +888,13 @@ class _FeedBuilder:
                 "image",
                 f"artwork file name '{name}' is not ASCII; Apple Podcasts requires ASCII names",
             )
-        if self.show.image_pixels is not None:
-            problem = artwork_size_problem(self.show.image_pixels)
-            if problem is not None:
-                self.error(INVALID_ARTWORK_SIZE, "image", f"artwork '{image}' {problem}")
-        elif "://" not in image:
-            self.warn(
-                ARTWORK_SIZE_UNKNOWN,
-                "image",
-                f"cannot read the size of artwork '{image}' (no such file in the content "
-                "folder, or not a JPEG or PNG)",
-            )
-        return url
+        where = self.show.where("image")
+        if self.show.image_file is None:
+            self.diagnostics.append(unchecked(image, where))
+            return url
+        ok, found = check_artwork(self.show.image_file, image, url_suffix(url), where, show=True)
+        self.diagnostics.extend(found)
+        return url if ok else None
 
     def podcastindex(self, fg: Any) -> None:
         show = self.show

@@ -328,6 +328,8 @@ def test_a_first_show_yaml_is_checked_without_a_traceback(content_tree: ContentT
     assert result.exception is None or isinstance(result.exception, SystemExit)
     show = f"{root}/show.yaml:1"
     assert result.stderr.splitlines() == [
+        f"{show}: error: missing 'author': Spotify requires itunes:author (the show's creator), "
+        "and Apple Podcasts shows it under the title",
         f"{show}: error: missing 'categories': Apple Podcasts requires one",
         f"{show}: error: missing 'explicit' (true or false): Apple Podcasts requires"
         " itunes:explicit",
@@ -340,7 +342,7 @@ def test_a_first_show_yaml_is_checked_without_a_traceback(content_tree: ContentT
         "1 warning L221 unknown-guest: a guest id names no readable profile in the people folder",
         f"  {root}/episodes/{episode.name}:6: warning: unknown guest 'tomasokafor': no profile"
         " people/tomasokafor.md",
-        "checked 1 episode: 4 errors, 2 warnings",
+        "checked 1 episode: 5 errors, 2 warnings",
     ]
 
 

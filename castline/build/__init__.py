@@ -101,6 +101,9 @@ class BuildReport:
     drafts: list[str] = field(default_factory=list)
     #: Each episode file as messages name it, and its slug (reports name the episode).
     episodes: dict[str, str] = field(default_factory=dict)
+    #: The size in bytes of each show-level output (``feed.xml`` and its pages...), as
+    #: written, or as it stands when its show step had nothing to do.
+    show_output_bytes: dict[str, int] = field(default_factory=dict)
 
     @property
     def written(self) -> list[PurePosixPath]:
@@ -210,6 +213,7 @@ def _build_locked(
         _remove_gone(manifest, set(relatives), inputs, changes)
         for name in inputs.selected:
             show_steps.run(exporters[name])
+        report.show_output_bytes = dict(sorted(show_steps.sizes.items()))
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:

@@ -80,8 +80,10 @@ def record_text(record: Mapping[str, Any]) -> str:
 
 
 def fingerprint(path: Path) -> str:
-    """What tells a dependency changed: the hash of a profile's bytes; a media file's size
-    (only its size reaches the feed); ``absent`` when missing or unreadable; ``not-a-file``
+    """What tells a dependency changed: the hash of a profile's or an artwork's bytes; a
+    media file's size (reading a whole media file on every build would cost more than the build:
+    a file re-encoded to the very same size is not read again until ``--force``); ``absent``
+    when missing or unreadable; ``not-a-file``
     for a folder, a pipe or a device (opened without blocking, and never read: a pipe would
     wait forever, ``/dev/zero`` never ends)."""
     try:
@@ -94,7 +96,7 @@ def fingerprint(path: Path) -> str:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
             return "not-a-file"
-        if path.suffix.lower() not in (".md", ".markdown"):
+        if path.suffix.lower() not in (".md", ".markdown", ".png", ".jpg", ".jpeg"):
             return f"size:{status.st_size}"
         with os.fdopen(handle, "rb", closefd=False) as stream:
             return sha256(stream.read())
