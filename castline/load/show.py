@@ -22,6 +22,7 @@ from castline.feed.imagesize import read_image_size
 from castline.load.fields import INVALID_ENTRY, OUT_OF_RANGE, WRONG_TYPE, FieldReader
 from castline.load.files import OUTSIDE_CONTENT, inside, not_regular, read_bounded
 from castline.load.frontmatter import NOT_A_MAPPING, KeyPath, decode, key_lines, kind_of, parse_yaml
+from castline.load.tags import SHOW_TAG_KEYS, read_show_tags
 from castline.model import Category, Funding, Limits, Person, Show, SourceRef
 from castline.text import did_you_mean
 
@@ -68,6 +69,8 @@ SHOW_KEYS = frozenset(
         "youtube",
         "diagnostics",
         "limits",
+        # The static Podcasting 2.0 and iTunes tags (castline.load.tags).
+        *SHOW_TAG_KEYS,
     ]
 )
 
@@ -154,6 +157,7 @@ def read_show(
         owner_email=owner_email,
         image=image,
         image_pixels=_image_pixels(folders.root, image),
+        tags=read_show_tags(reader, raw, people, zoneinfo.ZoneInfo(timezone)),
         categories=categories,
         explicit=reader.boolean(raw, "explicit", error=True),
         copyright=reader.text(raw, "copyright"),
