@@ -372,6 +372,11 @@ def parse_raw_tags(text: str) -> list[Any] | str:
 def _syntax_message(error: etree.XMLSyntaxError, shift: int) -> str:
     """lxml's message for a fragment, its column counted in the fragment, not the wrapper."""
     message = str(error.msg).strip()
+    unclosed = re.match(
+        r"Opening and ending tag mismatch: (\S+) line \d+ and castline-raw", message
+    )
+    if unclosed:
+        return f"<{unclosed.group(1)}> is not closed"
     line, column = error.position
     if line == 1:
         column -= shift

@@ -117,7 +117,8 @@ class _Entry:
         for name in self.data:
             if str(name) not in fields:
                 hint = did_you_mean(str(name), fields)
-                self.report(UNKNOWN_TAG_FIELD, str(name), f"unknown field '{name}'{hint}; ignored")
+                message = f"unknown field '{name}'{hint}; ignored"
+                self.report(UNKNOWN_TAG_FIELD, str(name), message, warn=True)
 
     def text(self, name: str, *, limit: int | None = None, cut: bool = True) -> str | None:
         """A text field; longer than ``limit``: cut (a warning) or, without ``cut``, left out."""
@@ -378,7 +379,8 @@ def _credits(
             continue
         taxonomy = ns.person_role(role, group)
         if isinstance(taxonomy, str):
-            entry.report(UNKNOWN_TAG_VALUE, "group" if "group" in taxonomy else "role", taxonomy)
+            field = "group" if taxonomy.startswith("group") else "role"
+            entry.report(UNKNOWN_TAG_VALUE, field, taxonomy)
             continue
         person = person or Person(id="", name=name or "", source=entry.source)
         found.append(Credit(person, taxonomy[0], taxonomy[1], entry.source))
@@ -512,7 +514,8 @@ def _publisher(reader: FieldReader, raw: Mapping[str, Any]) -> RemoteItem | None
     """``publisher``: the publisher feed ``{guid, url}``. RSS: ``podcast:publisher``."""
     for entry in _entries(reader, raw, "publisher"):
         if "medium" in entry.data:
-            entry.report(UNKNOWN_TAG_FIELD, "medium", "a publisher's medium is always 'publisher'")
+            message = "a publisher's medium is always 'publisher'"
+            entry.report(UNKNOWN_TAG_FIELD, "medium", message, warn=True)
         return _remote_item(entry, medium="publisher")
     return None
 
