@@ -130,16 +130,7 @@ def read_show(
     timezone = _timezone(reader, raw)
     media_url, media_dir = _media(reader, raw)
     options = _exporter_options(reader, raw)
-    image = reader.text(raw, "image")
-    if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
-        reader.error(INVALID_IMAGE, "image", "'image' is empty: give the artwork's path or URL")
-    if image is not None and "://" not in image and not inside(image):
-        reader.error(
-            INVALID_IMAGE,
-            "image",
-            f"'image' must be a URL or a path inside the content folder, not '{image}'",
-        )
-        image = None
+    image = _image(reader, raw)
     _report_unknown_keys(reader, raw)
     return Show(
         source=SourceRef(reader.path, 1),
@@ -177,6 +168,21 @@ def read_show(
         extra={key: value for key, value in raw.items() if key not in SHOW_KEYS},
         key_lines=key_lines(reader.lines, depth=2),
     )
+
+
+def _image(reader: FieldReader, raw: Mapping[str, Any]) -> str | None:
+    """``image``: a URL or a path inside the content folder. RSS: ``itunes:image``."""
+    image = reader.text(raw, "image")
+    if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
+        reader.error(INVALID_IMAGE, "image", "'image' is empty: give the artwork's path or URL")
+    if image is not None and "://" not in image and not inside(image):
+        reader.error(
+            INVALID_IMAGE,
+            "image",
+            f"'image' must be a URL or a path inside the content folder, not '{image}'",
+        )
+        image = None
+    return image
 
 
 def _owner(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
