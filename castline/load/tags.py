@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from castline.diagnostics import rule
+from castline.diagnostics import Rule, rule
 from castline.feed import namespace as ns
 from castline.feed.rules import MEDIUMS, PODCAST_TEXT_MAX, is_https
 from castline.load.fields import WRONG_TYPE, FieldReader
@@ -108,17 +108,22 @@ class _Entry:
     def at(self, name: str) -> SourceRef:
         return self.reader.at((*self.path, name), self.source)
 
-    def report(self, kind: Any, name: str | None, message: str, *, warn: bool = False) -> None:
+    def error(self, kind: Rule, name: str | None, message: str) -> None:
+        """Report an error of ``kind`` at field ``name`` (``None``: the entry)."""
         where = self.source if name is None else self.at(name)
-        made = kind.warning if warn else kind.error
-        self.reader.sink.append(made(where, f"{self.label}: {message}"))
+        self.reader.sink.append(kind.error(where, f"{self.label}: {message}"))
+
+    def warn(self, kind: Rule, name: str | None, message: str) -> None:
+        """Report a warning of ``kind`` at field ``name`` (``None``: the entry)."""
+        where = self.source if name is None else self.at(name)
+        self.reader.sink.append(kind.warning(where, f"{self.label}: {message}"))
 
     def known(self, fields: tuple[str, ...]) -> None:
         for name in self.data:
             if str(name) not in fields:
                 hint = did_you_mean(str(name), fields)
                 message = f"unknown field '{name}'{hint}; ignored"
-                self.report(UNKNOWN_TAG_FIELD, str(name), message, warn=True)
+                self.warn(UNKNOWN_TAG_FIELD, str(name), message)
 
     def text(self, name: str, *, limit: int | None = None, cut: bool = True) -> str | None:
         """A text field; longer than ``limit``: cut (a warning) or, without ``cut``, left out."""
@@ -126,31 +131,30 @@ class _Entry:
         if value is None:
             return None
         if isinstance(value, bool | list | dict):
-            self.report(WRONG_TYPE, name, f"'{name}' must be text, not {kind_of(value)}; left out")
+            self.error(WRONG_TYPE, name, f"'{name}' must be text, not {kind_of(value)}; left out")
             return None
         text = self.reader.clean(str(value), self.at(name), name).strip()
         if limit is None or len(text) <= limit:
             return text or None
         if not cut:
-            self.report(
+            self.error(
                 TAG_TEXT_TOO_LONG,
                 name,
                 f"'{name}' is {len(text)} characters, more than the {limit} the namespace "
                 "allows; left out",
             )
             return None
-        self.report(
+        self.warn(
             TAG_TEXT_TOO_LONG,
             name,
             f"'{name}' is {len(text)} characters; cut to the namespace's {limit}",
-            warn=True,
         )
         return text[: limit - 1].rstrip() + "…"
 
     def required(self, name: str, **options: Any) -> str | None:
         value = self.text(name, **options)
         if value is None and name not in self.data:
-            self.report(MISSING_TAG_FIELD, None, f"missing '{name}'; left out")
+            self.error(MISSING_TAG_FIELD, None, f"missing '{name}'; left out")
         return value
 
     def checked(self, name: str, problem: Any) -> str | None:
@@ -158,7 +162,7 @@ class _Entry:
         value = self.text(name)
         found = None if value is None else problem(value)
         if found is not None:
-            self.report(_kind(found), name, f"'{name}' {found}; left out")
+            self.error(_kind(found), name, f"'{name}' {found}; left out")
             return None
         return value
 
@@ -167,7 +171,7 @@ class _Entry:
         by the feed)."""
         value = self.text(name)
         if value is not None and https and "://" in value and not is_https(value):
-            self.report(
+            self.error(
                 TAG_URL_NOT_HTTPS,
                 name,
                 f"'{name}' {value} is not https, which the podcast namespace requires; left out",
@@ -185,7 +189,7 @@ class _Entry:
         if isinstance(value, bool) or not good or not math.isfinite(value) or value < positive:
             what = "a whole number" if whole else "a number"
             floor = "above 0" if positive else "from 0"
-            self.report(
+            self.error(
                 MALFORMED_TAG_VALUE,
                 name,
                 f"'{name}' must be {what} {floor}, not {value!r}; left out",
@@ -197,14 +201,14 @@ class _Entry:
         value = self.data.get(name)
         if value is None or isinstance(value, bool):
             return value
-        self.report(WRONG_TYPE, name, f"'{name}' must be true or false, not {value!r}; left out")
+        self.error(WRONG_TYPE, name, f"'{name}' must be true or false, not {value!r}; left out")
         return None
 
     def choice(self, name: str, known: tuple[str, ...], what: str) -> str | None:
         return self.checked(name, lambda value: ns.choice_problem(value, known, what))
 
 
-def _kind(problem: str) -> Any:
+def _kind(problem: str) -> Rule:
     return (
         UNKNOWN_TAG_VALUE
         if "namespace's list" in problem or "taxonomy" in problem
@@ -266,7 +270,7 @@ def _license(reader: FieldReader, raw: Mapping[str, Any]) -> License | None:
         known = ns.known_license(name)
         if known is None and url is None:
             slugs = ", ".join(ns.LICENSES)
-            entry.report(
+            entry.error(
                 MISSING_TAG_FIELD,
                 "name",
                 f"'{name}' is not on the namespace's license list ({slugs}), so it needs a "
@@ -309,7 +313,7 @@ def _images(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[Image, ...]:
         href = entry.url("href")
         if href is None:
             if "href" not in entry.data:
-                entry.report(MISSING_TAG_FIELD, None, "missing 'href'; left out")
+                entry.error(MISSING_TAG_FIELD, None, "missing 'href'; left out")
             continue
         purpose = entry.text("purpose", limit=ns.PURPOSE_MAX, cut=False)
         found.append(
@@ -336,12 +340,12 @@ def _social(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[SocialInteract
         protocol = entry.choice("protocol", ns.SOCIAL_PROTOCOLS, "social protocol")
         if protocol is None:
             if "protocol" not in entry.data:
-                entry.report(MISSING_TAG_FIELD, None, "missing 'protocol'; left out")
+                entry.error(MISSING_TAG_FIELD, None, "missing 'protocol'; left out")
             continue
         uri = entry.checked("uri", ns.uri_problem)
         if uri is None and protocol != "disabled":
             if "uri" not in entry.data:
-                entry.report(MISSING_TAG_FIELD, None, "missing 'uri' (the root post); left out")
+                entry.error(MISSING_TAG_FIELD, None, "missing 'uri' (the root post); left out")
             continue
         found.append(
             SocialInteract(
@@ -368,19 +372,19 @@ def _credits(
         person = people.get(person_id) if person_id else None
         if person_id and person is None:
             hint = did_you_mean(person_id, people)
-            entry.report(UNKNOWN_TAG_VALUE, "person", f"no profile '{person_id}'{hint}; left out")
+            entry.error(UNKNOWN_TAG_VALUE, "person", f"no profile '{person_id}'{hint}; left out")
             continue
         if person is None and name is None:
-            entry.report(MISSING_TAG_FIELD, None, "missing 'person' (a profile id) or 'name'")
+            entry.error(MISSING_TAG_FIELD, None, "missing 'person' (a profile id) or 'name'")
             continue
         role, group = entry.text("role"), entry.text("group")
         if role is None:
-            entry.report(MISSING_TAG_FIELD, None, "missing 'role' (one of the podcast taxonomy)")
+            entry.error(MISSING_TAG_FIELD, None, "missing 'role' (one of the podcast taxonomy)")
             continue
         taxonomy = ns.person_role(role, group)
         if isinstance(taxonomy, str):
             field = "group" if taxonomy.startswith("group") else "role"
-            entry.report(UNKNOWN_TAG_VALUE, field, taxonomy)
+            entry.error(UNKNOWN_TAG_VALUE, field, taxonomy)
             continue
         person = person or Person(id="", name=name or "", source=entry.source)
         found.append(Credit(person, taxonomy[0], taxonomy[1], entry.source))
@@ -398,7 +402,7 @@ def _itunes(reader: FieldReader, raw: Mapping[str, Any], which: str) -> dict[str
             values["itunes_complete"] = bool(entry.boolean("complete"))
             new_feed = entry.checked("new_feed_url", ns.uri_problem)
             if new_feed is not None and not new_feed.startswith(("https://", "http://")):
-                entry.report(MALFORMED_TAG_VALUE, "new_feed_url", f"'{new_feed}' is not a URL")
+                entry.error(MALFORMED_TAG_VALUE, "new_feed_url", f"'{new_feed}' is not a URL")
                 new_feed = None
             values["new_feed_url"] = new_feed
     return values
@@ -414,7 +418,7 @@ def _raw_tags(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[RawTag, ...]
             continue
         parsed = ns.parse_raw_tags(text)
         if isinstance(parsed, str):
-            entry.report(INVALID_RAW_TAG, None, f"{parsed}; left out")
+            entry.error(INVALID_RAW_TAG, None, f"{parsed}; left out")
             continue
         found.append(RawTag(text, entry.source))
     return tuple(found)
@@ -431,10 +435,10 @@ def _trailers(reader: FieldReader, raw: Mapping[str, Any], zone: dt.tzinfo) -> t
         title = entry.required("title", limit=PODCAST_TEXT_MAX)
         url = entry.url("url")
         if url is None and "url" not in entry.data:
-            entry.report(MISSING_TAG_FIELD, None, "missing 'url'; left out")
+            entry.error(MISSING_TAG_FIELD, None, "missing 'url'; left out")
         published = _date(entry, "date", zone)
         if published is None and "date" not in entry.data:
-            entry.report(MISSING_TAG_FIELD, None, "missing 'date' (its pubdate); left out")
+            entry.error(MISSING_TAG_FIELD, None, "missing 'date' (its pubdate); left out")
         if title is None or url is None or published is None:
             continue
         length, season = entry.number("length"), entry.number("season", positive=True)
@@ -454,7 +458,7 @@ def _date(entry: _Entry, name: str, zone: dt.tzinfo) -> dt.datetime | None:
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(), tzinfo=zone)
     if value is not None:
-        entry.report(
+        entry.error(
             MALFORMED_TAG_VALUE,
             name,
             f"'{name}' {value!r} is not a date (YYYY-MM-DD[ HH:MM]); left out",
@@ -491,7 +495,7 @@ def _remote_item(entry: _Entry, *, medium: str | None = None) -> RemoteItem | No
     guid = entry.checked("guid", ns.feed_guid_problem)
     if guid is None:
         if "guid" not in entry.data:
-            entry.report(MISSING_TAG_FIELD, None, "missing 'guid' (the feed's podcast:guid)")
+            entry.error(MISSING_TAG_FIELD, None, "missing 'guid' (the feed's podcast:guid)")
         return None
     return RemoteItem(
         guid,
@@ -515,7 +519,7 @@ def _publisher(reader: FieldReader, raw: Mapping[str, Any]) -> RemoteItem | None
     for entry in _entries(reader, raw, "publisher"):
         if "medium" in entry.data:
             message = "a publisher's medium is always 'publisher'"
-            entry.report(UNKNOWN_TAG_FIELD, "medium", message, warn=True)
+            entry.warn(UNKNOWN_TAG_FIELD, "medium", message)
         return _remote_item(entry, medium="publisher")
     return None
 
@@ -576,7 +580,7 @@ def _alternate_enclosures(
         entry.known((*fields, "sources", "integrity"))
         media_type = entry.checked("type", ns.media_type_problem)
         if media_type is None and "type" not in entry.data:
-            entry.report(MISSING_TAG_FIELD, None, "missing 'type' (a media type); left out")
+            entry.error(MISSING_TAG_FIELD, None, "missing 'type' (a media type); left out")
         sources = _sources(entry)
         if media_type is None or not sources:
             continue
@@ -614,11 +618,11 @@ def _sources(entry: _Entry) -> tuple[MediaSource, ...]:
         if problem is None and uri.startswith("http://"):
             problem = f"'{uri}' is not https, which the podcast namespace requires"
         if problem is not None:
-            entry.report(MALFORMED_TAG_VALUE, "sources", f"a source {problem}; left out")
+            entry.error(MALFORMED_TAG_VALUE, "sources", f"a source {problem}; left out")
             continue
         found.append(MediaSource(uri, None if content_type is None else str(content_type)))
     if not found and not items:
-        entry.report(MISSING_TAG_FIELD, None, "missing 'sources' (at least one URI); left out")
+        entry.error(MISSING_TAG_FIELD, None, "missing 'sources' (at least one URI); left out")
     return tuple(found)
 
 
@@ -629,7 +633,7 @@ def _integrity(entry: _Entry) -> tuple[str, str] | None:
     kind = value.get("type") if isinstance(value, dict) else None
     text = value.get("value") if isinstance(value, dict) else None
     if kind not in ns.INTEGRITY_TYPES or not isinstance(text, str) or not text.strip():
-        entry.report(
+        entry.error(
             MALFORMED_TAG_VALUE,
             "integrity",
             "'integrity' must be {type: sri or pgp-signature, value: ...}; left out",
