@@ -89,6 +89,14 @@ EPISODE_TAG_KEYS = (
     *("txt", "license", "location", "images", "social_interact", "credits", "itunes"),
     *("feed_tags", "alternate_enclosures", "season_name", "episode_display"),
 )
+#: How messages name the one-text form of an entry, by the field it fills.
+_SHORT = {
+    "text": "a text",
+    "name": "a name",
+    "href": "a URL",
+    "protocol": "a protocol",
+    "xml": "an XML text",
+}
 _ITUNES_FIELDS = {
     "show": ("title", "block", "complete", "new_feed_url"),
     "episode": ("title", "block"),
@@ -234,7 +242,7 @@ def _entries(
         ):
             item = {shorthand: str(item)}
         if not isinstance(item, dict):
-            shape = "a mapping" if shorthand is None else f"a mapping or a {shorthand}"
+            shape = "a mapping" if shorthand is None else f"a mapping or {_SHORT[shorthand]}"
             where = reader.at(path, reader.where(key))
             message = f"{label} must be {shape}, not {kind_of(item)}; left out"
             reader.sink.append(WRONG_TYPE.error(where, message))

@@ -3,10 +3,14 @@ feedsmith or the namespace XSD; each rule of the namespace with its exact messag
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from castline.build import BuildOptions, build
@@ -639,7 +643,8 @@ SHOW_RULES = [
     ),
     (
         "feed_tags:\n  - [1, 2]\n",
-        "show.yaml:13: error: 'feed_tags' entry 1 must be a mapping or a xml, not a list; left out",
+        "show.yaml:13: error: 'feed_tags' entry 1 must be a mapping or an XML text, not a list; "
+        "left out",
     ),
 ]
 
@@ -726,3 +731,42 @@ def test_a_tag_left_out_leaves_the_others(content_tree: ContentTree) -> None:
     built = build_feed(root, ("rss",))
     assert len(built.messages) == 1
     assert texts(built, CHANNEL + "podcast:txt/text()") == ["ok", "fine"]
+
+
+# --- untrusted input: any text in any tag field ---------------------------------------------
+
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=60)
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "txt": st.lists(st.fixed_dictionaries({"text": ANY_TEXT, "purpose": ANY_TEXT})),
+            "location": st.fixed_dictionaries(
+                {"name": ANY_TEXT, "geo": ANY_TEXT, "osm": ANY_TEXT, "country": ANY_TEXT}
+            ),
+            "season_name": ANY_TEXT,
+            "episode_display": ANY_TEXT,
+            "itunes": st.fixed_dictionaries({"title": ANY_TEXT}),
+            "credits": st.lists(st.fixed_dictionaries({"name": ANY_TEXT, "role": ANY_TEXT})),
+            "feed_tags": st.lists(
+                ANY_TEXT | st.just("<podcast:x>") | st.just("<a:b xmlns:a='u'/>")
+            ),
+            "alternate_enclosures": st.lists(
+                st.fixed_dictionaries({"type": ANY_TEXT, "sources": st.lists(ANY_TEXT)})
+            ),
+        }
+    )
+)
+def test_any_text_in_the_tags_gives_a_feed_that_parses(fields: dict[str, Any]) -> None:
+    front = yaml.safe_dump({"season": 1, "episode": 1, **fields}, allow_unicode=True)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "episodes").mkdir()
+        (root / "show.yaml").write_text(BASE, encoding="utf-8")
+        text = EPISODE + front + "---\n"
+        (root / "episodes" / "one.md").write_text(text, encoding="utf-8")
+        built = build_feed(root, ("rss",))
+    assert built.feed is not None
+    assert len(built.xpath("//item")) == 1
+    assert all(d.code for d in built.diagnostics)
