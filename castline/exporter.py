@@ -102,7 +102,7 @@ class ExporterInfo:
     #: ``offset_ms``, e.g. for a video that starts earlier). Files with an offset do not match
     #: the audio, so the feed does not link them.
     offset_ms: int = 0
-    #: How the feed links this exporter's per-episode file (see :attr:`Exporter.feed_link`).
+    #: How the feed links this exporter's per-episode file (one of :data:`FEED_LINKS`).
     feed_link: str | None = None
     #: The ``rel`` of a ``podcast:transcript`` link (``"captions"``), if any.
     rel: str | None = None
@@ -181,7 +181,8 @@ class PerEpisodeExporter(ABC):
     name: ClassVar[str]
     media_type: ClassVar[str]
     suffix: ClassVar[str]
-    #: How the feed links the file: ``"transcript"``, ``"chapters"`` or ``None`` (not linked).
+    #: How the feed links the file: ``"transcript"``, ``"chapters"``, ``"page"`` (the item's
+    #: ``<link>``) or ``None`` (not linked).
     feed_link: ClassVar[str | None] = None
     #: The ``rel`` of its ``podcast:transcript`` link (``"captions"`` for captions).
     rel: ClassVar[str | None] = None

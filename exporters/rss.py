@@ -53,6 +53,17 @@ Rules the feed follows:
   A guest id with no profile (the loader warns about it) is left out: its bare id is not a
   name to publish. An episode whose guests all lack a profile is treated as one without
   guests (no item persons; the channel's hosts apply).
+* **Static tags** (:mod:`castline.load.tags`, checked there by the namespace's rules):
+  show.yaml's ``podcast:txt``, ``license``, ``location``, ``image``, ``socialInteract``,
+  ``trailer``, ``updateFrequency``, ``podroll``, ``block`` and ``publisher``, ``itunes:title``,
+  ``block``, ``complete`` and ``new-feed-url``, ``credits`` as ``podcast:person`` with their
+  taxonomy role and group, and the raw ``feed_tags``; front matter's ``txt``, ``license``,
+  ``location``, ``image``, ``socialInteract``, ``alternateEnclosure``, ``season name``,
+  ``episode display``, ``itunes:title``/``block``, credits and raw tags
+  (:func:`static_tags`; relative ``images`` joined to ``assets_url``, ``trailers`` to
+  ``base_url``, an error and the tag left out when that is not https).
+* **Item link**: the episode's page, when an exporter of the build declares
+  ``feed_link = "page"`` (``episodes/<slug>`` and its ``suffix``); none otherwise.
 * **content:encoded** is the Markdown body as HTML, sanitised to what a podcast description
   may hold (:func:`castline.feed.notes.safe_notes_html`); an HTML ``intro`` used as the
   description is sanitised alike. A warning names what was removed.
@@ -420,9 +431,12 @@ class _ItemBuilder:
              "chapters_link": {"url": str, "type": str} | null,
              "chapters": [{"start_ms": int, "title": str, "href": str | null,
                            "image": str | null}],
-             "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
-                          "href": str | null}],
-             "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}]}
+             "persons": [{"name": str, "role": str, "group": str | null,
+                          "img": str | null, "href": str | null}],
+             "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}],
+             "link": str | null, "tags": {...}}
+
+        ``tags`` is :func:`static_tags`' JSON form of the item's static tags.
         """
         episode = self.episode
         assert episode.audio is not None and episode.published is not None
