@@ -23,7 +23,14 @@ from types import MappingProxyType
 
 from dateutil import rrule as _rrule
 
-from castline.feed.ext import RAW_PREFIXES, parse_raw_tags
+from castline.feed.ext import (
+    CONTENT_NS,
+    ITUNES_NS,
+    PODCAST_NS,
+    PSC_NS,
+    RAW_PREFIXES,
+    parse_raw_tags,
+)
 from castline.text import did_you_mean
 
 #: ``podcast:block`` ids: the namespace's service slug list (serviceslugs.txt).
@@ -121,6 +128,26 @@ TAXONOMY: Mapping[str, tuple[str, ...]] = MappingProxyType(
         ),
         "Video Post-Production": ("Editor", "Assistant Editor"),
     }
+)
+
+#: The single-count tags castline writes itself (channel or item), as ``{namespace}name``: a
+#: ``feed_tags`` entry may not add a second one (docs/tags/<tag>.md "Count: Single"; Apple's
+#: tags are single too).
+WRITTEN_ONCE = frozenset(
+    [
+        *(
+            f"{{{PODCAST_NS}}}{name}"
+            for name in "guid locked medium license updateFrequency podroll publisher season "
+            "episode chapters".split()
+        ),
+        *(
+            f"{{{ITUNES_NS}}}{name}"
+            for name in "author owner type image explicit title block complete new-feed-url "
+            "duration episode season episodeType".split()
+        ),
+        f"{{{CONTENT_NS}}}encoded",
+        f"{{{PSC_NS}}}chapters",
+    ]
 )
 
 #: Length limits of the namespace: display texts (cut), and texts that are left out when longer.

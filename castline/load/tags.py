@@ -23,6 +23,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from lxml import etree
+
 from castline.diagnostics import Rule, rule
 from castline.feed import namespace as ns
 from castline.feed.rules import MEDIUMS, PODCAST_TEXT_MAX, is_https
@@ -427,6 +429,15 @@ def _raw_tags(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[RawTag, ...]
         parsed = ns.parse_raw_tags(text)
         if isinstance(parsed, str):
             entry.error(INVALID_RAW_TAG, None, f"{parsed}; left out")
+            continue
+        written = [e for e in parsed if etree.QName(e).text in ns.WRITTEN_ONCE]
+        if written:
+            name = f"{written[0].prefix}:{etree.QName(written[0]).localname}"
+            message = (
+                f"<{name}> is a tag castline writes itself, and the namespace allows it once: "
+                "give it by its own key; left out"
+            )
+            entry.error(INVALID_RAW_TAG, None, message)
             continue
         found.append(RawTag(text, entry.source))
     return tuple(found)

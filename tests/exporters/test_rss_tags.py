@@ -638,6 +638,17 @@ SHOW_RULES = [
         "tag must not; left out",
     ),
     (
+        "feed_tags:\n  - '<podcast:guid>917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid>'\n",
+        "show.yaml:13: error: 'feed_tags' entry 1: <podcast:guid> is a tag castline writes "
+        "itself, and the namespace allows it once: give it by its own key; left out",
+    ),
+    (
+        'feed_tags:\n  - \'<i:explicit xmlns:i="http://www.itunes.com/dtds/podcast-1.0.dtd">yes'
+        "</i:explicit>'\n",
+        "show.yaml:13: error: 'feed_tags' entry 1: <i:explicit> is a tag castline writes "
+        "itself, and the namespace allows it once: give it by its own key; left out",
+    ),
+    (
         "feed_tags:\n  - '<!-- only a comment -->'\n",
         "show.yaml:13: error: 'feed_tags' entry 1: holds no element; left out",
     ),
