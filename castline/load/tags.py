@@ -121,12 +121,15 @@ class _Entry:
     def error(self, kind: Rule, name: str | None, message: str) -> None:
         """Report an error of ``kind`` at field ``name`` (``None``: the entry)."""
         where = self.source if name is None else self.at(name)
-        self.reader.sink.append(kind.error(where, f"{self.label}: {message}"))
+        self.reader.sink.append(kind.error(where, self.labelled(message)))
 
     def warn(self, kind: Rule, name: str | None, message: str) -> None:
         """Report a warning of ``kind`` at field ``name`` (``None``: the entry)."""
         where = self.source if name is None else self.at(name)
-        self.reader.sink.append(kind.warning(where, f"{self.label}: {message}"))
+        self.reader.sink.append(kind.warning(where, self.labelled(message)))
+
+    def labelled(self, message: str) -> str:
+        return f"{self.label}: {message}" if self.label else message
 
     def known(self, fields: tuple[str, ...]) -> None:
         for name in self.data:
@@ -683,12 +686,8 @@ def read_episode_tags(
     reader: FieldReader, raw: Mapping[str, Any], people: Mapping[str, Person]
 ) -> Tags:
     """The item's static tags from front matter."""
-    season_name = _Entry(reader, ("season_name",), raw, "'season_name'").text(
-        "season_name", limit=PODCAST_TEXT_MAX
-    )
-    display = _Entry(reader, ("episode_display",), raw, "'episode_display'").text(
-        "episode_display", limit=ns.SHORT_TEXT_MAX
-    )
+    season_name = _numbered(reader, raw, "season_name", "season", PODCAST_TEXT_MAX)
+    display = _numbered(reader, raw, "episode_display", "episode", ns.SHORT_TEXT_MAX)
     return Tags(
         **_common(reader, raw, people),
         **_itunes(reader, raw, "episode"),
@@ -696,6 +695,23 @@ def read_episode_tags(
         season_name=season_name,
         episode_display=display,
     )
+
+
+def _numbered(
+    reader: FieldReader, raw: Mapping[str, Any], key: str, number: str, limit: int
+) -> str | None:
+    """``season_name`` or ``episode_display``: the name of the ``season`` or ``episode``
+    number, which ``podcast:season``/``podcast:episode`` carry (none without the number)."""
+    entry = _Entry(reader, (key,), {key: raw.get(key)}, "")
+    text = entry.text(key, limit=limit)
+    if text is not None and raw.get(number) is None:
+        entry.warn(
+            MISSING_TAG_FIELD,
+            key,
+            f"'{key}' names the '{number}' number, which is missing; ignored",
+        )
+        return None
+    return text
 
 
 def _common(

@@ -668,13 +668,17 @@ def test_show_rule(content_tree: ContentTree, show: str, expected: str) -> None:
 EPISODE_RULES = [
     (
         "season: 2\nseason_name: " + "S" * 130 + "\n",
-        "episodes/one.md:10: warning: 'season_name': 'season_name' is 130 characters; cut to "
-        "the namespace's 128",
+        "episodes/one.md:10: warning: 'season_name' is 130 characters; cut to the namespace's 128",
     ),
     (
         "episode: 2\nepisode_display: " + "D" * 33 + "\n",
-        "episodes/one.md:10: warning: 'episode_display': 'episode_display' is 33 characters; cut "
-        "to the namespace's 32",
+        "episodes/one.md:10: warning: 'episode_display' is 33 characters; cut to the "
+        "namespace's 32",
+    ),
+    (
+        "season_name: Winter\n",
+        "episodes/one.md:9: warning: 'season_name' names the 'season' number, which is missing; "
+        "ignored",
     ),
     (
         "alternate_enclosures:\n  - length: 10\n    sources: https://x.example/a.opus\n",
