@@ -53,6 +53,17 @@ Rules the feed follows:
   A guest id with no profile (the loader warns about it) is left out: its bare id is not a
   name to publish. An episode whose guests all lack a profile is treated as one without
   guests (no item persons; the channel's hosts apply).
+* **Static tags** (:mod:`castline.load.tags`, checked there by the namespace's rules):
+  show.yaml's ``podcast:txt``, ``license``, ``location``, ``image``, ``socialInteract``,
+  ``trailer``, ``updateFrequency``, ``podroll``, ``block`` and ``publisher``, ``itunes:title``,
+  ``block``, ``complete`` and ``new-feed-url``, ``credits`` as ``podcast:person`` with their
+  taxonomy role and group, and the raw ``feed_tags``; front matter's ``txt``, ``license``,
+  ``location``, ``image``, ``socialInteract``, ``alternateEnclosure``, ``season name``,
+  ``episode display``, ``itunes:title``/``block``, credits and raw tags
+  (:func:`static_tags`; relative ``images`` joined to ``assets_url``, ``trailers`` to
+  ``base_url``, an error and the tag left out when that is not https).
+* **Item link**: the episode's page, when an exporter of the build declares
+  ``feed_link = "page"`` (``episodes/<slug>`` and its ``suffix``); none otherwise.
 * **content:encoded** is the Markdown body as HTML, sanitised to what a podcast description
   may hold (:func:`castline.feed.notes.safe_notes_html`); an HTML ``intro`` used as the
   description is sanitised alike. A warning names what was removed.
@@ -99,6 +110,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email.utils
 import os
 import uuid
 import zoneinfo
@@ -110,6 +122,7 @@ from castline import __version__
 from castline.clean import clean_episode, clean_show
 from castline.diagnostics import Diagnostic, Rule, rule
 from castline.exporter import (
+    EPISODES_DIR,
     Artifact,
     BuildContext,
     EpisodeExport,
@@ -126,6 +139,7 @@ from castline.feed.ext import (
     PodcastIndexEntryExtension,
     PodcastIndexExtension,
     PscEntryExtension,
+    StaticTagsExtension,
     feed_generator,
 )
 from castline.feed.media import check_duration, check_enclosure
@@ -148,7 +162,7 @@ from castline.feed.rules import (
 )
 from castline.feed.soundbites import select_soundbites
 from castline.load.people import PROFILE_LINKS, profile_url
-from castline.model import Episode, Person, Show, SourceRef
+from castline.model import Credit, Episode, Person, Show, SourceRef, Tags
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import clean_text
 from castline.timing.chapters import resolve_chapters
@@ -236,8 +250,9 @@ class RssExporter:
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
     #: bumped too when the same episode gives another record (4: sanitised show notes; 7: the
-    #: media's duration and real type, soundbites of 15 to 120 s).
-    cache_version: ClassVar[int] = 7
+    #: media's duration and real type, soundbites of 15 to 120 s; 8: the item's static tags
+    #: and page link).
+    cache_version: ClassVar[int] = 8
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
@@ -439,9 +454,12 @@ class _ItemBuilder:
              "chapters_link": {"url": str, "type": str} | null,
              "chapters": [{"start_ms": int, "title": str, "href": str | null,
                            "image": str | null}],
-             "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
-                          "href": str | null}],
-             "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}]}
+             "persons": [{"name": str, "role": str, "group": str | null,
+                          "img": str | null, "href": str | null}],
+             "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}],
+             "link": str | null, "tags": {...}}
+
+        ``tags`` is :func:`static_tags`' JSON form of the item's static tags.
         """
         episode = self.episode
         assert episode.audio is not None and episode.published is not None
@@ -461,6 +479,7 @@ class _ItemBuilder:
             **self.chapters(),
             "persons": self.persons(),
             "soundbites": self.soundbites(),
+            **self.static_tags(),
         }
 
     def title(self) -> str:
@@ -632,13 +651,26 @@ class _ItemBuilder:
         return {"chapters_link": link, "chapters": entries}
 
     def persons(self) -> list[dict[str, Any]]:
-        """The hosts and the guests that have a profile; none when no guest has one."""
+        """The hosts, the show's credits, the guests that have a profile and the episode's
+        credits; none when the episode has neither such guests nor credits of its own."""
         guests = [guest for guest in self.episode.guests if guest.has_profile]
-        if not guests:
+        credits = self.episode.tags.credits
+        if not guests and not credits:
             return []
-        persons = [_person(self.show, host, "host", self.diagnostics) for host in self.show.hosts]
+        persons = _channel_persons(self.show, self.diagnostics)
         persons.extend(_person(self.show, guest, "guest", self.diagnostics) for guest in guests)
+        persons.extend(_credit(self.show, credit, self.diagnostics) for credit in credits)
         return persons
+
+    def static_tags(self) -> dict[str, Any]:
+        """The item's ``<link>`` (the episode's page, when an exporter of the build declares
+        ``feed_link = "page"``) and its static tags (:func:`static_tags`)."""
+        pages = self.context.linked("page")
+        link = None
+        if pages:
+            link = public_url(self.base_url, f"{EPISODES_DIR}/{self.episode.slug}{pages[0].suffix}")
+        tags = static_tags(self.episode.tags, self.show, self.diagnostics)
+        return {"link": link, "tags": tags}
 
     def soundbites(self) -> list[dict[str, Any]]:
         """``quotableClips`` as soundbites, on the stamps' timeline: the declared duration is
@@ -681,7 +713,7 @@ def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]
             )
         )
     name = _limit(person.name, where, "podcast:person name", diagnostics)
-    return {"name": name, "role": role, "img": img, "href": href}
+    return {"name": name, "role": role, "img": img, "href": href, "group": None}
 
 
 def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]:
@@ -915,7 +947,9 @@ class _FeedBuilder:
                     f"funding URL '{funding.url}' is not https, which podcast:funding needs; "
                     "left out",
                 )
-        ext.persons = [_person(show, host, "host", self.diagnostics) for host in show.hosts]
+        ext.persons = [*_channel_persons(show, self.diagnostics)]
+        static: StaticTagsExtension = fg.statictags
+        static.data = static_tags(show.tags, show, self.diagnostics)
         if show.medium is not None:
             if show.medium in MEDIUMS:
                 ext.medium = show.medium
@@ -1007,6 +1041,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     """Add the item of ``data`` (:meth:`_ItemBuilder.data`) to the feed ``fg``."""
     fe = fg.add_entry(order="append")
     fe.title(data["title"])
+    if data["link"]:
+        fe.link(href=data["link"])
     fe.guid(data["guid"], permalink=False)
     enclosure = data["enclosure"]
     fe.enclosure(enclosure["url"], str(enclosure["length"]), enclosure["type"])
@@ -1028,6 +1064,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     ext: PodcastIndexEntryExtension = fe.podcastindex
     ext.season = data["season"]
     ext.episode = data["episode"]
+    ext.season_name = data["tags"]["season_name"]
+    ext.episode_display = data["tags"]["episode_display"]
     ext.transcripts = [(t["url"], t["type"], t["rel"], t["language"]) for t in data["transcripts"]]
     if data["chapters_link"] is not None:
         ext.chapters = (data["chapters_link"]["url"], data["chapters_link"]["type"])
@@ -1038,6 +1076,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     content: ContentEntryExtension = fe.htmlcontent
     content.html = data["content_html"]
     content.description_html = bool(data["description_html"])
+    static: StaticTagsExtension = fe.statictags
+    static.data = data["tags"]
 
 
 def _serialise(fg: Any) -> str:
@@ -1085,3 +1125,146 @@ def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]
         )
     )
     return text[: PODCAST_TEXT_MAX - 1].rstrip() + "…"
+
+
+# --- the static tags (show.yaml and front matter) --------------------------------------------
+
+
+def _channel_persons(show: Show, diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
+    """The channel's ``podcast:person`` entries: the hosts, then show.yaml's ``credits``."""
+    persons = [_person(show, host, "host", diagnostics) for host in show.hosts]
+    persons.extend(_credit(show, credit, diagnostics) for credit in show.tags.credits)
+    return persons
+
+
+def _credit(show: Show, credit: Credit, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """A ``credits`` entry as ``podcast:person``, with its taxonomy role and group."""
+    return {**_person(show, credit.person, credit.role, diagnostics), "group": credit.group}
+
+
+def static_tags(tags: Tags, show: Show, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The JSON form of the static tags :class:`castline.feed.ext.StaticTagsExtension`
+    writes: relative ``images`` joined to ``assets_url`` and ``trailers`` to ``base_url``;
+    one whose URL is then not https is left out with an error (the namespace's rule)."""
+    assets = show.assets_url or show.base_url or ""
+    images = []
+    for image in tags.images:
+        href = _https_url(assets, image.href, image.source, "podcast:image", diagnostics)
+        if href is not None:
+            images.append(
+                {
+                    "href": href,
+                    "alt": image.alt,
+                    "aspect-ratio": image.aspect_ratio,
+                    "width": image.width,
+                    "height": image.height,
+                    "type": image.media_type,
+                    "purpose": image.purpose,
+                }
+            )
+    frequency = tags.update_frequency
+    return {
+        "txt": [{"text": txt.text, "purpose": txt.purpose} for txt in tags.txt],
+        "license": ({"name": tags.license.name, "url": tags.license.url} if tags.license else None),
+        "locations": [
+            {"name": p.name, "rel": p.rel, "geo": p.geo, "osm": p.osm, "country": p.country}
+            for p in tags.locations
+        ],
+        "images": images,
+        "social": [_social(social) for social in tags.social],
+        "itunes_title": tags.itunes_title,
+        "itunes_block": tags.itunes_block,
+        "itunes_complete": tags.itunes_complete,
+        "new_feed_url": tags.new_feed_url,
+        "raw": [raw.xml for raw in tags.raw],
+        "trailers": _trailers(tags, show, diagnostics),
+        "update_frequency": (
+            {
+                "text": frequency.text,
+                "rrule": frequency.rrule,
+                "complete": frequency.complete,
+                "dtstart": frequency.dtstart,
+            }
+            if frequency
+            else None
+        ),
+        "podroll": [_remote_item(item) for item in tags.podroll],
+        "blocks": [{"service": b.service, "blocked": b.blocked} for b in tags.blocks],
+        "publisher": _remote_item(tags.publisher) if tags.publisher else None,
+        "alternate_enclosures": [_alternate(a) for a in tags.alternate_enclosures],
+        "season_name": tags.season_name,
+        "episode_display": tags.episode_display,
+    }
+
+
+def _https_url(
+    base: str, url: str, where: SourceRef, tag: str, diagnostics: list[Diagnostic]
+) -> str | None:
+    """``url`` joined to ``base`` if relative; ``None`` and an error when it is not https."""
+    joined = public_url(base, url)
+    if is_https(joined):
+        return joined
+    diagnostics.append(
+        NOT_HTTPS.error(
+            where, f"{tag} URL '{joined}' is not https, which the namespace needs; left out"
+        )
+    )
+    return None
+
+
+def _trailers(tags: Tags, show: Show, diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
+    """``podcast:trailer`` entries, ``pubdate`` in RFC 2822 in the show's time zone."""
+    zone = zoneinfo.ZoneInfo(show.timezone)
+    found = []
+    for trailer in tags.trailers:
+        url = _https_url(
+            show.base_url or "", trailer.url, trailer.source, "podcast:trailer", diagnostics
+        )
+        if url is not None:
+            found.append(
+                {
+                    "title": trailer.title,
+                    "url": url,
+                    "pubdate": email.utils.format_datetime(trailer.published.astimezone(zone)),
+                    "length": trailer.length,
+                    "type": trailer.media_type,
+                    "season": trailer.season,
+                }
+            )
+    return found
+
+
+def _social(social: Any) -> dict[str, Any]:
+    return {
+        "protocol": social.protocol,
+        "uri": social.uri,
+        "accountId": social.account_id,
+        "accountUrl": social.account_url,
+        "priority": social.priority,
+    }
+
+
+def _remote_item(item: Any) -> dict[str, Any]:
+    return {
+        "feedGuid": item.feed_guid,
+        "feedUrl": item.feed_url,
+        "itemGuid": item.item_guid,
+        "medium": item.medium,
+        "title": item.title,
+    }
+
+
+def _alternate(alternate: Any) -> dict[str, Any]:
+    return {
+        "type": alternate.media_type,
+        "length": alternate.length,
+        "bitrate": alternate.bitrate,
+        "height": alternate.height,
+        "lang": alternate.lang,
+        "title": alternate.title,
+        "rel": alternate.rel,
+        "codecs": alternate.codecs,
+        "default": alternate.default,
+        "sources": [{"uri": s.uri, "content_type": s.content_type} for s in alternate.sources],
+        "integrity": list(alternate.integrity) if alternate.integrity else None,
+    }

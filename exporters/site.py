@@ -105,7 +105,10 @@ class SiteExporter:
 
     name: ClassVar[str] = "site"
     media_type: ClassVar[str] = "text/html"
-    suffix: ClassVar[str] = ""
+    #: Each page is ``episodes/<slug>/index.html``, at the URL ``episodes/<slug>/``.
+    suffix: ClassVar[str] = "/"
+    #: The feed links each item to its page (the item's ``<link>``).
+    feed_link: ClassVar[str | None] = "page"
     cache_version: ClassVar[int] = 0
 
     def __init__(self, *, templates: str = "templates", excerpt_chars: int = 200) -> None:

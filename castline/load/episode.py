@@ -32,6 +32,7 @@ from castline.load.fields import (
 )
 from castline.load.files import OUTSIDE_CONTENT, inside, not_regular
 from castline.load.frontmatter import Document, kind_of
+from castline.load.tags import EPISODE_TAG_KEYS, read_episode_tags
 from castline.load.transcript import read_transcript
 from castline.model import (
     ArtworkInfo,
@@ -86,6 +87,8 @@ EPISODE_KEYS = frozenset(
         "audio",
         "guid",
         "explicit",
+        # The static Podcasting 2.0 and iTunes tags (castline.load.tags).
+        *EPISODE_TAG_KEYS,
     ]
 )
 #: Media types by file extension for enclosures (the formats Apple Podcasts accepts,
@@ -150,6 +153,7 @@ def read_episode(
         guid=reader.text(data, "guid"),
         explicit=reader.boolean(data, "explicit"),
         notes_markdown=_body(reader, document),
+        tags=read_episode_tags(reader, data, people),
         extra={key: value for key, value in data.items() if key not in EPISODE_KEYS},
         key_lines=document.key_lines,
     )

@@ -22,6 +22,7 @@ from castline.feed.artwork import read_artwork
 from castline.load.fields import INVALID_ENTRY, OUT_OF_RANGE, WRONG_TYPE, FieldReader
 from castline.load.files import OUTSIDE_CONTENT, inside, read_bounded
 from castline.load.frontmatter import NOT_A_MAPPING, KeyPath, decode, key_lines, kind_of, parse_yaml
+from castline.load.tags import SHOW_TAG_KEYS, read_show_tags
 from castline.model import ArtworkInfo, Category, Funding, Limits, Person, Show, SourceRef
 from castline.text import did_you_mean
 
@@ -68,6 +69,8 @@ SHOW_KEYS = frozenset(
         "youtube",
         "diagnostics",
         "limits",
+        # The static Podcasting 2.0 and iTunes tags (castline.load.tags).
+        *SHOW_TAG_KEYS,
     ]
 )
 
@@ -127,16 +130,7 @@ def read_show(
     timezone = _timezone(reader, raw)
     media_url, media_dir = _media(reader, raw)
     options = _exporter_options(reader, raw)
-    image = reader.text(raw, "image")
-    if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
-        reader.error(INVALID_IMAGE, "image", "'image' is empty: give the artwork's path or URL")
-    if image is not None and "://" not in image and not inside(image):
-        reader.error(
-            INVALID_IMAGE,
-            "image",
-            f"'image' must be a URL or a path inside the content folder, not '{image}'",
-        )
-        image = None
+    image = _image(reader, raw)
     _report_unknown_keys(reader, raw)
     return Show(
         source=SourceRef(reader.path, 1),
@@ -154,6 +148,7 @@ def read_show(
         owner_email=owner_email,
         image=image,
         image_file=_image_file(folders.root, image),
+        tags=read_show_tags(reader, raw, people, zoneinfo.ZoneInfo(timezone)),
         categories=categories,
         explicit=reader.boolean(raw, "explicit", error=True),
         copyright=reader.text(raw, "copyright"),
@@ -173,6 +168,21 @@ def read_show(
         extra={key: value for key, value in raw.items() if key not in SHOW_KEYS},
         key_lines=key_lines(reader.lines, depth=2),
     )
+
+
+def _image(reader: FieldReader, raw: Mapping[str, Any]) -> str | None:
+    """``image``: a URL or a path inside the content folder. RSS: ``itunes:image``."""
+    image = reader.text(raw, "image")
+    if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
+        reader.error(INVALID_IMAGE, "image", "'image' is empty: give the artwork's path or URL")
+    if image is not None and "://" not in image and not inside(image):
+        reader.error(
+            INVALID_IMAGE,
+            "image",
+            f"'image' must be a URL or a path inside the content folder, not '{image}'",
+        )
+        image = None
+    return image
 
 
 def _owner(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
