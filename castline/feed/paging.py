@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, TypeVar
 
-from lxml import etree
-
 from castline.feed.soundbites import POLICIES
 
 #: The Atom namespace, which RSS feeds use for ``atom:link`` (RFC 4287).
@@ -111,6 +109,8 @@ class PagingExtension:
         return dict(self.namespaces)
 
     def extend_rss(self, feed: Any) -> Any:
+        from lxml import etree  # the feed is being written: lxml is loaded already
+
         channel = feed[0]
         for rel, href in self.links:
             etree.SubElement(channel, f"{{{ATOM_NS}}}link", {"rel": rel, "href": href})

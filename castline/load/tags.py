@@ -23,8 +23,6 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from lxml import etree
-
 from castline.diagnostics import Rule, rule
 from castline.feed import namespace as ns
 from castline.feed.rules import MEDIUMS, PODCAST_TEXT_MAX, is_https
@@ -423,6 +421,8 @@ def _itunes(reader: FieldReader, raw: Mapping[str, Any], which: str) -> dict[str
 
 def _raw_tags(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[RawTag, ...]:
     """``feed_tags``: XML texts written into the channel or item as given, once checked."""
+    from lxml import etree  # only where a show has raw tags: a no-change build loads no lxml
+
     found: list[RawTag] = []
     for entry in _entries(reader, raw, "feed_tags", shorthand="xml"):
         entry.known(("xml",))

@@ -26,7 +26,7 @@ ITEM = "//item[guid='the-log']/"
 @pytest.fixture(scope="module")
 def tags() -> Built:
     built = build_feed(TAGS, (*ALL, "site"))
-    assert built.messages == []
+    assert built.checked == []
     return built
 
 
@@ -396,8 +396,8 @@ description: A show for one check.
 language: en
 base_url: https://feeds.example.net/check/
 image: https://cdn.example.net/art/cover.png
-categories:
-  - Technology
+categories: [Technology]
+author: Ann Example
 explicit: false
 owner:
   name: Ann Example
@@ -418,7 +418,7 @@ def check(content_tree: ContentTree, show: str = "", episode: str = "", **files:
     root = content_tree(
         {"show.yaml": BASE + show, "episodes/one.md": EPISODE + episode + "---\n", **files}
     )
-    return build_feed(root, ("rss",)).messages
+    return build_feed(root, ("rss",)).checked
 
 
 SHOW_RULES = [
@@ -744,7 +744,7 @@ def test_a_tag_left_out_leaves_the_others(content_tree: ContentTree) -> None:
     show = "txt:\n  - ok\n  - text: bad\n    purpose: " + "p" * 200 + "\n  - fine\n"
     root = content_tree({"show.yaml": BASE + show, "episodes/one.md": EPISODE + "---\n"})
     built = build_feed(root, ("rss",))
-    assert len(built.messages) == 1
+    assert len(built.checked) == 1
     assert texts(built, CHANNEL + "podcast:txt/text()") == ["ok", "fine"]
 
 
