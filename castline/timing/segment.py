@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from castline.timing import engine as engines
 from castline.timing.boundaries import SENTENCE, boundary_kinds
+from castline.timing.engine import Engine
 
 __all__ = ["CutRules", "Segment", "cut_line"]
 
@@ -64,6 +66,7 @@ def cut_line(
     *,
     reserve: int = 0,
     reserve_every: bool = False,
+    engine: Engine | None = None,
 ) -> tuple[Segment, ...]:
     """The cheapest cut of ``text`` (spoken over ``[start_ms, end_ms)``) into cues.
 
@@ -80,9 +83,10 @@ def cut_line(
     ...                            0, 3000, CutRules(42, 2, 833, 7000))]
     [('Hello and welcome.',), ('Today we talk about captions.',)]
     """
+    native = _native(engine)
     width = rules.width
     first_width = max(1, width - reserve) if reserve else width
-    line = _prepare(text, start_ms, end_ms, rules, first_width if reserve_every else width)
+    line = _prepare(text, start_ms, end_ms, rules, first_width if reserve_every else width, native)
     if not line.words.words:
         return ()
     first_fill = _first_fill(line, first_width)
@@ -93,6 +97,21 @@ def cut_line(
         fill = first_fill if i == 0 else line.rows_fills[i]  # its first line's longest
         segments.append(Segment(_layout(line, i, j, run_width, fill), times[i], times[j]))
     return tuple(segments)
+
+
+#: Whether lines are cut by the native engine when no engine is asked for.
+_NATIVE_DEFAULT = engines.default_engine() == "native"
+
+
+def _native(engine: Engine | None) -> bool:
+    """Whether ``engine`` (:func:`cut_line`'s) is the native one."""
+    if engine is None:
+        return _NATIVE_DEFAULT
+    if engine not in engines.ENGINES:
+        raise ValueError(f"no cue engine {engine!r}: {' or '.join(engines.ENGINES)}")
+    if engine == "native" and engines.native_cheapest_cuts is None:
+        raise ValueError("the native cue engine is not built")
+    return engine == "native"
 
 
 # --- Costs ----------------------------------------------------------------------------------
@@ -155,6 +174,18 @@ _LAYOUT_BREAK_UNITS = tuple(_units(_LAYOUT_WEIGHT, cost) for cost in _LINE_BREAK
 _LAYOUT_IMBALANCE_UNITS = _units(_LAYOUT_WEIGHT, _IMBALANCE)
 #: More units than any cut of a line costs.
 _BEYOND = 1 << 62
+#: The units, in the order the native engine reads them (``castline/timing/_cue_engine.c``).
+_NATIVE_UNITS = (
+    _CUE_UNITS,
+    _INNER_SENTENCE_UNITS,
+    _CUE_BREAK_UNITS,
+    _FRAGMENT_UNITS,
+    _SHORT_UNITS,
+    _LONG_UNITS,
+    _LONG_CEILING_UNITS,
+    _LAYOUT_IMBALANCE_UNITS,
+    _BEYOND,
+)
 
 
 # --- A line's words -------------------------------------------------------------------------
@@ -299,9 +330,11 @@ _PREPARED_LINES = 512
 
 
 @functools.lru_cache(maxsize=_PREPARED_LINES)
-def _prepare(text: str, start_ms: int, end_ms: int, rules: CutRules, rows_width: int) -> _Line:
+def _prepare(
+    text: str, start_ms: int, end_ms: int, rules: CutRules, rows_width: int, native: bool
+) -> _Line:
     """A line's words, planned times, and the cheapest cuts of the rest of it from every word
-    (from the first word for a first cue as wide as the others).
+    (from the first word for a first cue as wide as the others), by the native engine or not.
 
     Cached: the SRT and WebVTT exporters cut the same lines with the same widths; only the
     width of a line's first cue may differ, and only :func:`_cut` looks at it.
@@ -312,7 +345,10 @@ def _prepare(text: str, start_ms: int, end_ms: int, rules: CutRules, rows_width:
     reaches = _reaches(rows_fills, plain_fills, rules.max_lines)
     two_lines = _two_liner(words, rules.width)
     scan = _scanner(words, rules, two_lines)
-    ends, cheapest, least = _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
+    if native:
+        ends, cheapest, least = _native_cuts(words, rules, scan, rows_width, rows_fills, reaches)
+    else:
+        ends, cheapest, least = _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
     return _Line(
         words, rules, plain_fills, rows_width, rows_fills, ends, cheapest, least, scan, two_lines
     )
@@ -357,6 +393,39 @@ def _cheapest_cuts(
         else:
             least = _CUE_UNITS + best
     return ends, cheapest, least
+
+
+def _native_cuts(
+    words: _Words,
+    rules: CutRules,
+    scan: _Scan,
+    rows_width: int,
+    rows_fills: list[int],
+    reaches: list[int],
+) -> tuple[list[int], list[list[int]], int]:
+    """:func:`_cheapest_cuts` by the native engine: the same integers and lists. Where a time
+    or a width leaves 64 bits (an OverflowError), by the Python engine."""
+    native = engines.native_cheapest_cuts
+    if native is not None:
+        try:
+            return native(
+                words.offsets,
+                words.times,
+                words.at_sentence,
+                words.breaks,
+                words.kinds,
+                rows_fills,
+                reaches,
+                rows_width,
+                rules.width,
+                rules.max_lines,
+                rules.min_ms,
+                rules.max_ms,
+                _NATIVE_UNITS,
+            )
+        except OverflowError:
+            pass  # the Python engine's integers have no bound
+    return _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
 
 
 def _scanner(words: _Words, rules: CutRules, two_lines: _TwoLines) -> _Scan:

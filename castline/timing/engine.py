@@ -1,0 +1,46 @@
+"""Which cue engine searches a line's cheapest cut: ``native`` or ``python``.
+
+The native engine is a C extension (``castline/timing/_cue_engine.c``), built at install
+where a C compiler is present and skipped without one (or with ``CASTLINE_NATIVE_BUILD=0``).
+The Python engine (:mod:`castline.timing.segment`'s own search) is the reference: the native
+one returns the same integers and lists, so every output is the same byte for byte.
+``CASTLINE_ENGINE=python`` in the environment makes the Python engine the default.
+
+Imports nothing but the extension: ``castline --version`` names the engine.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from castline.timing._cue_engine import CheapestCuts
+
+__all__ = ["ENGINES", "Engine", "default_engine", "native_cheapest_cuts"]
+
+Engine = Literal["native", "python"]
+#: The engines, by name.
+ENGINES: tuple[Engine, ...] = ("native", "python")
+
+
+def _load() -> CheapestCuts | None:
+    try:
+        from castline.timing._cue_engine import cheapest_cuts
+    except ImportError:  # installed without a compiler, or with CASTLINE_NATIVE_BUILD=0
+        return None
+    return cheapest_cuts
+
+
+#: The native engine's search, or ``None`` where it was not built.
+native_cheapest_cuts = _load()
+
+
+def default_engine() -> Engine:
+    """The engine that cuts lines when none is asked for: the native one when it is built,
+    unless ``CASTLINE_ENGINE=python`` is set."""
+    if native_cheapest_cuts is None:
+        return "python"
+    if os.environ.get("CASTLINE_ENGINE", "").strip().lower() == "python":
+        return "python"
+    return "native"
