@@ -57,7 +57,9 @@ StrictOpt = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"castline {__version__}")
+        from castline.timing.engine import default_engine  # deferred: --version loads little
+
+        typer.echo(f"castline {__version__} (cue engine: {default_engine()})")
         raise typer.Exit()
 
 

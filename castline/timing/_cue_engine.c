@@ -222,12 +222,38 @@ ints_of(PyObject *sequence, const char *name, Py_ssize_t length, int64_t *into)
             PyErr_Format(PyExc_TypeError, "%s[%zd] is not an int", name, k);
             return 0;
         }
-        long long value = PyLong_AsLongLong(items[k]);
+        int overflow;
+        long long value = PyLong_AsLongLongAndOverflow(items[k], &overflow);
+        if (overflow) { /* the Python engine's integers have no bound */
+            PyErr_Format(PyExc_OverflowError, "%s[%zd] leaves 64 bits", name, k);
+            return 0;
+        }
         if (value == -1 && PyErr_Occurred()) {
-            return 0; /* OverflowError: the Python engine's integers have no bound */
+            return 0;
         }
         into[k] = (int64_t)value;
     }
+    return 1;
+}
+
+/* An int argument into *into; 0 and an exception when it is none or leaves 64 bits. */
+static int
+int64_of(PyObject *given, const char *name, int64_t *into)
+{
+    if (!PyLong_Check(given)) {
+        PyErr_Format(PyExc_TypeError, "%s is not an int", name);
+        return 0;
+    }
+    int overflow;
+    long long value = PyLong_AsLongLongAndOverflow(given, &overflow);
+    if (overflow) {
+        PyErr_Format(PyExc_OverflowError, "%s leaves 64 bits", name);
+        return 0;
+    }
+    if (value == -1 && PyErr_Occurred()) {
+        return 0;
+    }
+    *into = (int64_t)value;
     return 1;
 }
 
@@ -603,14 +629,23 @@ PyDoc_STRVAR(cheapest_cuts_doc,
 static PyObject *
 cheapest_cuts(PyObject *module, PyObject *args)
 {
-    PyObject *given[7], *lists[7] = {NULL}, *units_tuple;
-    long long rows_width, width, max_lines, min_ms, max_ms;
+    static const char *const scalar_names[] = {"rows_width", "width", "max_lines", "min_ms",
+                                               "max_ms"};
+    PyObject *given[7], *lists[7] = {NULL}, *scalars[5], *units_tuple;
+    int64_t values[5];
     (void)module;
-    if (!PyArg_ParseTuple(args, "OOOOOOOLLLLLO:cheapest_cuts", &given[0], &given[1], &given[2],
-                          &given[3], &given[4], &given[5], &given[6], &rows_width, &width,
-                          &max_lines, &min_ms, &max_ms, &units_tuple)) {
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOOO:cheapest_cuts", &given[0], &given[1], &given[2],
+                          &given[3], &given[4], &given[5], &given[6], &scalars[0], &scalars[1],
+                          &scalars[2], &scalars[3], &scalars[4], &units_tuple)) {
         return NULL;
     }
+    for (int k = 0; k < 5; k++) {
+        if (!int64_of(scalars[k], scalar_names[k], &values[k])) {
+            return NULL;
+        }
+    }
+    const int64_t rows_width = values[0], width = values[1], max_lines = values[2];
+    const int64_t min_ms = values[3], max_ms = values[4];
     Units units;
     if (!units_parse(units_tuple, &units)) {
         return NULL;

@@ -4,7 +4,8 @@ The native engine is a C extension (``castline/timing/_cue_engine.c``), built at
 where a C compiler is present and skipped without one (or with ``CASTLINE_NATIVE_BUILD=0``).
 The Python engine (:mod:`castline.timing.segment`'s own search) is the reference: the native
 one returns the same integers and lists, so every output is the same byte for byte.
-``CASTLINE_ENGINE=python`` in the environment makes the Python engine the default.
+``CASTLINE_ENGINE=python`` in the environment makes the Python engine the default (for tests
+and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
 
 Imports nothing but the extension: ``castline --version`` names the engine.
 """

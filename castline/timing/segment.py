@@ -99,14 +99,11 @@ def cut_line(
     return tuple(segments)
 
 
-#: Whether lines are cut by the native engine when no engine is asked for.
-_NATIVE_DEFAULT = engines.default_engine() == "native"
-
-
 def _native(engine: Engine | None) -> bool:
-    """Whether ``engine`` (:func:`cut_line`'s) is the native one."""
+    """Whether ``engine`` (:func:`cut_line`'s; ``None``: the default engine, read from the
+    environment at each call) is the native one."""
     if engine is None:
-        return _NATIVE_DEFAULT
+        return engines.default_engine() == "native"
     if engine not in engines.ENGINES:
         raise ValueError(f"no cue engine {engine!r}: {' or '.join(engines.ENGINES)}")
     if engine == "native" and engines.native_cheapest_cuts is None:

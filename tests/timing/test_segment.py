@@ -3,18 +3,26 @@
 The reference below is the cut as first written: a forward dynamic programme over word ends
 in floating point, each cue's cost summed in this order, the earliest start winning a tie.
 cut_line's exact search must always find the same cut, and lay each two-line cue out where
-the general line breaker would.
+the general line breaker would. The native cue engine must cut every line as the Python one
+does, generated lines and the corpus's alike.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from castline.load import load_content
 from castline.timing.boundaries import SENTENCE, boundary_kinds
+from castline.timing.cues import speaker_name
+from castline.timing.engine import Engine, native_cheapest_cuts
 from castline.timing.segment import CutRules, Segment, cut_line
+from castline.timing.spans import episode_timing
 from tests.timing.strategies import paragraphs
 
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -206,3 +214,85 @@ def test_a_reserved_first_line() -> None:
 
 def test_no_words_no_segment() -> None:
     assert cut_line(" \n ", 0, 1000, CutRules(42, 2, 833, 7000)) == ()
+
+
+def test_an_unknown_engine() -> None:
+    unknown: Any = "rust"
+    with pytest.raises(ValueError) as raised:
+        cut_line("Hello.", 0, 1000, CutRules(42, 2, 833, 7000), engine=unknown)
+    assert str(raised.value) == "no cue engine 'rust': native or python"
+
+
+def test_the_native_engine_where_it_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("castline.timing.engine.native_cheapest_cuts", None)
+    rules = CutRules(42, 2, 833, 7000)
+    with pytest.raises(ValueError) as raised:
+        cut_line("Hello.", 0, 1000, rules, engine="native")
+    assert str(raised.value) == "the native cue engine is not built"
+    assert cut_line("Hello.", 0, 1000, rules) == (Segment(("Hello.",), 0, 1000),)
+
+
+native = pytest.mark.skipif(native_cheapest_cuts is None, reason="the native engine is not built")
+
+#: Times and durations from none to beyond 64 bits (where the native engine hands the line
+#: to the Python one).
+_ms = st.one_of(st.integers(0, 10_000_000), st.just(0), st.integers(0, 2**64))
+_spans = st.one_of(
+    st.just(0), st.integers(1, 100), st.integers(1, 300_000), st.integers(10**9, 2**64)
+)
+_any_rules = st.builds(
+    CutRules,
+    width=st.one_of(st.integers(1, 60), st.integers(61, 2**63)),
+    max_lines=st.integers(1, 3),
+    min_ms=st.one_of(st.sampled_from([0, 833, 2000, 10**11, 2**62, 2**63]), _ms),
+    max_ms=st.one_of(st.sampled_from([0, 2000, 7000, 10**11, 2**62, 2**63]), _ms),
+)
+
+
+#: Words of one length: ties everywhere.
+_even_paragraph = st.lists(st.sampled_from(["abcd", "efgh", "ijkl"]), min_size=1).map(" ".join)
+
+
+@native
+@PROPERTY
+@given(
+    st.one_of(_even_paragraph, _tied_paragraph, paragraphs),
+    _ms,
+    _spans,
+    st.sampled_from(["", "Al: ", "Juan Pablo: ", "A speaker with a long name: "]),
+    st.booleans(),
+    _any_rules,
+)
+def test_the_native_engine_cuts_as_the_python_one(
+    text: str, start_ms: int, span_ms: int, label: str, every: bool, rules: CutRules
+) -> None:
+    def cut(engine: Engine) -> tuple[Segment, ...]:
+        end_ms = start_ms + span_ms
+        return cut_line(
+            text, start_ms, end_ms, rules, reserve=len(label), reserve_every=every, engine=engine
+        )
+
+    assert cut("native") == cut("python")
+
+
+@native
+def test_the_native_engine_cuts_every_corpus_line_as_the_python_one(corpus: Path) -> None:
+    """Every line of the corpus, as the caption exporters cut it: no label, a label on its
+    first cue, a label on every cue."""
+    rules = CutRules(42, 2, 833, 7000)
+    lines = 0
+    engines: tuple[Engine, Engine] = ("python", "native")
+    for episode in load_content(corpus).episodes:
+        timed_lines, _ = episode_timing(episode)
+        for timed in timed_lines:
+            text, start, end = timed.utterance.text, timed.start_ms, timed.end_ms
+            name = speaker_name(timed.utterance.speaker)
+            reserve = len(f"{name}: ") if name else 0
+            for room, every in sorted({(0, False), (reserve, False), (reserve, True)}):
+                python, native = (
+                    cut_line(text, start, end, rules, reserve=room, reserve_every=every, engine=e)
+                    for e in engines
+                )
+                assert python == native, (str(timed.utterance.source), room, every)
+            lines += 1
+    assert lines > 2000
