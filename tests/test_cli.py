@@ -15,15 +15,24 @@ from typer.testing import CliRunner
 from benchmarks.synthetic import write_show
 from castline import __version__
 from castline.cli import app
+from castline.timing import engine
 from tests.conftest import CONTENT, DATA, ContentTree, fake_distribution
 
 runner = CliRunner()
 
 
-def test_version() -> None:
+def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version, and which cue engine cuts the captions."""
+    monkeypatch.delenv("CASTLINE_ENGINE", raising=False)
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"castline {__version__}\n"
+    built = engine.native_cheapest_cuts is not None
+    assert (
+        result.stdout == f"castline {__version__} (cue engine: {'native' if built else 'python'})\n"
+    )
+    monkeypatch.setenv("CASTLINE_ENGINE", "python")
+    result = runner.invoke(app, ["--version"])
+    assert result.stdout == f"castline {__version__} (cue engine: python)\n"
 
 
 def test_build_demo_show(tmp_path: Path) -> None:
