@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -139,16 +140,16 @@ def cut_seconds(calls: list[Call], engine_name: engine.Engine, repeat: int) -> t
 
     def run() -> None:
         segment._prepare.cache_clear()
-        for call in calls:
-            segment.cut_line(
-                call.text,
-                call.start_ms,
-                call.end_ms,
-                call.rules,
-                reserve=call.reserve,
-                reserve_every=call.reserve_every,
-                engine=engine_name,
-            )
+        with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": engine_name}):
+            for call in calls:
+                segment.cut_line(
+                    call.text,
+                    call.start_ms,
+                    call.end_ms,
+                    call.rules,
+                    reserve=call.reserve,
+                    reserve_every=call.reserve_every,
+                )
 
     words = sum(len(call.text.split()) for call in calls)
     return best_seconds(run, repeat), words

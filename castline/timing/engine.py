@@ -4,8 +4,8 @@ The native engine is a C extension (``castline/timing/_cue_engine.c``), built at
 where a C compiler is present and skipped without one (or with ``CASTLINE_NATIVE_BUILD=0``).
 The Python engine (:mod:`castline.timing.segment`'s own search) is the reference: the native
 one returns the same integers and lists, so every output is the same byte for byte.
-``CASTLINE_ENGINE=python`` in the environment makes the Python engine the default (for tests
-and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
+``CASTLINE_ENGINE=python`` in the environment makes castline cut with the Python engine (for
+tests and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
 
 Imports nothing but the extension: ``castline --version`` names the engine.
 """
@@ -18,11 +18,9 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from castline.timing._cue_engine import CheapestCuts
 
-__all__ = ["ENGINES", "Engine", "default_engine", "native_cheapest_cuts"]
+__all__ = ["Engine", "default_engine", "native_cheapest_cuts"]
 
 Engine = Literal["native", "python"]
-#: The engines, by name.
-ENGINES: tuple[Engine, ...] = ("native", "python")
 
 
 def _load() -> CheapestCuts | None:
@@ -38,8 +36,8 @@ native_cheapest_cuts = _load()
 
 
 def default_engine() -> Engine:
-    """The engine that cuts lines when none is asked for: the native one when it is built,
-    unless ``CASTLINE_ENGINE=python`` is set."""
+    """The engine that cuts lines: the native one where it is built, unless
+    ``CASTLINE_ENGINE=python`` is set (any other value, or none, asks for the native one)."""
     if native_cheapest_cuts is None:
         return "python"
     if os.environ.get("CASTLINE_ENGINE", "").strip().lower() == "python":

@@ -27,7 +27,6 @@ from fractions import Fraction
 
 from castline.timing import engine as engines
 from castline.timing.boundaries import SENTENCE, boundary_kinds
-from castline.timing.engine import Engine
 
 __all__ = ["CutRules", "Segment", "cut_line"]
 
@@ -66,7 +65,6 @@ def cut_line(
     *,
     reserve: int = 0,
     reserve_every: bool = False,
-    engine: Engine | None = None,
 ) -> tuple[Segment, ...]:
     """The cheapest cut of ``text`` (spoken over ``[start_ms, end_ms)``) into cues.
 
@@ -83,7 +81,7 @@ def cut_line(
     ...                            0, 3000, CutRules(42, 2, 833, 7000))]
     [('Hello and welcome.',), ('Today we talk about captions.',)]
     """
-    native = _native(engine)
+    native = engines.default_engine() == "native"
     width = rules.width
     first_width = max(1, width - reserve) if reserve else width
     line = _prepare(text, start_ms, end_ms, rules, first_width if reserve_every else width, native)
@@ -97,18 +95,6 @@ def cut_line(
         fill = first_fill if i == 0 else line.rows_fills[i]  # its first line's longest
         segments.append(Segment(_layout(line, i, j, run_width, fill), times[i], times[j]))
     return tuple(segments)
-
-
-def _native(engine: Engine | None) -> bool:
-    """Whether ``engine`` (:func:`cut_line`'s; ``None``: the default engine, read from the
-    environment at each call) is the native one."""
-    if engine is None:
-        return engines.default_engine() == "native"
-    if engine not in engines.ENGINES:
-        raise ValueError(f"no cue engine {engine!r}: {' or '.join(engines.ENGINES)}")
-    if engine == "native" and engines.native_cheapest_cuts is None:
-        raise ValueError("the native cue engine is not built")
-    return engine == "native"
 
 
 # --- Costs ----------------------------------------------------------------------------------

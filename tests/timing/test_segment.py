@@ -10,8 +10,9 @@ does, generated lines and the corpus's alike.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
-from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from castline.load import load_content
 from castline.timing.boundaries import SENTENCE, boundary_kinds
 from castline.timing.cues import speaker_name
-from castline.timing.engine import Engine, native_cheapest_cuts
+from castline.timing.engine import native_cheapest_cuts
 from castline.timing.segment import CutRules, Segment, cut_line
 from castline.timing.spans import episode_timing
 from tests.timing.strategies import paragraphs
@@ -216,20 +217,20 @@ def test_no_words_no_segment() -> None:
     assert cut_line(" \n ", 0, 1000, CutRules(42, 2, 833, 7000)) == ()
 
 
-def test_an_unknown_engine() -> None:
-    unknown: Any = "rust"
-    with pytest.raises(ValueError) as raised:
-        cut_line("Hello.", 0, 1000, CutRules(42, 2, 833, 7000), engine=unknown)
-    assert str(raised.value) == "no cue engine 'rust': native or python"
+def _cut_by(
+    engine: str, text: str, start_ms: int, end_ms: int, rules: CutRules, reserve: int, every: bool
+) -> tuple[Segment, ...]:
+    """cut_line by ``engine``, as ``CASTLINE_ENGINE`` picks it."""
+    with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": engine}):
+        return cut_line(text, start_ms, end_ms, rules, reserve=reserve, reserve_every=every)
 
 
-def test_the_native_engine_where_it_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_python_engine_where_the_native_one_is_not_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr("castline.timing.engine.native_cheapest_cuts", None)
     rules = CutRules(42, 2, 833, 7000)
-    with pytest.raises(ValueError) as raised:
-        cut_line("Hello.", 0, 1000, rules, engine="native")
-    assert str(raised.value) == "the native cue engine is not built"
-    assert cut_line("Hello.", 0, 1000, rules) == (Segment(("Hello.",), 0, 1000),)
+    assert _cut_by("native", "Hello.", 0, 1000, rules, 0, False) == (Segment(("Hello.",), 0, 1000),)
 
 
 native = pytest.mark.skipif(native_cheapest_cuts is None, reason="the native engine is not built")
@@ -266,13 +267,9 @@ _even_paragraph = st.lists(st.sampled_from(["abcd", "efgh", "ijkl"]), min_size=1
 def test_the_native_engine_cuts_as_the_python_one(
     text: str, start_ms: int, span_ms: int, label: str, every: bool, rules: CutRules
 ) -> None:
-    def cut(engine: Engine) -> tuple[Segment, ...]:
-        end_ms = start_ms + span_ms
-        return cut_line(
-            text, start_ms, end_ms, rules, reserve=len(label), reserve_every=every, engine=engine
-        )
-
-    assert cut("native") == cut("python")
+    end_ms = start_ms + span_ms
+    native = _cut_by("native", text, start_ms, end_ms, rules, len(label), every)
+    assert native == _cut_by("python", text, start_ms, end_ms, rules, len(label), every)
 
 
 @native
@@ -281,7 +278,6 @@ def test_the_native_engine_cuts_every_corpus_line_as_the_python_one(corpus: Path
     first cue, a label on every cue."""
     rules = CutRules(42, 2, 833, 7000)
     lines = 0
-    engines: tuple[Engine, Engine] = ("python", "native")
     for episode in load_content(corpus).episodes:
         timed_lines, _ = episode_timing(episode)
         for timed in timed_lines:
@@ -289,10 +285,8 @@ def test_the_native_engine_cuts_every_corpus_line_as_the_python_one(corpus: Path
             name = speaker_name(timed.utterance.speaker)
             reserve = len(f"{name}: ") if name else 0
             for room, every in sorted({(0, False), (reserve, False), (reserve, True)}):
-                python, native = (
-                    cut_line(text, start, end, rules, reserve=room, reserve_every=every, engine=e)
-                    for e in engines
-                )
+                python = _cut_by("python", text, start, end, rules, room, every)
+                native = _cut_by("native", text, start, end, rules, room, every)
                 assert python == native, (str(timed.utterance.source), room, every)
             lines += 1
     assert lines > 2000
