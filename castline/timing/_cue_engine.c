@@ -700,8 +700,79 @@ done:
     return result;
 }
 
+/* --- Fills (_fills) ------------------------------------------------------------------------ */
+
+PyDoc_STRVAR(fills_doc,
+"fills(offsets, width)\n"
+"--\n"
+"\n"
+"castline.timing.segment._fills(offsets, width) for every word: the end of the longest run\n"
+"of words from each that fits width (one word at least). OverflowError when a value leaves\n"
+"64 bits.");
+
+static PyObject *
+fills(PyObject *module, PyObject *args)
+{
+    PyObject *given, *width_given, *sequence, *result = NULL;
+    int64_t width, room, *offsets = NULL;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OO:fills", &given, &width_given)
+        || !int64_of(width_given, "width", &width)) {
+        return NULL;
+    }
+    if (!checked_add(width, 1, &room)) { /* words[i:j] fits: offsets[j] - offsets[i] - 1 <= width */
+        PyErr_SetString(PyExc_OverflowError, "width leaves 64 bits");
+        return NULL;
+    }
+    sequence = PySequence_Fast(given, "offsets");
+    if (sequence == NULL) {
+        return NULL;
+    }
+    Py_ssize_t size = PySequence_Fast_GET_SIZE(sequence), count = size > 0 ? size - 1 : 0;
+    offsets = PyMem_New(int64_t, size > 0 ? size : 1);
+    if (offsets == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!ints_of(sequence, "offsets", size, offsets)) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < size; k++) {
+        if (offsets[k] < 0 || (k && offsets[k] <= offsets[k - 1])) {
+            PyErr_Format(PyExc_ValueError, "offsets[%zd] does not increase from 0", k);
+            goto done;
+        }
+    }
+    result = PyList_New(count);
+    if (result == NULL) {
+        goto done;
+    }
+    /* bisect_right(offsets, offsets[i] + room): the targets increase with i, so does it */
+    Py_ssize_t after = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t target;
+        if (!checked_add(offsets[i], room, &target)) {
+            target = room > 0 ? INT64_MAX : INT64_MIN; /* beyond every offset, or below */
+        }
+        while (after < size && offsets[after] <= target) {
+            after++;
+        }
+        PyObject *fill = PyLong_FromSsize_t(after - 1 > i + 1 ? after - 1 : i + 1);
+        if (fill == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, fill);
+    }
+done:
+    PyMem_Free(offsets);
+    Py_DECREF(sequence);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cheapest_cuts", cheapest_cuts, METH_VARARGS, cheapest_cuts_doc},
+    {"fills", fills, METH_VARARGS, fills_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -22,6 +22,11 @@ def cheapest_cuts(
     /,
 ) -> tuple[list[int], list[list[int]], int]: ...
 
+def fills(offsets: Sequence[int], width: int, /) -> list[int]: ...
+
+#: The type of :func:`fills`.
+Fills = Callable[[Sequence[int], int], list[int]]
+
 #: The type of :func:`cheapest_cuts`.
 CheapestCuts = Callable[
     [

@@ -16,23 +16,24 @@ import os
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from castline.timing._cue_engine import CheapestCuts
+    from castline.timing._cue_engine import CheapestCuts, Fills
 
-__all__ = ["Engine", "default_engine", "native_cheapest_cuts"]
+__all__ = ["Engine", "default_engine", "native_cheapest_cuts", "native_fills"]
 
 Engine = Literal["native", "python"]
 
 
-def _load() -> CheapestCuts | None:
+def _load() -> tuple[CheapestCuts, Fills] | tuple[None, None]:
     try:
-        from castline.timing._cue_engine import cheapest_cuts
+        from castline.timing._cue_engine import cheapest_cuts, fills
     except ImportError:  # installed without a compiler, or with CASTLINE_NATIVE_BUILD=0
-        return None
-    return cheapest_cuts
+        return None, None
+    return cheapest_cuts, fills
 
 
-#: The native engine's search, or ``None`` where it was not built.
-native_cheapest_cuts = _load()
+#: The native engine's search and its fills of a line's words (see
+#: :mod:`castline.timing.segment`), or ``None`` where it was not built.
+native_cheapest_cuts, native_fills = _load()
 
 
 def default_engine() -> Engine:

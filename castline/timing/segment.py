@@ -217,6 +217,17 @@ def _fills(offsets: list[int], width: int, stop: int | None = None) -> list[int]
     return [max(i + 1, bisect_right(offsets, offsets[i] + room) - 1) for i in range(count)]
 
 
+def _native_fills(offsets: list[int], width: int) -> list[int]:
+    """:func:`_fills` by the native engine; by the Python one where a value leaves 64 bits."""
+    native = engines.native_fills
+    if native is not None:
+        try:
+            return native(offsets, width)
+        except OverflowError:
+            pass  # the Python engine's integers have no bound
+    return _fills(offsets, width)
+
+
 def _reaches(fills: list[int], plain_fills: list[int], max_lines: int) -> list[int]:
     """The last end of a cue whose first line ends at each of ``fills``: the greedy fill of
     its other lines at the full width."""
@@ -323,8 +334,9 @@ def _prepare(
     width of a line's first cue may differ, and only :func:`_cut` looks at it.
     """
     words = _Words.of(text, start_ms, end_ms)
-    plain_fills = _fills(words.offsets, rules.width)
-    rows_fills = plain_fills if rows_width == rules.width else _fills(words.offsets, rows_width)
+    fills = _native_fills if native else _fills
+    plain_fills = fills(words.offsets, rules.width)
+    rows_fills = plain_fills if rows_width == rules.width else fills(words.offsets, rows_width)
     reaches = _reaches(rows_fills, plain_fills, rules.max_lines)
     two_lines = _two_liner(words, rules.width)
     scan = _scanner(words, rules, two_lines)

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from castline.timing import segment
-from castline.timing.engine import native_cheapest_cuts
+from castline.timing.engine import native_cheapest_cuts, native_fills
 from castline.timing.segment import CutRules
 from tests.timing.strategies import paragraphs
 
@@ -84,6 +84,27 @@ def test_the_native_search_returns_the_python_one(
         assert max(map(abs, python[0].times)) >= 2**62
         return
     assert found == expected
+
+
+@given(
+    st.lists(st.integers(1, 80), max_size=80),
+    st.one_of(st.integers(-3, 200), st.integers(-(2**63), 2**63 - 2)),
+)
+def test_the_native_fills_are_the_python_ones(lengths: list[int], width: int) -> None:
+    offsets = segment._Words.of(" ".join("x" * n for n in lengths), 0, 1000).offsets
+    assert native_fills is not None
+    assert native_fills(offsets, width) == segment._fills(offsets, width)
+
+
+def test_fills_inputs_are_checked() -> None:
+    assert native_fills is not None
+    with pytest.raises(ValueError) as raised:
+        native_fills([0, 4, 4], 10)
+    assert str(raised.value) == "offsets[2] does not increase from 0"
+    with pytest.raises(OverflowError) as overflow:
+        native_fills([0, 4], 2**63 - 1)
+    assert str(overflow.value) == "width leaves 64 bits"
+    assert native_fills([], 10) == segment._fills([], 10) == []
 
 
 def test_a_tied_line() -> None:
@@ -163,11 +184,17 @@ def test_no_memory_is_kept() -> None:
     bad = list(good)
     bad[1] = [*good[1][:-1], 2**64]
 
+    assert native_fills is not None
+    fills = native_fills
+
     def run() -> None:
         for _ in range(300):
             native_cheapest_cuts(*good)
+            fills(good[0], 42)
             with pytest.raises(OverflowError):
                 native_cheapest_cuts(*bad)
+            with pytest.raises(ValueError):
+                fills(good[0][::-1], 42)
 
     run()  # warm: caches, free lists
     gc.collect()
