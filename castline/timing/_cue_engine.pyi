@@ -21,7 +21,6 @@ def cheapest_cuts(
     units: Units,
     /,
 ) -> tuple[list[int], list[list[int]], int]: ...
-
 def fills(offsets: Sequence[int], width: int, /) -> list[int]: ...
 
 #: The type of :func:`fills`.
