@@ -329,16 +329,17 @@ line_check(const Line *line)
 
 /* --- Two lines (_two_liner) ---------------------------------------------------------------- */
 
-/* The cheapest two-line layout of cue [i, j) in units, at most `limit`, into *layout: -1 when
- * none fits, beyond when every one that fits costs more than `limit`. 0 and OverflowError
- * when a length leaves 64 bits. */
+/* The cheapest two-line layout of cue [i, j) in units, at most `limit`, into *layout, and the
+ * start of its second line into *split: -1 and -1 when none fits, beyond and -1 when every one
+ * that fits costs more than `limit`. 0 and OverflowError when a length leaves 64 bits. */
 static int
 two_lines(const Line *line, Py_ssize_t i, Py_ssize_t j, int64_t first_width, int64_t fill,
-          int64_t limit, int64_t *layout)
+          int64_t limit, int64_t *layout, Py_ssize_t *split)
 {
     const int64_t *offsets = line->offsets, *breaks = line->breaks;
     const int64_t width = line->width, imbalance_units = line->units->imbalance;
     int64_t best = -1, room, balance;
+    Py_ssize_t second = -1;
     int feasible = 0;
     int64_t end_offset = offsets[j];
     /* imbalance: the first line (reserved room included) minus the second */
@@ -369,9 +370,11 @@ two_lines(const Line *line, Py_ssize_t i, Py_ssize_t j, int64_t first_width, int
         }
         if (option <= limit) {
             limit = best = option;
+            second = p;
         }
     }
     *layout = best < 0 && feasible ? line->units->beyond : best;
+    *split = best < 0 && feasible ? -1 : second;
     return 1;
 overflow:
     PyErr_SetString(PyExc_OverflowError, "a two-line layout leaves 64 bits");
@@ -425,7 +428,8 @@ scan(const Line *line, Py_ssize_t i, int64_t first_width, int64_t fill, Py_ssize
                 continue; /* limit = best - cost < 0 */
             }
             int64_t layout;
-            if (!two_lines(line, i, j, first_width, fill, best - cost, &layout)) {
+            Py_ssize_t split;
+            if (!two_lines(line, i, j, first_width, fill, best - cost, &layout, &split)) {
                 return 0;
             }
             if (layout == units->beyond) {
@@ -770,8 +774,166 @@ done:
     return result;
 }
 
+/* --- Layouts (_two_liner) ------------------------------------------------------------------ */
+
+/* The largest offset and width a Layout takes: its sums then never leave 64 bits. */
+#define MAX_LENGTH (((int64_t)1) << 40)
+
+typedef struct {
+    PyObject_HEAD
+    Line line;
+    Units units;
+    int64_t *block; /* offsets (n + 1) and breaks (n) */
+} Layout;
+
+static void
+layout_dealloc(PyObject *self)
+{
+    PyMem_Free(((Layout *)self)->block);
+    Py_TYPE(self)->tp_free(self);
+}
+
+PyDoc_STRVAR(two_lines_doc,
+"two_lines(i, j, first_width, fill, limit)\n"
+"--\n"
+"\n"
+"castline.timing.segment._two_liner(words, width)(i, j, first_width, fill, limit): the\n"
+"cheapest two-line layout of cue [i, j) in units and where its second line starts.");
+
+static PyObject *
+layout_two_lines(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    static const char *const names[] = {"i", "j", "first_width", "fill", "limit"};
+    const Line *line = &((Layout *)self)->line;
+    int64_t values[5], layout;
+    Py_ssize_t split;
+    if (nargs != 5) {
+        PyErr_Format(PyExc_TypeError, "two_lines takes 5 arguments, not %zd", nargs);
+        return NULL;
+    }
+    for (int k = 0; k < 5; k++) {
+        if (!int64_of(args[k], names[k], &values[k])) {
+            return NULL;
+        }
+    }
+    if (values[0] < 0 || values[1] <= values[0] || values[1] > line->n) {
+        PyErr_Format(PyExc_IndexError, "no cue [%lld, %lld) in %zd words",
+                     (long long)values[0], (long long)values[1], line->n);
+        return NULL;
+    }
+    if (values[2] < -MAX_LENGTH || values[2] > MAX_LENGTH) {
+        PyErr_SetString(PyExc_OverflowError, "first_width leaves 41 bits");
+        return NULL;
+    }
+    if (!two_lines(line, (Py_ssize_t)values[0], (Py_ssize_t)values[1], values[2], values[3],
+                   values[4], &layout, &split)) {
+        return NULL;
+    }
+    return Py_BuildValue("(Ln)", (long long)layout, split);
+}
+
+static PyMethodDef layout_methods[] = {
+    {"two_lines", (PyCFunction)(void (*)(void))layout_two_lines, METH_FASTCALL, two_lines_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject LayoutType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "castline.timing._cue_engine.Layout",
+    .tp_doc = "A line's two-line layouts (see layout()).",
+    .tp_basicsize = sizeof(Layout),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = layout_dealloc,
+    .tp_methods = layout_methods,
+};
+
+PyDoc_STRVAR(layout_doc,
+"layout(offsets, breaks, width, imbalance, beyond)\n"
+"--\n"
+"\n"
+"A Layout whose two_lines is castline.timing.segment._two_liner(words, width) for a line's\n"
+"offsets and break units, the units of a character of imbalance and beyond. OverflowError\n"
+"when an offset or the width is beyond 2**40.");
+
+static PyObject *
+make_layout(PyObject *module, PyObject *args)
+{
+    PyObject *given[2], *sequences[2] = {NULL, NULL}, *width_given, *result = NULL;
+    long long imbalance, beyond;
+    int64_t width;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OOOLL:layout", &given[0], &given[1], &width_given, &imbalance,
+                          &beyond)
+        || !int64_of(width_given, "width", &width)) {
+        return NULL;
+    }
+    if (imbalance < 0 || imbalance > MAX_UNIT || beyond <= 0 || beyond > MAX_BEYOND) {
+        PyErr_SetString(PyExc_ValueError, "a unit cost is not a unit cost");
+        return NULL;
+    }
+    if (width < -MAX_LENGTH || width > MAX_LENGTH) {
+        PyErr_SetString(PyExc_OverflowError, "width leaves 41 bits");
+        return NULL;
+    }
+    for (int k = 0; k < 2; k++) {
+        sequences[k] = PySequence_Fast(given[k], k ? "breaks" : "offsets");
+        if (sequences[k] == NULL) {
+            goto done;
+        }
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequences[1]);
+    if (n > (PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(int64_t) - 1) / 2) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Layout *self = PyObject_New(Layout, &LayoutType);
+    if (self == NULL) {
+        goto done;
+    }
+    memset(&self->line, 0, sizeof(self->line));
+    memset(&self->units, 0, sizeof(self->units));
+    self->block = PyMem_New(int64_t, 2 * n + 1);
+    result = (PyObject *)self; /* from here on, a DECREF frees it all */
+    if (self->block == NULL) {
+        PyErr_NoMemory();
+        Py_CLEAR(result);
+        goto done;
+    }
+    self->units.imbalance = imbalance;
+    self->units.beyond = beyond;
+    self->line.n = n;
+    self->line.width = width;
+    self->line.units = &self->units;
+    self->line.offsets = self->block;
+    self->line.breaks = self->block + n + 1;
+    if (!ints_of(sequences[0], "offsets", n + 1, self->line.offsets)
+        || !ints_of(sequences[1], "breaks", n, self->line.breaks)) {
+        Py_CLEAR(result);
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k <= n; k++) {
+        const int64_t *offsets = self->line.offsets;
+        if (offsets[k] < 0 || offsets[k] > MAX_LENGTH || (k && offsets[k] <= offsets[k - 1])) {
+            PyErr_Format(offsets[k] > MAX_LENGTH ? PyExc_OverflowError : PyExc_ValueError,
+                         "offsets[%zd] does not increase from 0 below 2**40", k);
+            Py_CLEAR(result);
+            goto done;
+        }
+        if (k < n && (self->line.breaks[k] < 0 || self->line.breaks[k] > MAX_UNIT)) {
+            PyErr_Format(PyExc_ValueError, "breaks[%zd] is not a unit cost", k);
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    Py_XDECREF(sequences[0]);
+    Py_XDECREF(sequences[1]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cheapest_cuts", cheapest_cuts, METH_VARARGS, cheapest_cuts_doc},
+    {"layout", make_layout, METH_VARARGS, layout_doc},
     {"fills", fills, METH_VARARGS, fills_doc},
     {NULL, NULL, 0, NULL},
 };
@@ -787,5 +949,8 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__cue_engine(void)
 {
+    if (PyType_Ready(&LayoutType) < 0) {
+        return NULL;
+    }
     return PyModuleDef_Init(&module);
 }

@@ -21,6 +21,19 @@ def cheapest_cuts(
     units: Units,
     /,
 ) -> tuple[list[int], list[list[int]], int]: ...
+
+class Layout:
+    def two_lines(
+        self, i: int, j: int, first_width: int, fill: int, limit: int, /
+    ) -> tuple[int, int]: ...
+
+def layout(
+    offsets: Sequence[int], breaks: Sequence[int], width: int, imbalance: int, beyond: int, /
+) -> Layout: ...
+
+#: The type of :func:`layout`.
+MakeLayout = Callable[[Sequence[int], Sequence[int], int, int, int], Layout]
+
 def fills(offsets: Sequence[int], width: int, /) -> list[int]: ...
 
 #: The type of :func:`fills`.

@@ -16,24 +16,24 @@ import os
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from castline.timing._cue_engine import CheapestCuts, Fills
+    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout
 
-__all__ = ["Engine", "default_engine", "native_cheapest_cuts", "native_fills"]
+__all__ = ["Engine", "default_engine", "native_cheapest_cuts", "native_fills", "native_layout"]
 
 Engine = Literal["native", "python"]
 
 
-def _load() -> tuple[CheapestCuts, Fills] | tuple[None, None]:
+def _load() -> tuple[CheapestCuts, Fills, MakeLayout] | tuple[None, None, None]:
     try:
-        from castline.timing._cue_engine import cheapest_cuts, fills
+        from castline.timing._cue_engine import cheapest_cuts, fills, layout
     except ImportError:  # installed without a compiler, or with CASTLINE_NATIVE_BUILD=0
-        return None, None
-    return cheapest_cuts, fills
+        return None, None, None
+    return cheapest_cuts, fills, layout
 
 
-#: The native engine's search and its fills of a line's words (see
+#: The native engine's search, its fills of a line's words and its two-line layouts (see
 #: :mod:`castline.timing.segment`), or ``None`` where it was not built.
-native_cheapest_cuts, native_fills = _load()
+native_cheapest_cuts, native_fills, native_layout = _load()
 
 
 def default_engine() -> Engine:

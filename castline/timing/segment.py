@@ -285,6 +285,20 @@ def _two_liner(words: _Words, width: int) -> _TwoLines:
     return two_lines
 
 
+def _native_two_liner(words: _Words, width: int) -> _TwoLines:
+    """:func:`_two_liner` by the native engine; by the Python one where an offset or the
+    width is beyond 2**40."""
+    native = engines.native_layout
+    if native is not None:
+        try:
+            layout = native(words.offsets, words.breaks, width, _LAYOUT_IMBALANCE_UNITS, _BEYOND)
+        except OverflowError:
+            pass  # the Python engine's integers have no bound
+        else:
+            return layout.two_lines
+    return _two_liner(words, width)
+
+
 # --- The cheapest cuts from every word ------------------------------------------------------
 
 #: ``scan(i, first_width, fill, window)``: see :func:`_scanner`.
@@ -338,7 +352,7 @@ def _prepare(
     plain_fills = fills(words.offsets, rules.width)
     rows_fills = plain_fills if rows_width == rules.width else fills(words.offsets, rows_width)
     reaches = _reaches(rows_fills, plain_fills, rules.max_lines)
-    two_lines = _two_liner(words, rules.width)
+    two_lines = _native_two_liner(words, rules.width) if native else _two_liner(words, rules.width)
     scan = _scanner(words, rules, two_lines)
     if native:
         ends, cheapest, least = _native_cuts(words, rules, scan, rows_width, rows_fills, reaches)

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from castline.timing import segment
-from castline.timing.engine import native_cheapest_cuts, native_fills
+from castline.timing.engine import native_cheapest_cuts, native_fills, native_layout
 from castline.timing.segment import CutRules
 from tests.timing.strategies import paragraphs
 
@@ -107,6 +107,63 @@ def test_fills_inputs_are_checked() -> None:
     assert native_fills([], 10) == segment._fills([], 10) == []
 
 
+@given(
+    st.one_of(_tied, paragraphs),
+    st.integers(1, 60),
+    st.lists(st.tuples(st.integers(0, 200), st.integers(1, 200)), min_size=1, max_size=20),
+    st.integers(0, 8),
+    st.one_of(st.just(2**62), st.integers(-5, 100_000)),
+)
+def test_the_native_layouts_are_the_python_ones(
+    text: str, width: int, cues: list[tuple[int, int]], reserve: int, limit: int
+) -> None:
+    words = segment._Words.of(text, 0, 1000)
+    n = len(words.words)
+    if not n:
+        return
+    python = segment._two_liner(words, width)
+    assert native_layout is not None
+    native = native_layout(
+        words.offsets, words.breaks, width, segment._LAYOUT_IMBALANCE_UNITS, segment._BEYOND
+    ).two_lines
+    first_width = max(1, width - reserve)
+    fills = segment._fills(words.offsets, first_width)
+    for start, length in cues:
+        i = start % n
+        j = min(n, i + length)
+        for fill in (fills[i], i, j + 1):
+            assert native(i, j, first_width, fill, limit) == python(i, j, first_width, fill, limit)
+
+
+def test_layout_inputs_are_checked() -> None:
+    assert native_layout is not None
+    words = segment._Words.of("Hello and welcome.", 0, 1000)
+    units = (segment._LAYOUT_IMBALANCE_UNITS, segment._BEYOND)
+    layout = native_layout(words.offsets, words.breaks, 42, *units)
+    messages = []
+    for call in (
+        lambda: layout.two_lines(1, 1, 42, 2, 9),
+        lambda: layout.two_lines(0, 4, 42, 2, 9),
+        lambda: layout.two_lines(0, 3, 2**41, 2, 9),
+        lambda: native_layout(words.offsets, words.breaks, 2**41, *units),
+        lambda: native_layout([0, 6, 6, 18], words.breaks, 42, *units),
+        lambda: native_layout(words.offsets, [0, -1, 0], 42, *units),
+        lambda: native_layout(words.offsets, words.breaks, 42, -1, 2**62),
+    ):
+        with pytest.raises((IndexError, OverflowError, ValueError)) as raised:
+            call()
+        messages.append(f"{type(raised.value).__name__}: {raised.value}")
+    assert messages == [
+        "IndexError: no cue [1, 1) in 3 words",
+        "IndexError: no cue [0, 4) in 3 words",
+        "OverflowError: first_width leaves 41 bits",
+        "OverflowError: width leaves 41 bits",
+        "ValueError: offsets[2] does not increase from 0 below 2**40",
+        "ValueError: breaks[1] is not a unit cost",
+        "ValueError: a unit cost is not a unit cost",
+    ]
+
+
 def test_a_tied_line() -> None:
     """Cuts of equal cost whose ends cost the same too: the window's order, (ends[j], j),
     decides the order of every cheapest list."""
@@ -185,12 +242,17 @@ def test_no_memory_is_kept() -> None:
     bad[1] = [*good[1][:-1], 2**64]
 
     assert native_fills is not None
-    fills = native_fills
+    assert native_layout is not None
+    fills, layout = native_fills, native_layout
+    units = (segment._LAYOUT_IMBALANCE_UNITS, segment._BEYOND)
 
     def run() -> None:
         for _ in range(300):
             native_cheapest_cuts(*good)
             fills(good[0], 42)
+            layout(good[0], good[3], 42, *units).two_lines(0, 12, 36, 7, 2**62)
+            with pytest.raises(ValueError):
+                layout(good[0][::-1], good[3], 42, *units)
             with pytest.raises(OverflowError):
                 native_cheapest_cuts(*bad)
             with pytest.raises(ValueError):
