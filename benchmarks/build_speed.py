@@ -1,162 +1,203 @@
-"""Build speed against the parse floor. Prints figures; asserts nothing.
+"""Build speed against the parse floor, in one run. Prints figures; asserts nothing.
 
-For each synthetic show (200, 1,000 and 10,000 episodes shaped like the corpus, see
-:mod:`benchmarks.synthetic`) and for any content folder given as an argument, it measures in one
-run:
+For each content folder given (default: ``../shared/corpus/datatalksclub`` when it is there) and
+each synthetic show (``--sizes``, default 200 episodes; see :mod:`benchmarks.synthetic`), it
+measures:
 
-- **floor**: seconds to read every episode file and parse its front matter with
-  ``yaml.CSafeLoader`` alone (nothing else: no model, no exporter);
-- a **cold build** of all exporters with ``--jobs 1`` and with the default jobs;
+- **floor**: seconds to read every Markdown file (episodes and profiles) and parse its front
+  matter with ``yaml.CSafeLoader`` alone, in this process (no start-up, no model, no output);
+- a **cold build** of every exporter with ``--jobs 1`` and with the default jobs (one per CPU);
 - a **no-change rebuild** and a **one-episode-changed rebuild** (default jobs);
-- **peak memory** (max RSS) of the build process and of its largest worker.
+- the **naive peer** (:mod:`benchmarks.naive_peer`: parse everything, one naive SRT per episode,
+  a feedgen feed), in a fresh process too;
+- ``castline --version`` against ``python -c "import yaml"`` (the best of five each).
 
-Each build runs in a fresh process (``python -m castline build``), so start-up is included
-and memory is measured per build. Times are printed as seconds and as a ratio to the floor.
+Each build runs the installed ``castline`` command (the one beside this Python) in a fresh
+process from a folder outside the checkout, so start-up is included and the checkout's files
+are not what is measured. Times are wall seconds, a ratio to the floor and milliseconds per
+episode, and CPU seconds (the process's and its workers', as ``wait4`` reports them: on a
+busy machine they move less than wall time); peak memory is the largest resident set of the
+build and its worker processes (``ru_maxrss`` of the child, as ``wait4`` reports it). The
+machine's load average is printed: figures taken on a busy machine say so. The children may
+write bytecode, and a one-episode build warms up first: an installed package has its ``.pyc``
+files.
 
-Usage::
+Usage (from outside the checkout, with the Python of the installation to measure)::
 
-    python benchmarks/build_speed.py                 # 200, 1000, 10000 synthetic episodes
-    python benchmarks/build_speed.py --sizes 200     # just one size
-    python benchmarks/build_speed.py ../shared/corpus/datatalksclub
+    cd /tmp && /path/to/.venv/bin/python /path/to/benchmarks/build_speed.py
+    ... build_speed.py --sizes 200 10000 ../shared/corpus/datatalksclub
+    ... build_speed.py --sizes          # the content folders only
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script from anywhere
+if str(ROOT) not in sys.path:  # run as a script from anywhere; only benchmarks/ is imported
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import write_show  # noqa: E402
-from castline.load import open_content  # noqa: E402
 
-#: Runs a build in a child process and prints its own and its workers' peak memory.
-_RUNNER = """
-import json, resource, sys, time
-from pathlib import Path
-from castline.build import BuildOptions, build
-started = time.perf_counter()
-report = build(Path(sys.argv[1]), Path(sys.argv[2]), BuildOptions(jobs=int(sys.argv[3])))
-seconds = time.perf_counter() - started
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "own_kb": own, "worker_kb": workers,
-                  "built": report.episodes_built, "skipped": report.episodes_skipped,
-                  "failed": report.episodes_failed, "errors": len(report.errors)}))
-"""
+#: The corpus measured when no folder is given.
+CORPUS = ROOT.parent / "shared" / "corpus" / "datatalksclub"
+#: How often the start-up figures (tens of milliseconds) are taken; the best counts.
+STARTUP_RUNS = 5
 
 
-def parse_floor(content: Path) -> tuple[float, int]:
-    """Seconds to read and parse every episode's front matter with CSafeLoader alone."""
-    files = open_content(content).episode_files
-    started = time.perf_counter()
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One command's wall seconds, CPU seconds (its own and its workers') and peak resident
+    set (MB)."""
+
+    seconds: float
+    cpu: float
+    peak_mb: float
+
+
+def markdown_files(content: Path) -> list[Path]:
+    """Every Markdown file castline may parse (episodes, profiles); drafts (``_`` names) out."""
+    return sorted(p for p in content.rglob("*.md") if not p.name.startswith("_"))
+
+
+def parse_floor(content: Path) -> tuple[Run, int]:
+    """Seconds (wall and CPU) to read every Markdown file and parse its front matter with
+    CSafeLoader alone; the number of episode files (those in an episodes folder)."""
+    files = markdown_files(content)
+    started, cpu = time.perf_counter(), time.process_time()
     for path in files:
         text = path.read_text(encoding="utf-8")
         end = text.find("\n---", 3)
         yaml.load(text[4:end], Loader=yaml.CSafeLoader)
-    return time.perf_counter() - started, len(files)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    episodes = [p for p in files if p.parent.name in ("episodes", "_podcast")]
+    return Run(seconds, cpu, 0.0), len(episodes) or len(files)
 
 
-def run_build(content: Path, out: Path, jobs: int) -> dict[str, float]:
-    """One build in a fresh process; wall seconds (including start-up) and peak memory."""
+#: The children's environment: bytecode may be written (an installed package has its ``.pyc``
+#: files; without them every start-up compiles castline's modules again).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def warm_up(scratch: Path) -> None:
+    """Build a one-episode show once, so that every module's bytecode is written."""
+    content = write_show(scratch / "warm", 1)
+    castline = str(Path(sys.executable).parent / "castline")
+    run([castline, "build", str(content), "--out", str(scratch / "warm-out"), "-q"], scratch)
+
+
+def run(command: Sequence[str], cwd: Path) -> Run:
+    """Run ``command`` in ``cwd``; its wall time and peak memory (``wait4``'s ``ru_maxrss``,
+    which covers the worker processes it waited for). Raises when it fails."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", _RUNNER, str(content), str(out), str(jobs)],
-        check=True,
-        capture_output=True,
+    child = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=CHILD_ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
     )
-    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
-    figures["wall"] = time.perf_counter() - started
-    return figures
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stderr.close()
+    if child.returncode not in (0, 1):  # 1: content errors, which a messy corpus may have
+        raise RuntimeError(f"{' '.join(command)} exited {child.returncode}:\n{errors}")
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def touch_one_episode(content: Path) -> Path:
-    """Change one word of the middle episode; return its path."""
-    files = open_content(content).episode_files
+def best(command: Sequence[str], cwd: Path) -> Run:
+    """The fastest of :data:`STARTUP_RUNS` runs."""
+    return min((run(command, cwd) for _ in range(STARTUP_RUNS)), key=lambda r: r.seconds)
+
+
+def touch_one_episode(content: Path) -> None:
+    """Change one word of the middle episode file."""
+    files = [p for p in markdown_files(content) if p.parent.name in ("episodes", "_podcast")]
     path = files[len(files) // 2]
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("- line: ", "- line: Changed ", 1), encoding="utf-8")
-    return path
-
-
-def single_episode_seconds(content: Path, episode: Path, scratch: Path) -> float:
-    """Wall seconds of a cold ``--jobs 1`` build of a show holding only ``episode``."""
-    alone = scratch / "alone"
-    shutil.copytree(content, alone, ignore=shutil.ignore_patterns("*.md"))
-    episodes = Path(open_content(content).show.episodes_dir)
-    (alone / episodes).mkdir(parents=True, exist_ok=True)
-    for profile in open_content(content).people.values():
-        if profile.source is not None:
-            source = Path(profile.source.path)
-            target = alone / source.relative_to(content)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target)
-    shutil.copy(episode, alone / episodes / episode.name)
-    return run_build(alone, scratch / "alone-out", 1)["wall"]
 
 
 def measure(label: str, content: Path, scratch: Path) -> None:
     """Print every figure for one content folder."""
-    jobs = os.cpu_count() or 1
+    python = sys.executable
+    castline = str(Path(python).parent / "castline")
     floor, count = parse_floor(content)
-    rows: list[tuple[str, dict[str, float]]] = []
-    cold1 = run_build(content, scratch / "out1", 1)
-    rows.append(("cold build, --jobs 1", cold1))
-    out = scratch / "out"
-    rows.append((f"cold build, --jobs {jobs} (default)", run_build(content, out, 0)))
-    rows.append(("no-change rebuild", run_build(content, out, 0)))
-    changed = touch_one_episode(content)
-    one = run_build(content, out, 0)
-    rows.append(("one episode changed", one))
-    own = single_episode_seconds(content, changed, scratch)
 
-    print(f"\n## {label}: {count} episodes")
+    def build(out: str, *jobs: str) -> Run:
+        return run([castline, "build", str(content), "--out", out, "-q", *jobs], scratch)
+
+    rows = [
+        ("cold build, --jobs 1", build("out1", "--jobs", "1")),
+        (f"cold build, default jobs ({os.cpu_count()})", build("out")),
+        ("no-change rebuild", build("out")),
+    ]
+    touch_one_episode(content)
+    rows.append(("one episode changed", build("out")))
+    peer = [python, str(ROOT / "benchmarks" / "naive_peer.py"), str(content), "peer"]
+    rows.append(("naive peer (parse, naive SRT, feedgen)", run(peer, scratch)))
+    version = best([castline, "--version"], scratch)
+    import_yaml = best([python, "-c", "import yaml"], scratch)
+    rows += [("castline --version", version), ('python -c "import yaml"', import_yaml)]
+
+    print(f"\n## {label}: {count} episodes (load average {os.getloadavg()[0]:.1f})")
     print(
-        f"floor (read + CSafeLoader parse): {floor:.3f} s ({floor / count * 1000:.2f} ms/episode)"
+        f"floor (read + CSafeLoader parse of every .md): {floor.seconds:.3f} s wall, "
+        f"{floor.cpu:.3f} s CPU"
     )
-    print(f"{'run':<34} {'seconds':>9} {'x floor':>9} {'ms/ep':>8} {'peak MB':>8} {'worker MB':>9}")
+    print(
+        f"{'run':<40} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8} "
+        f"{'ms/ep':>8} {'peak MB':>8}"
+    )
     for name, figures in rows:
-        seconds = figures["wall"]
         print(
-            f"{name:<34} {seconds:9.3f} {seconds / floor:9.3f} "
-            f"{seconds / count * 1000:8.2f} {figures['own_kb'] / 1024:8.1f} "
-            f"{figures['worker_kb'] / 1024:9.1f}"
+            f"{name:<40} {figures.seconds:8.3f} {figures.seconds / floor.seconds:8.3f} "
+            f"{figures.cpu:8.3f} {figures.cpu / floor.cpu:8.3f} "
+            f"{figures.seconds / count * 1000:8.2f} {figures.peak_mb:8.1f}"
         )
-    target = 0.05 * floor + own
+    cold = rows[1][1]
     print(
-        f"one-episode target: 0.05 x floor + that episode alone ({own:.3f} s) = {target:.3f} s; "
-        f"measured {one['wall']:.3f} s"
+        f"castline --version / import yaml: {version.seconds / import_yaml.seconds:.2f} wall, "
+        f"{version.cpu / import_yaml.cpu:.2f} CPU; default-jobs build / naive peer: "
+        f"{cold.seconds / rows[4][1].seconds:.2f} wall, {cold.cpu / rows[4][1].cpu:.2f} CPU"
     )
-    print(f"episodes built/skipped in the last run: {one['built']:.0f}/{one['skipped']:.0f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folders", nargs="*", type=Path, help="content folders to measure too")
-    parser.add_argument("--sizes", type=int, nargs="*", default=[200, 1000, 10000])
+    parser.add_argument("folders", nargs="*", type=Path, help="content folders to measure")
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[200], help="synthetic shows (episodes each)"
+    )
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    for size in args.sizes:
-        with tempfile.TemporaryDirectory(prefix="castline-bench-") as scratch:
-            content = write_show(Path(scratch) / "content", size)
-            measure("synthetic show", content, Path(scratch))
-    for folder in args.folders:
+    folders = args.folders or ([CORPUS] if CORPUS.is_dir() else [])
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {sys.executable}")
+    with tempfile.TemporaryDirectory(prefix="castline-bench-") as scratch:
+        warm_up(Path(scratch))
+    for folder in folders:
         with tempfile.TemporaryDirectory(prefix="castline-bench-") as scratch:
             content = Path(scratch) / "content"
             shutil.copytree(folder, content)
             measure(str(folder), content, Path(scratch))
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="castline-bench-") as scratch:
+            content = write_show(Path(scratch) / "content", size)
+            measure(f"synthetic show ({size})", content, Path(scratch))
 
 
 if __name__ == "__main__":

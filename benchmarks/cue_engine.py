@@ -100,7 +100,7 @@ def searches(calls: list[Call], native: bool) -> tuple[list[Search], int]:
         plain = segment._fills(line.offsets, width)
         fills = plain if rows_width == width else segment._fills(line.offsets, rows_width)
         reaches = segment._reaches(fills, plain, call.rules.max_lines)
-        scan = segment._scanner(line, call.rules, segment._two_liner(line, width))
+        scan = segment._scanner(line, call.rules)
         words += len(line.words)
         if native and native_cuts is not None:
             rules = call.rules

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from castline.diagnostics import Diagnostic
+from castline.memo import per_object
 from castline.model import Episode, Show, SourceRef
 from castline.text import clean_text
 
@@ -53,10 +54,26 @@ def clean_episode(episode: Episode, *, xml: bool) -> tuple[Episode, tuple[Diagno
     by :func:`clean_text`, and the warnings; the same object when nothing needed repair.
 
     The show notes are reported at the episode file's first line (the model does not keep
-    the line the body starts at)."""
+    the line the body starts at). Remembered for the last episode (:func:`castline.memo.
+    per_object`): the caption and text exporters clean the same episode in turn, and get the
+    same repaired object, so the timing engine's own cache serves them all."""
+    return (_clean_for_xml if xml else _clean_for_text)(episode)
+
+
+def _clean_episode(episode: Episode, xml: bool) -> tuple[Episode, tuple[Diagnostic, ...]]:
     found: list[Diagnostic] = []
     changes = _clean_fields(episode, lambda key: episode.where(key), found, xml)
     return (dataclasses.replace(episode, **changes) if changes else episode), tuple(found)
+
+
+@per_object
+def _clean_for_xml(episode: Episode) -> tuple[Episode, tuple[Diagnostic, ...]]:
+    return _clean_episode(episode, xml=True)
+
+
+@per_object
+def _clean_for_text(episode: Episode) -> tuple[Episode, tuple[Diagnostic, ...]]:
+    return _clean_episode(episode, xml=False)
 
 
 def clean_show(show: Show, *, xml: bool) -> tuple[Show, tuple[Diagnostic, ...]]:

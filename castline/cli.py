@@ -19,17 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from castline import __version__, registry
-from castline.build import BuildOptions, BuildReport, build
-from castline.errors import CastlineError, ContentError, UnknownExporterError
-from castline.report import github_annotations, human_lines, json_report, sarif_report, step_summary
-from castline.scaffold import NotEmptyError, init_show, schema_text
-from castline.text import plural
 from castline.youtube.cli import youtube_app
+
+if TYPE_CHECKING:
+    from castline.build import BuildOptions, BuildReport
+
+# The pipeline (castline.build, the loader, the exporters) is imported by the commands that use
+# it, when they run: ``castline --help`` and a command's usage error load none of it.
 
 app = typer.Typer(
     name="castline",
@@ -57,9 +57,9 @@ StrictOpt = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        from castline.timing.engine import default_engine  # deferred: --version loads little
+        from castline.version import version_text
 
-        typer.echo(f"castline {__version__} (cue engine: {default_engine()})")
+        typer.echo(version_text())
         raise typer.Exit()
 
 
@@ -115,6 +115,9 @@ class Reporting:
 def _report(report: BuildReport, reporting: Reporting) -> int:
     """Print the diagnostics (errors first, warnings grouped by kind), write the machine report,
     the annotations and the step summary; return the exit code for content problems."""
+    from castline.report import github_annotations, human_lines, step_summary
+    from castline.text import plural
+
     shown = report.errors if reporting.quiet else report.diagnostics
     _print_diagnostics(human_lines(shown, verbose=reporting.verbose))
     if reporting.report_file is not None:
@@ -147,6 +150,9 @@ def _print_diagnostics(lines: list[str]) -> None:
 
 def _write_report(report: BuildReport, reporting: Reporting) -> None:
     """``--report FILE``: every diagnostic, whatever ``-q`` hides, as JSON or SARIF."""
+    from castline import __version__
+    from castline.report import json_report, sarif_report
+
     assert reporting.report_file is not None
     if reporting.report_format is ReportFormat.sarif:
         text = sarif_report(report.diagnostics, __version__)
@@ -310,6 +316,8 @@ def build_command(
     than --max-warnings), 2 on a usage error, 3 under --check when the content is fine but the
     output folder is not up to date.
     """
+    from castline.build import BuildOptions
+
     options = BuildOptions(
         only=tuple(only or ()), overrides=_overrides(offset), dry_run=check, force=force, jobs=jobs
     )
@@ -375,14 +383,31 @@ def check_command(  # one parameter per command-line option: the exception to si
     report_file: ReportOpt = None,
     report_format: FormatOpt = ReportFormat.json,
     max_warnings: MaxWarningsOpt = None,
+    directory: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="Run the rules one directory documents, at its severities: apple, spotify, "
+            "podcastindex or youtube (default: every rule).",
+        ),
+    ] = None,
 ) -> None:
     """Check CONTENT: report every problem, write nothing. Exit 0, 1 or 2 as ``build``."""
+    from castline.build import BuildOptions
+    from castline.feed.directories import DIRECTORIES, for_directory
+    from castline.text import plural
+
+    if directory is not None and directory not in DIRECTORIES:
+        _err(f"castline: --for must be one of {', '.join(DIRECTORIES)}, not '{directory}'")
+        raise typer.Exit(EXIT_USAGE)
     reporting = Reporting(
         strict, quiet, verbose, _annotations(annotations), report_file, report_format, max_warnings
     )
     with tempfile.TemporaryDirectory(prefix="castline-check-") as nowhere:
         # A dry run into an empty folder: every episode is read and every exporter runs.
         report = _run_build(content, Path(nowhere), BuildOptions(dry_run=True), None)
+    if directory is not None:
+        report.diagnostics = for_directory(report.diagnostics, directory)
     code = _report(report, reporting)
     if verbose:
         _list_drafts_and_files(report, Path(nowhere), check=True)
@@ -402,6 +427,8 @@ def init_command(
     ),
 ) -> None:
     """Start a new show in FOLDER: show.yaml, an episode, a profile, artwork, a CI workflow."""
+    from castline.scaffold import NotEmptyError, init_show
+
     try:
         written = init_show(folder)
     except NotEmptyError as error:
@@ -427,12 +454,17 @@ def schema_command(
     name: Annotated[SchemaName, typer.Argument(help="show (show.yaml) or episode (front matter).")],
 ) -> None:
     """Print the JSON Schema of show.yaml or of an episode's front matter."""
+    from castline.scaffold import schema_text
+
     typer.echo(schema_text(name.value), nl=False)
 
 
 @app.command("exporters")
 def exporters_command() -> None:
     """List the installed exporters: name, media type, distribution."""
+    from castline import registry
+    from castline.errors import CastlineError
+
     try:
         entries = registry.available()
         rows = [(name, entry.load().media_type, entry) for name, entry in entries.items()]
@@ -454,6 +486,9 @@ def _run_build(
     SIGTERM (a cancelled CI job, a stopped container) stops the build the way Ctrl-C does:
     every file written is complete, and the exit code is 128 + 15.
     """
+    from castline.build import build
+    from castline.errors import CastlineError, ContentError, UnknownExporterError
+
     previous: Any = None
     try:
         if threading.current_thread() is threading.main_thread():
@@ -499,6 +534,8 @@ def _terminate_handler(main_pid: int) -> Callable[[int, object], None]:
 
 
 def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> str:
+    from castline.text import plural
+
     drafts = ""
     if report.drafts:
         names = ", ".join(Path(draft).name for draft in report.drafts)

@@ -22,9 +22,13 @@ How to write an exporter:
 2. Set ``name`` (the entry-point name, the CLI id and the show.yaml key), ``media_type`` and
    ``suffix``.
 3. Optionally say how the feed links your per-episode file: ``feed_link = "transcript"`` (with
-   ``rel = "captions"`` for captions) or ``feed_link = "chapters"``. The feed exporter links
-   every exporter of the build that declares one (``podcast:transcript``, ``podcast:chapters``,
-   https://podcastindex.org/namespace/1.0#transcript and #chapters); it knows none by name.
+   ``rel = "captions"`` for captions), ``feed_link = "chapters"``, or ``feed_link = "page"``
+   for an episode web page (the item's ``<link>``, https://www.rssboard.org/rss-specification
+   #hrelementsOfLtitemgt; its URL is ``episodes/<slug>`` and the ``suffix``, so a page
+   written as ``episodes/<slug>/index.html`` declares ``suffix = "/"``). The feed exporter
+   links every exporter of the build that declares one (``podcast:transcript``,
+   ``podcast:chapters``, https://podcastindex.org/namespace/1.0#transcript and #chapters; the
+   first ``page`` only); it knows none by name.
 4. Optionally list content files the build should publish beside your outputs
    (:meth:`Exporter.published_files`, e.g. the show's artwork), and bump ``cache_version``
    whenever your records change shape, so that records cached by an older version are rebuilt.
@@ -84,7 +88,7 @@ class EpisodeRecord:
 
 
 #: The kinds of :attr:`Exporter.feed_link` the feed knows.
-FEED_LINKS = ("transcript", "chapters")
+FEED_LINKS = ("transcript", "chapters", "page")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ class ExporterInfo:
     #: ``offset_ms``, e.g. for a video that starts earlier). Files with an offset do not match
     #: the audio, so the feed does not link them.
     offset_ms: int = 0
-    #: How the feed links this exporter's per-episode file (see :attr:`Exporter.feed_link`).
+    #: How the feed links this exporter's per-episode file (one of :data:`FEED_LINKS`).
     feed_link: str | None = None
     #: The ``rel`` of a ``podcast:transcript`` link (``"captions"``), if any.
     rel: str | None = None
@@ -177,7 +181,8 @@ class PerEpisodeExporter(ABC):
     name: ClassVar[str]
     media_type: ClassVar[str]
     suffix: ClassVar[str]
-    #: How the feed links the file: ``"transcript"``, ``"chapters"`` or ``None`` (not linked).
+    #: How the feed links the file: ``"transcript"``, ``"chapters"``, ``"page"`` (the item's
+    #: ``<link>``) or ``None`` (not linked).
     feed_link: ClassVar[str | None] = None
     #: The ``rel`` of its ``podcast:transcript`` link (``"captions"`` for captions).
     rel: ClassVar[str | None] = None

@@ -82,6 +82,43 @@ class Enclosure:
     url: str
     length_bytes: int
     media_type: str
+    #: What the local copy in show.yaml's media folder really is, when there is one that
+    #: castline could read (:func:`castline.feed.media.probe_media`).
+    media: MediaInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArtworkInfo:
+    """A local artwork file as its header describes it (Pillow), not as its name says."""
+
+    #: The file as messages name it (``content/images/cover.png``).
+    path: str
+    #: ``JPEG``, ``PNG``, ``GIF``... as Pillow names it; ``""`` when it could not be read.
+    format: str = ""
+    #: Pillow's mode: ``RGB``, ``RGBA``, ``P``, ``L``, ``CMYK``...
+    mode: str = ""
+    width: int = 0
+    height: int = 0
+    size_bytes: int = 0
+    #: Why it could not be read (``None``: it was); ``missing`` is true when there is no file.
+    problem: str | None = None
+    missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    """A local media file as its headers describe it (mutagen), not as its name says."""
+
+    #: The file as messages name it (``content/media/0001-pilot.mp3``).
+    path: str
+    #: The container: a key of :data:`castline.feed.media.KINDS` (``mp3``, ``mp4``, ...).
+    container: str
+    #: The codec (``MPEG-1 Layer 3``, ``mp4a.40.2``).
+    codec: str
+    duration_ms: int
+    #: Bits per second; 0 when the file does not say.
+    bitrate: int
+    size_bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +165,8 @@ class Episode:
     guests: tuple[Person, ...] = ()
     #: RSS: ``itunes:image`` of the item (as written: relative to the show's base URL or absolute).
     image: str | None = None
+    #: What the local file of ``image`` is, when it is one of the content folder.
+    image_file: ArtworkInfo | None = None
     links: tuple[tuple[str, str], ...] = ()
     ids: tuple[tuple[str, str], ...] = ()
     #: RSS: ``description`` (plain text).
@@ -151,6 +190,8 @@ class Episode:
     explicit: bool | None = None
     #: The Markdown body (show notes). RSS: ``content:encoded`` after rendering.
     notes_markdown: str = ""
+    #: The Podcasting 2.0 and iTunes static tags of the item (front matter).
+    tags: Tags = field(default_factory=lambda: Tags())
     #: Front matter keys castline does not model, kept as parsed.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     #: The file line of each top-level front matter key, for messages about a field.
@@ -270,8 +311,10 @@ class Show:
     #: diagnostics are left out, or made errors (as ruff's ``ignore`` and ``extend-select``).
     diagnostics_ignore: tuple[str, ...] = ()
     diagnostics_error: tuple[str, ...] = ()
-    #: Width and height in pixels of ``image`` when it is a local file castline could read.
-    image_pixels: tuple[int, int] | None = None
+    #: What the local file of ``image`` is (``None`` when ``image`` is a URL or absent).
+    image_file: ArtworkInfo | None = None
+    #: The Podcasting 2.0 and iTunes static tags of the channel (show.yaml).
+    tags: Tags = field(default_factory=lambda: Tags())
     #: Keys castline does not model, kept as parsed.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     #: The file line of each top-level show.yaml key (and ``a.b`` for nested ones).
@@ -280,3 +323,189 @@ class Show:
     def where(self, key: str) -> SourceRef:
         """The place of show.yaml key ``key`` (line 1 if it is absent)."""
         return SourceRef(self.source.path, self.key_lines.get(key, self.source.line))
+
+
+# --- Podcasting 2.0 and iTunes static tags (show.yaml and front matter) ------------------------
+# https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md and docs/tags/.
+# The loader (castline.load.tags) checks every value against the namespace's rules; what is
+# here is what the feed writes.
+
+
+@dataclass(frozen=True, slots=True)
+class Txt:
+    """RSS: ``podcast:txt`` (``purpose`` e.g. ``applepodcastsverify``)."""
+
+    text: str
+    purpose: str | None
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class License:
+    """RSS: ``podcast:license``: a slug of the namespace's list, or a custom name with a URL."""
+
+    name: str
+    url: str | None
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """RSS: ``podcast:location``."""
+
+    name: str
+    source: SourceRef
+    rel: str | None = None
+    geo: str | None = None
+    osm: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trailer:
+    """RSS: ``podcast:trailer`` (``url`` as written: relative to ``base_url`` or absolute)."""
+
+    title: str
+    url: str
+    published: dt.datetime
+    source: SourceRef
+    length: int | None = None
+    media_type: str | None = None
+    season: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """RSS: ``podcast:image`` (``href`` relative to ``assets_url`` or absolute)."""
+
+    href: str
+    source: SourceRef
+    alt: str | None = None
+    aspect_ratio: str | None = None
+    width: int | None = None
+    height: int | None = None
+    media_type: str | None = None
+    purpose: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateFrequency:
+    """RSS: ``podcast:updateFrequency`` (``dtstart`` as ISO 8601 text)."""
+
+    text: str
+    source: SourceRef
+    rrule: str | None = None
+    complete: bool | None = None
+    dtstart: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteItem:
+    """RSS: ``podcast:remoteItem`` (in ``podcast:podroll`` and ``podcast:publisher``)."""
+
+    feed_guid: str
+    source: SourceRef
+    feed_url: str | None = None
+    item_guid: str | None = None
+    medium: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """RSS: ``podcast:block``: ``service`` ``None`` means every platform."""
+
+    service: str | None
+    blocked: bool
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class SocialInteract:
+    """RSS: ``podcast:socialInteract``."""
+
+    protocol: str
+    source: SourceRef
+    uri: str | None = None
+    account_id: str | None = None
+    account_url: str | None = None
+    priority: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaSource:
+    """RSS: ``podcast:source`` of an alternate enclosure."""
+
+    uri: str
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlternateEnclosure:
+    """RSS: ``podcast:alternateEnclosure``: another format or bitrate of the episode."""
+
+    media_type: str
+    sources: tuple[MediaSource, ...]
+    source: SourceRef
+    length: int | None = None
+    bitrate: float | None = None
+    height: int | None = None
+    lang: str | None = None
+    title: str | None = None
+    rel: str | None = None
+    codecs: str | None = None
+    default: bool | None = None
+    #: ``(type, value)`` of ``podcast:integrity``.
+    integrity: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A ``podcast:person`` with a taxonomy role (``role``/``group`` lower-cased; group ``None``
+    is the default ``cast``): a profile, or a bare name."""
+
+    person: Person
+    role: str
+    group: str | None
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class RawTag:
+    """A ``feed_tags`` entry: namespaced, well-formed XML written as given."""
+
+    xml: str
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """The static tags of the channel (show.yaml) or of an item (front matter), checked.
+
+    Channel only: ``trailers``, ``update_frequency``, ``podroll``, ``blocks``, ``publisher``,
+    ``itunes_complete``, ``new_feed_url``. Item only: ``alternate_enclosures``,
+    ``season_name``, ``episode_display``.
+    """
+
+    txt: tuple[Txt, ...] = ()
+    license: License | None = None
+    locations: tuple[Location, ...] = ()
+    images: tuple[Image, ...] = ()
+    social: tuple[SocialInteract, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    #: RSS: ``itunes:title``, ``itunes:block`` (only ``Yes`` is written).
+    itunes_title: str | None = None
+    itunes_block: bool = False
+    raw: tuple[RawTag, ...] = ()
+    trailers: tuple[Trailer, ...] = ()
+    update_frequency: UpdateFrequency | None = None
+    podroll: tuple[RemoteItem, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    publisher: RemoteItem | None = None
+    #: RSS: ``itunes:complete`` (only ``Yes`` is written), ``itunes:new-feed-url``.
+    itunes_complete: bool = False
+    new_feed_url: str | None = None
+    alternate_enclosures: tuple[AlternateEnclosure, ...] = ()
+    #: RSS: ``podcast:season name``, ``podcast:episode display``.
+    season_name: str | None = None
+    episode_display: str | None = None

@@ -53,6 +53,17 @@ Rules the feed follows:
   A guest id with no profile (the loader warns about it) is left out: its bare id is not a
   name to publish. An episode whose guests all lack a profile is treated as one without
   guests (no item persons; the channel's hosts apply).
+* **Static tags** (:mod:`castline.load.tags`, checked there by the namespace's rules):
+  show.yaml's ``podcast:txt``, ``license``, ``location``, ``image``, ``socialInteract``,
+  ``trailer``, ``updateFrequency``, ``podroll``, ``block`` and ``publisher``, ``itunes:title``,
+  ``block``, ``complete`` and ``new-feed-url``, ``credits`` as ``podcast:person`` with their
+  taxonomy role and group, and the raw ``feed_tags``; front matter's ``txt``, ``license``,
+  ``location``, ``image``, ``socialInteract``, ``alternateEnclosure``, ``season name``,
+  ``episode display``, ``itunes:title``/``block``, credits and raw tags
+  (:func:`static_tags`; relative ``images`` joined to ``assets_url``, ``trailers`` to
+  ``base_url``, an error and the tag left out when that is not https).
+* **Item link**: the episode's page, when an exporter of the build declares
+  ``feed_link = "page"`` (``episodes/<slug>`` and its ``suffix``); none otherwise.
 * **content:encoded** is the Markdown body as HTML, sanitised to what a podcast description
   may hold (:func:`castline.feed.notes.safe_notes_html`); an HTML ``intro`` used as the
   description is sanitised alike. A warning names what was removed.
@@ -61,6 +72,14 @@ Rules the feed follows:
 * **Artwork** given as a path is published from the content folder (:meth:`RssExporter.
   published_files`); one outside it (``..``, absolute, a link leading out) is an error and
   ``itunes:image`` is left out, never pointed at a file that is not published.
+* **Media** the loader read (:mod:`castline.feed.media`): its duration is ``itunes:duration``
+  when the front matter gives none; a declared one more than 2 s off is a warning; an enclosure
+  ``type`` or extension that does not name the real container is an error, and the real type is
+  written. **Artwork** the loader read (:mod:`castline.feed.artwork`) is checked as Apple
+  checks it; a remote cover is reported as unchecked.
+* **Soundbites**: the clips of 15 to 120 s (:mod:`castline.feed.soundbites`), or all, or none.
+* **Big feeds**: ``max_items`` and RFC 5005 pages (:mod:`castline.feed.paging`): each page is
+  an artifact of :meth:`RssExporter.export_show`.
 * Every URL in a ``podcast:`` tag must be https (:func:`castline.feed.rules.is_https`); one
   that is not is left out: an error for show.yaml's URLs, a warning for a profile link (the
   next https link of the profile is used instead).
@@ -91,6 +110,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email.utils
 import os
 import uuid
 import zoneinfo
@@ -102,6 +122,7 @@ from castline import __version__
 from castline.clean import clean_episode, clean_show
 from castline.diagnostics import Diagnostic, Rule, rule
 from castline.exporter import (
+    EPISODES_DIR,
     Artifact,
     BuildContext,
     EpisodeExport,
@@ -109,6 +130,8 @@ from castline.exporter import (
     ShowExport,
     episode_path,
 )
+from castline.feed.artwork import check_artwork, unchecked
+from castline.feed.directories import MISSING_AUTHOR
 from castline.feed.ext import (
     ContentEntryExtension,
     ItunesEntryExtension,
@@ -116,9 +139,12 @@ from castline.feed.ext import (
     PodcastIndexEntryExtension,
     PodcastIndexExtension,
     PscEntryExtension,
+    StaticTagsExtension,
     feed_generator,
 )
+from castline.feed.media import check_duration, check_enclosure
 from castline.feed.notes import removal_message, safe_notes_html, sanitise_html
+from castline.feed.paging import FeedOptions, PagingExtension, page_links, page_path, pages
 from castline.feed.rules import (
     DESCRIPTION_MAX_BYTES,
     ENCLOSURE_SUFFIXES,
@@ -126,7 +152,6 @@ from castline.feed.rules import (
     MEDIUMS,
     PODCAST_TEXT_MAX,
     SHOW_TYPES,
-    artwork_size_problem,
     base_url_problem,
     category_problem,
     is_artwork_file,
@@ -135,8 +160,9 @@ from castline.feed.rules import (
     non_ascii_name,
     podcast_guid,
 )
+from castline.feed.soundbites import select_soundbites
 from castline.load.people import PROFILE_LINKS, profile_url
-from castline.model import Episode, Person, Show, SourceRef
+from castline.model import Credit, Episode, Person, Show, SourceRef, Tags
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import clean_text
 from castline.timing.chapters import resolve_chapters
@@ -179,12 +205,6 @@ INVALID_ARTWORK = rule("F012", "invalid-artwork", "artwork is not a JPEG or PNG 
 UNPUBLISHED_ARTWORK = rule(
     "F013", "unpublished-artwork", "artwork lies outside what is published; left out"
 )
-ARTWORK_SIZE_UNKNOWN = rule(
-    "F014", "artwork-size-unknown", "the size of local artwork cannot be read"
-)
-INVALID_ARTWORK_SIZE = rule(
-    "F015", "invalid-artwork-size", "artwork is not square or not 1400 to 3000 pixels"
-)
 INVALID_EPISODE_NUMBER = rule(
     "F016", "invalid-episode-number", "an 'episode' or 'season' number is not above 0"
 )
@@ -220,15 +240,27 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 class RssExporter:
-    """The podcast RSS feed, ``out/feed.xml``. No options."""
+    """The podcast RSS feed, ``out/feed.xml``.
+
+    Options (:class:`castline.feed.paging.FeedOptions`): ``soundbites`` (``recommended``: the
+    clips of 15 to 120 s; ``all``; ``none``), ``max_items`` (keep the newest N items) and
+    ``page_size`` (N items per page, RFC 5005 paged feed: ``feed.xml``, ``feed-page-2.xml``...).
+    """
 
     #: The shape of the item record (:func:`_record`): bumped when it changes, so that the
     #: build rebuilds records cached in another shape instead of handing them to the show step;
-    #: bumped too when the same episode gives another record (4: sanitised show notes).
-    cache_version: ClassVar[int] = 6
+    #: bumped too when the same episode gives another record (4: sanitised show notes; 7: the
+    #: media's duration and real type, soundbites of 15 to 120 s; 8: the item's static tags
+    #: and page link).
+    cache_version: ClassVar[int] = 8
     name: ClassVar[str] = "rss"
     media_type: ClassVar[str] = "application/rss+xml"
     suffix: ClassVar[str] = ""
+
+    def __init__(
+        self, *, soundbites: str = "recommended", max_items: int = 0, page_size: int = 0
+    ) -> None:
+        self.options = FeedOptions(soundbites, max_items, page_size)
 
     def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
         """The show's artwork when show.yaml's ``image`` is a relative path inside the content
@@ -277,7 +309,7 @@ class RssExporter:
         if missing:
             return EpisodeExport(diagnostics=tuple(diagnostics))
         assert episode.audio is not None and episode.published is not None
-        data = _ItemBuilder(context, episode, diagnostics).data()
+        data = _ItemBuilder(context, episode, diagnostics, self.options).data()
         if not episode.slug.isascii() and (data["transcripts"] or data["chapters_link"]):
             diagnostics.append(
                 NON_ASCII_FILE_NAME.error(
@@ -324,8 +356,8 @@ class RssExporter:
                     "does not link them as podcast:transcript",
                 )
             )
-        feed = _FeedBuilder(context, diagnostics).build(records)
-        return ShowExport(artifacts=(Artifact(FEED_PATH, feed),), diagnostics=tuple(diagnostics))
+        artifacts = _FeedBuilder(context, diagnostics, self.options).build(records)
+        return ShowExport(artifacts=tuple(artifacts), diagnostics=tuple(diagnostics))
 
 
 def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
@@ -389,8 +421,13 @@ class _ItemBuilder:
     """Builds one episode's item data and collects the problems found on the way."""
 
     def __init__(
-        self, context: BuildContext, episode: Episode, diagnostics: list[Diagnostic]
+        self,
+        context: BuildContext,
+        episode: Episode,
+        diagnostics: list[Diagnostic],
+        options: FeedOptions,
     ) -> None:
+        self.options = options
         self.context = context
         self.show = context.show
         self.episode = episode
@@ -417,9 +454,12 @@ class _ItemBuilder:
              "chapters_link": {"url": str, "type": str} | null,
              "chapters": [{"start_ms": int, "title": str, "href": str | null,
                            "image": str | null}],
-             "persons": [{"name": str, "role": "host" | "guest", "img": str | null,
-                          "href": str | null}],
-             "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}]}
+             "persons": [{"name": str, "role": str, "group": str | null,
+                          "img": str | null, "href": str | null}],
+             "soundbites": [{"start_ms": int, "duration_ms": int, "title": str}],
+             "link": str | null, "tags": {...}}
+
+        ``tags`` is :func:`static_tags`' JSON form of the item's static tags.
         """
         episode = self.episode
         assert episode.audio is not None and episode.published is not None
@@ -431,9 +471,7 @@ class _ItemBuilder:
             "published": episode.published.astimezone(zone).isoformat(),
             **self.description(),
             "content_html": self.notes(),
-            "duration_s": (
-                None if episode.duration_ms is None else (episode.duration_ms + 500) // 1000
-            ),
+            "duration_s": self.duration_s(),
             "image": self.image(),
             "explicit": episode.explicit,
             **self.numbers(),
@@ -441,6 +479,7 @@ class _ItemBuilder:
             **self.chapters(),
             "persons": self.persons(),
             "soundbites": self.soundbites(),
+            **self.static_tags(),
         }
 
     def title(self) -> str:
@@ -484,7 +523,24 @@ class _ItemBuilder:
                 f"enclosure '{url_name(url)}' is not a format Apple "
                 f"Podcasts lists ({', '.join(ENCLOSURE_SUFFIXES)})",
             )
-        return {"url": url, "length": audio.length_bytes, "type": audio.media_type}
+        media_type = audio.media_type
+        if audio.media is not None:
+            media_type, found = check_enclosure(
+                audio.media, media_type, url_suffix(url), url_name(url), self.episode.where("audio")
+            )
+            self.diagnostics.extend(found)
+        return {"url": url, "length": audio.length_bytes, "type": media_type}
+
+    def duration_s(self) -> int | None:
+        """``itunes:duration`` in whole seconds: the declared ``duration``, else the local
+        media file's; a declared one far from the media's is reported."""
+        duration_ms = self.episode.duration_ms
+        media = self.episode.audio.media if self.episode.audio else None
+        if media is not None:
+            where = self.episode.where("duration" if duration_ms is not None else "audio")
+            duration_ms, found = check_duration(media, duration_ms, where)
+            self.diagnostics.extend(found)
+        return None if duration_ms is None else (duration_ms + 500) // 1000
 
     def description(self) -> dict[str, Any]:
         episode = self.episode
@@ -523,6 +579,13 @@ class _ItemBuilder:
         name = non_ascii_name(url)
         if name is not None:
             self.warn(NON_ASCII_FILE_NAME, "image", f"artwork file name '{name}' is not ASCII")
+        if self.episode.image_file is not None:
+            where = self.episode.where("image")
+            ok, found = check_artwork(
+                self.episode.image_file, image, url_suffix(url), where, show=False
+            )
+            self.diagnostics.extend(found)
+            return url if ok else None
         return url
 
     def numbers(self) -> dict[str, Any]:
@@ -588,25 +651,43 @@ class _ItemBuilder:
         return {"chapters_link": link, "chapters": entries}
 
     def persons(self) -> list[dict[str, Any]]:
-        """The hosts and the guests that have a profile; none when no guest has one."""
+        """The hosts, the show's credits, the guests that have a profile and the episode's
+        credits; none when the episode has neither such guests nor credits of its own."""
         guests = [guest for guest in self.episode.guests if guest.has_profile]
-        if not guests:
+        credits = self.episode.tags.credits
+        if not guests and not credits:
             return []
-        persons = [_person(self.show, host, "host", self.diagnostics) for host in self.show.hosts]
+        persons = _channel_persons(self.show, self.diagnostics)
         persons.extend(_person(self.show, guest, "guest", self.diagnostics) for guest in guests)
+        persons.extend(_credit(self.show, credit, self.diagnostics) for credit in credits)
         return persons
+
+    def static_tags(self) -> dict[str, Any]:
+        """The item's ``<link>`` (the episode's page, when an exporter of the build declares
+        ``feed_link = "page"``) and its static tags (:func:`static_tags`)."""
+        pages = self.context.linked("page")
+        link = None
+        if pages:
+            link = public_url(self.base_url, f"{EPISODES_DIR}/{self.episode.slug}{pages[0].suffix}")
+        tags = static_tags(self.episode.tags, self.show, self.diagnostics)
+        return {"link": link, "tags": tags}
 
     def soundbites(self) -> list[dict[str, Any]]:
         """``quotableClips`` as soundbites, on the stamps' timeline: the declared duration is
-        the talk's length, not the media's end, so it never cuts or drops a soundbite."""
+        the talk's length, not the media's end, so it never cuts or drops a soundbite. Which
+        clips are written is the ``soundbites`` option's (:mod:`castline.feed.soundbites`)."""
         diagnostics = self.diagnostics
+        clips, found = select_soundbites(
+            self.episode.soundbites, self.options.soundbites, self.episode.where("quotableClips")
+        )
+        diagnostics.extend(found)
         return [
             {
                 "start_ms": clip.start_ms,
                 "duration_ms": clip.duration_ms,
                 "title": _limit(clip.title, clip.source, "soundbite title", diagnostics),
             }
-            for clip in self.episode.soundbites
+            for clip in clips
         ]
 
 
@@ -632,7 +713,7 @@ def _person(show: Show, person: Person, role: str, diagnostics: list[Diagnostic]
             )
         )
     name = _limit(person.name, where, "podcast:person name", diagnostics)
-    return {"name": name, "role": role, "img": img, "href": href}
+    return {"name": name, "role": role, "img": img, "href": href, "group": None}
 
 
 def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]:
@@ -649,7 +730,10 @@ def _ranked_links(links: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]
 class _FeedBuilder:
     """Assembles the feed from the show and the item records; collects show-level problems."""
 
-    def __init__(self, context: BuildContext, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self, context: BuildContext, diagnostics: list[Diagnostic], options: FeedOptions
+    ) -> None:
+        self.options = options
         self.context = context
         self.show = context.show
         self.diagnostics = diagnostics
@@ -663,7 +747,7 @@ class _FeedBuilder:
     def warn(self, kind: Rule, key: str, message: str) -> None:
         self.diagnostics.append(kind.warning(self.show.where(key), message))
 
-    def build(self, records: Sequence[EpisodeRecord]) -> str:
+    def build(self, records: Sequence[EpisodeRecord]) -> list[Artifact]:
         show = self.show
         assert show.title is not None and show.description is not None
         fg = feed_generator()
@@ -677,9 +761,6 @@ class _FeedBuilder:
                 f"'description' is {size} bytes; Apple Podcasts shows at most "
                 f"{DESCRIPTION_MAX_BYTES}",
             )
-        # feedgen writes the *last* link given as <link> (its comment says the first).
-        fg.link(href=self.feed_url, rel="self", type="application/rss+xml")
-        fg.link(href=show.link or self.base_url)
         fg.docs("")
         fg.generator(f"castline {__version__}")
         if show.copyright:
@@ -693,8 +774,36 @@ class _FeedBuilder:
             fg.lastBuildDate(dt.datetime.fromisoformat(items[0].data["published"]))
         else:
             fg.builddate.drop = True  # no episode, no date: never feedgen's "now"
-        channel = _serialise(fg)
-        return _XML_DECLARATION + _insert_items(channel, [r.data["item"] for r in items])
+        return self.pages(fg, items)
+
+    def pages(self, fg: Any, items: Sequence[EpisodeRecord]) -> list[Artifact]:
+        """The feed, or its pages (:mod:`castline.feed.paging`): each page is the channel with
+        its own ``rel="self"``, its RFC 5005 links and its items."""
+        fg.register_extension("paging", PagingExtension, atom=False)
+        paging: PagingExtension = fg.paging
+        split = pages(items, self.options)
+        artifacts = []
+        for number, page in enumerate(split, 1):
+            path = page_path(number)
+            # feedgen writes the *last* link given as <link> (its comment says the first).
+            fg.link(
+                [
+                    {
+                        "href": public_url(self.base_url, path),
+                        "rel": "self",
+                        "type": "application/rss+xml",
+                    },
+                    {"href": self.show.link or self.base_url},
+                ],
+                replace=True,
+            )
+            paging.links = [
+                (rel, public_url(self.base_url, target))
+                for rel, target in page_links(number, len(split))
+            ]
+            text = _insert_items(_serialise(fg), [r.data["item"] for r in page])
+            artifacts.append(Artifact(path, _XML_DECLARATION + text))
+        return artifacts
 
     # channel -----------------------------------------------------------------------------
 
@@ -719,6 +828,13 @@ class _FeedBuilder:
         fix: ItunesExtension = fg.itunesfix
         if show.author:
             itunes.itunes_author(show.author)
+        else:
+            self.error(
+                MISSING_AUTHOR,
+                "author",
+                "missing 'author': Spotify requires itunes:author (the show's creator), and "
+                "Apple Podcasts shows it under the title",
+            )
         if show.owner_email:
             owner = show.owner_name or show.author or show.title
             itunes.itunes_owner(name=owner or "", email=show.owner_email)
@@ -804,18 +920,13 @@ class _FeedBuilder:
                 "image",
                 f"artwork file name '{name}' is not ASCII; Apple Podcasts requires ASCII names",
             )
-        if self.show.image_pixels is not None:
-            problem = artwork_size_problem(self.show.image_pixels)
-            if problem is not None:
-                self.error(INVALID_ARTWORK_SIZE, "image", f"artwork '{image}' {problem}")
-        elif "://" not in image:
-            self.warn(
-                ARTWORK_SIZE_UNKNOWN,
-                "image",
-                f"cannot read the size of artwork '{image}' (no such file in the content "
-                "folder, or not a JPEG or PNG)",
-            )
-        return url
+        where = self.show.where("image")
+        if self.show.image_file is None:
+            self.diagnostics.append(unchecked(image, where))
+            return url
+        ok, found = check_artwork(self.show.image_file, image, url_suffix(url), where, show=True)
+        self.diagnostics.extend(found)
+        return url if ok else None
 
     def podcastindex(self, fg: Any) -> None:
         show = self.show
@@ -836,7 +947,9 @@ class _FeedBuilder:
                     f"funding URL '{funding.url}' is not https, which podcast:funding needs; "
                     "left out",
                 )
-        ext.persons = [_person(show, host, "host", self.diagnostics) for host in show.hosts]
+        ext.persons = [*_channel_persons(show, self.diagnostics)]
+        static: StaticTagsExtension = fg.statictags
+        static.data = static_tags(show.tags, show, self.diagnostics)
         if show.medium is not None:
             if show.medium in MEDIUMS:
                 ext.medium = show.medium
@@ -928,6 +1041,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     """Add the item of ``data`` (:meth:`_ItemBuilder.data`) to the feed ``fg``."""
     fe = fg.add_entry(order="append")
     fe.title(data["title"])
+    if data["link"]:
+        fe.link(href=data["link"])
     fe.guid(data["guid"], permalink=False)
     enclosure = data["enclosure"]
     fe.enclosure(enclosure["url"], str(enclosure["length"]), enclosure["type"])
@@ -949,6 +1064,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     ext: PodcastIndexEntryExtension = fe.podcastindex
     ext.season = data["season"]
     ext.episode = data["episode"]
+    ext.season_name = data["tags"]["season_name"]
+    ext.episode_display = data["tags"]["episode_display"]
     ext.transcripts = [(t["url"], t["type"], t["rel"], t["language"]) for t in data["transcripts"]]
     if data["chapters_link"] is not None:
         ext.chapters = (data["chapters_link"]["url"], data["chapters_link"]["type"])
@@ -959,6 +1076,8 @@ def _add_item(fg: Any, data: Mapping[str, Any]) -> None:
     content: ContentEntryExtension = fe.htmlcontent
     content.html = data["content_html"]
     content.description_html = bool(data["description_html"])
+    static: StaticTagsExtension = fe.statictags
+    static.data = data["tags"]
 
 
 def _serialise(fg: Any) -> str:
@@ -1006,3 +1125,146 @@ def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]
         )
     )
     return text[: PODCAST_TEXT_MAX - 1].rstrip() + "…"
+
+
+# --- the static tags (show.yaml and front matter) --------------------------------------------
+
+
+def _channel_persons(show: Show, diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
+    """The channel's ``podcast:person`` entries: the hosts, then show.yaml's ``credits``."""
+    persons = [_person(show, host, "host", diagnostics) for host in show.hosts]
+    persons.extend(_credit(show, credit, diagnostics) for credit in show.tags.credits)
+    return persons
+
+
+def _credit(show: Show, credit: Credit, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """A ``credits`` entry as ``podcast:person``, with its taxonomy role and group."""
+    return {**_person(show, credit.person, credit.role, diagnostics), "group": credit.group}
+
+
+def static_tags(tags: Tags, show: Show, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The JSON form of the static tags :class:`castline.feed.ext.StaticTagsExtension`
+    writes: relative ``images`` joined to ``assets_url`` and ``trailers`` to ``base_url``;
+    one whose URL is then not https is left out with an error (the namespace's rule)."""
+    assets = show.assets_url or show.base_url or ""
+    images = []
+    for image in tags.images:
+        href = _https_url(assets, image.href, image.source, "podcast:image", diagnostics)
+        if href is not None:
+            images.append(
+                {
+                    "href": href,
+                    "alt": image.alt,
+                    "aspect-ratio": image.aspect_ratio,
+                    "width": image.width,
+                    "height": image.height,
+                    "type": image.media_type,
+                    "purpose": image.purpose,
+                }
+            )
+    frequency = tags.update_frequency
+    return {
+        "txt": [{"text": txt.text, "purpose": txt.purpose} for txt in tags.txt],
+        "license": ({"name": tags.license.name, "url": tags.license.url} if tags.license else None),
+        "locations": [
+            {"name": p.name, "rel": p.rel, "geo": p.geo, "osm": p.osm, "country": p.country}
+            for p in tags.locations
+        ],
+        "images": images,
+        "social": [_social(social) for social in tags.social],
+        "itunes_title": tags.itunes_title,
+        "itunes_block": tags.itunes_block,
+        "itunes_complete": tags.itunes_complete,
+        "new_feed_url": tags.new_feed_url,
+        "raw": [raw.xml for raw in tags.raw],
+        "trailers": _trailers(tags, show, diagnostics),
+        "update_frequency": (
+            {
+                "text": frequency.text,
+                "rrule": frequency.rrule,
+                "complete": frequency.complete,
+                "dtstart": frequency.dtstart,
+            }
+            if frequency
+            else None
+        ),
+        "podroll": [_remote_item(item) for item in tags.podroll],
+        "blocks": [{"service": b.service, "blocked": b.blocked} for b in tags.blocks],
+        "publisher": _remote_item(tags.publisher) if tags.publisher else None,
+        "alternate_enclosures": [_alternate(a) for a in tags.alternate_enclosures],
+        "season_name": tags.season_name,
+        "episode_display": tags.episode_display,
+    }
+
+
+def _https_url(
+    base: str, url: str, where: SourceRef, tag: str, diagnostics: list[Diagnostic]
+) -> str | None:
+    """``url`` joined to ``base`` if relative; ``None`` and an error when it is not https."""
+    joined = public_url(base, url)
+    if is_https(joined):
+        return joined
+    diagnostics.append(
+        NOT_HTTPS.error(
+            where, f"{tag} URL '{joined}' is not https, which the namespace needs; left out"
+        )
+    )
+    return None
+
+
+def _trailers(tags: Tags, show: Show, diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
+    """``podcast:trailer`` entries, ``pubdate`` in RFC 2822 in the show's time zone."""
+    zone = zoneinfo.ZoneInfo(show.timezone)
+    found = []
+    for trailer in tags.trailers:
+        url = _https_url(
+            show.base_url or "", trailer.url, trailer.source, "podcast:trailer", diagnostics
+        )
+        if url is not None:
+            found.append(
+                {
+                    "title": trailer.title,
+                    "url": url,
+                    "pubdate": email.utils.format_datetime(trailer.published.astimezone(zone)),
+                    "length": trailer.length,
+                    "type": trailer.media_type,
+                    "season": trailer.season,
+                }
+            )
+    return found
+
+
+def _social(social: Any) -> dict[str, Any]:
+    return {
+        "protocol": social.protocol,
+        "uri": social.uri,
+        "accountId": social.account_id,
+        "accountUrl": social.account_url,
+        "priority": social.priority,
+    }
+
+
+def _remote_item(item: Any) -> dict[str, Any]:
+    return {
+        "feedGuid": item.feed_guid,
+        "feedUrl": item.feed_url,
+        "itemGuid": item.item_guid,
+        "medium": item.medium,
+        "title": item.title,
+    }
+
+
+def _alternate(alternate: Any) -> dict[str, Any]:
+    return {
+        "type": alternate.media_type,
+        "length": alternate.length,
+        "bitrate": alternate.bitrate,
+        "height": alternate.height,
+        "lang": alternate.lang,
+        "title": alternate.title,
+        "rel": alternate.rel,
+        "codecs": alternate.codecs,
+        "default": alternate.default,
+        "sources": [{"uri": s.uri, "content_type": s.content_type} for s in alternate.sources],
+        "integrity": list(alternate.integrity) if alternate.integrity else None,
+    }

@@ -45,11 +45,8 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
-
-import jinja2
-import lxml.html
 
 from castline.diagnostics import Diagnostic, rule
 from castline.exporter import (
@@ -69,6 +66,9 @@ from castline.timecode import format_clock, format_seconds
 from castline.timing.chapters import resolve_chapters
 from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
 from castline.timing.sections import published_transcript
+
+if TYPE_CHECKING:
+    import jinja2
 
 UNREADABLE_TEMPLATE = rule("X001", "unreadable-template", "a site template cannot be read")
 TEMPLATE_ERROR = rule(
@@ -105,7 +105,10 @@ class SiteExporter:
 
     name: ClassVar[str] = "site"
     media_type: ClassVar[str] = "text/html"
-    suffix: ClassVar[str] = ""
+    #: Each page is ``episodes/<slug>/index.html``, at the URL ``episodes/<slug>/``.
+    suffix: ClassVar[str] = "/"
+    #: The feed links each item to its page (the item's ``<link>``).
+    feed_link: ClassVar[str | None] = "page"
     cache_version: ClassVar[int] = 0
 
     def __init__(self, *, templates: str = "templates", excerpt_chars: int = 200) -> None:
@@ -179,33 +182,32 @@ class SiteExporter:
 # --- the templates ---------------------------------------------------------------------------
 
 
-class TemplateLoader(jinja2.BaseLoader):
-    """The show's override templates first, then the shipped ones (``castline/<name>`` is
-    always the shipped one)."""
-
-    def __init__(self, overrides: Mapping[str, tuple[str, str]]) -> None:
-        self.overrides = overrides
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool]]:
-        """The template's text and file name (the display path of an override)."""
-        if template in self.overrides:
-            text, shown = self.overrides[template]
-            return text, shown, lambda: True
-        name = template.removeprefix(SHIPPED_PREFIX)
-        shipped = resources.files("castline.data") / "site" / name
-        if name not in TEMPLATE_NAMES or not shipped.is_file():
-            raise jinja2.TemplateNotFound(template)
-        return shipped.read_text(encoding="utf-8"), f"{SHIPPED_PREFIX}{name}", lambda: True
-
-
 def make_environment(overrides: Mapping[str, tuple[str, str]]) -> jinja2.Environment:
     """A Jinja2 environment: autoescaped, strict about undefined names, with the filters
     ``clock`` (``1:02:05``), ``seconds`` (``92.25``) and ``iso_duration`` (``PT92S``) of
-    milliseconds."""
+    milliseconds. Jinja2 is imported here, when pages are rendered: a build that renders none
+    (a no-change rebuild) does not load it."""
+    import jinja2
+
+    class TemplateLoader(jinja2.BaseLoader):
+        """The show's override templates first, then the shipped ones (``castline/<name>`` is
+        always the shipped one)."""
+
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str | None, Callable[[], bool]]:
+            """The template's text and file name (the display path of an override)."""
+            if template in overrides:
+                text, shown = overrides[template]
+                return text, shown, lambda: True
+            name = template.removeprefix(SHIPPED_PREFIX)
+            shipped = resources.files("castline.data") / "site" / name
+            if name not in TEMPLATE_NAMES or not shipped.is_file():
+                raise jinja2.TemplateNotFound(template)
+            return shipped.read_text(encoding="utf-8"), f"{SHIPPED_PREFIX}{name}", lambda: True
+
     environment = jinja2.Environment(
-        loader=TemplateLoader(overrides),
+        loader=TemplateLoader(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -226,6 +228,8 @@ def template_error(
     A syntax error names its file and line; an error while rendering is placed at the last
     template frame of its traceback (Jinja2 gives template frames the template's file name).
     """
+    import jinja2
+
     shown = {name for _, name in overrides.values()} | {
         SHIPPED_PREFIX + name for name in TEMPLATE_NAMES
     }
@@ -362,6 +366,8 @@ def html_text(html: str | None) -> str:
     """
     if not html or not html.strip():
         return ""
+    import lxml.html
+
     return one_line(lxml.html.fragment_fromstring(html, create_parent="div").text_content())
 
 

@@ -1,12 +1,14 @@
 """SubRip captions (``srt``): ``out/episodes/<slug>.srt``, for YouTube and the feed.
 
 Cues come from :func:`castline.timing.cues.episode_cues` (timing engine, segmentation, offset) and
-are composed by the ``srt`` library: numbered from 1, ``HH:MM:SS,mmm`` times, UTF-8 without
-BOM, ``\\n`` line ends, no markup (YouTube's supported formats,
-https://support.google.com/youtube/answer/2734698). ``srt.compose``
-silently drops cues it finds invalid, so the number of blocks written is checked against the
-number of cues. ``srt`` writes times from ``datetime.timedelta``, so cues ending past its
-range (:data:`LATEST_MS`, a stamp typed with far too many digits) are left out with a warning.
+are written as the ``srt`` library composes them (``srt.compose(..., reindex=False)``, which the
+tests compare byte for byte), in one pass: numbered from 1, ``HH:MM:SS,mmm`` times, UTF-8
+without BOM, ``\\n`` line ends, no markup (YouTube's supported formats,
+https://support.google.com/youtube/answer/2734698); a text that would hold a blank line is
+made legal by ``srt.make_legal_content``. Readers built on ``datetime.timedelta`` (``srt``
+itself, which castline's YouTube push parses with) cannot read a time past its range, so cues
+ending past :data:`LATEST_MS` (a stamp typed with far too many digits) are left out with a
+warning.
 
 SRT has no escaping, and readers take ``<...>`` for markup and drop it (VLC, pysubs2, most
 JavaScript players), so ``<`` and ``>`` are written as the look-alike
@@ -26,13 +28,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
-import srt
-
 from castline.clean import clean_episode
 from castline.diagnostics import Diagnostic, rule
 from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.text import plural, utf8_text
+from castline.timecode import format_srt_timecode
 from castline.timing.captions import CaptionExporter
 from castline.timing.cues import Cue
 
@@ -72,33 +73,35 @@ class SubripExporter(CaptionExporter):
 
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
         """The episode's SubRip text and the timing warnings (and those of
-        :func:`castline.feed.clean.clean_episode`, which repairs text UTF-8 cannot encode).
-
-        Raises:
-            RuntimeError: ``srt.compose`` wrote another number of blocks than there are cues
-                (it silently drops cues it finds invalid; the engine never makes one).
-        """
+        :func:`castline.feed.clean.clean_episode`, which repairs text UTF-8 cannot encode)."""
         episode, repaired = clean_episode(episode, xml=False)
         cues, diagnostics = self.cues(episode)
         cues, late = _writable(cues)
-        subtitles = [
-            srt.Subtitle(
-                index=number,
-                start=dt.timedelta(milliseconds=cue.start_ms),
-                end=dt.timedelta(milliseconds=cue.end_ms),
-                content=safe_text("\n".join(cue.display_lines)),
-            )
-            for number, cue in enumerate(cues, start=1)
-        ]
-        text: str = srt.compose(subtitles, reindex=False, eol="\n")
-        # Every block has exactly one timing line, and no cue text can hold "-->" (safe_text
-        # turns ">" into a look-alike), so counting arrows counts blocks.
-        blocks = text.count(" --> ")
-        if blocks != len(cues):
-            raise RuntimeError(
-                f"{episode.source}: srt.compose wrote {blocks} blocks for {len(cues)} cues"
-            )
-        return utf8_text(text), (*repaired, *diagnostics, *late)
+        return utf8_text(compose(cues)), (*repaired, *diagnostics, *late)
+
+
+def compose(cues: Sequence[Cue]) -> str:
+    """The SubRip text of ``cues``: what ``srt.compose`` writes for them (numbered from 1, not
+    reordered), built in one list and one join. Each cue is one block: its text has no
+    ``-->`` (:func:`safe_text`) and no blank line (``srt.make_legal_content``).
+
+    >>> from castline.model import SourceRef
+    >>> compose([Cue(0, 1500, "Ann", ("Hi <you>.",), SourceRef("e.md", 1), "Ann: ")])
+    '1\\n00:00:00,000 --> 00:00:01,500\\nAnn: Hi \u2039you\u203a.\\n\\n'
+    """
+    parts: list[str] = []
+    last_end, last_time = -1, ""
+    for number, cue in enumerate(cues, start=1):
+        # A cue usually starts where the previous one ended.
+        start = last_time if cue.start_ms == last_end else format_srt_timecode(cue.start_ms)
+        last_end, last_time = cue.end_ms, format_srt_timecode(cue.end_ms)
+        content = "\n".join(cue.display_lines).translate(SAFE_TEXT)
+        if content[:1] == "\n" or "\n\n" in content:  # rare: srt is imported only then
+            from srt import make_legal_content
+
+            content = make_legal_content(content)
+        parts.append(f"{number}\n{start} --> {last_time}\n{content}\n\n")
+    return "".join(parts)
 
 
 def _writable(cues: tuple[Cue, ...]) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:

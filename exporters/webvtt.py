@@ -12,7 +12,7 @@ and line breaks).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -54,12 +54,26 @@ class WebvttExporter(CaptionExporter):
         episode, repaired = clean_episode(episode, xml=False)
         cues, diagnostics = self.cues(episode)
         source = content_relative(Path(context.show.root), Path(episode.source.path))
-        blocks = ["WEBVTT", f"NOTE\nMade by castline from {_note(source)}", *_blocks(cues)]
-        return utf8_text("\n\n".join(blocks) + "\n"), (*repaired, *diagnostics)
+        return utf8_text(compose(_note(source), cues)), (*repaired, *diagnostics)
 
 
-def _blocks(cues: Sequence[Cue]) -> Iterator[str]:
-    """Each cue's block: its times, then its lines in a voice span when it has a speaker."""
+def compose(source: str, cues: Sequence[Cue]) -> str:
+    """The WebVTT text: the header, a NOTE naming ``source``, then each cue's block (its times,
+    then its lines, in a voice span when it has a speaker), built in one list and one join.
+
+    >>> from castline.model import SourceRef
+    >>> print(compose("e.md", [Cue(0, 1500, "Ann", ("Q&A", "now"), SourceRef("e.md", 1))]))
+    WEBVTT
+    <BLANKLINE>
+    NOTE
+    Made by castline from e.md
+    <BLANKLINE>
+    00:00:00.000 --> 00:00:01.500
+    <v Ann>Q&amp;A
+    now</v>
+    <BLANKLINE>
+    """
+    parts = ["WEBVTT\n\nNOTE\nMade by castline from ", source]
     voices: dict[str | None, str] = {}  # speaker: its span's opening tag, "" for none
     last_end, last_time = -1, ""
     for cue in cues:
@@ -73,5 +87,8 @@ def _blocks(cues: Sequence[Cue]) -> Iterator[str]:
             name = speaker_name(cue.speaker)
             voice = voices[cue.speaker] = "" if name is None else f"<v {vtt_escape(name)}>"
         if voice:
-            text = f"{voice}{text}</v>"
-        yield f"{start} --> {last_time}\n{text}"
+            parts.append(f"\n\n{start} --> {last_time}\n{voice}{text}</v>")
+        else:
+            parts.append(f"\n\n{start} --> {last_time}\n{text}")
+    parts.append("\n")
+    return "".join(parts)

@@ -35,6 +35,55 @@ def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.stdout == f"castline {__version__} (cue engine: python)\n"
 
 
+def _modules_loaded_by(*args: str) -> list[str]:
+    """The castline and third-party modules ``python -m castline ARGS`` loads (the console
+    script runs the same ``castline.__main__.main``)."""
+    code = (
+        "import runpy, sys\n"
+        "before = set(sys.modules)\n"
+        f"sys.argv = ['castline', *{list(args)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('castline', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(m.split('.')[0] if not m.startswith('castline') else m\n"
+        "    for m in set(sys.modules) - before)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return sorted(set(result.stdout.splitlines()[-1].split()))
+
+
+def test_version_loads_nothing_but_the_version() -> None:
+    loaded = _modules_loaded_by("--version")
+    # runpy runs castline/__main__.py as "__main__"; the version names the cue engine.
+    native = ["castline.timing._cue_engine"] if engine.native_cheapest_cuts is not None else []
+    assert [m for m in loaded if m.startswith("castline")] == [
+        "castline",
+        "castline.timing",
+        *native,
+        "castline.timing.engine",
+        "castline.version",
+    ]
+    assert not {"typer", "yaml", "importlib_metadata", "typing"} & set(loaded)
+
+
+def test_help_loads_none_of_the_pipeline() -> None:
+    loaded = _modules_loaded_by("--help")
+    assert "typer" in loaded
+    pipeline = ("castline.build", "castline.load", "castline.timing", "castline.exporters")
+    assert [m for m in loaded if m.startswith(pipeline)] == []
+    assert not {"yaml", "lxml", "feedgen", "jinja2", "markdown_it", "srt"} & set(loaded)
+
+
+def test_a_no_change_build_loads_no_writer_library(tmp_path: Path) -> None:
+    args = ("build", str(CONTENT), "--out", str(tmp_path), "-q")
+    first = _modules_loaded_by(*args)
+    assert {"jinja2", "lxml", "feedgen"} <= set(first)  # the show step made the feed, the site
+    loaded = _modules_loaded_by(*args)
+    assert not {"jinja2", "lxml", "feedgen", "markdown_it", "nh3", "srt"} & set(loaded)
+
+
 def test_build_demo_show(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(CONTENT), "--out", str(tmp_path), "--only", "txt"])
     assert result.exit_code == 0, result.stderr
@@ -295,6 +344,8 @@ def test_a_first_show_yaml_is_checked_without_a_traceback(content_tree: ContentT
     assert result.exception is None or isinstance(result.exception, SystemExit)
     show = f"{root}/show.yaml:1"
     assert result.stderr.splitlines() == [
+        f"{show}: error: missing 'author': Spotify requires itunes:author (the show's creator), "
+        "and Apple Podcasts shows it under the title",
         f"{show}: error: missing 'categories': Apple Podcasts requires one",
         f"{show}: error: missing 'explicit' (true or false): Apple Podcasts requires"
         " itunes:explicit",
@@ -307,7 +358,7 @@ def test_a_first_show_yaml_is_checked_without_a_traceback(content_tree: ContentT
         "1 warning L221 unknown-guest: a guest id names no readable profile in the people folder",
         f"  {root}/episodes/{episode.name}:6: warning: unknown guest 'tomasokafor': no profile"
         " people/tomasokafor.md",
-        "checked 1 episode: 4 errors, 2 warnings",
+        "checked 1 episode: 5 errors, 2 warnings",
     ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -53,6 +55,21 @@ def test_the_library_example_runs(
     # Per episode 9 files (txt, srt, vtt, 3 chapters files, json, html, page), the feed, the
     # site's index and the artwork.
     assert len(written) == 30
+
+
+def test_every_public_name_loads_and_build_stays_the_function() -> None:
+    code = (
+        "import castline, castline.build.manifest\n"
+        "from castline.build import build\n"
+        "assert castline.build is build, castline.build\n"
+        "assert all(getattr(castline, name) is not None for name in castline.__all__)\n"
+        "import castline.build\n"
+        "assert castline.build is build\n"
+        "print(sorted(set(castline.__all__) - set(dir(castline))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[]\n"
 
 
 def test_the_wheel_lists_every_package() -> None:

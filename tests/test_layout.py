@@ -135,8 +135,9 @@ def exporter_words() -> dict[str, set[Path]]:
 
 
 #: Exporter ids that are also ordinary words of the domain (a front-matter field, a kind of feed
-#: link, a record key): flagged only where they are used as an exporter's id.
-DOMAIN_WORDS = {"chapters", "json", "html"}
+#: link, a record key; ``txt`` is the show.yaml and front matter key of ``podcast:txt``): flagged
+#: only where they are used as an exporter's id.
+DOMAIN_WORDS = {"chapters", "json", "html", "txt"}
 
 
 def used_as_exporter_id(path: Path) -> set[int]:

@@ -101,6 +101,9 @@ class BuildReport:
     drafts: list[str] = field(default_factory=list)
     #: Each episode file as messages name it, and its slug (reports name the episode).
     episodes: dict[str, str] = field(default_factory=dict)
+    #: The size in bytes of each show-level output (``feed.xml`` and its pages...), as
+    #: written, or as it stands when its show step had nothing to do.
+    show_output_bytes: dict[str, int] = field(default_factory=dict)
 
     @property
     def written(self) -> list[PurePosixPath]:
@@ -169,20 +172,27 @@ def _build_locked(
 ) -> BuildReport:
     """The build, once the output folder is locked (see :func:`castline.build.manifest.locked`)."""
     out = setup.out
+    show_yaml = content / SHOW_FILE
+    show_yaml_hash = sha256(show_yaml.read_bytes()) if show_yaml.is_file() else ""
     inputs = BuildInputs(
         content=content,
         out=out,
         selected=tuple(spec.name for spec in setup.exporters),
-        settings=_settings(content, setup),
+        settings=_settings(show_yaml_hash, setup),
         dry_run=options.dry_run,
         prefix=os.path.join(str(content), ""),  # messages show paths below it (display_path)
     )
     manifest, unreadable = (Manifest(), None) if options.force else load_manifest(out)
     planner = Planner(inputs, {} if options.force else read_stat_cache(out))
-    report = BuildReport(diagnostics=list(project.diagnostics))
+    report = BuildReport(diagnostics=list(project.file_diagnostics))
     if unreadable is not None:
         report.diagnostics.append(unreadable)
         manifest.changed = True
+    # The profiles' problems: parsed only for a profile that changed (see the planner).
+    report.diagnostics += project.people.listing_diagnostics()
+    report.diagnostics += planner.profile_diagnostics(
+        project.people, manifest, json_hash([__version__, show_yaml_hash])
+    )
     report.drafts = [project.display(path) for path in project.drafts]
     report.episodes = {project.display(path): path.stem for path in project.episode_files}
     changes = Changes(report.created, report.changed, report.removed, report.diagnostics)
@@ -203,12 +213,14 @@ def _build_locked(
         _remove_gone(manifest, set(relatives), inputs, changes)
         for name in inputs.selected:
             show_steps.run(exporters[name])
+        report.show_output_bytes = dict(sorted(show_steps.sizes.items()))
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
             if manifest.castline_version != __version__:
                 manifest.castline_version, manifest.changed = __version__, True
-            save_state(out, manifest, planner.new_stat_cache(manifest))
+            stat_cache = planner.new_stat_cache(manifest)
+            save_state(out, manifest, stat_cache, created=bool(changes.created))
     _finish(report, manifest, inputs, project.show)
     return report
 
@@ -248,12 +260,10 @@ def _select(project: Project, options: BuildOptions, out: Path) -> Setup:
     return Setup(Path(show.root), out, tuple(specs), tuple(infos), options.dry_run)
 
 
-def _settings(content: Path, setup: Setup) -> dict[str, str]:
+def _settings(show_yaml_hash: str, setup: Setup) -> dict[str, str]:
     """Per selected exporter, a hash of everything besides the episode that shapes its output:
-    castline's version, show.yaml, the exporter (class, ``cache_version``, options) and what it
-    knows of the other exporters."""
-    show_yaml = content / SHOW_FILE
-    show_yaml_hash = sha256(show_yaml.read_bytes()) if show_yaml.is_file() else ""
+    castline's version, show.yaml (the hash of its bytes), the exporter (class,
+    ``cache_version``, options) and what it knows of the other exporters."""
     context = [
         [i.name, i.media_type, i.suffix, i.offset_ms, i.feed_link, i.rel, i.feed_order]
         for i in setup.infos

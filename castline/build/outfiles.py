@@ -127,8 +127,8 @@ def put(
     if existing == data:
         return "unchanged"
     if not dry_run:
-        try:
-            write_atomic(target, data)
+        try:  # a new file loses no previous output: flushed with the others (flush_all)
+            write_atomic(target, data, durable=existing is not None)
         except OSError as error:  # named after the file, not its temporary file (or nothing)
             raise OSError(error.errno, error.strerror or str(error), str(target)) from error
     return "created" if existing is None else "changed"
@@ -184,16 +184,18 @@ def remove_output(
         sync_folder(target.parent)
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
     """Write ``data`` (bytes, or chunks of bytes) to ``path`` so that readers see the old file
     or the new one, never part.
 
-    The bytes go to a temporary file in the same folder, which is flushed to the disk
-    (``fsync``) and then renamed over ``path``; the folder is flushed after the rename, so that
-    after a power cut the file holds the old bytes or the new ones, never none
-    (https://pubs.opengroup.org/onlinepubs/9799919799/functions/fsync.html). If anything
-    fails (or the process is interrupted), the temporary file is removed; a worker
-    stopped by SIGTERM removes it too (:func:`remove_temporaries`).
+    The bytes go to a temporary file in the same folder, which is renamed over ``path``. When
+    ``durable``, the file is flushed to the disk (``fsync``) before the rename and the folder
+    after it, so that after a power cut ``path`` holds the old bytes or the new ones, never
+    none (https://pubs.opengroup.org/onlinepubs/9799919799/functions/fsync.html). A file
+    written otherwise replaced nothing: the build flushes all of them at once
+    (:func:`flush_all`) before its manifest records them. If anything fails (or the process
+    is interrupted), the temporary file is removed; a worker stopped by SIGTERM removes it
+    too (:func:`remove_temporaries`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     # Ctrl-C and SIGTERM wait until the file is created and this function's clean-up is in
@@ -212,7 +214,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
             else:
                 stream.writelines(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
@@ -221,7 +224,17 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         raise
     finally:
         _TEMPORARIES.discard(temporary)
-    sync_folder(path.parent)
+    if durable:
+        sync_folder(path.parent)
+
+
+def flush_all() -> None:
+    """Flush every file written so far to the disk, in one call where the system has it
+    (``sync``, https://pubs.opengroup.org/onlinepubs/9799919799/functions/sync.html): one wait
+    for the disk instead of one per new file. (POSIX lets ``sync`` return before the writes
+    are done; Linux waits for them.)"""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 def sync_folder(folder: Path) -> None:

@@ -14,9 +14,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from castline.build.manifest import EpisodeState, Manifest, StatEntry, fingerprint, sha256
+from castline.build.manifest import (
+    EpisodeState,
+    Manifest,
+    ProfileState,
+    StatEntry,
+    diagnostics_from_json,
+    diagnostics_to_json,
+    fingerprint,
+    json_hash,
+    sha256,
+)
 from castline.build.outfiles import check_no_symlink, is_output_file, read_output
+from castline.diagnostics import Diagnostic
 from castline.errors import ConfigError
+from castline.load.people import People
+from castline.paths import content_relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,14 +191,54 @@ class Planner:
             self.current[relative] = (*stat, file_hash)
         return file_hash, raw
 
+    def _fingerprint(self, dependency: str) -> str:
+        """The :func:`~castline.build.manifest.fingerprint` of a file below the content folder,
+        taken once a build."""
+        if dependency not in self.fingerprints:
+            self.fingerprints[dependency] = fingerprint(self.inputs.content / dependency)
+        return self.fingerprints[dependency]
+
     def _dependencies_changed(self, state: EpisodeState) -> bool:
-        for dependency in state.dependencies:
-            if dependency not in self.fingerprints:
-                self.fingerprints[dependency] = fingerprint(self.inputs.content / dependency)
         return any(
-            self.fingerprints[dependency] != digest
+            self._fingerprint(dependency) != digest
             for dependency, digest in state.dependencies.items()
         )
+
+    def profile_diagnostics(
+        self, people: People, manifest: Manifest, base: str
+    ) -> list[Diagnostic]:
+        """Every people profile's problems. A profile whose bytes hash as they did, under the
+        same ``base`` (castline's version and show.yaml, which sets the reading limits), is
+        not parsed: its problems are replayed from the manifest. The others are parsed, and
+        ``manifest.profiles`` records what they found. A dry run parses every profile (it
+        trusts the manifest for nothing).
+        """
+        inputs = self.inputs
+        known = {} if inputs.dry_run else manifest.profiles
+        current: dict[str, ProfileState] = {}
+        found: list[Diagnostic] = []
+        for key, path in people.files.items():
+            relative = content_relative(inputs.content, path)
+            stamp = self._profile_stamp(relative, base)
+            state = known.get(relative)
+            if stamp is not None and state is not None and state.key == stamp:
+                found.extend(diagnostics_from_json(state.diagnostics, inputs.prefix))
+            else:
+                parsed = people.profile_diagnostics(key)
+                state = ProfileState(stamp or "", diagnostics_to_json(parsed, inputs.prefix))
+                found.extend(parsed)
+            current[relative] = state
+        if current != manifest.profiles:
+            manifest.profiles, manifest.changed = current, True
+        return found
+
+    def _profile_stamp(self, relative: str, base: str) -> str | None:
+        """What a profile's recorded problems are valid for; ``None`` when fingerprinting
+        fails (a bug, an input no check foresaw): the profile is then parsed."""
+        try:
+            return json_hash([self._fingerprint(relative), base])
+        except Exception:  # parsing the profile reports whatever is wrong with it
+            return None
 
     def _stale_exporters(self, state: EpisodeState) -> tuple[str, ...]:
         inputs = self.inputs

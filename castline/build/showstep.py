@@ -61,6 +61,8 @@ class ShowSteps:
         self.changes = changes
         #: The build's diagnostics so far; the show steps add theirs.
         self.diagnostics = diagnostics
+        #: The size of each show-level output, by path in the output folder.
+        self.sizes: dict[str, int] = {}
 
     def run(self, exporter: Exporter) -> None:
         """Run the exporter's show step if its inputs changed, then publish its files."""
@@ -121,6 +123,7 @@ class ShowSteps:
             and outputs_intact(out, previous.outputs, verify=False)
         ):
             self.diagnostics.extend(diagnostics_from_json(previous.diagnostics, prefix))
+            self._measure(previous.outputs)
             return
         root = Path(self.context.show.root)
         records = [
@@ -139,6 +142,14 @@ class ShowSteps:
             self._keep_last_good(name, inputs, result, previous)
         else:
             self._write(name, inputs, result, previous)
+
+    def _measure(self, outputs: Mapping[str, str]) -> None:
+        """Record the sizes of outputs left as they are (found intact in the output folder)."""
+        for relative in outputs:
+            try:
+                self.sizes[relative] = (self.inputs.out / relative).stat().st_size
+            except OSError:
+                continue
 
     def _held_back(self, result: ShowExport) -> bool:
         """show.yaml does not load cleanly, or the exporter declined to write (e.g. no
@@ -162,6 +173,7 @@ class ShowSteps:
         )
         diagnostics = (*result.diagnostics, held)
         self.diagnostics.extend(diagnostics)
+        self._measure(previous.outputs)
         self.manifest.show_outputs[name] = ExporterState(
             settings=inputs,
             outputs=previous.outputs,
@@ -182,6 +194,7 @@ class ShowSteps:
                 digest = previous.outputs[stale]
                 remove_output(out, stale, digest, self.changes, dry_run=dry_run)
         self.diagnostics.extend(result.diagnostics)
+        self.sizes.update((str(a.path), len(a.text.encode("utf-8"))) for a in result.artifacts)
         self.manifest.show_outputs[name] = ExporterState(
             settings=inputs,
             outputs=outputs,

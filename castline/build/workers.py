@@ -120,7 +120,8 @@ class EpisodeBuilder:
 
     def dependencies(self, episode: Episode) -> dict[str, str]:
         """The files besides its own that the episode's outputs depend on, fingerprinted: its
-        guests' profiles (for a guest without one, the file that would be it), its media."""
+        guests' profiles (for a guest without one, the file that would be it), its media, its
+        local artwork."""
         show = self.project.show
         content = self.setup.content
         people = content / (show.people_dir or "people")
@@ -132,6 +133,8 @@ class EpisodeBuilder:
         media = media_file_path(show, url) if url else None
         if media is not None:
             paths.append(media)
+        if episode.image_file is not None:  # the feed checks the artwork's file
+            paths.append(Path(episode.image_file.path))
         for path in paths:
             if path not in self.fingerprints:
                 self.fingerprints[path] = fingerprint(path)

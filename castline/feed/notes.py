@@ -23,17 +23,28 @@ are removed unreported, as they show nothing.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
 from html.parser import HTMLParser
-
-import nh3
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from castline.text import xml_text
 
-_MARKDOWN = MarkdownIt("commonmark")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """The CommonMark parser, made (and markdown-it imported) when notes are first rendered:
+    a build that renders none (a no-change rebuild) does not load it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
 #: Block tokens whose lines are shown as written: kramdown attribute lists stay in them.
 _VERBATIM_BLOCKS = frozenset({"fence", "code_block", "html_block"})
 #: A kramdown IAL or ALD, ``{:`` ... ``}`` (``\}`` inside), not an extension (``{::``, ``{:/``).
@@ -69,7 +80,7 @@ def notes_html(markdown: str) -> str | None:
     """
     if not markdown.strip():
         return None
-    return xml_text(_MARKDOWN.render(strip_kramdown_ials(markdown)))
+    return xml_text(_markdown().render(strip_kramdown_ials(markdown)))
 
 
 def safe_notes_html(markdown: str) -> tuple[str | None, tuple[str, ...]]:
@@ -95,6 +106,8 @@ def sanitise_html(html: str) -> tuple[str, tuple[str, ...]]:
     >>> sanitise_html('<p onclick="x()">A <a href="javascript:go()">link</a></p>')
     ('<p>A <a>link</a></p>', ('onclick=', 'javascript: link'))
     """
+    import nh3
+
     cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -181,7 +194,7 @@ def strip_kramdown_ials(markdown: str) -> str:
 def _verbatim_lines(text: str, count: int) -> list[bool]:
     """For each of the ``count`` lines of ``text``: is it in a code or raw HTML block?"""
     verbatim = [False] * count
-    for token in _MARKDOWN.parse(text):
+    for token in _markdown().parse(text):
         if token.type in _VERBATIM_BLOCKS and token.map is not None:
             start, end = token.map
             for number in range(start, min(end, count)):

@@ -21,7 +21,6 @@ One module a file kind: :mod:`~castline.load.frontmatter` (the YAML and its line
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,9 +40,9 @@ from castline.load.files import (
     read_bounded,
 )
 from castline.load.frontmatter import decode, parse_document
-from castline.load.people import PROFILE_LINK_KEYS, PROFILE_LINKS, load_people, load_person
+from castline.load.people import PROFILE_LINK_KEYS, PROFILE_LINKS, People, load_person
 from castline.load.show import SHOW_FILE, Folders, ShowFile, read_limits, read_show, read_show_file
-from castline.model import Episode, Person, Show, SourceRef
+from castline.model import Episode, Show, SourceRef
 from castline.paths import display_path
 
 __all__ = [
@@ -77,15 +76,24 @@ class Project:
     """A content folder after reading show.yaml and the people profiles, before the episodes."""
 
     show: Show
-    people: Mapping[str, Person]
+    #: The profiles, each parsed when first asked for (see :class:`~castline.load.people.People`).
+    people: People
     #: Episode files to read, sorted by name.
     episode_files: tuple[Path, ...]
     #: Files skipped as drafts or templates (names starting with ``_``).
     drafts: tuple[Path, ...]
-    #: Problems found in show.yaml and the profiles, and episode names that are no regular file.
-    diagnostics: tuple[Diagnostic, ...]
+    #: Problems found in show.yaml and in listing the episodes folder (names that are no regular
+    #: file); not the profiles' (see :attr:`diagnostics`).
+    file_diagnostics: tuple[Diagnostic, ...]
     #: The content folder as given, and how paths are shown in messages.
     root: Path = field(default_factory=Path)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every problem of show.yaml, the profiles (each is parsed, if it was not yet) and the
+        folders. A build asks for the profiles' problems one by one instead, replaying those
+        of unchanged profiles from its manifest."""
+        return (*self.people.diagnostics(), *self.file_diagnostics)
 
     def display(self, path: Path) -> str:
         """The path as messages show it: below the content folder as the user named it."""
@@ -124,7 +132,8 @@ def load_content(root: Path) -> LoadResult:
 
 
 def open_content(root: Path) -> Project:
-    """Read show.yaml and the people profiles and list the episode files.
+    """Read show.yaml, list the people profiles (each is parsed when first asked for, see
+    :class:`~castline.load.people.People`; the hosts' now) and the episode files.
 
     Raises:
         ContentError: the folder does not exist, show.yaml is unreadable, or its episodes
@@ -145,9 +154,9 @@ def open_content(root: Path) -> Project:
             OUTSIDE_CONTENT, "people", f"people folder '{people_dir}' is outside the content folder"
         )
         people_dir = None
-    people, diagnostics = load_people(root, people_dir, limits)
+    people = People(root, people_dir, limits)
     show = read_show(reader, raw, Folders(root, episodes_dir, people_dir, limits), people)
-    diagnostics.extend(found)
+    diagnostics = found
     files, drafts = _episode_files(root, root / episodes_dir, diagnostics)
     return Project(show, people, files, drafts, tuple(diagnostics), root)
 

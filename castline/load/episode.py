@@ -7,6 +7,7 @@ show's ``timezone``; durations are ISO 8601 (``PT1H2M3S``), ``H:MM:SS`` or secon
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import mimetypes
 import os
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from castline.diagnostics import Diagnostic, rule
+from castline.feed.artwork import read_artwork
+from castline.feed.media import LENGTH_MISMATCH, UNREADABLE_MEDIA, probe_media
 from castline.load.fields import (
     INVALID_ENTRY,
     MISSING_TITLE,
@@ -29,8 +32,18 @@ from castline.load.fields import (
 )
 from castline.load.files import OUTSIDE_CONTENT, inside, not_regular
 from castline.load.frontmatter import Document, kind_of
+from castline.load.tags import EPISODE_TAG_KEYS, read_episode_tags
 from castline.load.transcript import read_transcript
-from castline.model import Chapter, Enclosure, Episode, Person, Show, Soundbite, SourceRef
+from castline.model import (
+    ArtworkInfo,
+    Chapter,
+    Enclosure,
+    Episode,
+    Person,
+    Show,
+    Soundbite,
+    SourceRef,
+)
 from castline.paths import media_file_path, media_url, url_suffix
 from castline.text import did_you_mean, xml_text
 from castline.timecode import parse_duration
@@ -74,6 +87,8 @@ EPISODE_KEYS = frozenset(
         "audio",
         "guid",
         "explicit",
+        # The static Podcasting 2.0 and iTunes tags (castline.load.tags).
+        *EPISODE_TAG_KEYS,
     ]
 )
 #: Media types by file extension for enclosures (the formats Apple Podcasts accepts,
@@ -112,6 +127,7 @@ def read_episode(
     guests = _guests(reader, data, show, people)
     duration_ms = _duration_ms(reader, data.get("duration"))
     episode_type = _episode_type(reader, data)
+    image = reader.text(data, "image")
     return Episode(
         slug=path.stem,
         source=SourceRef(display, 1),
@@ -121,7 +137,8 @@ def read_episode(
         number=reader.integer(data, "episode"),
         episode_type=episode_type,
         guests=guests,
-        image=reader.text(data, "image"),
+        image=image,
+        image_file=_image_file(show, image),
         links=reader.pairs(data, "links"),
         ids=reader.pairs(data, "ids"),
         description=reader.text(data, "description"),
@@ -136,6 +153,7 @@ def read_episode(
         guid=reader.text(data, "guid"),
         explicit=reader.boolean(data, "explicit"),
         notes_markdown=_body(reader, document),
+        tags=read_episode_tags(reader, data, people),
         extra={key: value for key, value in data.items() if key not in EPISODE_KEYS},
         key_lines=document.key_lines,
     )
@@ -387,7 +405,7 @@ def _audio(reader: FieldReader, raw: object, show: Show, slug: str) -> Enclosure
         media_file = _media_file(reader, show, pattern_url)
         guessed = _media_type(pattern_url)
         if media_file is not None and guessed:
-            return Enclosure(pattern_url, media_file.stat().st_size, guessed)
+            return _probed(reader, Enclosure(pattern_url, media_file.stat().st_size, guessed), show)
     return None
 
 
@@ -420,7 +438,27 @@ def _enclosure(reader: FieldReader, raw: Mapping[str, Any], show: Show) -> Enclo
             INVALID_ENCLOSURE, "audio", f"'audio.type' is missing and cannot be told from '{url}'"
         )
         return None
-    return Enclosure(url, length, media_type)
+    return _probed(reader, Enclosure(url, length, media_type), show)
+
+
+def _probed(reader: FieldReader, enclosure: Enclosure, show: Show) -> Enclosure:
+    """``enclosure`` with what its local media file really is (read once, here), and that
+    file's size as its length; a file mutagen cannot read is reported at its own path."""
+    local = _media_file(reader, show, enclosure.url) if show.media_dir else None
+    if local is None:
+        return enclosure
+    found = probe_media(local, str(local))
+    if isinstance(found, str):
+        reader.sink.append(UNREADABLE_MEDIA.warning(SourceRef(str(local), 1), found))
+        return enclosure
+    if found.size_bytes != enclosure.length_bytes:
+        reader.warn(
+            LENGTH_MISMATCH,
+            "audio",
+            f"'audio.length' is {enclosure.length_bytes} bytes, but the media file "
+            f"'{local}' is {found.size_bytes}; the enclosure length is the file's size",
+        )
+    return dataclasses.replace(enclosure, length_bytes=found.size_bytes, media=found)
 
 
 def _media_file(reader: FieldReader, show: Show, url: str) -> Path | None:
@@ -437,6 +475,15 @@ def _media_file(reader: FieldReader, show: Show, url: str) -> Path | None:
         )
         return None
     return candidate if not_regular(candidate) is None else None
+
+
+def _image_file(show: Show, image: str | None) -> ArtworkInfo | None:
+    """What the episode's artwork file is, when ``image`` is a file of the content folder (it
+    is published with the show's assets, so one that is not there is not looked at)."""
+    if not image or "://" in image or not inside(image):
+        return None
+    path = Path(show.root) / image
+    return read_artwork(path, str(path)) if not_regular(path) is None else None
 
 
 def _media_type(url: str) -> str | None:

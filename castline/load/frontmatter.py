@@ -248,7 +248,7 @@ def parse_yaml(
     loader = ContentLoader(text, max_nodes)
     try:
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and _may_alias(text):
             _check_expansion(node, max_nodes, text, path, first_line)
         data = loader.construct_document(node) if node is not None else None
     except _TooManyNodes as error:
@@ -276,6 +276,13 @@ def _too_many(max_nodes: int) -> str:
         f"the YAML has more than {max_nodes:,} nodes (each alias counted as the nodes it "
         "repeats), more than limits.yaml_nodes allows; not read"
     )
+
+
+def _may_alias(text: str) -> bool:
+    """Whether ``text`` can hold an alias: one needs an anchor (``&name``) and a ``*name``
+    (YAML 1.2.2, section 3.2.2.2). Without both, the node graph is a tree of at most the
+    nodes the composer counted, so :func:`_check_expansion` has nothing to find."""
+    return "&" in text and "*" in text
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -68,31 +69,80 @@ def load_person(
     return person, diagnostics
 
 
-def load_people(
-    root: Path, folder: str | None, limits: Limits | None = None
-) -> tuple[dict[str, Person], list[Diagnostic]]:
-    """Every profile in ``root/folder`` by id (its file's stem); ``_`` files are skipped, and so
-    is a name that is no regular file (a warning: a directory, a pipe, a broken link)."""
-    people: dict[str, Person] = {}
-    diagnostics: list[Diagnostic] = []
-    if folder is None or not is_folder(root / folder):
-        return people, diagnostics
-    with os.scandir(root / folder) as entries:  # as glob("*.md") lists: no hidden names
-        names = sorted(e.name for e in entries if e.name.endswith(".md") and e.name[0] != ".")
-    for name in names:
-        path = root / folder / name
-        if name.startswith("_"):
-            continue
-        kind = not_regular(path)
-        if kind is not None:
-            where = SourceRef(display_path(root, path), 1)
-            diagnostics.append(SKIPPED_FILE.warning(where, f"the profile is {kind}; skipped"))
-            continue
-        person, found = load_person(path, display_path(root, path), limits)
-        diagnostics.extend(found)
-        if person is not None:
-            people[person.id] = person
-    return people, diagnostics
+class People(Mapping[str, Person]):
+    """The profiles of a people folder by id (the file's stem), each read and parsed when it is
+    first asked for: a build reads only the profiles of the episodes it rebuilds.
+
+    Listing the folder is all that construction does; a name that is no regular file (a
+    directory, a pipe, a broken link) gets a warning then and is never opened. A profile that
+    fails to load is reported in :meth:`diagnostics` and is not in the mapping (as if absent),
+    so asking for the keys, the length or iterating loads every profile. The mapping is a
+    cache: what it holds never changes once loaded.
+    """
+
+    def __init__(self, root: Path, folder: str | None, limits: Limits | None = None) -> None:
+        self.root = root
+        self.limits = limits or Limits()
+        #: Every profile file by id, in name order (``_`` names and other names left out).
+        self.files: dict[str, Path] = {}
+        self._listing: dict[str, list[Diagnostic]] = {}
+        self._loaded: dict[str, tuple[Person | None, list[Diagnostic]]] = {}
+        if folder is None or not is_folder(root / folder):
+            return
+        with os.scandir(root / folder) as entries:  # as glob("*.md") lists: no hidden names
+            names = sorted(e.name for e in entries if e.name.endswith(".md") and e.name[0] != ".")
+        for name in names:
+            path = root / folder / name
+            if name.startswith("_"):
+                continue
+            kind = not_regular(path)
+            if kind is not None:
+                where = SourceRef(display_path(root, path), 1)
+                warning = SKIPPED_FILE.warning(where, f"the profile is {kind}; skipped")
+                self._listing[name] = [warning]
+                continue
+            self.files[path.stem] = path
+
+    def _load(self, key: str) -> tuple[Person | None, list[Diagnostic]]:
+        if key not in self._loaded:
+            path = self.files.get(key)
+            self._loaded[key] = (
+                (None, []) if path is None else load_person(path, self.display(key), self.limits)
+            )
+        return self._loaded[key]
+
+    def display(self, key: str) -> str:
+        """The profile's path as messages show it."""
+        return display_path(self.root, self.files[key])
+
+    def __getitem__(self, key: str) -> Person:
+        person = self._load(key)[0] if isinstance(key, str) else None
+        if person is None:
+            raise KeyError(key)
+        return person
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([key for key in self.files if self._load(key)[0] is not None])
+
+    def __len__(self) -> int:
+        return sum(self._load(key)[0] is not None for key in self.files)
+
+    def profile_diagnostics(self, key: str) -> list[Diagnostic]:
+        """The problems of loading one profile (loading it if it was not)."""
+        return self._load(key)[1]
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every profile's problems, in name order (loading them all), and the names skipped."""
+        found: list[Diagnostic] = []
+        paths = {path.name: key for key, path in self.files.items()}
+        for name in sorted([*paths, *self._listing]):
+            key = paths.get(name)
+            found.extend(self._listing[name] if key is None else self.profile_diagnostics(key))
+        return found
+
+    def listing_diagnostics(self) -> list[Diagnostic]:
+        """The warnings of listing the folder: names that are no regular file, skipped."""
+        return [warning for name in sorted(self._listing) for warning in self._listing[name]]
 
 
 def profile_url(kind: str, value: str) -> str:

@@ -18,11 +18,12 @@ from typing import Any
 
 from castline.diagnostics import rule
 from castline.errors import ContentError
-from castline.feed.imagesize import read_image_size
+from castline.feed.artwork import read_artwork
 from castline.load.fields import INVALID_ENTRY, OUT_OF_RANGE, WRONG_TYPE, FieldReader
-from castline.load.files import OUTSIDE_CONTENT, inside, not_regular, read_bounded
+from castline.load.files import OUTSIDE_CONTENT, inside, read_bounded
 from castline.load.frontmatter import NOT_A_MAPPING, KeyPath, decode, key_lines, kind_of, parse_yaml
-from castline.model import Category, Funding, Limits, Person, Show, SourceRef
+from castline.load.tags import SHOW_TAG_KEYS, read_show_tags
+from castline.model import ArtworkInfo, Category, Funding, Limits, Person, Show, SourceRef
 from castline.text import did_you_mean
 
 #: The kinds of problem particular to show.yaml.
@@ -68,6 +69,8 @@ SHOW_KEYS = frozenset(
         "youtube",
         "diagnostics",
         "limits",
+        # The static Podcasting 2.0 and iTunes tags (castline.load.tags).
+        *SHOW_TAG_KEYS,
     ]
 )
 
@@ -127,16 +130,7 @@ def read_show(
     timezone = _timezone(reader, raw)
     media_url, media_dir = _media(reader, raw)
     options = _exporter_options(reader, raw)
-    image = reader.text(raw, "image")
-    if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
-        reader.error(INVALID_IMAGE, "image", "'image' is empty: give the artwork's path or URL")
-    if image is not None and "://" not in image and not inside(image):
-        reader.error(
-            INVALID_IMAGE,
-            "image",
-            f"'image' must be a URL or a path inside the content folder, not '{image}'",
-        )
-        image = None
+    image = _image(reader, raw)
     _report_unknown_keys(reader, raw)
     return Show(
         source=SourceRef(reader.path, 1),
@@ -153,7 +147,8 @@ def read_show(
         owner_name=owner_name,
         owner_email=owner_email,
         image=image,
-        image_pixels=_image_pixels(folders.root, image),
+        image_file=_image_file(folders.root, image),
+        tags=read_show_tags(reader, raw, people, zoneinfo.ZoneInfo(timezone)),
         categories=categories,
         explicit=reader.boolean(raw, "explicit", error=True),
         copyright=reader.text(raw, "copyright"),
@@ -173,6 +168,21 @@ def read_show(
         extra={key: value for key, value in raw.items() if key not in SHOW_KEYS},
         key_lines=key_lines(reader.lines, depth=2),
     )
+
+
+def _image(reader: FieldReader, raw: Mapping[str, Any]) -> str | None:
+    """``image``: a URL or a path inside the content folder. RSS: ``itunes:image``."""
+    image = reader.text(raw, "image")
+    if image is None and "image" in raw and not isinstance(raw["image"], bool | list | dict):
+        reader.error(INVALID_IMAGE, "image", "'image' is empty: give the artwork's path or URL")
+    if image is not None and "://" not in image and not inside(image):
+        reader.error(
+            INVALID_IMAGE,
+            "image",
+            f"'image' must be a URL or a path inside the content folder, not '{image}'",
+        )
+        image = None
+    return image
 
 
 def _owner(reader: FieldReader, raw: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -324,11 +334,14 @@ def _exporter_options(reader: FieldReader, raw: Mapping[str, Any]) -> dict[str, 
     return options
 
 
-def _image_pixels(root: Path, image: str | None) -> tuple[int, int] | None:
-    """Width and height of a local ``image`` file, when it can be read."""
-    if image and "://" not in image and not_regular(root / image) is None:
-        return read_image_size(root / image)
-    return None
+def _image_file(root: Path, image: str | None) -> ArtworkInfo | None:
+    """What the local ``image`` file is (read once per build, here), ``None`` for a URL."""
+    if not image or "://" in image:
+        return None
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(root / image)]) != real_root:
+        return None  # a link out of the content folder: not published, not read (rss says so)
+    return read_artwork(root / image, os.path.join(str(root), image))
 
 
 def _selectors(reader: FieldReader, raw: Mapping[str, Any], which: str) -> tuple[str, ...]:

@@ -7,20 +7,23 @@ one returns the same integers and lists, so every output is the same byte for by
 ``CASTLINE_ENGINE=python`` in the environment makes castline cut with the Python engine (for
 tests and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
 
-Imports nothing but the extension: ``castline --version`` names the engine.
+Imports nothing but the extension (not even :mod:`typing`): ``castline --version`` names the
+engine.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Literal
 
+TYPE_CHECKING = False  # not typing's: castline --version loads no typing module
 if TYPE_CHECKING:
+    from typing import Literal
+
     from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout
 
-__all__ = ["Engine", "default_engine", "native_cheapest_cuts", "native_fills", "native_layout"]
+    Engine = Literal["native", "python"]
 
-Engine = Literal["native", "python"]
+__all__ = ["default_engine", "native_cheapest_cuts", "native_fills", "native_layout"]
 
 
 def _load() -> tuple[CheapestCuts, Fills, MakeLayout] | tuple[None, None, None]:

@@ -353,7 +353,7 @@ def _prepare(
     rows_fills = plain_fills if rows_width == rules.width else fills(words.offsets, rows_width)
     reaches = _reaches(rows_fills, plain_fills, rules.max_lines)
     two_lines = _native_two_liner(words, rules.width) if native else _two_liner(words, rules.width)
-    scan = _scanner(words, rules, two_lines)
+    scan = _scanner(words, rules)
     if native:
         ends, cheapest, least = _native_cuts(words, rules, scan, rows_width, rows_fills, reaches)
     else:
@@ -437,7 +437,7 @@ def _native_cuts(
     return _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
 
 
-def _scanner(words: _Words, rules: CutRules, two_lines: _TwoLines) -> _Scan:
+def _scanner(words: _Words, rules: CutRules) -> _Scan:
     """``scan(i, first_width, fill, window)``: over the ends ``j`` of a cue from ``i``, given in
     ``window`` as ``(ends[j], j)`` in increasing order, the least of ``ends[j]`` plus the
     units that depend on both the cue's ends, and every ``j`` that reaches it.
@@ -447,47 +447,74 @@ def _scanner(words: _Words, rules: CutRules, two_lines: _TwoLines) -> _Scan:
     ``fill`` (none when the cue needs more lines). None is negative, so the scan stops at the
     first ``ends[j]`` above the least, and a layout dearer than the least so far is not
     looked for: such a cue can neither win nor tie.
-
-    The line's lists are bound once, in a closure: a line is scanned once per word.
     """
-    offsets, times, at_sentence = words.offsets, words.times, words.at_sentence
-    min_ms, max_ms = rules.min_ms, rules.max_ms
-    two = rules.max_lines >= 2
+    line = (words.offsets, words.times, words.at_sentence, words.breaks)
+    return functools.partial(
+        _scan, (*line, rules.min_ms, rules.max_ms, rules.width, rules.max_lines >= 2)
+    )
 
-    def scan(
-        i: int, first_width: int, fill: int, window: Iterable[tuple[int, int]]
-    ) -> tuple[int, list[int]]:
-        start_offset, start_ms, starts_sentence = offsets[i], times[i], at_sentence[i]
-        best = _BEYOND
-        found: list[int] = []
-        for cost, j in window:
-            if cost > best:
-                return best, found
-            chars = offsets[j] - start_offset - 1
-            if chars < _FRAGMENT_CHARS and not (starts_sentence and at_sentence[j]):
-                cost += _FRAGMENT_UNITS[chars]
-            duration = times[j] - start_ms
-            if duration < min_ms:
-                cost += _SHORT_UNITS * (min_ms - duration)
-            elif duration > max_ms:
-                cost += min(_LONG_CEILING_UNITS, _LONG_UNITS * (duration - max_ms))
-            if chars > first_width and two:
-                limit = best - cost
-                if limit < 0:
-                    continue
-                layout = two_lines(i, j, first_width, fill, limit)[0]
-                if layout == _BEYOND:
-                    continue
-                if layout > 0:
-                    cost += layout
-            if cost < best:
-                best = cost
-                found = [j]
-            elif cost == best:
-                found.append(j)
-        return best, found
 
-    return scan
+#: What :func:`_scan` reads of a line and its rules: offsets, times, at_sentence, breaks,
+#: min_ms, max_ms, width and whether a cue may have two lines.
+_ScanLine = tuple[list[int], list[int], list[bool], list[int], int, int, int, bool]
+
+
+def _scan(
+    line: _ScanLine, i: int, first_width: int, fill: int, window: Iterable[tuple[int, int]]
+) -> tuple[int, list[int]]:
+    """:func:`_scanner`'s ``scan`` of ``line``: a function of its own, the line's lists
+    bound once in ``line`` (the search calls it once per word)."""
+    offsets, times, at_sentence, breaks, min_ms, max_ms, width, two = line
+    start_offset, start_ms, starts_sentence = offsets[i], times[i], at_sentence[i]
+    label_chars = width - first_width
+    best = _BEYOND
+    found: list[int] = []
+    for cost, j in window:
+        if cost > best:
+            return best, found
+        chars = offsets[j] - start_offset - 1
+        if chars < _FRAGMENT_CHARS and not (starts_sentence and at_sentence[j]):
+            cost += _FRAGMENT_UNITS[chars]
+        duration = times[j] - start_ms
+        if duration < min_ms:
+            cost += _SHORT_UNITS * (min_ms - duration)
+        elif duration > max_ms:
+            cost += min(_LONG_CEILING_UNITS, _LONG_UNITS * (duration - max_ms))
+        if chars > first_width and two:
+            # two_lines(i, j, first_width, fill, best - cost)[0], written out: this is
+            # the innermost loop of the search, and a call per cue costs a third of it.
+            limit = best - cost
+            if limit < 0:
+                continue
+            layout, feasible = -1, False
+            end_offset = offsets[j]
+            balance = start_offset + end_offset - label_chars
+            p = fill if fill < j else j - 1
+            while p > i:
+                if end_offset - offsets[p] - 1 > width and p != j - 1:
+                    break  # the second line no longer fits
+                feasible = True
+                imbalance = 2 * offsets[p] - balance
+                if imbalance >= 0:
+                    option = breaks[p] + _LAYOUT_IMBALANCE_UNITS * imbalance
+                else:
+                    option = -_LAYOUT_IMBALANCE_UNITS * imbalance
+                    if option > limit:
+                        break
+                    option += breaks[p]
+                if option <= limit:
+                    limit = layout = option
+                p -= 1
+            if layout > 0:
+                cost += layout
+            elif layout < 0 and feasible:
+                continue  # every layout that fits is dearer than the least so far
+        if cost < best:
+            best = cost
+            found = [j]
+        elif cost == best:
+            found.append(j)
+    return best, found
 
 
 # --- The cut --------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ episode alone: a ``path:line`` error, its previous outputs kept, the others buil
 from __future__ import annotations
 
 import errno
+import io
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,17 +122,27 @@ def test_a_dependency_that_is_not_a_file_is_fingerprinted_without_reading_it(
 def test_a_full_or_read_only_disk_names_the_file_and_the_episode(
     content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:
-    """As the system reports it: on the temporary file's descriptor, naming no file."""
+    """As the system reports it: on the temporary file's descriptor, naming no file (the
+    bytes reach the disk at the flush of a new file, at the fsync of a replaced one)."""
     root = three(content_tree)
     out = tmp_path / "out"
-    real = os.fsync
+    real = os.fdopen
 
-    def failing_for_b(handle: int) -> None:
+    class Failing(io.BufferedWriter):
+        failed = False
+
+        def flush(self) -> None:  # once: closing the stream then works
+            if not self.failed:
+                self.failed = True
+                raise OSError(code, os.strerror(code))
+            super().flush()
+
+    def failing_for_b(handle: int, *args: Any, **kwargs: Any) -> Any:
         if "/.b.txt." in os.readlink(f"/proc/self/fd/{handle}"):
-            raise OSError(code, os.strerror(code))
-        real(handle)
+            return Failing(io.FileIO(handle, "wb"))
+        return real(handle, *args, **kwargs)
 
-    monkeypatch.setattr(os, "fsync", failing_for_b)
+    monkeypatch.setattr(os, "fdopen", failing_for_b)
     report = build(root, out, BuildOptions(only=("txt",)))
     assert [str(d) for d in report.errors] == [
         f"{root}/episodes/b.md:1: error: cannot write {out}/episodes/b.txt: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
@@ -10,6 +11,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from castline.build import BuildOptions, build
 from castline.build.manifest import (
@@ -20,6 +23,9 @@ from castline.build.manifest import (
     EpisodeState,
     ExporterState,
     Manifest,
+    ManifestError,
+    dependency_path,
+    episode_path,
     load_manifest,
     manifest_bytes,
     read_manifest,
@@ -160,6 +166,19 @@ def test_a_manifest_naming_a_file_outside_its_place_removes_nothing(
             "episodes/0001-forecasting-ferries.md: failed is not true or false",
         ),
         (
+            lambda d: d["profiles"].update({"people/x.md": {"key": 1, "diagnostics": []}}),
+            "people/x.md: key is not text",
+        ),
+        (
+            lambda d: d["profiles"].update({"../x.md": {"key": "", "diagnostics": []}}),
+            "the episode '../x.md' is not a plain relative path",
+        ),
+        (
+            lambda d: d["profiles"].update({"people/x.md": {"key": "", "diagnostics": [[]]}}),
+            "people/x.md: diagnostics are not [path, line, severity, message, code] rows",
+        ),
+        (lambda d: d.update(profiles=[]), "profiles is not a JSON object"),
+        (
             lambda d: _first(d)["dependencies"].update({"a/../../b": ""}),
             "episodes/0001-forecasting-ferries.md: the dependency 'a/../../b' is not a plain "
             "relative path",
@@ -290,3 +309,30 @@ def test_a_stat_cache_that_is_not_what_castline_writes_is_ignored(
     report = build(CONTENT, out, BuildOptions(jobs=1))
     assert (report.episodes_skipped, report.errors, report.warnings) == (3, [], [])
     assert len(read_stat_cache(out)) == 3
+
+
+def _plain_reference(text: str, climbs: bool) -> bool:
+    """What a plain relative path is, by ``pathlib`` (the reference of the hand-split check)."""
+    path = PurePosixPath(text)
+    parts = path.parts
+    leading = len(parts) - len(tuple(itertools.dropwhile(lambda p: p == "..", parts)))
+    return not (
+        not text
+        or "\\" in text
+        or "\0" in text
+        or path.is_absolute()
+        or path.as_posix() != text
+        or ".." in parts[leading if climbs else 0 :]
+        or leading == len(parts)
+    )
+
+
+@given(st.text(alphabet="a./\\\0", max_size=10))
+def test_plain_paths_are_what_pathlib_says(text: str) -> None:
+    for check, climbs in ((episode_path, False), (dependency_path, True)):
+        try:
+            check(text)
+            accepted = True
+        except ManifestError:
+            accepted = False
+        assert accepted == _plain_reference(text, climbs), (text, climbs)

@@ -9,9 +9,10 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from castline.build import outfiles
+from castline.build import BuildOptions, build, outfiles
 from castline.build.outfiles import write_atomic
 from castline.errors import ConfigError
+from tests.conftest import ContentTree
 
 
 def test_write_atomic_leaves_the_old_file_when_writing_fails(
@@ -111,3 +112,45 @@ def test_only_files_that_still_hold_what_castline_wrote_are_removed(tmp_path: Pa
     assert (out / "episodes/a.txt").read_bytes() == b"edited by hand"
     assert (elsewhere / "b.txt").read_bytes() == b"mine"
     assert not (out / "episodes/c.txt").exists()
+
+
+def test_a_build_flushes_new_files_at_once_before_the_manifest_and_replaced_ones_each(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New outputs replace nothing: one ``sync`` before the manifest names them. An output
+    that replaces a previous one is flushed before its rename, so the old one is never lost."""
+    episode = "---\ntitle: {title}\ntranscript:\n- line: {text}\n  sec: 0\n---\n"
+    root = content_tree({"episodes/a.md": episode.format(title="A", text="One.")})
+    out = tmp_path / "out"
+    events: list[str] = []
+    real_fsync, real_sync, real_replace = os.fsync, os.sync, os.replace
+
+    def fsync(handle: int) -> None:
+        name = os.path.basename(os.readlink(f"/proc/self/fd/{handle}"))
+        if not os.path.isdir(f"/proc/self/fd/{handle}"):
+            events.append(f"fsync {name[1:].rsplit('.', 2)[0]}")  # .NAME.RANDOM.tmp
+        real_fsync(handle)
+
+    def sync() -> None:
+        events.append("sync")
+        real_sync()
+
+    def replace(source: str, target: object) -> None:
+        events.append(f"rename {os.path.basename(str(target))}")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "sync", sync)
+    monkeypatch.setattr(os, "replace", replace)
+    build(root, out, BuildOptions(only=("txt",)))
+    assert events == [
+        *("fsync .gitignore", "rename .gitignore", "rename a.txt", "sync"),
+        *("fsync manifest.json", "rename manifest.json"),
+        *("fsync stat-cache.json", "rename stat-cache.json"),
+    ]
+    events.clear()
+    build(root, out, BuildOptions(only=("txt",)))
+    assert events == []  # nothing changed: nothing written, nothing waited for
+    (root / "episodes/a.md").write_text(episode.format(title="A", text="Two."))
+    build(root, out, BuildOptions(only=("txt",)))
+    assert events[:2] == ["fsync a.txt", "rename a.txt"] and "sync" not in events

@@ -9,7 +9,9 @@ import pytest
 
 from castline.build import BuildOptions, build, workers
 from castline.build.manifest import read_manifest, sha256
-from castline.load import Project, load_episode
+from castline.load import Project, load_episode, people
+from castline.load.people import load_person
+from castline.model import Limits
 from tests.build.conftest import GOOD
 from tests.conftest import CONTENT, ContentTree
 
@@ -117,6 +119,44 @@ def test_adding_the_profile_of_an_unknown_guest_rebuilds_the_episodes_that_name_
     report = build(root, out, BuildOptions(only=("txt",)))
     assert (report.episodes_built, report.episodes_skipped) == (1, 1)
     assert report.warnings == []
+
+
+def test_unchanged_profiles_are_not_parsed_and_their_problems_are_replayed(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = content_tree(
+        {
+            "episodes/a.md": WITH_GUEST.format(title="a", guest="p1", text="A."),
+            "episodes/b.md": WITH_GUEST.format(title="b", guest="p2", text="B."),
+            "people/p1.md": PROFILE.format(name="One"),
+            "people/p2.md": "---\nlinkedin: two\n---\n",  # no title: a warning
+            "people/p3.md": "---\ntitle: [unclosed\n---\n",  # an error, and named by none
+        }
+    )
+    out = tmp_path / "out"
+    first = build(root, out, BuildOptions(only=("txt",)))
+    parsed: list[str] = []
+
+    def counting(path: Path, display: str, limits: Limits | None = None) -> object:
+        parsed.append(path.name)
+        return load_person(path, display, limits)
+
+    monkeypatch.setattr(people, "load_person", counting)
+    second = build(root, out, BuildOptions(only=("txt",)))
+    assert parsed == []
+    assert [str(d) for d in second.diagnostics] == [str(d) for d in first.diagnostics]
+    assert any("p2.md:1: warning: profile has no 'title'" in str(d) for d in second.diagnostics)
+    assert any(str(d).startswith(f"{root}/people/p3.md:") for d in second.errors)
+
+    (root / "people/p2.md").write_text(PROFILE.format(name="Two"), encoding="utf-8")
+    third = build(root, out, BuildOptions(only=("txt",)))
+    assert parsed == ["p2.md"]  # once: the build in this process shares the profiles
+    assert (third.episodes_built, third.episodes_skipped) == (1, 1)
+    assert not any("no 'title'" in str(d) for d in third.diagnostics)
+
+    parsed.clear()
+    build(root, out, BuildOptions(only=("txt",), dry_run=True))
+    assert sorted(parsed) == ["p1.md", "p2.md", "p3.md"]  # a check trusts no record
 
 
 def test_a_new_or_resized_media_file_rebuilds_its_episode(

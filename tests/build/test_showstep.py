@@ -170,9 +170,9 @@ def test_deleted_artwork_is_reported_on_the_next_build_and_its_copy_kept(tmp_pat
     published = (out / "images/cover.png").read_bytes()
     (content / "images/cover.png").unlink()
     report = build(content, out)
-    assert [str(d) for d in report.warnings] == [
-        f"{content}/show.yaml:14: warning: cannot read the size of artwork 'images/cover.png' "
-        "(no such file in the content folder, or not a JPEG or PNG)"
+    assert [str(d) for d in report.diagnostics] == [
+        f"{content}/show.yaml:14: error: artwork 'images/cover.png': no such file; "
+        "itunes:image left out"
     ]
     assert (out / "images/cover.png").read_bytes() == published
     assert report.removed == []

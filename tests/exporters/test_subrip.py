@@ -11,10 +11,11 @@ import pytest
 import srt
 import webvtt
 from hypothesis import given
+from hypothesis import strategies as st
 
 from castline import registry
 from castline.errors import ConfigError
-from castline.exporters.subrip import SubripExporter, safe_text
+from castline.exporters.subrip import LATEST_MS, SubripExporter, compose, safe_text
 from castline.load import load_content
 from castline.model import Episode, SourceRef, Utterance
 from castline.timing.cues import Cue, episode_cues
@@ -115,20 +116,26 @@ def test_registered_under_srt() -> None:
     )
 
 
-def test_a_block_lost_by_compose_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_compose = srt.compose
+_TIMES = st.integers(min_value=0, max_value=LATEST_MS)
+_LINES = st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=3)
 
-    def lossy(subtitles: list[srt.Subtitle], **kwargs: object) -> str:
-        return str(real_compose(subtitles[1:], **kwargs))
 
-    monkeypatch.setattr(srt, "compose", lossy)
-    episode = _episode(
-        Utterance("Ferries run late in winter storms.", "Ann", 0, SRC),
-        Utterance("Two.", "Bo", 9000, SRC),
-    )
-    exporter = SubripExporter(max_chars_per_line=12, max_lines=3)
-    with pytest.raises(RuntimeError, match=r"^e\.md:1: srt\.compose wrote 2 blocks for 3 cues$"):
-        exporter.render(CONTEXT, episode)
+@given(st.lists(st.tuples(_TIMES, _TIMES, st.sampled_from(["", "Ann: "]), _LINES), max_size=6))
+def test_compose_writes_what_srt_compose_writes(
+    rows: list[tuple[int, int, str, list[str]]],
+) -> None:
+    """Any cues, even text holding blank lines, arrows or markup: the bytes of the library."""
+    cues = [Cue(a, b, "Ann", tuple(lines), SRC, label) for a, b, label, lines in rows]
+    subtitles = [
+        srt.Subtitle(
+            index=number,
+            start=dt.timedelta(milliseconds=cue.start_ms),
+            end=dt.timedelta(milliseconds=cue.end_ms),
+            content=safe_text("\n".join(cue.display_lines)),
+        )
+        for number, cue in enumerate(cues, start=1)
+    ]
+    assert compose(cues) == srt.compose(subtitles, reindex=False, eol="\n")
 
 
 # --- Real data: every file reads back, with three readers, to the same cues ------------------

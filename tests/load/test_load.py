@@ -73,7 +73,12 @@ def test_demo_show_loads_without_problems() -> None:
     ]
     show = result.show
     assert show.title == "Harbour Lights"
-    assert show.image_pixels == (1400, 1400)
+    assert show.image_file is not None
+    assert (show.image_file.format, show.image_file.width, show.image_file.height) == (
+        "PNG",
+        1400,
+        1400,
+    )
     assert [host.name for host in show.hosts] == ["Maya Lindqvist"]
     first = result.episodes[0]
     assert first.guests[0].name == "Tomás Okafor"

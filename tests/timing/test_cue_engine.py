@@ -55,7 +55,7 @@ def _arguments(
     plain = segment._fills(words.offsets, rules.width)
     fills = segment._fills(words.offsets, rows_width)
     reaches = segment._reaches(fills, plain, rules.max_lines)
-    scan = segment._scanner(words, rules, segment._two_liner(words, rules.width))
+    scan = segment._scanner(words, rules)
     python = (words, scan, rows_width, fills, reaches)
     native = (
         words.offsets, words.times, words.at_sentence, words.breaks, words.kinds, fills, reaches,
