@@ -15,15 +15,24 @@ from typer.testing import CliRunner
 from benchmarks.synthetic import write_show
 from castline import __version__
 from castline.cli import app
+from castline.timing import engine
 from tests.conftest import CONTENT, DATA, ContentTree, fake_distribution
 
 runner = CliRunner()
 
 
-def test_version() -> None:
+def test_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version, and which cue engine cuts the captions."""
+    monkeypatch.delenv("CASTLINE_ENGINE", raising=False)
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"castline {__version__}\n"
+    built = engine.native_cheapest_cuts is not None
+    assert (
+        result.stdout == f"castline {__version__} (cue engine: {'native' if built else 'python'})\n"
+    )
+    monkeypatch.setenv("CASTLINE_ENGINE", "python")
+    result = runner.invoke(app, ["--version"])
+    assert result.stdout == f"castline {__version__} (cue engine: python)\n"
 
 
 def _modules_loaded_by(*args: str) -> list[str]:
@@ -47,8 +56,15 @@ def _modules_loaded_by(*args: str) -> list[str]:
 
 def test_version_loads_nothing_but_the_version() -> None:
     loaded = _modules_loaded_by("--version")
-    # runpy runs castline/__main__.py as "__main__".
-    assert [m for m in loaded if m.startswith("castline")] == ["castline", "castline.version"]
+    # runpy runs castline/__main__.py as "__main__"; the version names the cue engine.
+    native = ["castline.timing._cue_engine"] if engine.native_cheapest_cuts is not None else []
+    assert [m for m in loaded if m.startswith("castline")] == [
+        "castline",
+        "castline.timing",
+        *native,
+        "castline.timing.engine",
+        "castline.version",
+    ]
     assert not {"typer", "yaml", "importlib_metadata", "typing"} & set(loaded)
 
 

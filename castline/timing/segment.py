@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from castline.timing import engine as engines
 from castline.timing.boundaries import SENTENCE, boundary_kinds
 
 __all__ = ["CutRules", "Segment", "cut_line"]
@@ -80,9 +81,10 @@ def cut_line(
     ...                            0, 3000, CutRules(42, 2, 833, 7000))]
     [('Hello and welcome.',), ('Today we talk about captions.',)]
     """
+    native = engines.default_engine() == "native"
     width = rules.width
     first_width = max(1, width - reserve) if reserve else width
-    line = _prepare(text, start_ms, end_ms, rules, first_width if reserve_every else width)
+    line = _prepare(text, start_ms, end_ms, rules, first_width if reserve_every else width, native)
     if not line.words.words:
         return ()
     first_fill = _first_fill(line, first_width)
@@ -155,6 +157,18 @@ _LAYOUT_BREAK_UNITS = tuple(_units(_LAYOUT_WEIGHT, cost) for cost in _LINE_BREAK
 _LAYOUT_IMBALANCE_UNITS = _units(_LAYOUT_WEIGHT, _IMBALANCE)
 #: More units than any cut of a line costs.
 _BEYOND = 1 << 62
+#: The units, in the order the native engine reads them (``castline/timing/_cue_engine.c``).
+_NATIVE_UNITS = (
+    _CUE_UNITS,
+    _INNER_SENTENCE_UNITS,
+    _CUE_BREAK_UNITS,
+    _FRAGMENT_UNITS,
+    _SHORT_UNITS,
+    _LONG_UNITS,
+    _LONG_CEILING_UNITS,
+    _LAYOUT_IMBALANCE_UNITS,
+    _BEYOND,
+)
 
 
 # --- A line's words -------------------------------------------------------------------------
@@ -201,6 +215,17 @@ def _fills(offsets: list[int], width: int, stop: int | None = None) -> list[int]
     room = width + 1  # words[i:j] fits: offsets[j] - offsets[i] - 1 <= width
     count = len(offsets) - 1 if stop is None else stop
     return [max(i + 1, bisect_right(offsets, offsets[i] + room) - 1) for i in range(count)]
+
+
+def _native_fills(offsets: list[int], width: int) -> list[int]:
+    """:func:`_fills` by the native engine; by the Python one where a value leaves 64 bits."""
+    native = engines.native_fills
+    if native is not None:
+        try:
+            return native(offsets, width)
+        except OverflowError:
+            pass  # the Python engine's integers have no bound
+    return _fills(offsets, width)
 
 
 def _reaches(fills: list[int], plain_fills: list[int], max_lines: int) -> list[int]:
@@ -260,6 +285,20 @@ def _two_liner(words: _Words, width: int) -> _TwoLines:
     return two_lines
 
 
+def _native_two_liner(words: _Words, width: int) -> _TwoLines:
+    """:func:`_two_liner` by the native engine; by the Python one where an offset or the
+    width is beyond 2**40."""
+    native = engines.native_layout
+    if native is not None:
+        try:
+            layout = native(words.offsets, words.breaks, width, _LAYOUT_IMBALANCE_UNITS, _BEYOND)
+        except OverflowError:
+            pass  # the Python engine's integers have no bound
+        else:
+            return layout.two_lines
+    return _two_liner(words, width)
+
+
 # --- The cheapest cuts from every word ------------------------------------------------------
 
 #: ``scan(i, first_width, fill, window)``: see :func:`_scanner`.
@@ -299,20 +338,26 @@ _PREPARED_LINES = 512
 
 
 @functools.lru_cache(maxsize=_PREPARED_LINES)
-def _prepare(text: str, start_ms: int, end_ms: int, rules: CutRules, rows_width: int) -> _Line:
+def _prepare(
+    text: str, start_ms: int, end_ms: int, rules: CutRules, rows_width: int, native: bool
+) -> _Line:
     """A line's words, planned times, and the cheapest cuts of the rest of it from every word
-    (from the first word for a first cue as wide as the others).
+    (from the first word for a first cue as wide as the others), by the native engine or not.
 
     Cached: the SRT and WebVTT exporters cut the same lines with the same widths; only the
     width of a line's first cue may differ, and only :func:`_cut` looks at it.
     """
     words = _Words.of(text, start_ms, end_ms)
-    plain_fills = _fills(words.offsets, rules.width)
-    rows_fills = plain_fills if rows_width == rules.width else _fills(words.offsets, rows_width)
+    fills = _native_fills if native else _fills
+    plain_fills = fills(words.offsets, rules.width)
+    rows_fills = plain_fills if rows_width == rules.width else fills(words.offsets, rows_width)
     reaches = _reaches(rows_fills, plain_fills, rules.max_lines)
-    two_lines = _two_liner(words, rules.width)
+    two_lines = _native_two_liner(words, rules.width) if native else _two_liner(words, rules.width)
     scan = _scanner(words, rules)
-    ends, cheapest, least = _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
+    if native:
+        ends, cheapest, least = _native_cuts(words, rules, scan, rows_width, rows_fills, reaches)
+    else:
+        ends, cheapest, least = _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
     return _Line(
         words, rules, plain_fills, rows_width, rows_fills, ends, cheapest, least, scan, two_lines
     )
@@ -357,6 +402,39 @@ def _cheapest_cuts(
         else:
             least = _CUE_UNITS + best
     return ends, cheapest, least
+
+
+def _native_cuts(
+    words: _Words,
+    rules: CutRules,
+    scan: _Scan,
+    rows_width: int,
+    rows_fills: list[int],
+    reaches: list[int],
+) -> tuple[list[int], list[list[int]], int]:
+    """:func:`_cheapest_cuts` by the native engine: the same integers and lists. Where a time
+    or a width leaves 64 bits (an OverflowError), by the Python engine."""
+    native = engines.native_cheapest_cuts
+    if native is not None:
+        try:
+            return native(
+                words.offsets,
+                words.times,
+                words.at_sentence,
+                words.breaks,
+                words.kinds,
+                rows_fills,
+                reaches,
+                rows_width,
+                rules.width,
+                rules.max_lines,
+                rules.min_ms,
+                rules.max_ms,
+                _NATIVE_UNITS,
+            )
+        except OverflowError:
+            pass  # the Python engine's integers have no bound
+    return _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
 
 
 def _scanner(words: _Words, rules: CutRules) -> _Scan:

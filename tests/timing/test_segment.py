@@ -3,18 +3,27 @@
 The reference below is the cut as first written: a forward dynamic programme over word ends
 in floating point, each cue's cost summed in this order, the earliest start winning a tie.
 cut_line's exact search must always find the same cut, and lay each two-line cue out where
-the general line breaker would.
+the general line breaker would. The native cue engine must cut every line as the Python one
+does, generated lines and the corpus's alike.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
+from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from castline.load import load_content
 from castline.timing.boundaries import SENTENCE, boundary_kinds
+from castline.timing.cues import speaker_name
+from castline.timing.engine import native_cheapest_cuts
 from castline.timing.segment import CutRules, Segment, cut_line
+from castline.timing.spans import episode_timing
 from tests.timing.strategies import paragraphs
 
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -206,3 +215,78 @@ def test_a_reserved_first_line() -> None:
 
 def test_no_words_no_segment() -> None:
     assert cut_line(" \n ", 0, 1000, CutRules(42, 2, 833, 7000)) == ()
+
+
+def _cut_by(
+    engine: str, text: str, start_ms: int, end_ms: int, rules: CutRules, reserve: int, every: bool
+) -> tuple[Segment, ...]:
+    """cut_line by ``engine``, as ``CASTLINE_ENGINE`` picks it."""
+    with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": engine}):
+        return cut_line(text, start_ms, end_ms, rules, reserve=reserve, reserve_every=every)
+
+
+def test_the_python_engine_where_the_native_one_is_not_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("castline.timing.engine.native_cheapest_cuts", None)
+    rules = CutRules(42, 2, 833, 7000)
+    assert _cut_by("native", "Hello.", 0, 1000, rules, 0, False) == (Segment(("Hello.",), 0, 1000),)
+
+
+native = pytest.mark.skipif(native_cheapest_cuts is None, reason="the native engine is not built")
+
+#: Times and durations from none to beyond 64 bits (where the native engine hands the line
+#: to the Python one).
+_ms = st.one_of(st.integers(0, 10_000_000), st.just(0), st.integers(0, 2**64))
+_spans = st.one_of(
+    st.just(0), st.integers(1, 100), st.integers(1, 300_000), st.integers(10**9, 2**64)
+)
+_any_rules = st.builds(
+    CutRules,
+    width=st.one_of(st.integers(1, 60), st.integers(61, 2**63)),
+    max_lines=st.integers(1, 3),
+    min_ms=st.one_of(st.sampled_from([0, 833, 2000, 10**11, 2**62, 2**63]), _ms),
+    max_ms=st.one_of(st.sampled_from([0, 2000, 7000, 10**11, 2**62, 2**63]), _ms),
+)
+
+
+#: Words of one length: ties everywhere.
+_even_paragraph = st.lists(st.sampled_from(["abcd", "efgh", "ijkl"]), min_size=1).map(" ".join)
+
+
+@native
+@PROPERTY
+@given(
+    st.one_of(_even_paragraph, _tied_paragraph, paragraphs),
+    _ms,
+    _spans,
+    st.sampled_from(["", "Al: ", "Juan Pablo: ", "A speaker with a long name: "]),
+    st.booleans(),
+    _any_rules,
+)
+def test_the_native_engine_cuts_as_the_python_one(
+    text: str, start_ms: int, span_ms: int, label: str, every: bool, rules: CutRules
+) -> None:
+    end_ms = start_ms + span_ms
+    native = _cut_by("native", text, start_ms, end_ms, rules, len(label), every)
+    assert native == _cut_by("python", text, start_ms, end_ms, rules, len(label), every)
+
+
+@native
+def test_the_native_engine_cuts_every_corpus_line_as_the_python_one(corpus: Path) -> None:
+    """Every line of the corpus, as the caption exporters cut it: no label, a label on its
+    first cue, a label on every cue."""
+    rules = CutRules(42, 2, 833, 7000)
+    lines = 0
+    for episode in load_content(corpus).episodes:
+        timed_lines, _ = episode_timing(episode)
+        for timed in timed_lines:
+            text, start, end = timed.utterance.text, timed.start_ms, timed.end_ms
+            name = speaker_name(timed.utterance.speaker)
+            reserve = len(f"{name}: ") if name else 0
+            for room, every in sorted({(0, False), (reserve, False), (reserve, True)}):
+                python = _cut_by("python", text, start, end, rules, room, every)
+                native = _cut_by("native", text, start, end, rules, room, every)
+                assert python == native, (str(timed.utterance.source), room, every)
+            lines += 1
+    assert lines > 2000

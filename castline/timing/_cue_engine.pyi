@@ -1,0 +1,60 @@
+"""The native cue engine (castline/timing/_cue_engine.c): segment's cue search in C."""
+
+from collections.abc import Callable, Sequence
+
+#: (cue, inner_sentence, cue_break, fragment, short, long, long_ceiling, imbalance, beyond)
+Units = tuple[int, int, tuple[int, ...], tuple[int, ...], int, int, int, int, int]
+
+def cheapest_cuts(
+    offsets: Sequence[int],
+    times: Sequence[int],
+    at_sentence: Sequence[bool],
+    breaks: Sequence[int],
+    kinds: Sequence[int],
+    rows_fills: Sequence[int],
+    reaches: Sequence[int],
+    rows_width: int,
+    width: int,
+    max_lines: int,
+    min_ms: int,
+    max_ms: int,
+    units: Units,
+    /,
+) -> tuple[list[int], list[list[int]], int]: ...
+
+class Layout:
+    def two_lines(
+        self, i: int, j: int, first_width: int, fill: int, limit: int, /
+    ) -> tuple[int, int]: ...
+
+def layout(
+    offsets: Sequence[int], breaks: Sequence[int], width: int, imbalance: int, beyond: int, /
+) -> Layout: ...
+
+#: The type of :func:`layout`.
+MakeLayout = Callable[[Sequence[int], Sequence[int], int, int, int], Layout]
+
+def fills(offsets: Sequence[int], width: int, /) -> list[int]: ...
+
+#: The type of :func:`fills`.
+Fills = Callable[[Sequence[int], int], list[int]]
+
+#: The type of :func:`cheapest_cuts`.
+CheapestCuts = Callable[
+    [
+        Sequence[int],
+        Sequence[int],
+        Sequence[bool],
+        Sequence[int],
+        Sequence[int],
+        Sequence[int],
+        Sequence[int],
+        int,
+        int,
+        int,
+        int,
+        int,
+        Units,
+    ],
+    tuple[list[int], list[list[int]], int],
+]

@@ -1,0 +1,49 @@
+"""Which cue engine searches a line's cheapest cut: ``native`` or ``python``.
+
+The native engine is a C extension (``castline/timing/_cue_engine.c``), built at install
+where a C compiler is present and skipped without one (or with ``CASTLINE_NATIVE_BUILD=0``).
+The Python engine (:mod:`castline.timing.segment`'s own search) is the reference: the native
+one returns the same integers and lists, so every output is the same byte for byte.
+``CASTLINE_ENGINE=python`` in the environment makes castline cut with the Python engine (for
+tests and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
+
+Imports nothing but the extension (not even :mod:`typing`): ``castline --version`` names the
+engine.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False  # not typing's: castline --version loads no typing module
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout
+
+    Engine = Literal["native", "python"]
+
+__all__ = ["default_engine", "native_cheapest_cuts", "native_fills", "native_layout"]
+
+
+def _load() -> tuple[CheapestCuts, Fills, MakeLayout] | tuple[None, None, None]:
+    try:
+        from castline.timing._cue_engine import cheapest_cuts, fills, layout
+    except ImportError:  # installed without a compiler, or with CASTLINE_NATIVE_BUILD=0
+        return None, None, None
+    return cheapest_cuts, fills, layout
+
+
+#: The native engine's search, its fills of a line's words and its two-line layouts (see
+#: :mod:`castline.timing.segment`), or ``None`` where it was not built.
+native_cheapest_cuts, native_fills, native_layout = _load()
+
+
+def default_engine() -> Engine:
+    """The engine that cuts lines: the native one where it is built, unless
+    ``CASTLINE_ENGINE=python`` is set (any other value, or none, asks for the native one)."""
+    if native_cheapest_cuts is None:
+        return "python"
+    if os.environ.get("CASTLINE_ENGINE", "").strip().lower() == "python":
+        return "python"
+    return "native"
