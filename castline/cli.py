@@ -552,10 +552,20 @@ def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> 
         )
     return (
         f"episodes: {report.episodes_built} built, {report.episodes_skipped} unchanged, "
-        f"{report.episodes_failed} failed{drafts}; {files}; "
+        f"{report.episodes_failed} failed{drafts}; {files}{_sizes(report)}; "
         f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}; "
         f"{seconds:.2f} s"
     )
+
+
+def _sizes(report: BuildReport) -> str:
+    """The largest file the show's exporters wrote, and its size (a directory may refuse a
+    feed past its limit): ``; feed.xml 52,144 bytes``."""
+    sizes = report.show_output_bytes
+    if not sizes:
+        return ""
+    largest = max(sorted(sizes), key=sizes.__getitem__)
+    return f"; {largest} {sizes[largest]:,} bytes"
 
 
 def main() -> None:
