@@ -9,6 +9,7 @@ for a given seed, so two runs compare like with like.
 from __future__ import annotations
 
 import random
+import re
 import struct
 import textwrap
 import zlib
@@ -143,8 +144,19 @@ def write_show(root: Path, episodes: int, *, seed: int = 0) -> Path:
         )
     for index in range(episodes):
         slug = f"{index:05d}-synthetic"
-        (root / "episodes" / f"{slug}.md").write_text(
-            episode_text(index, seed=seed), encoding="utf-8"
-        )
-        (root / "media" / f"{slug}.mp3").write_bytes(b"\0" * (1000 + index))
+        text = episode_text(index, seed=seed)
+        (root / "episodes" / f"{slug}.md").write_text(text, encoding="utf-8")
+        hours, minutes, seconds = re.findall(r"duration: PT(\d+)H(\d+)M(\d+)S", text)[0]
+        length = int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+        (root / "media" / f"{slug}.mp3").write_bytes(silent_mp3(length))
     return root
+
+
+def silent_mp3(seconds: int) -> bytes:
+    """A few hundred bytes of MP3 that media readers take for ``seconds`` long: a Xing frame
+    giving the stream's frame count (https://www.codeproject.com/Articles/8295/MPEG-Audio-Frame-Header),
+    then eight silent MPEG-2 Layer III frames (8 kbit/s, 16 kHz, mono: 576 samples each)."""
+    header = bytes([0xFF, 0xF3, 0x18, 0xC0])
+    frames = round(seconds * 16000 / 576)
+    xing = header + bytes(9) + b"Xing" + struct.pack(">II", 1, frames)  # after the side info
+    return xing + bytes(36 - len(xing)) + (header + bytes(32)) * 8

@@ -559,13 +559,12 @@ def _summary(report: BuildReport, out: Path, seconds: float, *, check: bool) -> 
 
 
 def _sizes(report: BuildReport) -> str:
-    """The largest file the show's exporters wrote, and its size (a directory may refuse a
-    feed past its limit): ``; feed.xml 52,144 bytes``."""
-    sizes = report.show_output_bytes
+    """The size of each exporter's show files (a directory may refuse a feed past its
+    limit): ``; show files: rss 52,144 bytes, site 1,200,310 bytes``."""
+    sizes = report.show_exporter_bytes
     if not sizes:
         return ""
-    largest = max(sorted(sizes), key=sizes.__getitem__)
-    return f"; {largest} {sizes[largest]:,} bytes"
+    return "; show files: " + ", ".join(f"{name} {size:,} bytes" for name, size in sizes.items())
 
 
 def main() -> None:

@@ -95,13 +95,15 @@ def test_build_demo_show(tmp_path: Path) -> None:
     assert len(list((tmp_path / "episodes").glob("*.txt"))) == 3
 
 
-def test_the_summary_gives_the_size_of_the_largest_show_file(tmp_path: Path) -> None:
+def test_the_summary_gives_the_size_of_each_exporters_show_files(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(CONTENT), "--out", str(tmp_path), "--only", "rss"])
     assert result.exit_code == 0, result.stderr
     size = (tmp_path / "feed.xml").stat().st_size
-    assert f" removed in {tmp_path}; feed.xml {size:,} bytes; 0 errors" in result.stderr
+    assert f" removed in {tmp_path}; show files: rss {size:,} bytes; 0 errors" in result.stderr
     again = runner.invoke(app, ["build", str(CONTENT), "--out", str(tmp_path), "--only", "rss"])
-    assert f"0 files written, 0 removed in {tmp_path}; feed.xml {size:,} bytes;" in again.stderr
+    assert (
+        f"0 files written, 0 removed in {tmp_path}; show files: rss {size:,} bytes;" in again.stderr
+    )
 
 
 def test_content_errors_exit_1_sorted_once_each_without_traceback(tmp_path: Path) -> None:

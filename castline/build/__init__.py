@@ -30,7 +30,7 @@ The output is the same byte for byte whatever the number of jobs.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -104,6 +104,8 @@ class BuildReport:
     #: The size in bytes of each show-level output (``feed.xml`` and its pages...), as
     #: written, or as it stands when its show step had nothing to do.
     show_output_bytes: dict[str, int] = field(default_factory=dict)
+    #: Per exporter with show-level outputs, their size in bytes in all, in the order run.
+    show_exporter_bytes: dict[str, int] = field(default_factory=dict)
 
     @property
     def written(self) -> list[PurePosixPath]:
@@ -214,6 +216,7 @@ def _build_locked(
         for name in inputs.selected:
             show_steps.run(exporters[name])
         report.show_output_bytes = dict(sorted(show_steps.sizes.items()))
+        report.show_exporter_bytes = _exporter_bytes(manifest, inputs.selected, show_steps.sizes)
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
@@ -223,6 +226,18 @@ def _build_locked(
             save_state(out, manifest, stat_cache, created=bool(changes.created))
     _finish(report, manifest, inputs, project.show)
     return report
+
+
+def _exporter_bytes(
+    manifest: Manifest, names: Iterable[str], sizes: Mapping[str, int]
+) -> dict[str, int]:
+    """The bytes of each exporter's show-level outputs, in all (exporters with none left out)."""
+    totals: dict[str, int] = {}
+    for name in names:
+        state = manifest.show_outputs.get(name)
+        if state is not None and state.outputs:
+            totals[name] = sum(sizes.get(relative, 0) for relative in state.outputs)
+    return totals
 
 
 def _select(project: Project, options: BuildOptions, out: Path) -> Setup:
