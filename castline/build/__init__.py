@@ -215,8 +215,7 @@ def _build_locked(
         _remove_gone(manifest, set(relatives), inputs, changes)
         for name in inputs.selected:
             show_steps.run(exporters[name])
-        report.show_output_bytes = dict(sorted(show_steps.sizes.items()))
-        report.show_exporter_bytes = _exporter_bytes(manifest, inputs.selected, show_steps.sizes)
+        _record_sizes(report, manifest, inputs.selected, show_steps.sizes)
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
@@ -228,16 +227,17 @@ def _build_locked(
     return report
 
 
-def _exporter_bytes(
-    manifest: Manifest, names: Iterable[str], sizes: Mapping[str, int]
-) -> dict[str, int]:
-    """The bytes of each exporter's show-level outputs, in all (exporters with none left out)."""
-    totals: dict[str, int] = {}
+def _record_sizes(
+    report: BuildReport, manifest: Manifest, names: Iterable[str], sizes: Mapping[str, int]
+) -> None:
+    """The bytes of each show-level output, and of each exporter's in all (exporters with none
+    left out)."""
+    report.show_output_bytes = dict(sorted(sizes.items()))
     for name in names:
         state = manifest.show_outputs.get(name)
         if state is not None and state.outputs:
-            totals[name] = sum(sizes.get(relative, 0) for relative in state.outputs)
-    return totals
+            total = sum(sizes.get(relative, 0) for relative in state.outputs)
+            report.show_exporter_bytes[name] = total
 
 
 def _select(project: Project, options: BuildOptions, out: Path) -> Setup:
