@@ -29,7 +29,7 @@ engine's warnings are reported. UTF-8, 2-space indent, ``\\n`` end.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from castline.diagnostics import Diagnostic
@@ -56,11 +56,37 @@ class JsonTranscriptExporter(PerEpisodeExporter):
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
         """The JSON transcript and the timing engine's warnings."""
         cues, diagnostics = episode_cues(episode, SEGMENT_POLICY)
-        document = {
-            "version": JSON_TRANSCRIPT_VERSION,
-            "segments": [segment(cue) for cue in cues],
+        return document_text([segment(cue) for cue in cues]), diagnostics
+
+
+def document_text(segments: Sequence[Mapping[str, Any]]) -> str:
+    """The transcript document as ``json.dumps(document, ensure_ascii=False, indent=2)`` writes
+    it, with a final newline, composed from each value's JSON (the C encoder) rather than by the
+    encoder's pure-Python indenting pass, which cost a fifth of a cold build.
+
+    >>> print(document_text([{"startTime": 1, "body": "Hi"}]), end="")
+    {
+      "version": "1.0.0",
+      "segments": [
+        {
+          "startTime": 1,
+          "body": "Hi"
         }
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n", diagnostics
+      ]
+    }
+    """
+    dumps = json.dumps
+    blocks = [
+        ",\n".join(
+            f"      {dumps(key)}: {dumps(value, ensure_ascii=False)}"
+            for key, value in entry.items()
+        )
+        for entry in segments
+    ]
+    listed = ",\n".join(f"    {{\n{block}\n    }}" if block else "    {}" for block in blocks)
+    body = f"[\n{listed}\n  ]" if blocks else "[]"
+    version = dumps(JSON_TRANSCRIPT_VERSION)
+    return f'{{\n  "version": {version},\n  "segments": {body}\n}}\n'
 
 
 def segment(cue: Cue) -> dict[str, Any]:

@@ -12,10 +12,12 @@ import jsonschema
 import podcastparser
 import pytest
 import srt
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from castline.exporter import BuildContext
-from castline.exporters.jsontranscript import JsonTranscriptExporter
+from castline.exporters.jsontranscript import JsonTranscriptExporter, document_text
 from castline.model import Episode, Header, Show, SourceRef, Utterance
 from tests.exporters.conftest import FullBuild
 
@@ -131,3 +133,25 @@ def test_the_feed_links_the_json_and_html_transcripts(full_build: FullBuild) -> 
 def test_a_blank_speaker_is_left_out(who: str) -> None:
     document = render(Utterance("Hi.", who, 0, SRC), duration_ms=1_000)
     assert document["segments"] == [{"startTime": 0, "endTime": 1, "body": "Hi."}]
+
+
+_VALUES = st.one_of(
+    st.text(),
+    st.integers(min_value=0, max_value=10**9),
+    st.floats(min_value=0, max_value=1e9, allow_nan=False),
+)
+
+
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["speaker", "startTime", "endTime", "body"]), _VALUES, max_size=4
+        ),
+        max_size=6,
+    )
+)
+def test_the_document_is_what_the_json_encoder_writes(segments: list[dict[str, Any]]) -> None:
+    document = {"version": "1.0.0", "segments": segments}
+    expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    assert document_text(segments) == expected
+    assert json.loads(document_text(segments)) == document
