@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from castline.diagnostics import Diagnostic, rule
+from castline.memo import per_object
 from castline.model import Episode, SourceRef
 from castline.text import plural
 from castline.timecode import format_ms, format_seconds
@@ -491,11 +492,25 @@ def episode_cues(
 ) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:
     """An episode's cues and every warning of the way: timing engine, then :func:`build_cues`.
 
-    This is what each caption exporter (SRT, WebVTT) writes, so they cut cues alike.
+    This is what each caption exporter (SRT, WebVTT) writes, so they cut cues alike. Exporters
+    that ask for the same episode under the same policy and offset (SRT and the JSON transcript
+    and pages, by default) share one result: it is remembered for the last episode.
     """
-    timed, timing_warnings = episode_timing(episode)
-    cues, cue_warnings = build_cues(timed, policy, offset_ms=offset_ms)
-    return cues, (*timing_warnings, *speaker_warnings(episode), *cue_warnings)
+    known = _known_cues(episode)
+    key = (policy, offset_ms)
+    if key not in known:
+        timed, timing_warnings = episode_timing(episode)
+        cues, cue_warnings = build_cues(timed, policy, offset_ms=offset_ms)
+        known[key] = cues, (*timing_warnings, *speaker_warnings(episode), *cue_warnings)
+    return known[key]
+
+
+@per_object
+def _known_cues(
+    episode: Episode,
+) -> dict[tuple[CuePolicy, int], tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]]:
+    """The cues :func:`episode_cues` made of ``episode``, by policy and offset."""
+    return {}
 
 
 def check_offset_ms(value: object) -> int:
