@@ -222,13 +222,17 @@ def _build_locked(
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
-            if manifest.castline_version != __version__:
-                manifest.castline_version, manifest.changed = __version__, True
-            stat_cache = planner.new_stat_cache(manifest)
-            created = bool(changes.created) or episodes.new_records
-            save_state(out, manifest, stat_cache, created=created)
+            _save(out, manifest, planner, created=bool(changes.created) or episodes.new_records)
     _finish(report, manifest, inputs, project.show)
     return report
+
+
+def _save(out: Path, manifest: Manifest, planner: Planner, *, created: bool) -> None:
+    """Save the manifest, stamped with this castline's version, and the stat cache; flush the
+    files ``created`` (outputs or records) first (:func:`~castline.build.manifest.save_state`)."""
+    if manifest.castline_version != __version__:
+        manifest.castline_version, manifest.changed = __version__, True
+    save_state(out, manifest, planner.new_stat_cache(manifest), created=created)
 
 
 def _record_sizes(
