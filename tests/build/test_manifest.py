@@ -671,3 +671,23 @@ def test_record_files_are_flushed_with_the_new_outputs_before_the_manifest_names
     report = build(demo, out, BuildOptions(jobs=1, only=("rss",)))
     assert report.created == [] and report.changed == [PurePosixPath("feed.xml")]
     assert events == ["record", "feed.xml", "sync", MANIFEST_FILE, STAT_CACHE_FILE]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_records_folder_removed_rebuilds_every_episode_once_per_exporter(
+    tmp_path: Path, clean: tuple[dict[str, bytes], dict[str, bytes]], jobs: int
+) -> None:
+    out = tmp_path / "out"
+    built_with_records(out)
+    named = record_hashes(out)
+    shutil.rmtree(out / STATE_DIR / RECORDS_DIR)
+    (out / "feed.xml").unlink()
+    (out / "index.html").unlink()
+    report = build(CONTENT, out, BuildOptions(jobs=jobs, only=("rss", "site")))
+    assert sorted(str(d) for d in report.warnings) == sorted(
+        f"{out}/{STATE_DIR}/{RECORDS_DIR}/{digest}.json:1: warning: the record of exporter "
+        f"'{name}' for {CONTENT}/{episode} cannot be used (missing); that episode is rebuilt"
+        for (episode, name), digest in named.items()
+    )
+    assert (report.episodes_built, report.episodes_skipped, report.errors) == (3, 0, [])
+    assert (tree(out), records(out)) == clean
