@@ -39,7 +39,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 if sys.platform != "win32":
@@ -442,7 +442,7 @@ def output_path(value: object, where: str = "") -> str:
     """
     what = f"{where}: the output" if where else "the output"
     text = _relative_path(value, what, climbs=False)
-    if PurePosixPath(text).parts[0] == STATE_DIR:
+    if text.partition("/")[0] == STATE_DIR:  # its first segment: the path is plain
         raise ManifestError(f"{what} {text!r} is in {STATE_DIR}/")
     return text
 

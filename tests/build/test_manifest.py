@@ -31,6 +31,7 @@ from castline.build.manifest import (
     episode_path,
     load_manifest,
     manifest_bytes,
+    output_path,
     read_manifest,
     read_stat_cache,
     sha256,
@@ -691,3 +692,15 @@ def test_a_records_folder_removed_rebuilds_every_episode_once_per_exporter(
     )
     assert (report.episodes_built, report.episodes_skipped, report.errors) == (3, 0, [])
     assert (tree(out), records(out)) == clean
+
+
+@given(st.lists(st.sampled_from([STATE_DIR, STATE_DIR + "x", "a", ".", "..", ""]), max_size=4))
+def test_outputs_in_the_state_folder_are_what_pathlib_says(segments: list[str]) -> None:
+    text = "/".join(segments)
+    try:
+        output_path(text)
+        accepted = True
+    except ManifestError:
+        accepted = False
+    expected = _plain_reference(text, False) and PurePosixPath(text).parts[0] != STATE_DIR
+    assert accepted == expected, text
