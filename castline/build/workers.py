@@ -208,6 +208,8 @@ class EpisodeBuilder:
         """Write the records' files (a dry run keeps their text instead); True when one is new.
 
         Raises:
+            ConfigError: a record's file is reached through a symbolic link (the build stops,
+                as for an output).
             OSError: a write failed.
         """
         if self.setup.dry_run:
