@@ -19,24 +19,33 @@ TYPE_CHECKING = False  # not typing's: castline --version loads no typing module
 if TYPE_CHECKING:
     from typing import Literal
 
-    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout
+    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout, MakeModel
 
     Engine = Literal["native", "python"]
 
-__all__ = ["default_engine", "native_cheapest_cuts", "native_fills", "native_layout"]
+__all__ = [
+    "default_engine",
+    "native_cheapest_cuts",
+    "native_fills",
+    "native_layout",
+    "native_model",
+]
 
 
-def _load() -> tuple[CheapestCuts, Fills, MakeLayout] | tuple[None, None, None]:
+def _load() -> tuple[CheapestCuts, Fills, MakeLayout, MakeModel] | tuple[None, None, None, None]:
     try:
-        from castline.timing._cue_engine import cheapest_cuts, fills, layout
+        from castline.timing._cue_engine import cheapest_cuts, fills, layout, model
     except ImportError:  # installed without a compiler, or with CASTLINE_NATIVE_BUILD=0
-        return None, None, None
-    return cheapest_cuts, fills, layout
+        return None, None, None, None
+    return cheapest_cuts, fills, layout, model
 
 
-#: The native engine's search, its fills of a line's words and its two-line layouts (see
-#: :mod:`castline.timing.segment`), or ``None`` where it was not built.
-native_cheapest_cuts, native_fills, native_layout = _load()
+#: The native engine, or ``None`` where it was not built: ``native_model(...).cut`` is the
+#: whole of :func:`castline.timing.segment.cut_line` after the words and their boundary
+#: kinds; its search, its fills of a line's words and its two-line layouts are the pieces of
+#: that cut on their own (for the tests that compare each with the Python function it mirrors,
+#: and the engine benchmark).
+native_cheapest_cuts, native_fills, native_layout, native_model = _load()
 
 
 def default_engine() -> Engine:
