@@ -1,10 +1,25 @@
-/* The native cue engine: castline.timing.segment's cue search, in C.
+/* The native cue engine: castline.timing.segment's cut of a line into cues, in C.
+ *
+ * model(...).cut() is castline.timing.segment.cut_line after its words and their boundary
+ * kinds: the line's offsets and planned times (_Words.of), its fills and reaches (_fills,
+ * _reaches), the backwards search in integer units (_cheapest_cuts), the first cue and the
+ * cheapest cuts from word 0 (_cut, _cheapest_cues), their ties settled by the forward
+ * programme in floating point (_settle_ties, _cost: the same double operations in the same
+ * order), the whole forward programme past _EXACT_LIMIT (_forward_cut), and each cue's display
+ * lines (_runs, _layout, _two_liner, _break_lines). It returns each cue's lines and span.
  *
  * cheapest_cuts() is castline.timing.segment._cheapest_cuts with its scan (_scanner) and its
  * two-line layout (_two_liner) inlined: the backwards dynamic programme over a line's words,
  * the window of a cue's ends kept sorted by (ends[j], j), and the same integer cost units.
  * The Python functions are the reference: this one returns the same (ends, cheapest, least),
- * the same integers and the same lists in the same order.
+ * the same integers and the same lists in the same order. It, fills() and layout() are the
+ * cut's pieces on their own, for the tests that compare each with its Python function.
+ *
+ * Floating point: Python's floats are C doubles and each Python operation is one correctly
+ * rounded double operation; the cut's sums are written as the Python ones, operand by
+ * operand, int64_t values converted where Python converts its ints, and setup.py compiles
+ * without fused multiply-adds (-ffp-contract=off). A layout's units are divided only when
+ * they are a double exactly (as Python's int / int rounds the exact quotient).
  *
  * Integers: the units are exact in Python (unbounded) and in C (int64_t) while no value leaves
  * 64 bits. A cost that only grows (every unit constant, break cost and duration term is

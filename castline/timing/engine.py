@@ -1,9 +1,11 @@
-"""Which cue engine searches a line's cheapest cut: ``native`` or ``python``.
+"""Which cue engine cuts a line into cues: ``native`` or ``python``.
 
 The native engine is a C extension (``castline/timing/_cue_engine.c``), built at install
 where a C compiler is present and skipped without one (or with ``CASTLINE_NATIVE_BUILD=0``).
-The Python engine (:mod:`castline.timing.segment`'s own search) is the reference: the native
-one returns the same integers and lists, so every output is the same byte for byte.
+It cuts a line in one call once its words are split and classified. The Python engine
+(:mod:`castline.timing.segment`'s own cut) is the reference and the fallback for a line whose
+values leave 64 bits: the native one finds the same cues, so every output is the same byte for
+byte.
 ``CASTLINE_ENGINE=python`` in the environment makes castline cut with the Python engine (for
 tests and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
 
