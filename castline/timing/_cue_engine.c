@@ -1066,7 +1066,7 @@ keep_ends(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count)
     Cheapest *cheapest = (Cheapest *)into;
     if (count > cheapest->room - cheapest->size) {
         Py_ssize_t room = cheapest->room * 2 + count;
-        Py_ssize_t *ends = PyMem_Resize(cheapest->ends, Py_ssize_t, (size_t)room);
+        Py_ssize_t *ends = PyMem_Realloc(cheapest->ends, (size_t)room * sizeof(Py_ssize_t));
         if (ends == NULL) {
             PyErr_NoMemory();
             return 0;
@@ -1074,7 +1074,9 @@ keep_ends(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count)
         cheapest->ends = ends;
         cheapest->room = room;
     }
-    memcpy(cheapest->ends + cheapest->size, found, (size_t)count * sizeof(Py_ssize_t));
+    if (count) { /* none: ends may still be NULL */
+        memcpy(cheapest->ends + cheapest->size, found, (size_t)count * sizeof(Py_ssize_t));
+    }
     cheapest->first[i] = cheapest->size;
     cheapest->count[i] = count;
     cheapest->size += count;
@@ -1157,7 +1159,9 @@ words_of(Cut *cut, PyObject *words, PyObject *kinds, int64_t start_ms, int64_t e
     line->offsets[0] = 0;
     cut->counts[0] = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
-        if (!PyUnicode_Check(items[k]) || PyUnicode_GET_LENGTH(items[k]) == 0) {
+        Py_ssize_t length = PyUnicode_Check(items[k]) ? PyUnicode_GetLength(items[k]) : 0;
+        if (length <= 0) {
+            PyErr_Clear();
             PyErr_Format(PyExc_ValueError, "words[%zd] is not a word", k);
             return 0;
         }
@@ -1165,7 +1169,7 @@ words_of(Cut *cut, PyObject *words, PyObject *kinds, int64_t start_ms, int64_t e
             PyErr_Format(PyExc_ValueError, "kinds[%zd] is not a kind", k);
             return 0;
         }
-        line->offsets[k + 1] = line->offsets[k] + PyUnicode_GET_LENGTH(items[k]) + 1;
+        line->offsets[k + 1] = line->offsets[k] + length + 1;
         if (line->offsets[k + 1] > MAX_LENGTH) { /* then no sum of lengths leaves 64 bits */
             PyErr_SetString(PyExc_OverflowError, "the words' characters leave 41 bits");
             return 0;
