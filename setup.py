@@ -10,6 +10,18 @@ from __future__ import annotations
 import os
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class _BuildExt(build_ext):
+    """Floating-point sums as written: the engine reproduces Python's, operation by operation,
+    so a compiler that fuses a multiply and an add (on a machine with FMA) must not."""
+
+    def build_extensions(self) -> None:
+        if self.compiler.compiler_type == "unix":
+            for extension in self.extensions:
+                extension.extra_compile_args.append("-ffp-contract=off")
+        super().build_extensions()
 
 
 def _extensions() -> list[Extension]:
@@ -21,4 +33,4 @@ def _extensions() -> list[Extension]:
     return [engine]
 
 
-setup(ext_modules=_extensions())
+setup(ext_modules=_extensions(), cmdclass={"build_ext": _BuildExt})

@@ -7,8 +7,9 @@ figures per engine, each the best of ``--repeat`` runs:
 
 - **search**: the backwards programme alone (``segment._cheapest_cuts`` or the native
   ``cheapest_cuts``) over each distinct prepared line, its inputs made beforehand;
-- **cut_line**: every recorded call in build order, the line cache emptied first, so that
-  it also counts what both engines share (words, boundary kinds, the cut, the layout).
+- **cut_line**: every recorded call in build order, the Python engine's line cache emptied
+  first, so that it also counts the words, their boundary kinds, the cut and the layout (the
+  native engine's one call per line does all after the words' kinds).
 
 Per word: CPU microseconds over the words of the distinct lines searched (a line that two
 exporters cut alike counts once).

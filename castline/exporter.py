@@ -152,8 +152,9 @@ class Exporter(Protocol):
     Besides the members below, an exporter class may set ``feed_link`` (one of
     :data:`FEED_LINKS`: the feed links its per-episode file), ``rel`` (the ``podcast:transcript``
     ``rel``), ``feed_order`` (lower is listed first among links of its kind, default 100),
-    ``cache_version`` (an integer folded into its settings hash, default 0) and a
-    ``published_files(show)`` method: see :class:`PerEpisodeExporter` for the defaults.
+    ``cache_version`` (an integer folded into its settings hash, default 0) and the methods
+    ``published_files(show)`` and ``episode_inputs(show)``: see :class:`PerEpisodeExporter`
+    for the defaults.
     """
 
     #: Entry-point name == CLI id == key under ``exporters:`` in show.yaml.
@@ -194,6 +195,12 @@ class PerEpisodeExporter(ABC):
     def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
         """Content files (relative to the content folder) to publish at the same path in the
         output folder; none by default."""
+        return ()
+
+    def episode_inputs(self, show: Show) -> tuple[PurePosixPath, ...]:
+        """Content files (relative to the content folder) that shape its per-episode outputs:
+        the build hashes their bytes into its settings, so a change to one rebuilds every
+        episode for it; none by default."""
         return ()
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:

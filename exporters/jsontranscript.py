@@ -29,7 +29,7 @@ engine's warnings are reported. UTF-8, 2-space indent, ``\\n`` end.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from castline.diagnostics import Diagnostic
@@ -56,37 +56,50 @@ class JsonTranscriptExporter(PerEpisodeExporter):
     def render(self, context: BuildContext, episode: Episode) -> tuple[str, Sequence[Diagnostic]]:
         """The JSON transcript and the timing engine's warnings."""
         cues, diagnostics = episode_cues(episode, SEGMENT_POLICY)
-        return document_text([segment(cue) for cue in cues]), diagnostics
+        return document_text(cues), diagnostics
 
 
-def document_text(segments: Sequence[Mapping[str, Any]]) -> str:
-    """The transcript document as ``json.dumps(document, ensure_ascii=False, indent=2)`` writes
-    it, with a final newline, composed from each value's JSON (the C encoder) rather than by the
-    encoder's pure-Python indenting pass, which cost a fifth of a cold build.
+def document_text(cues: Sequence[Cue]) -> str:
+    """The transcript document of ``cues`` (one :func:`segment` each) as
+    ``json.dumps(document, ensure_ascii=False, indent=2)`` writes it, with a final newline.
 
-    >>> print(document_text([{"startTime": 1, "body": "Hi"}]), end="")
+    It is composed from each value's JSON as the encoder writes it (its C string encoder,
+    ``repr`` of the numbers) rather than by building the dictionaries and running the
+    encoder's pure-Python indenting pass over them.
+
+    >>> from castline.model import SourceRef
+    >>> print(document_text([Cue(1_000, 2_500, "", ("Hi",), SourceRef("e.md", 3))]), end="")
     {
       "version": "1.0.0",
       "segments": [
         {
           "startTime": 1,
+          "endTime": 2.5,
           "body": "Hi"
         }
       ]
     }
     """
-    dumps = json.dumps
-    blocks = [
-        ",\n".join(
-            f"      {dumps(key)}: {dumps(value, ensure_ascii=False)}"
-            for key, value in entry.items()
+    names: dict[str | None, str] = {}  # each speaker's "speaker" entry
+    blocks = []
+    for cue in cues:
+        speaker = cue.speaker
+        if speaker not in names:
+            name = speaker_name(speaker)
+            names[speaker] = "" if name is None else f'      "speaker": {_string(name)},\n'
+        blocks.append(
+            f"    {{\n{names[speaker]}"
+            f'      "startTime": {seconds(cue.start_ms)!r},\n'
+            f'      "endTime": {seconds(cue.end_ms)!r},\n'
+            f'      "body": {_string(cue.text)}\n    }}'
         )
-        for entry in segments
-    ]
-    listed = ",\n".join(f"    {{\n{block}\n    }}" if block else "    {}" for block in blocks)
+    listed = ",\n".join(blocks)
     body = f"[\n{listed}\n  ]" if blocks else "[]"
-    version = dumps(JSON_TRANSCRIPT_VERSION)
-    return f'{{\n  "version": {version},\n  "segments": {body}\n}}\n'
+    return f'{{\n  "version": {_string(JSON_TRANSCRIPT_VERSION)},\n  "segments": {body}\n}}\n'
+
+
+#: A string as JSON without ASCII escaping: the encoder's own function (its C version).
+_string = json.encoder.encode_basestring
 
 
 def segment(cue: Cue) -> dict[str, Any]:

@@ -33,8 +33,11 @@ JavaScript, no CDN, no framework.
 files, they are also copied to the output folder. A template that does not compile or fails
 while rendering is an error at its ``path:line``, and the last good pages are kept.
 
-Pages are rendered in the show step from each episode's record (its page data), so that
-a template change needs no episode to be parsed again. Relative links join the pages; with
+Each page is rendered with its episode (in parallel, and only for the episodes that
+changed); the index is rendered in the show step from each episode's record (its page data
+without the transcript). The override templates are inputs of every page
+(:meth:`SiteExporter.episode_inputs`): changing one renders every page again. Relative links
+join the pages; with
 show.yaml's ``base_url``, pages also get canonical and ``og:url`` URLs. Output is
 deterministic: UTF-8, ``\\n`` line ends.
 """
@@ -109,11 +112,15 @@ class SiteExporter:
     suffix: ClassVar[str] = "/"
     #: The feed links each item to its page (the item's ``<link>``).
     feed_link: ClassVar[str | None] = "page"
-    cache_version: ClassVar[int] = 0
+    cache_version: ClassVar[int] = 1
 
     def __init__(self, *, templates: str = "templates", excerpt_chars: int = 200) -> None:
         if not isinstance(templates, str) or not templates.strip():
             raise ValueError(f"'templates' must be a folder name, not {templates!r}")
+        if PurePosixPath(templates).is_absolute() or ".." in PurePosixPath(templates).parts:
+            raise ValueError(
+                f"'templates' must be a folder inside the content folder, not {templates!r}"
+            )
         if isinstance(excerpt_chars, bool) or not isinstance(excerpt_chars, int):
             raise ValueError(
                 f"'excerpt_chars' must be a number of characters, not {excerpt_chars!r}"
@@ -122,43 +129,62 @@ class SiteExporter:
             raise ValueError(f"'excerpt_chars' must be at least 20, not {excerpt_chars}")
         self.templates = PurePosixPath(templates)
         self.excerpt_chars = excerpt_chars
+        #: The templates' environment, the override texts and their problems: read once.
+        self._environment: (
+            tuple[jinja2.Environment, dict[str, tuple[str, str]], tuple[Diagnostic, ...]] | None
+        ) = None
 
     def published_files(self, show: Show) -> tuple[PurePosixPath, ...]:
-        """The template override paths, so that the build notices when one changes."""
+        """The template override paths: published with the pages."""
         return tuple(self.templates / name for name in TEMPLATE_NAMES)
 
+    def episode_inputs(self, show: Show) -> tuple[PurePosixPath, ...]:
+        """The template override paths: changing one renders every page again."""
+        return self.published_files(show)
+
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
-        """The episode's page data as its record (pages are rendered in the show step)."""
+        """The episode's page, and its index entry as its record (the page data without the
+        transcript). A broken template gives its ``path:line`` error and no page."""
         cues, diagnostics = episode_cues(episode, SEGMENT_POLICY)
-        record = page_record(context.show, episode, cues, self.excerpt_chars)
+        page = page_record(context.show, episode, cues, self.excerpt_chars)
         faults = published_transcript(episode).diagnostics
-        return EpisodeExport(record=record, diagnostics=(*diagnostics, *faults))
+        rendered = self._render(
+            context.show,
+            "episode.html.j2",
+            episode_values(context.show, page, transcript_files(context)),
+        )
+        if isinstance(rendered, tuple):
+            return EpisodeExport(diagnostics=(*diagnostics, *faults, *rendered))
+        record = {key: value for key, value in page.items() if key != "sections"}
+        artifact = Artifact(PurePosixPath(page["path"]), rendered)
+        return EpisodeExport(
+            artifacts=(artifact,), record=record, diagnostics=(*diagnostics, *faults)
+        )
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
-        """Every episode page and the index; a broken template gives its ``path:line`` error
-        and no page."""
-        show = context.show
-        overrides, problems = self._overrides(show)
-        if problems:
-            return ShowExport(diagnostics=tuple(problems))
-        environment = make_environment(overrides)
-        files = transcript_files(context)
+        """The index of every episode, newest first; a broken template gives its ``path:line``
+        error and no index."""
         pages = sorted((record.data for record in records), key=lambda data: data["slug"])
         pages.sort(key=newest_first)
-        artifacts: list[Artifact] = []
+        rendered = self._render(context.show, "index.html.j2", index_values(context.show, pages))
+        if isinstance(rendered, tuple):
+            return ShowExport(diagnostics=rendered)
+        return ShowExport(artifacts=(Artifact(INDEX_PATH, rendered),))
+
+    def _render(
+        self, show: Show, name: str, values: Mapping[str, Any]
+    ) -> str | tuple[Diagnostic, ...]:
+        """Template ``name`` rendered with ``values``, or the errors that stopped it."""
+        if self._environment is None:
+            found, unreadable = self._overrides(show)
+            self._environment = (make_environment(found), found, tuple(unreadable))
+        environment, overrides, problems = self._environment
+        if problems:
+            return problems
         try:
-            for page in pages:
-                path = PurePosixPath(page["path"])
-                values = episode_values(show, page, files)
-                text = environment.get_template("episode.html.j2").render(values)
-                artifacts.append(Artifact(path, text))
-            values = index_values(show, pages)
-            artifacts.append(
-                Artifact(INDEX_PATH, environment.get_template("index.html.j2").render(values))
-            )
+            return environment.get_template(name).render(values)
         except Exception as error:  # a template's mistake, reported at its line
-            return ShowExport(diagnostics=(template_error(error, overrides, show.source),))
-        return ShowExport(artifacts=tuple(artifacts))
+            return (template_error(error, overrides, show.source),)
 
     def _overrides(self, show: Show) -> tuple[dict[str, tuple[str, str]], list[Diagnostic]]:
         """The show's template files: name to (text, display path); unreadable ones as errors."""

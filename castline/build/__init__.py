@@ -32,6 +32,7 @@ The output is the same byte for byte whatever the number of jobs.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,13 +54,20 @@ from castline.build.manifest import (
     save_state,
     sha256,
 )
-from castline.build.outfiles import Changes, remove_output
+from castline.build.outfiles import Changes, check_path, read_or_none, remove_output
 from castline.build.planner import BuildInputs, Planner, Task
 from castline.build.showstep import ShowSteps
-from castline.build.workers import ExporterSpec, Outcome, Setup, run_tasks, young_generation
+from castline.build.workers import (
+    ExporterOutcome,
+    ExporterSpec,
+    Outcome,
+    Setup,
+    run_tasks,
+    young_generation,
+)
 from castline.diagnostics import Diagnostic, Severity, sort_unique
 from castline.errors import ConfigError, UnknownExporterError
-from castline.exporter import BuildContext, ExporterInfo
+from castline.exporter import BuildContext, Exporter, ExporterInfo
 from castline.load import SHOW_FILE, Project, open_content
 from castline.model import Show
 from castline.paths import content_relative
@@ -179,11 +187,12 @@ def _build_locked(
     out = setup.out
     show_yaml = content / SHOW_FILE
     show_yaml_hash = sha256(show_yaml.read_bytes()) if show_yaml.is_file() else ""
+    exporters = setup.construct()
     inputs = BuildInputs(
         content=content,
         out=out,
         selected=tuple(spec.name for spec in setup.exporters),
-        settings=_settings(show_yaml_hash, setup),
+        settings=_settings(show_yaml_hash, setup, exporters, project.show),
         dry_run=options.dry_run,
         prefix=os.path.join(str(content), ""),  # messages show paths below it (display_path)
     )
@@ -212,7 +221,6 @@ def _build_locked(
         report.diagnostics,
         episodes.rebuild,
     )
-    exporters = setup.construct()
     try:
         episodes.build(tasks, progress)
         _remove_gone(manifest, set(relatives), inputs, changes)
@@ -283,10 +291,13 @@ def _select(project: Project, options: BuildOptions, out: Path) -> Setup:
     return Setup(Path(show.root), out, tuple(specs), tuple(infos), options.dry_run)
 
 
-def _settings(show_yaml_hash: str, setup: Setup) -> dict[str, str]:
+def _settings(
+    show_yaml_hash: str, setup: Setup, exporters: Mapping[str, Exporter], show: Show
+) -> dict[str, str]:
     """Per selected exporter, a hash of everything besides the episode that shapes its output:
     castline's version, show.yaml (the hash of its bytes), the exporter (class,
-    ``cache_version``, options) and what it knows of the other exporters."""
+    ``cache_version``, options), what it knows of the other exporters, and the bytes of the
+    content files its episode step reads (:func:`episode_input_digests`)."""
     context = [
         [i.name, i.media_type, i.suffix, i.offset_ms, i.feed_link, i.rel, i.feed_order]
         for i in setup.infos
@@ -299,10 +310,33 @@ def _settings(show_yaml_hash: str, setup: Setup) -> dict[str, str]:
             f"{cls.__module__}:{cls.__qualname__}",
             getattr(cls, "cache_version", 0),
         ]
-        settings[spec.name] = json_hash(
-            [__version__, show_yaml_hash, exporter, dict(spec.options), context]
-        )
+        parts = [__version__, show_yaml_hash, exporter, dict(spec.options), context]
+        digests = episode_input_digests(exporters[spec.name], show)
+        settings[spec.name] = json_hash([*parts, digests] if digests else parts)
     return settings
+
+
+def episode_input_digests(exporter: Exporter, show: Show) -> list[list[str]]:
+    """``[path, digest]`` of each content file the exporter's episode step reads (its
+    ``episode_inputs(show)``, none when it has no such method): the hash of its bytes, or
+    ``absent``. A change to one rebuilds every episode for that exporter.
+
+    Raises:
+        ConfigError: a path outside the content folder.
+    """
+    method = getattr(exporter, "episode_inputs", None)
+    if method is None:
+        return []
+    try:
+        paths = [PurePosixPath(path) for path in method(show)]
+    except Exception as error:  # an exporter bug: its episodes fail on their own
+        return [["failed", f"{type(error).__name__}: {error}"]]
+    digests = []
+    for path in paths:
+        check_path(path)
+        data = read_or_none(Path(show.root) / path)
+        digests.append([path.as_posix(), "absent" if data is None else sha256(data)])
+    return digests
 
 
 def _plan(
@@ -412,6 +446,12 @@ def _merge(
         exporters=dict(previous.exporters) if previous else {},
     )
     for name, result in outcome.exporters.items():
+        if name in state.exporters and _made_nothing(result):
+            # It said why: its last good files stay, and it runs again next build.
+            kept = state.exporters[name]
+            problems = diagnostics_to_json(result.diagnostics, prefix)
+            state.exporters[name] = dataclasses.replace(kept, settings="", diagnostics=problems)
+            continue
         old_outputs = state.exporters[name].outputs if name in state.exporters else {}
         for stale in sorted(set(old_outputs) - set(result.outputs)):
             digest = old_outputs[stale]
@@ -427,6 +467,15 @@ def _merge(
     changes.created.extend(PurePosixPath(p) for p in outcome.created)
     changes.changed.extend(PurePosixPath(p) for p in outcome.changed)
     report.unchanged += len(outcome.unchanged)
+
+
+def _made_nothing(result: ExporterOutcome) -> bool:
+    """Whether an exporter wrote no file and no record for an episode, with an error to say why."""
+    return (
+        not result.outputs
+        and result.record is None
+        and any(d.severity is Severity.ERROR for d in result.diagnostics)
+    )
 
 
 def _remove_gone(

@@ -1,10 +1,25 @@
-/* The native cue engine: castline.timing.segment's cue search, in C.
+/* The native cue engine: castline.timing.segment's cut of a line into cues, in C.
+ *
+ * model(...).cut() is castline.timing.segment.cut_line after its words and their boundary
+ * kinds: the line's offsets and planned times (_Words.of), its fills and reaches (_fills,
+ * _reaches), the backwards search in integer units (_cheapest_cuts), the first cue and the
+ * cheapest cuts from word 0 (_cut, _cheapest_cues), their ties settled by the forward
+ * programme in floating point (_settle_ties, _cost: the same double operations in the same
+ * order), the whole forward programme past _EXACT_LIMIT (_forward_cut), and each cue's display
+ * lines (_runs, _layout, _two_liner, _break_lines). It returns each cue's lines and span.
  *
  * cheapest_cuts() is castline.timing.segment._cheapest_cuts with its scan (_scanner) and its
  * two-line layout (_two_liner) inlined: the backwards dynamic programme over a line's words,
  * the window of a cue's ends kept sorted by (ends[j], j), and the same integer cost units.
  * The Python functions are the reference: this one returns the same (ends, cheapest, least),
- * the same integers and the same lists in the same order.
+ * the same integers and the same lists in the same order. It, fills() and layout() are the
+ * cut's pieces on their own, for the tests that compare each with its Python function.
+ *
+ * Floating point: Python's floats are C doubles and each Python operation is one correctly
+ * rounded double operation; the cut's sums are written as the Python ones, operand by
+ * operand, int64_t values converted where Python converts its ints, and setup.py compiles
+ * without fused multiply-adds (-ffp-contract=off). A layout's units are divided only when
+ * they are a double exactly (as Python's int / int rounds the exact quotient).
  *
  * Integers: the units are exact in Python (unbounded) and in C (int64_t) while no value leaves
  * 64 bits. A cost that only grows (every unit constant, break cost and duration term is
@@ -50,6 +65,23 @@ checked_sub(int64_t a, int64_t b, int64_t *result)
         return 0;
     }
     *result = a - b;
+    return 1;
+#endif
+}
+
+/* a * b, or 0 when it leaves 64 bits. */
+static int
+checked_mul(int64_t a, int64_t b, int64_t *result)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return !__builtin_mul_overflow(a, b, result);
+#else
+    if (a != 0 && b != 0
+        && (a > 0 ? (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a)
+                  : (b > 0 ? a < INT64_MIN / b : a < INT64_MAX / b))) {
+        return 0;
+    }
+    *result = a * b;
     return 1;
 #endif
 }
@@ -524,10 +556,25 @@ list_of(const Py_ssize_t *items, Py_ssize_t count)
     return list;
 }
 
-/* The search from the end backwards, filling line->ends, `cheapest` (a list of n + 1 None)
- * and *least; 0 and an exception on failure. */
+/* keep(into, i, found, count): store cheapest[i], the `count` ends in `found`; 0 and an
+ * exception on failure. */
+typedef int (*Keep)(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count);
+
+/* Keep: cheapest[i] as a list in `into`, a list of n + 1 None. */
 static int
-search(Line *line, int64_t rows_width, PyObject *cheapest, int64_t *least)
+keep_list(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count)
+{
+    PyObject *list = list_of(found, count);
+    if (list == NULL) {
+        return 0;
+    }
+    return PyList_SetItem((PyObject *)into, i, list) == 0; /* steals list, releases the None */
+}
+
+/* The search from the end backwards, filling line->ends and *least and keeping each cheapest[i]
+ * with keep(into, ...); 0 and an exception on failure. */
+static int
+search(Line *line, int64_t rows_width, Keep keep, void *into, int64_t *least)
 {
     const Units *units = line->units;
     const Py_ssize_t n = line->n;
@@ -553,11 +600,7 @@ search(Line *line, int64_t rows_width, PyObject *cheapest, int64_t *least)
         if (!scan(line, i, rows_width, line->rows_fills[i], size, &best, &count)) {
             return 0;
         }
-        PyObject *found = list_of(line->found, count);
-        if (found == NULL) {
-            return 0;
-        }
-        if (PyList_SetItem(cheapest, i, found) < 0) { /* steals found, releases the None */
+        if (!keep(into, i, line->found, count)) {
             return 0;
         }
         if (i) {
@@ -682,7 +725,7 @@ cheapest_cuts(PyObject *module, PyObject *args)
         Py_INCREF(Py_None);
         PyList_SET_ITEM(cheapest, k, Py_None);
     }
-    if (!search(&line, rows_width, cheapest, &least)) {
+    if (!search(&line, rows_width, keep_list, cheapest, &least)) {
         goto done;
     }
     PyObject *last = PyList_New(0);
@@ -706,6 +749,45 @@ done:
 
 /* --- Fills (_fills) ------------------------------------------------------------------------ */
 
+/* _fills: into[i], for each of the first `count` of the n words, the end of the longest run
+ * of words from i whose characters offsets[j] - offsets[i] - 1 are below room = width + 1
+ * (one word at least). The offsets (n + 1 of them) increase. */
+static void
+fills_into(const int64_t *offsets, Py_ssize_t n, Py_ssize_t count, int64_t room, int64_t *into)
+{
+    /* bisect_right(offsets, offsets[i] + room): the targets increase with i, so does it */
+    Py_ssize_t after = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t target;
+        if (!checked_add(offsets[i], room, &target)) {
+            target = room > 0 ? INT64_MAX : INT64_MIN; /* beyond every offset, or below */
+        }
+        while (after <= n && offsets[after] <= target) {
+            after++;
+        }
+        into[i] = after - 1 > i + 1 ? after - 1 : i + 1;
+    }
+}
+
+/* A new list of the first `count` of `items`, or NULL and an exception. */
+static PyObject *
+list_of_ints(const int64_t *items, Py_ssize_t count)
+{
+    PyObject *list = PyList_New(count);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = PyLong_FromLongLong(items[k]);
+        if (item == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, item);
+    }
+    return list;
+}
+
 PyDoc_STRVAR(fills_doc,
 "fills(offsets, width)\n"
 "--\n"
@@ -718,7 +800,7 @@ static PyObject *
 fills(PyObject *module, PyObject *args)
 {
     PyObject *given, *width_given, *sequence, *result = NULL;
-    int64_t width, room, *offsets = NULL;
+    int64_t width, room, *offsets = NULL, *fills = NULL;
     (void)module;
     if (!PyArg_ParseTuple(args, "OO:fills", &given, &width_given)
         || !int64_of(width_given, "width", &width)) {
@@ -747,29 +829,16 @@ fills(PyObject *module, PyObject *args)
             goto done;
         }
     }
-    result = PyList_New(count);
-    if (result == NULL) {
+    fills = PyMem_New(int64_t, count > 0 ? count : 1);
+    if (fills == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
-    /* bisect_right(offsets, offsets[i] + room): the targets increase with i, so does it */
-    Py_ssize_t after = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        int64_t target;
-        if (!checked_add(offsets[i], room, &target)) {
-            target = room > 0 ? INT64_MAX : INT64_MIN; /* beyond every offset, or below */
-        }
-        while (after < size && offsets[after] <= target) {
-            after++;
-        }
-        PyObject *fill = PyLong_FromSsize_t(after - 1 > i + 1 ? after - 1 : i + 1);
-        if (fill == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, i, fill);
-    }
+    fills_into(offsets, count, count, room, fills);
+    result = list_of_ints(fills, count);
 done:
     PyMem_Free(offsets);
+    PyMem_Free(fills);
     Py_DECREF(sequence);
     return result;
 }
@@ -931,10 +1000,826 @@ done:
     return result;
 }
 
+/* --- The whole cut (cut_line) -------------------------------------------------------------- */
+
+/* castline.timing.boundaries.SENTENCE: the kind of boundary at a sentence end (and before a
+ * line's first word). */
+#define SENTENCE 0
+/* The largest integer below which every int64_t is a double exactly. */
+#define EXACT_DOUBLE (((int64_t)1) << 53)
+
+/* The cost model in floating point, as segment._cost and segment._break_lines add it up. */
+typedef struct {
+    double cue;               /* _CUE_COST */
+    double inner_sentence;    /* _INNER_SENTENCE */
+    double *cue_break;        /* _CUE_BREAK, one per kind */
+    double fragment_per_char; /* _FRAGMENT_PER_CHAR */
+    double short_ms;          /* _SHORT_PER_MS */
+    double long_ms;           /* _LONG_PER_MS */
+    double long_ceiling;      /* _LONG_CEILING */
+    double units_per_cost;    /* _UNITS_PER_COST */
+    double *line_break;       /* _LINE_BREAK, one per kind */
+    double imbalance;         /* _IMBALANCE */
+} Costs;
+
+/* A cost model: the search's units, the layout break units and the floating-point costs. */
+typedef struct {
+    PyObject_HEAD
+    Units units;
+    int64_t *layout_breaks; /* _LAYOUT_BREAK_UNITS, one per kind */
+    Costs costs;
+    int64_t exact_limit;    /* _EXACT_LIMIT */
+    PyObject *space;        /* " ", the words' joint */
+} Model;
+
+/* The cheapest lists of a line, as the search keeps them: cheapest[i] is the count[i] ends
+ * from ends[first[i]]. */
+typedef struct {
+    Py_ssize_t *first;  /* n + 1 */
+    Py_ssize_t *count;  /* n + 1 */
+    Py_ssize_t *ends;   /* grows */
+    Py_ssize_t size;    /* ends in use */
+    Py_ssize_t room;    /* ends allocated */
+} Cheapest;
+
+/* A line being cut: the search's Line and what the rest of the cut reads. */
+typedef struct {
+    Line line;               /* its units are the model's */
+    const Model *model;
+    int64_t *plain_fills;    /* n: _fills at the full width */
+    int64_t *counts;         /* n + 1: counts[k], the sentence ends before words 1..k */
+    Py_ssize_t *back;        /* n + 1: the start of the cut's last cue up to each end */
+    double *costs;           /* n + 1: the forward programme's costs */
+    char *reached;           /* n + 1: an end of a cue of a cheapest cut */
+    Cheapest cheapest;
+    int64_t first_width;     /* the first line of the line's first cue */
+    int64_t rows_width;      /* the first line of every other cue */
+    int64_t first_fill;      /* _first_fill */
+    int64_t max_lines;
+    int64_t least;           /* the cheapest cut's units */
+} Cut;
+
+/* Keep: cheapest[i] into the Cheapest `into`, after the ends kept before. */
+static int
+keep_ends(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count)
+{
+    Cheapest *cheapest = (Cheapest *)into;
+    if (count > cheapest->room - cheapest->size) {
+        Py_ssize_t room = cheapest->room * 2 + count;
+        Py_ssize_t *ends = PyMem_Realloc(cheapest->ends, (size_t)room * sizeof(Py_ssize_t));
+        if (ends == NULL) {
+            PyErr_NoMemory();
+            return 0;
+        }
+        cheapest->ends = ends;
+        cheapest->room = room;
+    }
+    if (count) { /* none: ends may still be NULL */
+        memcpy(cheapest->ends + cheapest->size, found, (size_t)count * sizeof(Py_ssize_t));
+    }
+    cheapest->first[i] = cheapest->size;
+    cheapest->count[i] = count;
+    cheapest->size += count;
+    return 1;
+}
+
+/* Carve the cut's arrays (the line's and its own) out of two blocks: 0 and MemoryError when
+ * there is no room. */
+static int
+cut_alloc(Cut *cut, Py_ssize_t n, void **blocks)
+{
+    size_t words = (size_t)n + 1;
+    if (!line_alloc(&cut->line, n, &blocks[0])) {
+        return 0;
+    }
+    /* line_bytes(n) checked words * 128 fits; these are 5 * 8 + 1 bytes a word */
+    blocks[1] = PyMem_Malloc(words * (2 * sizeof(int64_t) + 3 * sizeof(Py_ssize_t)
+                                      + sizeof(double) + 1));
+    if (blocks[1] == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    int64_t *ints = (int64_t *)blocks[1];
+    cut->plain_fills = ints;
+    cut->counts = ints + words;
+    cut->costs = (double *)(ints + 2 * words);
+    cut->back = (Py_ssize_t *)(cut->costs + words);
+    cut->cheapest.first = cut->back + words;
+    cut->cheapest.count = cut->cheapest.first + words;
+    cut->reached = (char *)(cut->cheapest.count + words);
+    return 1;
+}
+
+/* Python's a // b for b > 0 (rounded towards minus infinity). */
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+    int64_t quotient = a / b;
+    return a % b != 0 && a < 0 ? quotient - 1 : quotient;
+}
+
+/* _Words.of's planned times: times[k] = start_ms + span * offsets[k] // total, the words'
+ * start in proportion to the characters before them, and times[n] = end_ms; 0 and
+ * OverflowError when a value leaves 64 bits. */
+static int
+planned_times(Line *line, int64_t start_ms, int64_t end_ms)
+{
+    const Py_ssize_t n = line->n;
+    const int64_t total = line->offsets[n] - 1; /* one at least: words are not empty */
+    int64_t span;
+    if (!checked_sub(end_ms, start_ms, &span)) {
+        goto overflow;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t product;
+        if (!checked_mul(span, line->offsets[k], &product)
+            || !checked_add(start_ms, floor_div(product, total), &line->times[k])) {
+            goto overflow;
+        }
+    }
+    line->times[n] = end_ms;
+    return 1;
+overflow:
+    PyErr_SetString(PyExc_OverflowError, "a planned time leaves 64 bits");
+    return 0;
+}
+
+/* _Words.of: the offsets, planned times, kinds, sentence ends and break units of the words (a
+ * sequence from PySequence_Fast) and `kinds`; 0 and an exception when a word is not a
+ * non-empty str, a kind not a kind, or a value leaves 64 bits. */
+static int
+words_of(Cut *cut, PyObject *words, PyObject *kinds, int64_t start_ms, int64_t end_ms)
+{
+    Line *line = &cut->line;
+    const Py_ssize_t n = line->n;
+    PyObject **items = PySequence_Fast_ITEMS(words);
+    if (!ints_of(kinds, "kinds", n, line->kinds)) {
+        return 0;
+    }
+    line->offsets[0] = 0;
+    cut->counts[0] = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t length = PyUnicode_Check(items[k]) ? PyUnicode_GetLength(items[k]) : 0;
+        if (length <= 0) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_ValueError, "words[%zd] is not a word", k);
+            return 0;
+        }
+        if (line->kinds[k] < 0 || line->kinds[k] >= line->units->kinds) {
+            PyErr_Format(PyExc_ValueError, "kinds[%zd] is not a kind", k);
+            return 0;
+        }
+        line->offsets[k + 1] = line->offsets[k] + length + 1;
+        if (line->offsets[k + 1] > MAX_LENGTH) { /* then no sum of lengths leaves 64 bits */
+            PyErr_SetString(PyExc_OverflowError, "the words' characters leave 41 bits");
+            return 0;
+        }
+        line->at_sentence[k] = line->kinds[k] == SENTENCE;
+        line->breaks[k] = cut->model->layout_breaks[line->kinds[k]];
+        cut->counts[k + 1] = cut->counts[k] + (k + 1 < n && line->kinds[k + 1] == SENTENCE);
+    }
+    line->at_sentence[n] = 1;
+    return planned_times(line, start_ms, end_ms);
+}
+
+/* _reaches: into[i], the last end of a cue from i whose first line ends at fills[i], the
+ * greedy fill of its other lines at the full width (max_lines lines in all); for `count`
+ * starts. */
+static void
+reaches_into(const Cut *cut, const int64_t *fills, Py_ssize_t count, int64_t *into)
+{
+    const Py_ssize_t n = cut->line.n;
+    memmove(into, fills, (size_t)count * sizeof(int64_t));
+    /* after n rounds every reach is n: more change nothing */
+    for (int64_t round = 1; round < cut->max_lines && round <= n; round++) {
+        for (Py_ssize_t i = 0; i < count; i++) {
+            into[i] = into[i] < n ? cut->plain_fills[into[i]] : into[i];
+        }
+    }
+}
+
+/* The fills at the full width, at the other cues' first width (line->rows_fills) and the
+ * first cue's (_first_fill), and the reaches; 0 and OverflowError when a width leaves 64
+ * bits. */
+static int
+fills_and_reaches(Cut *cut)
+{
+    Line *line = &cut->line;
+    int64_t room, rows_room, first_room;
+    if (!checked_add(line->width, 1, &room) || !checked_add(cut->rows_width, 1, &rows_room)
+        || !checked_add(cut->first_width, 1, &first_room)) {
+        PyErr_SetString(PyExc_OverflowError, "a width leaves 64 bits");
+        return 0;
+    }
+    fills_into(line->offsets, line->n, line->n, room, cut->plain_fills);
+    fills_into(line->offsets, line->n, line->n, rows_room, line->rows_fills);
+    fills_into(line->offsets, line->n, 1, first_room, &cut->first_fill);
+    reaches_into(cut, line->rows_fills, line->n, line->reaches);
+    return 1;
+}
+
+/* --- The cut in floating point (_cost, _settle_ties, _forward_cut) ------------------------- */
+
+/* Whether v >= 0 is a double exactly. */
+static int
+exact_in_double(int64_t v)
+{
+    for (; v > EXACT_DOUBLE; v >>= 1) {
+        if (v & 1) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* _cost: start_cost plus cue [i, j)'s cost in floating point into *cost, summed in the order
+ * _cost sums it (the first line first_width wide, its longest ending at fill); 0 and
+ * OverflowError when a value leaves 64 bits. */
+static int
+float_cost(const Cut *cut, double start_cost, Py_ssize_t i, Py_ssize_t j, int64_t first_width,
+           int64_t fill, double *cost)
+{
+    const Line *line = &cut->line;
+    const Costs *costs = &cut->model->costs;
+    const int64_t *kinds = line->kinds;
+    const int64_t kind = j < line->n ? kinds[j] : SENTENCE;
+    const double inner = costs->inner_sentence * (double)(cut->counts[j - 1] - cut->counts[i]);
+    double sum = start_cost + costs->cue + inner + (j < line->n ? costs->cue_break[kind] : 0.0);
+    const int64_t chars = line->offsets[j] - line->offsets[i] - 1;
+    const int64_t fragment_chars = line->units->fragment_chars; /* _FRAGMENT_CHARS */
+    int64_t duration, gap, layout;
+    Py_ssize_t split;
+    if (chars < fragment_chars && !(kinds[i] == SENTENCE && kind == SENTENCE)) {
+        sum += costs->fragment_per_char * (double)(fragment_chars - chars);
+    }
+    if (!checked_sub(line->times[j], line->times[i], &duration)) {
+        goto overflow;
+    }
+    if (duration < line->min_ms) {
+        if (!checked_sub(line->min_ms, duration, &gap)) {
+            goto overflow;
+        }
+        sum += costs->short_ms * (double)gap;
+    }
+    else if (duration > line->max_ms) {
+        if (!checked_sub(duration, line->max_ms, &gap)) {
+            goto overflow;
+        }
+        const double longer = costs->long_ms * (double)gap;
+        sum += longer < costs->long_ceiling ? longer : costs->long_ceiling; /* min(15, x) */
+    }
+    if (chars > first_width && line->two) {
+        if (!two_lines(line, i, j, first_width, fill, line->units->beyond, &layout, &split)) {
+            return 0;
+        }
+        if (layout >= 0) {
+            if (!exact_in_double(layout)) { /* Python divides the int exactly rounded */
+                goto overflow;
+            }
+            sum += (double)layout / costs->units_per_cost;
+        }
+    }
+    *cost = sum;
+    return 1;
+overflow:
+    PyErr_SetString(PyExc_OverflowError, "a cue's cost leaves 64 bits");
+    return 0;
+}
+
+/* The first line's width of a cue from i, and the end of its longest first line. */
+static void
+first_line(const Cut *cut, Py_ssize_t i, int64_t *width, int64_t *fill)
+{
+    *width = i ? cut->rows_width : cut->first_width;
+    *fill = i ? cut->line.rows_fills[i] : cut->first_fill;
+}
+
+/* Relax the forward programme's costs[j] with cue [i, j): a later start replaces an earlier
+ * one only when strictly cheaper. 0 and OverflowError when a value leaves 64 bits. */
+static int
+relax(Cut *cut, Py_ssize_t i, Py_ssize_t j)
+{
+    int64_t width, fill;
+    double cost;
+    first_line(cut, i, &width, &fill);
+    if (!float_cost(cut, cut->costs[i], i, j, width, fill, &cost)) {
+        return 0;
+    }
+    if (cost < cut->costs[j]) {
+        cut->costs[j] = cost;
+        cut->back[j] = i;
+    }
+    return 1;
+}
+
+/* _forward_cut: cut->back by the forward programme over every cue that fits. */
+static int
+forward_cut(Cut *cut)
+{
+    const Py_ssize_t n = cut->line.n;
+    cut->costs[0] = 0.0;
+    for (Py_ssize_t j = 1; j <= n; j++) {
+        cut->costs[j] = Py_HUGE_VAL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t reach;
+        if (i) {
+            reach = cut->line.reaches[i];
+        }
+        else {
+            reaches_into(cut, &cut->first_fill, 1, &reach);
+        }
+        for (Py_ssize_t j = i + 1; j <= reach; j++) {
+            if (!relax(cut, i, j)) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* _cheapest_cues and _settle_ties: cut->back[j] for every end j of a cue of the cheapest cuts
+ * (from word 0, following cheapest[i]): its only start, or where several cues end at j, the
+ * one the forward programme over those cues picks. Going forwards over the starts gives every
+ * end its starts in increasing order, each start's cost settled before, as _settle_ties goes
+ * over increasing ends and starts. */
+static int
+cheapest_cut(Cut *cut)
+{
+    const Py_ssize_t n = cut->line.n;
+    const Cheapest *cheapest = &cut->cheapest;
+    int ties = 0;
+    memset(cut->reached, 0, (size_t)n + 1);
+    cut->reached[0] = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Py_ssize_t *ends = cheapest->ends + cheapest->first[i];
+        for (Py_ssize_t k = 0; cut->reached[i] && k < cheapest->count[i]; k++) {
+            ties |= cut->reached[ends[k]];
+            cut->reached[ends[k]] = 1;
+            cut->back[ends[k]] = i;
+        }
+    }
+    if (!cut->reached[n]) { /* cannot happen: the cheapest cost is reached by some cut */
+        PyErr_SetString(PyExc_AssertionError, "no cut");
+        return 0;
+    }
+    if (!ties) {
+        return 1;
+    }
+    cut->costs[0] = 0.0;
+    for (Py_ssize_t j = 1; j <= n; j++) {
+        cut->costs[j] = Py_HUGE_VAL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Py_ssize_t *ends = cheapest->ends + cheapest->first[i];
+        for (Py_ssize_t k = 0; cut->reached[i] && k < cheapest->count[i]; k++) {
+            if (!relax(cut, i, ends[k])) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* --- The cut in units (_prepare, _cut) ----------------------------------------------------- */
+
+/* The first cue of _cut when it is not as wide as the others: cheapest[0] and the least of
+ * the scan from word 0 over the ends it reaches, in the order (ends[j], j). */
+static int
+first_cue(Cut *cut)
+{
+    Line *line = &cut->line;
+    int64_t reach, best;
+    Py_ssize_t size = 0, count;
+    reaches_into(cut, &cut->first_fill, 1, &reach);
+    for (Py_ssize_t j = 1; j <= reach; j++) {
+        window_insert(line->window, &size, line->ends[j], j);
+    }
+    if (!scan(line, 0, cut->first_width, cut->first_fill, size, &best, &count)
+        || !keep_ends(&cut->cheapest, 0, line->found, count)) {
+        return 0;
+    }
+    if (!checked_add(line->units->cue, best, &cut->least)) {
+        PyErr_SetString(PyExc_OverflowError, "a cut's cost leaves 64 bits");
+        return 0;
+    }
+    return 1;
+}
+
+/* _prepare and _cut: cut->back for the line's cut, exactly in units and its ties settled in
+ * floating point, or by the forward programme where their rounding could tell (n * least at
+ * _EXACT_LIMIT or more). */
+static int
+cut_backs(Cut *cut)
+{
+    Line *line = &cut->line;
+    int64_t scale;
+    if (!fills_and_reaches(cut)
+        || !search(line, cut->rows_width, keep_ends, &cut->cheapest, &cut->least)) {
+        return 0;
+    }
+    if (cut->first_width != cut->rows_width && !first_cue(cut)) {
+        return 0;
+    }
+    /* the least is not negative: a product beyond 64 bits is beyond the limit */
+    if (!checked_mul(line->n, cut->least, &scale) || scale >= cut->model->exact_limit) {
+        return forward_cut(cut);
+    }
+    return cheapest_cut(cut);
+}
+
+/* --- A cue's display lines (_layout, _break_lines) ----------------------------------------- */
+
+/* One state of _break_lines: a cut of words[i:q] into k fitting lines. */
+typedef struct {
+    double cost;     /* its break costs */
+    int64_t low;     /* its shortest line */
+    int64_t high;    /* its longest line */
+    Py_ssize_t from; /* where its last line starts; -1: no such cut */
+} LineState;
+
+/* _state_cost */
+static double
+state_cost(const Costs *costs, const LineState *state)
+{
+    return state->cost + costs->imbalance * (double)(state->high - state->low);
+}
+
+/* One step of _break_lines: the states of k lines from those of k - 1 (`from`, one per end
+ * q in [i, j]), the k-th line `w` wide. */
+static void
+break_step(const Cut *cut, Py_ssize_t i, Py_ssize_t j, int64_t first_width, Py_ssize_t k,
+           Py_ssize_t lines, const LineState *from, LineState *into)
+{
+    const Line *line = &cut->line;
+    const int64_t *offsets = line->offsets, w = k == 1 ? first_width : line->width;
+    for (Py_ssize_t p = i; p <= j; p++) { /* in the order _break_lines's dict holds them */
+        const LineState *state = &from[p - i];
+        if (state->from < 0) {
+            continue;
+        }
+        for (Py_ssize_t q = p + 1; q <= (k == lines ? j : j - 1); q++) {
+            int64_t chars = offsets[q] - offsets[p] - 1;
+            if (q - p != 1 && chars > w) {
+                break;
+            }
+            if (k == lines && q != j) {
+                continue;
+            }
+            int64_t size = chars + (k == 1 ? line->width - first_width : 0);
+            LineState candidate = {
+                state->cost + (q == j ? 0.0 : cut->model->costs.line_break[line->kinds[q]]),
+                state->low < size ? state->low : size,
+                state->high > size ? state->high : size,
+                p,
+            };
+            LineState *previous = &into[q - i];
+            if (previous->from < 0 || state_cost(&cut->model->costs, &candidate)
+                                          < state_cost(&cut->model->costs, previous)) {
+                *previous = candidate;
+            }
+        }
+    }
+}
+
+/* _break_lines: bounds[1..lines - 1], the start of each line after the first in the cheapest
+ * cut of cue [i, j) into exactly `lines` fitting lines (boundary kinds plus imbalance; the
+ * first of the cheapest); 0 and an exception on failure. */
+static int
+break_lines(const Cut *cut, Py_ssize_t i, Py_ssize_t j, int64_t first_width, Py_ssize_t lines,
+            Py_ssize_t *bounds)
+{
+    const Py_ssize_t ends = j - i + 1;
+    LineState *states = PyMem_New(LineState, (size_t)(lines + 1) * (size_t)ends);
+    if (states == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    for (Py_ssize_t k = 0; k < (lines + 1) * ends; k++) {
+        states[k].from = -1;
+    }
+    states[0] = (LineState){0.0, 1000000000, -1, i}; /* (0.0, [], 10**9, -1) */
+    for (Py_ssize_t k = 1; k <= lines; k++) {
+        break_step(cut, i, j, first_width, k, lines, states + (k - 1) * ends, states + k * ends);
+    }
+    Py_ssize_t at = j;
+    int found = states[lines * ends + (j - i)].from >= 0;
+    for (Py_ssize_t k = lines; found && k > 0; k--) {
+        bounds[k] = at;
+        at = states[k * ends + (at - i)].from;
+    }
+    PyMem_Free(states);
+    if (!found) { /* cannot happen: the greedy fill found `lines` lines */
+        PyErr_SetString(PyExc_AssertionError, "no layout");
+        return 0;
+    }
+    return 1;
+}
+
+/* _layout: the starts of cue [i, j)'s display lines into bounds (the first i, then one per
+ * line after the first, then j) and their count into *lines: one when it fits, else as many
+ * as the greedy fill needs, broken where two_lines or break_lines finds the cheapest layout.
+ * bounds has room for max_lines + 1 starts. */
+static int
+layout_bounds(const Cut *cut, Py_ssize_t i, Py_ssize_t j, Py_ssize_t *bounds,
+              Py_ssize_t *lines)
+{
+    int64_t first_width, fill, layout;
+    Py_ssize_t split, count = 2;
+    first_line(cut, i, &first_width, &fill);
+    bounds[0] = i;
+    if (fill >= j) {
+        *lines = 1;
+    }
+    else if (cut->plain_fills[fill] >= j) {
+        if (!two_lines(&cut->line, i, j, first_width, fill, cut->line.units->beyond, &layout,
+                       &split)) {
+            return 0;
+        }
+        if (split < 0) { /* cannot happen: the greedy fill found two lines */
+            PyErr_SetString(PyExc_AssertionError, "no layout");
+            return 0;
+        }
+        bounds[1] = split;
+        *lines = 2;
+    }
+    else {
+        for (int64_t at = cut->plain_fills[fill]; at < j; at = cut->plain_fills[at]) {
+            count++;
+        }
+        if (!break_lines(cut, i, j, first_width, count, bounds)) {
+            return 0;
+        }
+        *lines = count;
+    }
+    bounds[*lines] = j;
+    return 1;
+}
+
+/* --- The cues (cut_line) ------------------------------------------------------------------- */
+
+/* Cue [i, j) of the words joined in `text`: (its display lines, its start, its end), or NULL
+ * and an exception. */
+static PyObject *
+cue_of(const Cut *cut, PyObject *text, Py_ssize_t i, Py_ssize_t j)
+{
+    const int64_t *offsets = cut->line.offsets;
+    Py_ssize_t *bounds = cut->line.found, lines; /* room for n + 1: the search is done */
+    if (!layout_bounds(cut, i, j, bounds, &lines)) {
+        return NULL;
+    }
+    PyObject *texts = PyTuple_New(lines);
+    if (texts == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < lines; k++) {
+        PyObject *part = PyUnicode_Substring(text, (Py_ssize_t)offsets[bounds[k]],
+                                             (Py_ssize_t)offsets[bounds[k + 1]] - 1);
+        if (part == NULL) {
+            Py_DECREF(texts);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(texts, k, part);
+    }
+    return Py_BuildValue("(NLL)", texts, (long long)cut->line.times[i],
+                         (long long)cut->line.times[j]);
+}
+
+/* _runs and cut_line's cues: a list of (lines, start_ms, end_ms), one per cue of the cut
+ * cut->back gives, in order; NULL and an exception on failure. */
+static PyObject *
+cues_of(const Cut *cut, PyObject *text)
+{
+    Py_ssize_t count = 0;
+    for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
+        count++;
+    }
+    PyObject *cues = PyList_New(count);
+    if (cues == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
+        PyObject *cue = cue_of(cut, text, cut->back[j], j);
+        if (cue == NULL) {
+            Py_DECREF(cues);
+            return NULL;
+        }
+        PyList_SET_ITEM(cues, --count, cue);
+    }
+    return cues;
+}
+
+/* Read model.cut's arguments: the words and kinds as sequences (new references), the line's
+ * span and the rules into `cut` (its Line's scalars too); 0 and an exception when one is not
+ * as the cut needs. */
+static int
+cut_arguments(Cut *cut, PyObject *const *args, PyObject **words, PyObject **kinds,
+              int64_t span[2])
+{
+    static const char *const names[] = {"start_ms", "end_ms", "width", "max_lines", "min_ms",
+                                        "max_ms", "first_width", "rows_width"};
+    int64_t values[8], label;
+    for (int k = 0; k < 8; k++) {
+        if (!int64_of(args[k + 2], names[k], &values[k])) {
+            return 0;
+        }
+    }
+    span[0] = values[0];
+    span[1] = values[1];
+    cut->line.width = values[2];
+    cut->max_lines = values[3];
+    cut->line.two = values[3] >= 2;
+    cut->line.min_ms = values[4];
+    cut->line.max_ms = values[5];
+    cut->first_width = values[6];
+    cut->rows_width = values[7];
+    for (int k = 6; k < 8; k++) { /* the room a label takes stays far inside 64 bits */
+        if (!checked_sub(values[2], values[k], &label) || label < -MAX_LENGTH
+            || label > MAX_LENGTH) {
+            PyErr_Format(PyExc_OverflowError, "width - %s leaves 41 bits", names[k]);
+            return 0;
+        }
+    }
+    *words = PySequence_Fast(args[0], "words must be a sequence");
+    *kinds = *words ? PySequence_Fast(args[1], "kinds must be a sequence") : NULL;
+    return *kinds != NULL;
+}
+
+PyDoc_STRVAR(model_cut_doc,
+"cut(words, kinds, start_ms, end_ms, width, max_lines, min_ms, max_ms, first_width,\n"
+"    rows_width)\n"
+"--\n"
+"\n"
+"castline.timing.segment.cut_line after its words and their boundary kinds: a list of\n"
+"(lines, start_ms, end_ms), one per cue. The line's first cue has first_width characters in\n"
+"its first line, every other cue rows_width. OverflowError when a value leaves 64 bits.");
+
+static PyObject *
+model_cut(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Cut cut;
+    PyObject *words = NULL, *kinds = NULL, *text = NULL, *result = NULL;
+    void *blocks[2] = {NULL, NULL};
+    int64_t span[2];
+    if (nargs != 10) {
+        PyErr_Format(PyExc_TypeError, "cut takes 10 arguments, not %zd", nargs);
+        return NULL;
+    }
+    memset(&cut, 0, sizeof(cut));
+    cut.model = (const Model *)self;
+    cut.line.units = &cut.model->units;
+    if (!cut_arguments(&cut, args, &words, &kinds, span)) {
+        goto done;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(words);
+    if (n == 0) {
+        result = PyList_New(0);
+        goto done;
+    }
+    text = PyUnicode_Join(cut.model->space, words);
+    if (text == NULL || !cut_alloc(&cut, n, blocks)
+        || !words_of(&cut, words, kinds, span[0], span[1]) || !cut_backs(&cut)) {
+        goto done;
+    }
+    result = cues_of(&cut, text);
+done:
+    Py_XDECREF(words);
+    Py_XDECREF(kinds);
+    Py_XDECREF(text);
+    PyMem_Free(blocks[0]);
+    PyMem_Free(blocks[1]);
+    PyMem_Free(cut.cheapest.ends);
+    return result;
+}
+
+/* --- The cost model (model) ---------------------------------------------------------------- */
+
+/* The `length` items of tuple `source` (numbers) as doubles in a new array; NULL and an
+ * exception when they are not. */
+static double *
+double_table(PyObject *source, const char *name, Py_ssize_t length)
+{
+    if (PyTuple_GET_SIZE(source) != length) {
+        PyErr_Format(PyExc_ValueError, "%s has %zd items, not %zd", name,
+                     PyTuple_GET_SIZE(source), length);
+        return NULL;
+    }
+    double *table = PyMem_New(double, length > 0 ? length : 1);
+    if (table == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < length; k++) {
+        table[k] = PyFloat_AsDouble(PyTuple_GET_ITEM(source, k));
+        if (table[k] == -1.0 && PyErr_Occurred()) {
+            PyMem_Free(table);
+            return NULL;
+        }
+    }
+    return table;
+}
+
+/* The floating-point costs from the tuple (cue, inner_sentence, cue_break, fragment_per_char,
+ * short, long, long_ceiling, units_per_cost, line_break, imbalance), one break cost per kind
+ * of `kinds`; 0 and an exception when it is not one. */
+static int
+costs_parse(PyObject *source, Py_ssize_t kinds, Costs *costs)
+{
+    PyObject *cue_break, *line_break;
+    if (!PyTuple_Check(source)) {
+        PyErr_SetString(PyExc_TypeError, "costs must be a tuple");
+        return 0;
+    }
+    if (!PyArg_ParseTuple(source, "ddO!dddddO!d;costs: (cue, inner_sentence, cue_break, "
+                          "fragment_per_char, short, long, long_ceiling, units_per_cost, "
+                          "line_break, imbalance)",
+                          &costs->cue, &costs->inner_sentence, &PyTuple_Type, &cue_break,
+                          &costs->fragment_per_char, &costs->short_ms, &costs->long_ms,
+                          &costs->long_ceiling, &costs->units_per_cost, &PyTuple_Type,
+                          &line_break, &costs->imbalance)) {
+        return 0;
+    }
+    costs->cue_break = double_table(cue_break, "cue_break", kinds);
+    costs->line_break = costs->cue_break ? double_table(line_break, "line_break", kinds) : NULL;
+    return costs->line_break != NULL;
+}
+
+static void
+model_dealloc(PyObject *self)
+{
+    Model *model = (Model *)self;
+    units_free(&model->units);
+    PyMem_Free(model->layout_breaks);
+    PyMem_Free(model->costs.cue_break);
+    PyMem_Free(model->costs.line_break);
+    Py_XDECREF(model->space);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyMethodDef model_methods[] = {
+    {"cut", (PyCFunction)(void (*)(void))model_cut, METH_FASTCALL, model_cut_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ModelType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "castline.timing._cue_engine.Model",
+    .tp_doc = "A cost model that cuts lines into cues (see model()).",
+    .tp_basicsize = sizeof(Model),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = model_dealloc,
+    .tp_methods = model_methods,
+};
+
+PyDoc_STRVAR(model_doc,
+"model(units, layout_breaks, costs, exact_limit)\n"
+"--\n"
+"\n"
+"A Model whose cut is castline.timing.segment.cut_line's: units as cheapest_cuts takes\n"
+"them, layout_breaks segment's _LAYOUT_BREAK_UNITS, costs (cue, inner_sentence, cue_break,\n"
+"fragment_per_char, short, long, long_ceiling, units_per_cost, line_break, imbalance) its\n"
+"floating-point costs and exact_limit its _EXACT_LIMIT.");
+
+static PyObject *
+make_model(PyObject *module, PyObject *args)
+{
+    PyObject *units, *breaks, *costs;
+    long long exact_limit;
+    Py_ssize_t kinds;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OO!OL:model", &units, &PyTuple_Type, &breaks, &costs,
+                          &exact_limit)) {
+        return NULL;
+    }
+    Model *self = PyObject_New(Model, &ModelType);
+    if (self == NULL) {
+        return NULL;
+    }
+    memset((char *)self + sizeof(PyObject), 0, sizeof(Model) - sizeof(PyObject));
+    PyObject *result = (PyObject *)self; /* from here on, a DECREF frees it all */
+    self->exact_limit = exact_limit;
+    self->space = PyUnicode_FromString(" ");
+    if (self->space == NULL || !units_parse(units, &self->units)) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    self->layout_breaks = unit_table(breaks, "layout_breaks", &kinds);
+    if (self->layout_breaks == NULL || kinds != self->units.kinds
+        || !costs_parse(costs, kinds, &self->costs)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError, "layout_breaks has not one cost per kind");
+        }
+        Py_DECREF(result);
+        return NULL;
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cheapest_cuts", cheapest_cuts, METH_VARARGS, cheapest_cuts_doc},
     {"layout", make_layout, METH_VARARGS, layout_doc},
     {"fills", fills, METH_VARARGS, fills_doc},
+    {"model", make_model, METH_VARARGS, model_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -949,7 +1834,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__cue_engine(void)
 {
-    if (PyType_Ready(&LayoutType) < 0) {
+    if (PyType_Ready(&LayoutType) < 0 || PyType_Ready(&ModelType) < 0) {
         return NULL;
     }
     return PyModuleDef_Init(&module);

@@ -58,3 +58,33 @@ CheapestCuts = Callable[
     ],
     tuple[list[int], list[list[int]], int],
 ]
+
+#: (cue, inner_sentence, cue_break, fragment_per_char, short, long, long_ceiling,
+#: units_per_cost, line_break, imbalance): segment's costs in floating point
+Costs = tuple[int, int, tuple[int, ...], float, float, float, int, int, tuple[int, ...], float]
+
+#: A cue of a cut: its display lines, its start and its end.
+Cue = tuple[tuple[str, ...], int, int]
+
+class Model:
+    def cut(
+        self,
+        words: Sequence[str],
+        kinds: Sequence[int],
+        start_ms: int,
+        end_ms: int,
+        width: int,
+        max_lines: int,
+        min_ms: int,
+        max_ms: int,
+        first_width: int,
+        rows_width: int,
+        /,
+    ) -> list[Cue]: ...
+
+def model(
+    units: Units, layout_breaks: tuple[int, ...], costs: Costs, exact_limit: int, /
+) -> Model: ...
+
+#: The type of :func:`model`.
+MakeModel = Callable[[Units, tuple[int, ...], Costs, int], Model]

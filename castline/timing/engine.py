@@ -1,9 +1,11 @@
-"""Which cue engine searches a line's cheapest cut: ``native`` or ``python``.
+"""Which cue engine cuts a line into cues: ``native`` or ``python``.
 
 The native engine is a C extension (``castline/timing/_cue_engine.c``), built at install
 where a C compiler is present and skipped without one (or with ``CASTLINE_NATIVE_BUILD=0``).
-The Python engine (:mod:`castline.timing.segment`'s own search) is the reference: the native
-one returns the same integers and lists, so every output is the same byte for byte.
+It cuts a line in one call once its words are split and classified. The Python engine
+(:mod:`castline.timing.segment`'s own cut) is the reference and the fallback for a line whose
+values leave 64 bits: the native one finds the same cues, so every output is the same byte for
+byte.
 ``CASTLINE_ENGINE=python`` in the environment makes castline cut with the Python engine (for
 tests and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
 
@@ -19,24 +21,33 @@ TYPE_CHECKING = False  # not typing's: castline --version loads no typing module
 if TYPE_CHECKING:
     from typing import Literal
 
-    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout
+    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout, MakeModel
 
     Engine = Literal["native", "python"]
 
-__all__ = ["default_engine", "native_cheapest_cuts", "native_fills", "native_layout"]
+__all__ = [
+    "default_engine",
+    "native_cheapest_cuts",
+    "native_fills",
+    "native_layout",
+    "native_model",
+]
 
 
-def _load() -> tuple[CheapestCuts, Fills, MakeLayout] | tuple[None, None, None]:
+def _load() -> tuple[CheapestCuts, Fills, MakeLayout, MakeModel] | tuple[None, None, None, None]:
     try:
-        from castline.timing._cue_engine import cheapest_cuts, fills, layout
+        from castline.timing._cue_engine import cheapest_cuts, fills, layout, model
     except ImportError:  # installed without a compiler, or with CASTLINE_NATIVE_BUILD=0
-        return None, None, None
-    return cheapest_cuts, fills, layout
+        return None, None, None, None
+    return cheapest_cuts, fills, layout, model
 
 
-#: The native engine's search, its fills of a line's words and its two-line layouts (see
-#: :mod:`castline.timing.segment`), or ``None`` where it was not built.
-native_cheapest_cuts, native_fills, native_layout = _load()
+#: The native engine, or ``None`` where it was not built: ``native_model(...).cut`` is the
+#: whole of :func:`castline.timing.segment.cut_line` after the words and their boundary
+#: kinds; its search, its fills of a line's words and its two-line layouts are the pieces of
+#: that cut on their own (for the tests that compare each with the Python function it mirrors,
+#: and the engine benchmark).
+native_cheapest_cuts, native_fills, native_layout, native_model = _load()
 
 
 def default_engine() -> Engine:

@@ -81,20 +81,52 @@ def cut_line(
     ...                            0, 3000, CutRules(42, 2, 833, 7000))]
     [('Hello and welcome.',), ('Today we talk about captions.',)]
     """
-    native = engines.default_engine() == "native"
     width = rules.width
     first_width = max(1, width - reserve) if reserve else width
-    line = _prepare(text, start_ms, end_ms, rules, first_width if reserve_every else width, native)
+    rows_width = first_width if reserve_every else width
+    if _NATIVE_MODEL is not None and engines.default_engine() == "native":
+        segments = _native_cut(text, start_ms, end_ms, rules, first_width, rows_width)
+        if segments is not None:
+            return segments
+    line = _prepare(text, start_ms, end_ms, rules, rows_width)
     if not line.words.words:
         return ()
     first_fill = _first_fill(line, first_width)
     times = line.words.times
-    segments: list[Segment] = []
+    cues: list[Segment] = []
     for number, (i, j) in enumerate(_cut(line, first_width, first_fill)):
         run_width = first_width if reserve_every or number == 0 else width
         fill = first_fill if i == 0 else line.rows_fills[i]  # its first line's longest
-        segments.append(Segment(_layout(line, i, j, run_width, fill), times[i], times[j]))
-    return tuple(segments)
+        cues.append(Segment(_layout(line, i, j, run_width, fill), times[i], times[j]))
+    return tuple(cues)
+
+
+def _native_cut(
+    text: str, start_ms: int, end_ms: int, rules: CutRules, first_width: int, rows_width: int
+) -> tuple[Segment, ...] | None:
+    """:func:`cut_line` by the native engine in one call from the words and their boundary
+    kinds (the line's first cue ``first_width`` wide, every other ``rows_width``); ``None``
+    where a value leaves 64 bits (an OverflowError): the Python engine cuts that line."""
+    words = text.split()
+    if not words:
+        return ()
+    assert _NATIVE_MODEL is not None
+    try:
+        cues = _NATIVE_MODEL.cut(
+            words,
+            boundary_kinds(words),
+            start_ms,
+            end_ms,
+            rules.width,
+            rules.max_lines,
+            rules.min_ms,
+            rules.max_ms,
+            first_width,
+            rows_width,
+        )
+    except OverflowError:
+        return None  # the Python engine's integers have no bound
+    return tuple(itertools.starmap(Segment, cues))
 
 
 # --- Costs ----------------------------------------------------------------------------------
@@ -217,17 +249,6 @@ def _fills(offsets: list[int], width: int, stop: int | None = None) -> list[int]
     return [max(i + 1, bisect_right(offsets, offsets[i] + room) - 1) for i in range(count)]
 
 
-def _native_fills(offsets: list[int], width: int) -> list[int]:
-    """:func:`_fills` by the native engine; by the Python one where a value leaves 64 bits."""
-    native = engines.native_fills
-    if native is not None:
-        try:
-            return native(offsets, width)
-        except OverflowError:
-            pass  # the Python engine's integers have no bound
-    return _fills(offsets, width)
-
-
 def _reaches(fills: list[int], plain_fills: list[int], max_lines: int) -> list[int]:
     """The last end of a cue whose first line ends at each of ``fills``: the greedy fill of
     its other lines at the full width."""
@@ -285,20 +306,6 @@ def _two_liner(words: _Words, width: int) -> _TwoLines:
     return two_lines
 
 
-def _native_two_liner(words: _Words, width: int) -> _TwoLines:
-    """:func:`_two_liner` by the native engine; by the Python one where an offset or the
-    width is beyond 2**40."""
-    native = engines.native_layout
-    if native is not None:
-        try:
-            layout = native(words.offsets, words.breaks, width, _LAYOUT_IMBALANCE_UNITS, _BEYOND)
-        except OverflowError:
-            pass  # the Python engine's integers have no bound
-        else:
-            return layout.two_lines
-    return _two_liner(words, width)
-
-
 # --- The cheapest cuts from every word ------------------------------------------------------
 
 #: ``scan(i, first_width, fill, window)``: see :func:`_scanner`.
@@ -338,26 +345,20 @@ _PREPARED_LINES = 512
 
 
 @functools.lru_cache(maxsize=_PREPARED_LINES)
-def _prepare(
-    text: str, start_ms: int, end_ms: int, rules: CutRules, rows_width: int, native: bool
-) -> _Line:
+def _prepare(text: str, start_ms: int, end_ms: int, rules: CutRules, rows_width: int) -> _Line:
     """A line's words, planned times, and the cheapest cuts of the rest of it from every word
-    (from the first word for a first cue as wide as the others), by the native engine or not.
+    (from the first word for a first cue as wide as the others), by the Python engine.
 
     Cached: the SRT and WebVTT exporters cut the same lines with the same widths; only the
     width of a line's first cue may differ, and only :func:`_cut` looks at it.
     """
     words = _Words.of(text, start_ms, end_ms)
-    fills = _native_fills if native else _fills
-    plain_fills = fills(words.offsets, rules.width)
-    rows_fills = plain_fills if rows_width == rules.width else fills(words.offsets, rows_width)
+    plain_fills = _fills(words.offsets, rules.width)
+    rows_fills = plain_fills if rows_width == rules.width else _fills(words.offsets, rows_width)
     reaches = _reaches(rows_fills, plain_fills, rules.max_lines)
-    two_lines = _native_two_liner(words, rules.width) if native else _two_liner(words, rules.width)
+    two_lines = _two_liner(words, rules.width)
     scan = _scanner(words, rules)
-    if native:
-        ends, cheapest, least = _native_cuts(words, rules, scan, rows_width, rows_fills, reaches)
-    else:
-        ends, cheapest, least = _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
+    ends, cheapest, least = _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
     return _Line(
         words, rules, plain_fills, rows_width, rows_fills, ends, cheapest, least, scan, two_lines
     )
@@ -402,39 +403,6 @@ def _cheapest_cuts(
         else:
             least = _CUE_UNITS + best
     return ends, cheapest, least
-
-
-def _native_cuts(
-    words: _Words,
-    rules: CutRules,
-    scan: _Scan,
-    rows_width: int,
-    rows_fills: list[int],
-    reaches: list[int],
-) -> tuple[list[int], list[list[int]], int]:
-    """:func:`_cheapest_cuts` by the native engine: the same integers and lists. Where a time
-    or a width leaves 64 bits (an OverflowError), by the Python engine."""
-    native = engines.native_cheapest_cuts
-    if native is not None:
-        try:
-            return native(
-                words.offsets,
-                words.times,
-                words.at_sentence,
-                words.breaks,
-                words.kinds,
-                rows_fills,
-                reaches,
-                rows_width,
-                rules.width,
-                rules.max_lines,
-                rules.min_ms,
-                rules.max_ms,
-                _NATIVE_UNITS,
-            )
-        except OverflowError:
-            pass  # the Python engine's integers have no bound
-    return _cheapest_cuts(words, scan, rows_width, rows_fills, reaches)
 
 
 def _scanner(words: _Words, rules: CutRules) -> _Scan:
@@ -573,6 +541,26 @@ def _cut(line: _Line, first_width: int, first_fill: int) -> list[tuple[int, int]
 #: exact ones (two different exact costs are 0.001 apart at least): each cue adds at most 8
 #: roundings of at most 2**-53 of such a cost.
 _EXACT_LIMIT = 10**14
+
+#: The costs in floating point, in the order the native engine reads them.
+_NATIVE_COSTS = (
+    _CUE_COST,
+    _INNER_SENTENCE,
+    _CUE_BREAK,
+    _FRAGMENT_PER_CHAR,
+    _SHORT_PER_MS,
+    _LONG_PER_MS,
+    _LONG_CEILING,
+    _UNITS_PER_COST,
+    _LINE_BREAK,
+    _IMBALANCE,
+)
+#: The native engine's cut under this cost model, or ``None`` where it was not built.
+_NATIVE_MODEL = (
+    None
+    if engines.native_model is None
+    else engines.native_model(_NATIVE_UNITS, _LAYOUT_BREAK_UNITS, _NATIVE_COSTS, _EXACT_LIMIT)
+)
 
 
 def _cheapest_cues(line: _Line, firsts: list[int]) -> tuple[dict[int, list[int]], bool]:

@@ -175,11 +175,58 @@ def test_a_broken_template_is_an_error_at_its_line(
     assert (out / "episodes/q/index.html").read_bytes() == good  # the last good page stays
 
 
+def test_a_broken_template_is_reported_once_and_every_last_good_page_stays(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    second = TRICKY.replace("title: Q&A", "title: R&B")
+    root = content_tree({"episodes/q.md": TRICKY, "episodes/r.md": second})
+    out = tmp_path / "out"
+    assert build(root, out, SITE).errors == []
+    good = {slug: (out / f"episodes/{slug}/index.html").read_bytes() for slug in ("q", "r")}
+    (root / "templates").mkdir()
+    (root / "templates/episode.html.j2").write_text("{% if %}\n", encoding="utf-8")
+    for _ in range(2):  # and again on the next build, until the template is fixed
+        report = build(root, out, SITE)
+        assert [str(d).removeprefix(f"{root}/") for d in report.errors] == [
+            "templates/episode.html.j2:1: error: template error: Expected an expression, got "
+            "'end of statement block'; pages not written"
+        ]
+        for slug, data in good.items():
+            assert (out / f"episodes/{slug}/index.html").read_bytes() == data
+    (root / "templates/episode.html.j2").unlink()
+    assert build(root, out, SITE).errors == []
+    assert (out / "episodes/q/index.html").read_bytes() == good["q"]
+
+
+def test_a_new_episode_writes_its_page_and_the_index_only(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({"episodes/q.md": TRICKY})
+    out = tmp_path / "out"
+    build(root, out, SITE)
+    (root / "episodes/r.md").write_text(TRICKY.replace("Q&A", "R&B"), encoding="utf-8")
+    report = build(root, out, SITE)
+    assert [str(path) for path in report.written] == ["episodes/r/index.html", "index.html"]
+    assert report.episodes_built == 1
+
+
+def test_the_index_record_holds_no_transcript(content_tree: ContentTree, tmp_path: Path) -> None:
+    root = content_tree({"episodes/q.md": TRICKY})
+    out = tmp_path / "out"
+    build(root, out, SITE)
+    manifest = (out / ".castline/manifest.json").read_text(encoding="utf-8")
+    assert "Is 1 < 2" not in manifest and "Q&A" in manifest
+    assert page(out, "q").xpath("string(//span[@class='seg'])").startswith("Is 1 < 2")
+
+
 def test_options_are_checked() -> None:
     with pytest.raises(ConfigError, match="'excerpt_chars' must be at least 20, not 5"):
         create("site", {"excerpt_chars": 5})
     with pytest.raises(ConfigError, match="'templates' must be a folder name"):
         create("site", {"templates": ""})
+    for outside in ("../../etc", "/etc"):
+        with pytest.raises(ConfigError, match="'templates' must be a folder inside the content"):
+            create("site", {"templates": outside})
 
 
 def test_every_episode_gets_a_page_with_every_word(full_build: FullBuild) -> None:

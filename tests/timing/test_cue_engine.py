@@ -1,10 +1,12 @@
 """The native cue engine (castline/timing/_cue_engine.c): the Python search's results exactly,
 inputs checked, no leak.
 
-Its contract is to return what ``castline.timing.segment._cheapest_cuts`` returns for the same
-prepared line (every ``ends``, every ``cheapest`` list in order, ``least``), so these tests
-prepare lines as ``segment`` does and compare the two searches directly: a difference that no
-cut shows (a tie dropped, an unused entry) still fails here.
+Its cut (``model(...).cut``) is the whole of ``cut_line`` after the words and their kinds, and
+tests/timing/test_segment.py compares the two engines' cuts. Its pieces are compared here with
+the Python functions they mirror: the search returns what ``segment._cheapest_cuts`` returns
+for the same prepared line (every ``ends``, every ``cheapest`` list in order, ``least``), so
+these tests prepare lines as ``segment`` does and compare the two searches directly: a
+difference that no cut shows (a tie dropped, an unused entry) still fails here.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from castline.timing import segment
-from castline.timing.engine import native_cheapest_cuts, native_fills, native_layout
+from castline.timing.boundaries import boundary_kinds
+from castline.timing.engine import native_cheapest_cuts, native_fills, native_layout, native_model
 from castline.timing.segment import CutRules
 from tests.timing.strategies import paragraphs
+from tests.timing.test_segment import _cut_by, _forward_cut, _Line, _runs
 
 pytestmark = pytest.mark.skipif(
     native_cheapest_cuts is None, reason="the native engine is not built"
@@ -245,9 +249,19 @@ def test_no_memory_is_kept() -> None:
     assert native_layout is not None
     fills, layout = native_fills, native_layout
     units = (segment._LAYOUT_IMBALANCE_UNITS, segment._BEYOND)
+    model = segment._NATIVE_MODEL
+    assert model is not None
+    words = text.split()
+    line = (words, boundary_kinds(words), 0, 60_000, 12, 3, 833, 7000)
 
     def run() -> None:
         for _ in range(300):
+            model.cut(*line, 6, 6)  # three-line cues, tied cuts
+            model.cut(*line[:5], 2, 10**11, 10**11, 6, 12)  # the forward programme
+            with pytest.raises(OverflowError):
+                model.cut(*line[:3], 2**62, *line[4:], 6, 12)
+            with pytest.raises(ValueError):
+                model.cut([*words[:-1], ""], *line[1:], 6, 12)
             native_cheapest_cuts(*good)
             fills(good[0], 42)
             layout(good[0], good[3], 42, *units).two_lines(0, 12, 36, 7, 2**62)
@@ -271,3 +285,108 @@ def test_no_memory_is_kept() -> None:
         tracemalloc.stop()
     assert after - before < 4096
     assert [sys.getrefcount(argument) for argument in good] == references
+
+
+def _cut_error(position: int, value: object) -> str:
+    """The message the native cut raises with argument ``position`` replaced by ``value``."""
+    assert segment._NATIVE_MODEL is not None
+    words = "Hello and welcome. Today we talk.".split()
+    arguments: list[Any] = [words, boundary_kinds(words), 0, 3000, 42, 2, 833, 7000, 36, 42]
+    arguments[position] = value
+    with pytest.raises((TypeError, ValueError, OverflowError)) as raised:
+        segment._NATIVE_MODEL.cut(*arguments)
+    return f"{type(raised.value).__name__}: {raised.value}"
+
+
+def test_cut_inputs_are_checked() -> None:
+    assert _cut_error(0, ["Hello", "", "welcome."]) == "ValueError: kinds has 6 items, not 3"
+    assert _cut_error(0, ["Hello", "and", "", "Today", "we", "talk."]) == (
+        "ValueError: words[2] is not a word"
+    )
+    assert _cut_error(0, 7) == "TypeError: words must be a sequence"
+    assert _cut_error(0, ["Hello", 5, "a", "b", "c", "d"]) == (
+        "TypeError: sequence item 1: expected str instance, int found"
+    )
+    assert _cut_error(1, [0, 0, 0, 0, 0, 7]) == "ValueError: kinds[5] is not a kind"
+    assert _cut_error(1, [0, 0, 0, -1, 0, 0]) == "ValueError: kinds[3] is not a kind"
+    assert _cut_error(1, None) == "TypeError: kinds must be a sequence"
+    assert _cut_error(4, "42") == "TypeError: width is not an int"
+    assert _cut_error(7, 2**64) == "OverflowError: max_ms leaves 64 bits"
+    assert _cut_error(8, 2**41) == "OverflowError: width - first_width leaves 41 bits"
+    assert _cut_error(9, -(2**41)) == "OverflowError: width - rows_width leaves 41 bits"
+    assert segment._NATIVE_MODEL is not None
+    with pytest.raises(TypeError) as raised:
+        segment._NATIVE_MODEL.cut([], [])  # type: ignore[call-arg]
+    assert str(raised.value) == "cut takes 10 arguments, not 2"
+    assert segment._NATIVE_MODEL.cut([], [], 0, 0, 42, 2, 833, 7000, 42, 42) == []
+
+
+def test_model_inputs_are_checked() -> None:
+    assert native_model is not None
+    units, breaks = segment._NATIVE_UNITS, segment._LAYOUT_BREAK_UNITS
+    costs, limit = segment._NATIVE_COSTS, segment._EXACT_LIMIT
+    messages = []
+    for arguments in (
+        (units, breaks[:-1], costs, limit),
+        (units, breaks, (*costs[:8], costs[8][:-1], costs[9]), limit),
+        (units, breaks, (*costs[:2], (0, "3"), *costs[3:]), limit),
+        (units, breaks, (*costs[:2], (0, "3", 4, 7, 12, 18, 30), *costs[3:]), limit),
+        (units, breaks, list(costs), limit),
+        (units, (0, -1), costs, limit),
+    ):
+        with pytest.raises((TypeError, ValueError)) as raised:
+            native_model(*arguments)
+        messages.append(f"{type(raised.value).__name__}: {raised.value}")
+    assert messages == [
+        "ValueError: layout_breaks has not one cost per kind",
+        "ValueError: line_break has 6 items, not 7",
+        "ValueError: cue_break has 2 items, not 7",
+        "TypeError: must be real number, not str",
+        "TypeError: costs must be a tuple",
+        "ValueError: layout_breaks[1] is not a unit cost",
+    ]
+
+
+def test_ties_are_settled_in_floating_point() -> None:
+    """A line whose cheapest cuts tie: the native cut settles them as the Python one does."""
+    rules = CutRules(12, 3, 833, 7000)
+    tied = " ".join(["abcd"] * 40)
+    line = segment._prepare(tied, 0, 30000, rules, 12)
+    assert segment._cheapest_cues(line, line.cheapest[0])[1]  # ties to settle
+    native = _cut_by("native", tied, 0, 30000, rules, 0, False)
+    assert native == _cut_by("python", tied, 0, 30000, rules, 0, False)
+
+
+def test_the_forward_programme_where_rounding_could_tell() -> None:
+    """A line so dear that its words times its cheapest cut reach the exact search's limit:
+    both engines run the whole forward programme, and find the reference's cut."""
+    rules = CutRules(42, 2, 10**11, 10**11)
+    text = "Hello and welcome. Today we talk about captions, and the ferry timetable. " * 4
+    line = segment._prepare(text, 0, 60_000, rules, 36)
+    assert len(line.words.words) * line.least >= segment._EXACT_LIMIT
+    native = _cut_by("native", text, 0, 60_000, rules, 6, True)
+    assert native == _cut_by("python", text, 0, 60_000, rules, 6, True)
+    assert _runs(native) == _forward_cut(_Line(text, 0, 60_000), rules, 6, True)
+
+
+@pytest.mark.parametrize(
+    ("start_ms", "end_ms", "width", "message"),
+    [
+        (0, 2**64, 42, "end_ms leaves 64 bits"),
+        (0, 2**62, 42, "a planned time leaves 64 bits"),
+        (-(2**63), 2**62, 42, "a planned time leaves 64 bits"),
+        (0, 3000, 2**63, "width leaves 64 bits"),
+        (0, 3000, 2**63 - 1, "a width leaves 64 bits"),
+    ],
+)
+def test_the_cut_raises_overflow_beyond_64_bits(
+    start_ms: int, end_ms: int, width: int, message: str
+) -> None:
+    """The lines of test_segment's test_a_line_beyond_64_bits_is_cut_alike: the native cut
+    raises OverflowError, so the Python engine cuts them."""
+    model = segment._NATIVE_MODEL
+    assert model is not None
+    words = "Hello and welcome. Today we talk about captions, and the ferry timetable.".split()
+    with pytest.raises(OverflowError) as raised:
+        model.cut(words, boundary_kinds(words), start_ms, end_ms, width, 2, 833, 7000, width, width)
+    assert str(raised.value) == message

@@ -290,3 +290,63 @@ def test_the_native_engine_cuts_every_corpus_line_as_the_python_one(corpus: Path
                 assert python == native, (str(timed.utterance.source), room, every)
             lines += 1
     assert lines > 2000
+
+
+#: Words of every length, one longer than any line among them.
+_long_word_paragraph = st.lists(
+    st.one_of(st.text("abcdefgh", min_size=1, max_size=9), st.text("xyz.", min_size=10)),
+    min_size=1,
+    max_size=60,
+).map(" ".join)
+
+
+@native
+@settings(PROPERTY, max_examples=300)
+@given(
+    st.one_of(_even_paragraph, _tied_paragraph, _long_word_paragraph, paragraphs),
+    st.integers(0, 10_000_000),
+    st.one_of(st.just(0), st.integers(1, 100), st.integers(1, 300_000), st.integers(10**9, 2**62)),
+    st.data(),
+)
+def test_the_native_engine_cuts_with_any_reserve_as_the_python_one(
+    text: str, start_ms: int, span_ms: int, data: st.DataObject
+) -> None:
+    """Odd widths, reserves from none to wider than a line, on the first cue or on every
+    one, one to three lines: the one native call and the Python engine cut alike."""
+    width = data.draw(st.one_of(st.integers(1, 17), st.integers(18, 80)), label="width")
+    rules = CutRules(
+        width,
+        data.draw(st.integers(1, 3), label="max_lines"),
+        data.draw(st.sampled_from([0, 833, 2000, 10**11]), label="min_ms"),
+        data.draw(st.sampled_from([0, 2000, 7000, 10**11]), label="max_ms"),
+    )
+    reserve = data.draw(st.integers(0, width + 3), label="reserve")
+    every = data.draw(st.booleans(), label="every")
+    end_ms = start_ms + span_ms
+    native = _cut_by("native", text, start_ms, end_ms, rules, reserve, every)
+    assert native == _cut_by("python", text, start_ms, end_ms, rules, reserve, every)
+
+
+def test_three_line_cues_by_either_engine() -> None:
+    """A line whose cues take three lines each, laid out by the general line breaker."""
+    rules = CutRules(12, 3, 833, 7000)
+    text = "The quick brown fox jumps over the lazy dog and then the cat sleeps. " * 2
+    for engine in ("native", "python"):
+        segments = _cut_by(engine, text, 0, 20000, rules, 0, False)
+        assert [len(segment.lines) for segment in segments] == [3, 3, 3, 3]
+        assert segments[1].lines == ("the lazy dog", "and then the", "cat sleeps.")
+
+
+@native
+@pytest.mark.parametrize(
+    ("start_ms", "end_ms", "width"),
+    [(0, 2**64, 42), (0, 2**62, 42), (-(2**63), 2**62, 42), (0, 3000, 2**63), (0, 3000, 2**63 - 1)],
+)
+def test_a_line_beyond_64_bits_is_cut_alike(start_ms: int, end_ms: int, width: int) -> None:
+    """Times, spans and widths beyond what the native engine computes in 64 bits: it hands the
+    line to the Python engine (tests/timing/test_cue_engine.py shows it does), the same cut."""
+    text = "Hello and welcome. Today we talk about captions, and the ferry timetable."
+    rules = CutRules(width, 2, 833, 7000)
+    native = _cut_by("native", text, start_ms, end_ms, rules, 0, False)
+    assert native == _cut_by("python", text, start_ms, end_ms, rules, 0, False)
+    assert " ".join(line for cue in native for line in cue.lines) == text
