@@ -473,7 +473,7 @@ def _made_nothing(result: ExporterOutcome) -> bool:
     """Whether an exporter wrote no file and no record for an episode, with an error to say why."""
     return (
         not result.outputs
-        and result.record is None
+        and not result.record_hash
         and any(d.severity is Severity.ERROR for d in result.diagnostics)
     )
 
