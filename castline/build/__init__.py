@@ -8,7 +8,8 @@ Order of work (:func:`build`):
    (:mod:`~castline.build.manifest`; one that is corrupt, truncated or edited is reported and
    read as empty, so every episode is rebuilt). One whose bytes, dependencies (guest profiles, local
    media file) and exporter settings are unchanged, and whose outputs are still there, is
-   skipped **without being parsed**: its records and warnings come from the manifest.
+   skipped **without being parsed**: its warnings come from the manifest, which names its
+   records by their hash (their files, in ``.castline/records/``, are not read).
 3. :mod:`~castline.build.workers` loads every other episode and hands it to each exporter's
    ``export_episode``, in worker processes when ``jobs > 1``. An episode that fails to load, or
    that an exporter fails on, is reported and skipped: its previous outputs stay as they were,
@@ -19,10 +20,12 @@ Order of work (:func:`build`):
    touched, and nothing is read, written or removed through a symbolic link.
 5. :mod:`~castline.build.showstep`: each exporter's ``export_show`` gets the records of every
    episode, in slug order; it is skipped when none of them (nor the settings, nor the files it
-   publishes) changed. Then the content files it publishes are copied.
+   publishes) changed. An episode whose record file cannot be used is built again first.
+   Then the content files it publishes are copied.
 6. Files are written atomically (:mod:`~castline.build.outfiles`), and only when their bytes
-   change. The manifest is saved last, and also when the build is interrupted, so the next
-   build completes the work.
+   change. The manifest is saved last (after the record files it names), and also when the
+   build is interrupted, so the next build completes the work; then record files it does not
+   name are removed.
 
 The output is the same byte for byte whatever the number of jobs.
 """
@@ -209,17 +212,17 @@ def _build_locked(
     changes = Changes(report.created, report.changed, report.removed, report.diagnostics)
     relatives = {content_relative(content, path): path for path in project.episode_files}
     tasks = _plan(planner, manifest, relatives, report)
+    episodes = _Episodes(setup, options, project, planner, manifest, inputs, report, changes)
     show_steps = ShowSteps(
         BuildContext(show=project.show, exporters=setup.infos),
         manifest,
         inputs,
         changes,
         report.diagnostics,
+        episodes.rebuild,
     )
     try:
-        for outcome in _run(setup, tasks, options, project, progress, report):
-            _merge(manifest, outcome, inputs, report, changes)
-            planner.built(outcome.relative, outcome.file_hash)
+        episodes.build(tasks, progress)
         _remove_gone(manifest, set(relatives), inputs, changes)
         for name in inputs.selected:
             show_steps.run(exporters[name])
@@ -227,12 +230,17 @@ def _build_locked(
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
         if not options.dry_run:
-            if manifest.castline_version != __version__:
-                manifest.castline_version, manifest.changed = __version__, True
-            stat_cache = planner.new_stat_cache(manifest)
-            save_state(out, manifest, stat_cache, created=bool(changes.created))
+            _save(out, manifest, planner, created=bool(changes.created) or episodes.new_records)
     _finish(report, manifest, inputs, project.show)
     return report
+
+
+def _save(out: Path, manifest: Manifest, planner: Planner, *, created: bool) -> None:
+    """Save the manifest, stamped with this castline's version, and the stat cache; flush the
+    files ``created`` (outputs or records) first (:func:`~castline.build.manifest.save_state`)."""
+    if manifest.castline_version != __version__:
+        manifest.castline_version, manifest.changed = __version__, True
+    save_state(out, manifest, planner.new_stat_cache(manifest), created=created)
 
 
 def _record_sizes(
@@ -368,6 +376,50 @@ def _run(
             progress(done, total, outcome.slug)
 
 
+@dataclass(slots=True)
+class _Episodes:
+    """Builds episodes and folds each outcome into the manifest and the report."""
+
+    setup: Setup
+    options: BuildOptions
+    project: Project
+    planner: Planner
+    manifest: Manifest
+    inputs: BuildInputs
+    report: BuildReport
+    changes: Changes
+    #: Episode files built (or failed) in this build, and those built.
+    done: set[str] = field(default_factory=set)
+    built: set[str] = field(default_factory=set)
+    #: True once a record file was created (flushed before the manifest names it).
+    new_records: bool = False
+
+    def build(
+        self, tasks: Sequence[Task], progress: Callable[[int, int, str], None] | None
+    ) -> None:
+        """Build the planned tasks, telling ``progress`` how far the build is."""
+        outcomes = _run(self.setup, tasks, self.options, self.project, progress, self.report)
+        for outcome in outcomes:
+            self._fold(outcome)
+
+    def rebuild(self, name: str, relatives: Sequence[str]) -> None:
+        """Build these episode files again with exporter ``name``: the show step found their
+        records for it unusable (:class:`~castline.build.showstep.ShowSteps`)."""
+        self.report.episodes_skipped -= len(set(relatives) - self.done)
+        tasks = [Task(relative, (name,)) for relative in relatives]
+        for outcome in run_tasks(self.setup, tasks, self.options.jobs, self.project):
+            self._fold(outcome)
+
+    def _fold(self, outcome: Outcome) -> None:
+        _merge(self.manifest, outcome, self.inputs, self.report, self.changes)
+        self.planner.built(outcome.relative, outcome.file_hash)
+        self.done.add(outcome.relative)
+        self.new_records |= outcome.new_records
+        if not outcome.failed and outcome.relative not in self.built:
+            self.built.add(outcome.relative)
+            self.report.episodes_built += 1
+
+
 def _merge(
     manifest: Manifest, outcome: Outcome, inputs: BuildInputs, report: BuildReport, changes: Changes
 ) -> None:
@@ -386,7 +438,6 @@ def _merge(
         state.failed = True
         manifest.episodes[outcome.relative] = state
         return
-    report.episodes_built += 1
     state = EpisodeState(
         slug=outcome.slug,
         file_hash=outcome.file_hash,
@@ -408,9 +459,9 @@ def _merge(
         state.exporters[name] = ExporterState(
             settings=inputs.settings[name],
             outputs=dict(result.outputs),
-            record=result.record,
-            record_hash="" if result.record is None else sha256(result.record.encode("utf-8")),
+            record_hash=result.record_hash,
             diagnostics=diagnostics_to_json(result.diagnostics, prefix),
+            record=result.record,
         )
     manifest.episodes[outcome.relative] = state
     changes.created.extend(PurePosixPath(p) for p in outcome.created)
@@ -422,7 +473,7 @@ def _made_nothing(result: ExporterOutcome) -> bool:
     """Whether an exporter wrote no file and no record for an episode, with an error to say why."""
     return (
         not result.outputs
-        and result.record is None
+        and not result.record_hash
         and any(d.severity is Severity.ERROR for d in result.diagnostics)
     )
 

@@ -1,13 +1,22 @@
 """The build manifest: what castline wrote, from which inputs, so a rebuild can skip work.
 
-Two files in ``<out>/.castline/``:
+In ``<out>/.castline/``:
 
 ``manifest.json``
     Deterministic (no times): per episode file, the hash of its bytes and the fingerprints of
     the files it depends on (the guest profiles it names, its local media file); per
-    exporter, the hash of that exporter's settings, the files it wrote with their hashes, its
-    record for the show step and its warnings; and the show-level files. Safe to commit with
-    ``out/``.
+    exporter, the hash of that exporter's settings, the files it wrote with their hashes, the
+    hash of its record for the show step and its warnings; and the show-level files. Safe to
+    commit with ``out/``.
+``records/<sha256>.json``
+    The records themselves (the JSON an exporter hands its show step, such as a whole page's
+    data), one file each, named after the SHA-256 of its bytes (content-addressed: episodes
+    whose record did not change keep their file). The manifest names each by that hash
+    only, so a build that skips every episode reads none of them; the show step reads them
+    when it runs, and a file that is missing, unreadable, not JSON or not hashing to its name
+    gets its episode rebuilt (:data:`UNUSABLE_RECORD`). Written before the manifest that
+    names them; once it is saved, files of that name pattern it does not name are removed.
+    Committed with the manifest.
 ``stat-cache.json``
     Size and modification time per episode file, so an untouched file is not even read. It
     changes on every checkout, so ``.castline/.gitignore`` keeps it out of git.
@@ -24,19 +33,26 @@ import errno
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 if sys.platform != "win32":
     import fcntl
 
 from castline.build.outfiles import STATE_DIR as STATE_DIR
-from castline.build.outfiles import check_no_symlink, flush_all, write_atomic
+from castline.build.outfiles import (
+    check_no_symlink,
+    flush_all,
+    put,
+    read_or_none,
+    write_atomic,
+)
 from castline.diagnostics import Diagnostic, Severity, rule
 from castline.errors import ConfigError
 from castline.model import SourceRef
@@ -45,14 +61,26 @@ UNREADABLE_MANIFEST = rule(
     "B001", "unreadable-manifest", "the build manifest cannot be used; every episode is rebuilt"
 )
 
+UNUSABLE_RECORD = rule(
+    "B008",
+    "unusable-record",
+    "an exporter's record in the build folder cannot be used; its episode is rebuilt",
+)
+
 MANIFEST_FILE = "manifest.json"
+#: The folder of record files, in :data:`STATE_DIR`.
+RECORDS_DIR = "records"
 STAT_CACHE_FILE = "stat-cache.json"
 #: The file a build locks (see :func:`locked`).
 LOCK_FILE = "lock"
 #: ``.castline/.gitignore``: what changes on every checkout or build stays out of git.
 GITIGNORE = f"{STAT_CACHE_FILE}\n{LOCK_FILE}\n".encode()
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
-MANIFEST_FORMAT = 3
+MANIFEST_FORMAT = 4
+#: What the manifest may name a record by: a SHA-256 in lowercase hex.
+_RECORD_HASH = re.compile(r"[0-9a-f]{64}")
+#: The name of a record file (what removing unnamed records may remove; nothing else).
+RECORD_FILE = re.compile(r"[0-9a-f]{64}\.json")
 
 
 def sha256(data: bytes) -> str:
@@ -71,11 +99,7 @@ def json_hash(value: object) -> str:
 
 
 def record_text(record: Mapping[str, Any]) -> str:
-    """A record as the manifest keeps it: compact JSON text, keys sorted.
-
-    Kept as text until the show step needs it: one string per episode instead of a tree of
-    dicts and lists.
-    """
+    """A record as its file holds it: compact JSON text, keys sorted (its hash names it)."""
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -153,46 +177,46 @@ class ExporterState:
     settings: str
     #: Output path (relative to the output folder) to the hash of its bytes.
     outputs: dict[str, str] = field(default_factory=dict)
-    #: The exporter's record for the show step, as compact JSON text (parsed only when the
-    #: show step runs).
-    record: str | None = None
-    #: Hash of ``record`` (the show step's input).
+    #: SHA-256 of the exporter's record for the show step, which names its file in
+    #: ``records/`` (see :func:`read_record`); empty when it gave none.
     record_hash: str = ""
     diagnostics: list[Any] = field(default_factory=list)
+    #: The record's text when this build made it and wrote no file (a dry run); never saved.
+    record: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "settings": self.settings,
             "outputs": dict(sorted(self.outputs.items())),
-            "record": self.record,
             "record_hash": self.record_hash,
             "diagnostics": self.diagnostics,
         }
 
     @classmethod
     def from_json(cls, data: object, where: str) -> ExporterState:
-        """Read and check one exporter's state (``where`` names it in the reason).
+        """Read and check one exporter's state (``where`` names it in the reason). The record
+        file is not read (see :func:`read_record`).
 
         Raises:
             ManifestError: a field of the wrong type, an output path outside its place, a
-                record that does not hash to its ``record_hash``.
+                record hash that is not 64 lowercase hex digits.
         """
         fields = _mapping(data, where)
         outputs = _mapping(fields.get("outputs"), f"{where}: outputs")
-        state = cls(
+        record_hash = _text(fields.get("record_hash", ""), f"{where}: record_hash")
+        if record_hash and not _RECORD_HASH.fullmatch(record_hash):
+            raise ManifestError(
+                f"{where}: the record hash {record_hash!r} is not 64 lowercase hex digits"
+            )
+        return cls(
             settings=_text(fields.get("settings"), f"{where}: settings"),
             outputs={
                 output_path(key, where): _text(value, f"{where}: the hash of {key!r}")
                 for key, value in outputs.items()
             },
-            record=_optional_text(fields.get("record"), f"{where}: record"),
-            record_hash=_text(fields.get("record_hash", ""), f"{where}: record_hash"),
+            record_hash=record_hash,
             diagnostics=_diagnostic_rows(fields.get("diagnostics", []), f"{where}: diagnostics"),
         )
-        expected = "" if state.record is None else sha256(state.record.encode("utf-8"))
-        if state.record_hash != expected:
-            raise ManifestError(f"{where}: the record does not match its hash")
-        return state
 
 
 @dataclass(slots=True)
@@ -361,10 +385,6 @@ def _text(value: object, what: str) -> str:
     return value
 
 
-def _optional_text(value: object, what: str) -> str | None:
-    return None if value is None else _text(value, what)
-
-
 def _diagnostic_rows(value: object, what: str) -> list[Any]:
     """Rows ``[path, line, severity, message, code]`` (see :func:`diagnostics_to_json`); the
     rows of an older manifest, without the code, are not valid (so it is rebuilt in full)."""
@@ -422,7 +442,7 @@ def output_path(value: object, where: str = "") -> str:
     """
     what = f"{where}: the output" if where else "the output"
     text = _relative_path(value, what, climbs=False)
-    if PurePosixPath(text).parts[0] == STATE_DIR:
+    if text.partition("/")[0] == STATE_DIR:  # its first segment: the path is plain
         raise ManifestError(f"{what} {text!r} is in {STATE_DIR}/")
     return text
 
@@ -478,6 +498,91 @@ def _unreadable(path: Path, line: int, reason: str) -> Diagnostic:
         SourceRef(str(path), line),
         f"the build manifest is unreadable ({reason}); every episode is rebuilt",
     )
+
+
+def record_file(digest: str) -> str:
+    """The path, relative to the output folder, of the record file hashing to ``digest``.
+
+    >>> record_file("0" * 64)[:24]
+    '.castline/records/000000'
+    """
+    return f"{STATE_DIR}/{RECORDS_DIR}/{digest}.json"
+
+
+def write_record(out: Path, text: str, *, dry_run: bool) -> tuple[str, bool]:
+    """Write a record's file (unless it already holds those bytes); its hash, and whether the
+    file is new (then not yet on the disk: :func:`save_state` flushes new files at once before
+    the manifest names them).
+
+    Raises:
+        ConfigError: a component of the path is a symbolic link.
+        OSError: the write failed.
+    """
+    data = text.encode("utf-8")
+    digest = sha256(data)
+    return digest, put(out, record_file(digest), data, dry_run=dry_run) == "created"
+
+
+class RecordError(ValueError):
+    """A record file that cannot be used: the reason (``missing``, ``not JSON: ...``)."""
+
+
+def read_record(out: Path, digest: str) -> Mapping[str, Any]:
+    """The record whose file hashes to ``digest`` (one the manifest names), parsed.
+
+    The file is untrusted like the manifest: it must be a regular file reached through no
+    symbolic link, hash to its name, and hold a JSON object.
+
+    Raises:
+        RecordError: naming what is wrong with the file.
+    """
+    relative = record_file(digest)
+    try:
+        check_no_symlink(out, relative)
+    except ConfigError:
+        raise RecordError("reached through a symbolic link") from None
+    data = read_or_none(out / relative)
+    if data is None:
+        gone = not os.path.lexists(out / relative)
+        raise RecordError("missing" if gone else "not a readable file")
+    if sha256(data) != digest:
+        raise RecordError("its bytes do not hash to its name")
+    try:
+        record = json.loads(data)
+    except json.JSONDecodeError as error:
+        raise RecordError(f"not JSON: {error.msg}") from None
+    except (ValueError, RecursionError):  # not UTF-8, or nested beyond the parser's depth
+        raise RecordError("not JSON") from None
+    if not isinstance(record, dict):
+        raise RecordError("not a JSON object")
+    return record
+
+
+def remove_unnamed_records(out: Path, manifest: Manifest) -> None:
+    """Remove the record files ``manifest`` (as saved) does not name: only regular files in
+    ``records/`` named like one (:data:`RECORD_FILE`), never a symbolic link or a folder, and
+    nothing when ``records/`` is reached through a symbolic link."""
+    named = {
+        f"{state.record_hash}.json"
+        for episode in manifest.episodes.values()
+        for state in episode.exporters.values()
+        if state.record_hash
+    }
+    try:
+        check_no_symlink(out, f"{STATE_DIR}/{RECORDS_DIR}")
+        with os.scandir(out / STATE_DIR / RECORDS_DIR) as entries:
+            unnamed = [
+                entry.path
+                for entry in entries
+                if RECORD_FILE.fullmatch(entry.name)
+                and entry.name not in named
+                and entry.is_file(follow_symlinks=False)
+            ]
+    except (ConfigError, OSError):  # no records folder yet, or not one to touch
+        return
+    for path in unnamed:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # removes the name itself: a link put there since is not followed
 
 
 #: An episode file's (size, mtime_ns, ctime_ns, inode) and the hash of its bytes then. The
@@ -555,10 +660,10 @@ def prepare_state_dir(out: Path) -> None:
 
     Raises:
         ConfigError: ``out`` is a file, or cannot be created or written; ``.castline`` or a
-            file in it is a symbolic link.
+            file in it (or its ``records`` folder) is a symbolic link.
     """
     state = out / STATE_DIR
-    for name in (MANIFEST_FILE, STAT_CACHE_FILE, LOCK_FILE, ".gitignore"):
+    for name in (MANIFEST_FILE, STAT_CACHE_FILE, LOCK_FILE, ".gitignore", RECORDS_DIR):
         check_no_symlink(out, f"{STATE_DIR}/{name}")
     try:
         state.mkdir(parents=True, exist_ok=True)
@@ -620,11 +725,12 @@ def save_state(
     *,
     created: bool = False,
 ) -> None:
-    """Write the manifest if it changed and the stat cache if given (``None``: unchanged).
+    """Write the manifest if it changed and the stat cache if given (``None``: unchanged);
+    then remove the record files the manifest does not name (:func:`remove_unnamed_records`).
 
-    When the build ``created`` output files, they are flushed to the disk first (a new file
-    is written without waiting for the disk, :func:`~castline.build.outfiles.put`): after a
-    power cut, the manifest never names an output that is not on the disk whole.
+    When the build ``created`` files (outputs or records), they are flushed to the disk first
+    (a new file is written without waiting for the disk, :func:`~castline.build.outfiles.put`):
+    after a power cut, the manifest never names a file that is not on the disk whole.
     """
     state = out / STATE_DIR
     if created:
@@ -635,3 +741,4 @@ def save_state(
         write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
     if not (state / ".gitignore").is_file():
         write_atomic(state / ".gitignore", GITIGNORE)
+    remove_unnamed_records(out, manifest)

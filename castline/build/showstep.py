@@ -1,9 +1,15 @@
 """The show step: each exporter's ``export_show``, and the content files it publishes.
 
-An exporter's show step runs when its inputs changed: its settings, the record of any episode,
-or the bytes of a file it publishes (the feed checks the artwork's pixels); in a dry run,
-always. Otherwise its last warnings are replayed from the manifest. When show.yaml has errors,
-or the exporter declines to write, its last good show-level files stay as they are.
+An exporter's show step runs when its inputs changed: its settings, the record of any episode
+(known by its hash: no record file is read to decide), or the bytes of a file it publishes (the
+feed checks the artwork's pixels); in a dry run, always. Otherwise its last warnings are
+replayed from the manifest. When show.yaml has errors, or the exporter declines to write, its
+last good show-level files stay as they are.
+
+A step that runs reads each episode's record file (:func:`~castline.build.manifest.read_record`).
+An episode whose file cannot be used (missing, edited, not JSON) is reported once and built
+again with that exporter before the step goes on, so the show's files are what a clean build
+makes.
 
 Published files (:meth:`castline.exporter.PerEpisodeExporter.published_files`) are copied from
 the content folder to the same path in the output folder when their bytes change. A copy whose
@@ -13,16 +19,20 @@ source is gone stays, so that links to it do not break; a copy no longer asked f
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from castline.build.manifest import (
     PUBLISHED_PREFIX,
+    UNUSABLE_RECORD,
     ExporterState,
     Manifest,
+    RecordError,
     diagnostics_from_json,
     diagnostics_to_json,
     json_hash,
+    read_record,
+    record_file,
     sha256,
 )
 from castline.build.outfiles import (
@@ -36,6 +46,7 @@ from castline.build.outfiles import (
 from castline.build.planner import BuildInputs, outputs_intact
 from castline.diagnostics import Diagnostic, Severity, rule
 from castline.exporter import BuildContext, EpisodeRecord, Exporter, ShowExport
+from castline.model import SourceRef
 from castline.paths import display_path
 
 EXPORTER_FAILED = rule("B003", "exporter-failed", "an exporter raised an exception")
@@ -54,6 +65,7 @@ class ShowSteps:
         inputs: BuildInputs,
         changes: Changes,
         diagnostics: list[Diagnostic],
+        rebuild: Callable[[str, Sequence[str]], None],
     ) -> None:
         self.context = context
         self.manifest = manifest
@@ -63,6 +75,9 @@ class ShowSteps:
         self.diagnostics = diagnostics
         #: The size of each show-level output, by path in the output folder.
         self.sizes: dict[str, int] = {}
+        #: Builds episode files again with one exporter, updating the manifest (called with
+        #: the exporter's name and the files whose records cannot be used).
+        self.rebuild = rebuild
 
     def run(self, exporter: Exporter) -> None:
         """Run the exporter's show step if its inputs changed, then publish its files."""
@@ -102,35 +117,22 @@ class ShowSteps:
 
     def _export(self, exporter: Exporter, published: Mapping[str, str]) -> None:
         name = exporter.name
-        states = sorted(
-            (state.slug, relative, state.exporters[name])
-            for relative, state in self.manifest.episodes.items()
-            if name in state.exporters
-        )
-        inputs = json_hash(
-            [
-                self.inputs.settings[name],
-                sorted(published.items()),
-                [[slug, s.record_hash] for slug, _, s in states],
-            ]
-        )
+        inputs = self._inputs(name, published)
         previous = self.manifest.show_outputs.get(name)
-        out, prefix = self.inputs.out, self.inputs.prefix
         if (
             previous is not None
             and previous.settings == inputs
             and not self.inputs.dry_run  # a dry run re-derives every output
-            and outputs_intact(out, previous.outputs, verify=False)
+            and outputs_intact(self.inputs.out, previous.outputs, verify=False)
         ):
-            self.diagnostics.extend(diagnostics_from_json(previous.diagnostics, prefix))
+            self.diagnostics.extend(diagnostics_from_json(previous.diagnostics, self.inputs.prefix))
             self._measure(previous.outputs)
             return
-        root = Path(self.context.show.root)
-        records = [
-            EpisodeRecord(slug, display_path(root, root / relative), json.loads(state.record))
-            for slug, relative, state in states
-            if state.record is not None
-        ]
+        records, unusable = self._records(name, report=True)
+        if unusable:  # built again: the inputs are what a clean build would have
+            self.rebuild(name, unusable)
+            records, _ = self._records(name, report=False)
+            inputs = self._inputs(name, published)
         try:
             result = exporter.export_show(self.context, records)
         except Exception as error:
@@ -142,6 +144,58 @@ class ShowSteps:
             self._keep_last_good(name, inputs, result, previous)
         else:
             self._write(name, inputs, result, previous)
+
+    def _states(self, name: str) -> list[tuple[str, str, ExporterState]]:
+        """(slug, episode file, state) of each episode the exporter made something of, in slug
+        order."""
+        return sorted(
+            (
+                (state.slug, relative, state.exporters[name])
+                for relative, state in self.manifest.episodes.items()
+                if name in state.exporters
+            ),
+            key=lambda entry: entry[:2],
+        )
+
+    def _inputs(self, name: str, published: Mapping[str, str]) -> str:
+        """The hash of everything the exporter's show step reads (the records by their hash)."""
+        states = self._states(name)
+        return json_hash(
+            [
+                self.inputs.settings[name],
+                sorted(published.items()),
+                [[slug, s.record_hash] for slug, _, s in states],
+            ]
+        )
+
+    def _records(self, name: str, *, report: bool) -> tuple[list[EpisodeRecord], list[str]]:
+        """The episodes' records for the show step, in slug order, and the episode files whose
+        record file cannot be used (each reported when ``report``; left out)."""
+        root = Path(self.context.show.root)
+        records: list[EpisodeRecord] = []
+        unusable: list[str] = []
+        for slug, relative, state in self._states(name):
+            if not state.record_hash:
+                continue
+            display = display_path(root, root / relative)
+            try:
+                data = (
+                    json.loads(state.record)  # made by this build (a dry run writes no file)
+                    if state.record is not None
+                    else read_record(self.inputs.out, state.record_hash)
+                )
+            except RecordError as error:
+                unusable.append(relative)
+                if report:
+                    where = SourceRef(str(self.inputs.out / record_file(state.record_hash)), 1)
+                    problem = (
+                        f"the record of exporter '{name}' for {display} cannot be used "
+                        f"({error}); that episode is rebuilt"
+                    )
+                    self.diagnostics.append(UNUSABLE_RECORD.warning(where, problem))
+                continue
+            records.append(EpisodeRecord(slug, display, data))
+        return records, unusable
 
     def _measure(self, outputs: Mapping[str, str]) -> None:
         """Record the sizes of outputs left as they are (found intact in the output folder)."""

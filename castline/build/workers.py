@@ -16,13 +16,13 @@ import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from castline import registry
 from castline.build import outfiles
-from castline.build.manifest import fingerprint, record_text, sha256
+from castline.build.manifest import fingerprint, record_text, sha256, write_record
 from castline.build.planner import Task
 from castline.build.showstep import EXPORTER_FAILED
 from castline.diagnostics import Diagnostic, rule
@@ -86,9 +86,12 @@ class ExporterOutcome:
 
     #: Output path to the hash of its bytes.
     outputs: Mapping[str, str]
-    #: The record as compact JSON text (see :func:`castline.build.manifest.record_text`).
-    record: str | None
+    #: The hash of the record's text (see :func:`castline.build.manifest.record_text`), which
+    #: names its file; empty when the exporter gave none.
+    record_hash: str
     diagnostics: tuple[Diagnostic, ...]
+    #: The record's text, until its file is written; kept only by a dry run, which writes none.
+    record: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,8 @@ class Outcome:
     created: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    #: True when a record file was created (to be flushed before the manifest names it).
+    new_records: bool = False
 
 
 class EpisodeBuilder:
@@ -191,12 +196,30 @@ class EpisodeBuilder:
             results[name] = result
         try:
             written = outfiles.write_artifacts(self.out, artifacts, dry_run=self.setup.dry_run)
+            new_records = self._write_records(results)
         except OSError as error:  # a full disk, a folder made read-only mid-build
             where = error.filename or self.out
             problem = f"cannot write {where}: {error.strerror or error}; {KEPT}"
             return fail(CANNOT_WRITE.error(episode.source, problem))
         fields = (task.relative, slug, file_hash, dependencies, found, False)
-        return Outcome(*fields, results, *written)
+        return Outcome(*fields, results, *written, new_records)
+
+    def _write_records(self, results: dict[str, ExporterOutcome]) -> bool:
+        """Write the records' files (a dry run keeps their text instead); True when one is new.
+
+        Raises:
+            ConfigError: a record's file is reached through a symbolic link (the build stops,
+                as for an output).
+            OSError: a write failed.
+        """
+        if self.setup.dry_run:
+            return False
+        new = False
+        for name, result in results.items():
+            if result.record is not None:
+                new |= write_record(self.out, result.record, dry_run=False)[1]
+                results[name] = replace(result, record=None)  # not sent back to the build
+        return new
 
     def _export(
         self, name: str, episode: Episode, artifacts: list[Artifact]
@@ -215,7 +238,8 @@ class EpisodeBuilder:
             outfiles.check_path(artifact.path)
             outputs[str(artifact.path)] = sha256(artifact.text.encode("utf-8"))
             artifacts.append(artifact)
-        return ExporterOutcome(outputs, record, export.diagnostics)
+        digest = "" if record is None else sha256(record.encode("utf-8"))
+        return ExporterOutcome(outputs, digest, export.diagnostics, record)
 
 
 def crash_message(error: Exception) -> str:

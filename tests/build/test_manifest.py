@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 import shutil
 from collections.abc import Callable
@@ -18,6 +19,8 @@ from castline.build import BuildOptions, build
 from castline.build.manifest import (
     MANIFEST_FILE,
     MANIFEST_FORMAT,
+    RECORD_FILE,
+    RECORDS_DIR,
     STAT_CACHE_FILE,
     STATE_DIR,
     EpisodeState,
@@ -28,10 +31,12 @@ from castline.build.manifest import (
     episode_path,
     load_manifest,
     manifest_bytes,
+    output_path,
     read_manifest,
     read_stat_cache,
     sha256,
 )
+from castline.errors import ConfigError
 from tests.build.conftest import tree
 from tests.conftest import CONTENT, CORPUS
 
@@ -47,13 +52,11 @@ def sample() -> Manifest:
                 "hash-b",
                 {"people/p.md": "hash-p"},
                 [["episodes/b.md", 3, "warning", "a ü warning", "L201"]],
-                exporters={"txt": ExporterState("s", {"episodes/b.txt": "h"}, None, "", [])},
+                exporters={"txt": ExporterState("s", {"episodes/b.txt": "h"}, "", [])},
             ),
             "episodes/a.md": EpisodeState("a", "hash-a", failed=True),
         },
-        show_outputs={
-            "rss": ExporterState("inputs", {"feed.xml": "h"}, RECORD, sha256(RECORD.encode()))
-        },
+        show_outputs={"rss": ExporterState("inputs", {"feed.xml": "h"}, sha256(RECORD.encode()))},
     )
 
 
@@ -207,30 +210,35 @@ def test_an_edited_record_is_caught_and_the_episode_rebuilt(tmp_path: Path) -> N
     out = tmp_path / "out"
     manifest_path = built(CONTENT, out)
     feed = (out / "feed.xml").read_bytes()
-    text = manifest_path.read_text(encoding="utf-8")
-    manifest_path.write_text(text.replace("Forecasting Ferries", "Buy Now"), encoding="utf-8")
+    digest = _first(json.loads(manifest_path.read_bytes()))["exporters"]["rss"]["record_hash"]
+    record = out / STATE_DIR / "records" / f"{digest}.json"
+    record.write_text(record.read_text(encoding="utf-8").replace("Forecasting Ferries", "Buy Now"))
+    (out / "feed.xml").unlink()  # the show step runs
     report = build(CONTENT, out, BuildOptions(jobs=1))
     assert [str(d) for d in report.warnings] == [
-        unreadable(
-            out,
-            "episodes/0001-forecasting-ferries.md: rss: the record does not match its hash",
-        )
+        f"{record}:1: warning: the record of exporter 'rss' for "
+        f"{CONTENT}/episodes/0001-forecasting-ferries.md cannot be used (its bytes do not hash "
+        "to its name); that episode is rebuilt"
     ]
-    assert report.episodes_built == 3
+    assert report.episodes_built == 1
     assert (out / "feed.xml").read_bytes() == feed
-    assert "Buy Now" not in manifest_path.read_text(encoding="utf-8")
+    assert "Buy Now" not in record.read_text(encoding="utf-8")
 
 
 def test_check_fails_on_an_output_made_from_a_record_edited_with_its_hash(tmp_path: Path) -> None:
-    """A manifest edited to agree with itself passes its own checks; ``--check`` re-derives
-    every output from content, so what that edit put in the feed is caught."""
+    """A record file and manifest edited to agree pass their own checks; ``--check``
+    re-derives every output from content, so what that edit put in the feed is caught."""
     out = tmp_path / "out"
     manifest_path = built(CONTENT, out)
     data = json.loads(manifest_path.read_bytes())
     rss = _first(data)["exporters"]["rss"]
-    rss["record"] = rss["record"].replace("Forecasting Ferries", "Buy Now")
-    rss["record_hash"] = sha256(rss["record"].encode("utf-8"))
+    records = out / STATE_DIR / "records"
+    text = (records / f"{rss['record_hash']}.json").read_bytes()
+    edited = text.replace(b"Forecasting Ferries", b"Buy Now")
+    rss["record_hash"] = sha256(edited)
+    (records / f"{rss['record_hash']}.json").write_bytes(edited)
     manifest_path.write_text(json.dumps(data), encoding="utf-8")
+    (out / "feed.xml").unlink()
     build(CONTENT, out, BuildOptions(jobs=1))  # trusts it: the show step runs on it
     assert b"Buy Now" in (out / "feed.xml").read_bytes()
     check = build(CONTENT, out, BuildOptions(jobs=1, dry_run=True))
@@ -336,3 +344,363 @@ def test_plain_paths_are_what_pathlib_says(text: str) -> None:
         except ManifestError:
             accepted = False
         assert accepted == _plain_reference(text, climbs), (text, climbs)
+
+
+# --- Record files: outside the manifest, named by their hash, untrusted like it.
+
+#: The exporters whose episodes have records, built alone to keep the tests short.
+WITH_RECORDS = BuildOptions(jobs=1, only=("rss", "site"))
+FIRST = "episodes/0001-forecasting-ferries.md"
+
+
+def records(out: Path) -> dict[str, bytes]:
+    """The files of ``.castline/records/``, by name."""
+    folder = out / STATE_DIR / RECORDS_DIR
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def record_hashes(out: Path) -> dict[tuple[str, str], str]:
+    """(episode, exporter) to the record hash the saved manifest names."""
+    data = json.loads((out / STATE_DIR / MANIFEST_FILE).read_bytes())
+    return {
+        (episode, name): state["record_hash"]
+        for episode, fields in data["episodes"].items()
+        for name, state in fields["exporters"].items()
+        if state["record_hash"]
+    }
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The outputs and the record files of a clean build of the demo (rss and site)."""
+    out = tmp_path_factory.mktemp("clean") / "out"
+    assert build(CONTENT, out, WITH_RECORDS).warnings == []
+    return tree(out), records(out)
+
+
+def test_records_are_files_named_by_their_hash_and_the_manifest_holds_none(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    manifest_path = built(CONTENT, out)
+    named = record_hashes(out)
+    assert sorted({name for _, name in named}) == ["rss", "site"] and len(named) == 6
+    files = records(out)
+    assert sorted(files) == sorted(f"{digest}.json" for digest in named.values())
+    for digest in named.values():
+        data = files[f"{digest}.json"]
+        assert sha256(data) == digest and isinstance(json.loads(data), dict)
+    data = json.loads(manifest_path.read_bytes())
+    for fields in [*data["episodes"].values(), {"exporters": data["show"]}]:
+        for state in fields["exporters"].values():
+            assert sorted(state) == ["diagnostics", "outputs", "record_hash", "settings"]
+    manifest = read_manifest(out)
+    assert manifest.episodes[FIRST].exporters["rss"].record is None  # nothing read but hashes
+    text = manifest_path.read_text(encoding="utf-8")
+    some_words = json.loads(files[f"{named[FIRST, 'site']}.json"])
+    assert json.dumps(some_words, ensure_ascii=False)[:40] not in text
+
+
+def test_a_no_change_rebuild_opens_no_record_file(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spied at ``os.open``, which every read of an output or a record goes through; the same
+    spy sees the show step read every record once one episode changed."""
+    out = tmp_path / "out"
+    build(demo, out, WITH_RECORDS)
+    opened: list[str] = []
+    real = os.open
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> int:
+        if RECORD_FILE.fullmatch(Path(path).name):  # not the temporary files of a write
+            opened.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    report = build(demo, out, WITH_RECORDS)
+    assert (report.episodes_skipped, report.written, opened) == (3, [], [])
+    episode = demo / FIRST
+    episode.write_text(episode.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    report = build(demo, out, WITH_RECORDS)
+    # Its records are the same: their files are checked while written, the show steps skipped.
+    assert report.episodes_built == 1 and len(opened) == 2 and report.written == []
+    opened.clear()
+    retitled = episode.read_text(encoding="utf-8").replace("title: Forecasting", "title: Fore")
+    episode.write_text(retitled, encoding="utf-8")
+    report = build(demo, out, WITH_RECORDS)
+    assert report.episodes_built == 1 and PurePosixPath("feed.xml") in report.written
+    # The changed episode's two new records (written, after checking none is there), then each
+    # show step reads its exporter's three.
+    assert len(opened) == 2 + 6
+    assert set(opened) == {f"{digest}.json" for digest in record_hashes(out).values()}
+
+
+def _edit(out: Path, defect: str, name: str) -> str:
+    """Spoil the record of the first episode for exporter ``name`` (``defect``); the reason the
+    build should give."""
+    manifest_path = out / STATE_DIR / MANIFEST_FILE
+    data = json.loads(manifest_path.read_bytes())
+    state = data["episodes"][FIRST]["exporters"][name]
+    path = out / STATE_DIR / RECORDS_DIR / f"{state['record_hash']}.json"
+    if defect == "edited":
+        path.write_bytes(path.read_bytes().replace(b'"', b"'", 1))
+        return "its bytes do not hash to its name"
+    if defect == "missing":
+        path.unlink()
+        return "missing"
+    if defect == "folder":
+        path.unlink()
+        path.mkdir()
+        (path / "x").write_text("mine", encoding="utf-8")
+        return "not a readable file"
+    junk, reason = {
+        "not-json": (b"{not json", "not JSON: Expecting property name enclosed in double quotes"),
+        "not-utf-8": (b'{"a": "\xff"}', "not JSON"),
+        "an-array": (b"[1, 2]", "not a JSON object"),
+    }[defect]
+    state["record_hash"] = sha256(junk)
+    (path.parent / f"{sha256(junk)}.json").write_bytes(junk)
+    manifest_path.write_text(json.dumps(data), encoding="utf-8")
+    return reason
+
+
+@pytest.mark.parametrize(
+    ("defect", "name"),
+    [
+        ("edited", "rss"),
+        ("edited", "site"),
+        ("missing", "rss"),
+        ("missing", "site"),
+        ("not-json", "site"),
+        ("not-utf-8", "rss"),
+        ("an-array", "site"),
+    ],
+)
+def test_an_unusable_record_file_rebuilds_its_episode(
+    tmp_path: Path, clean: tuple[dict[str, bytes], dict[str, bytes]], defect: str, name: str
+) -> None:
+    out = tmp_path / "out"
+    build(CONTENT, out, WITH_RECORDS)
+    digest = record_hashes(out)[FIRST, name]
+    reason = _edit(out, defect, name)
+    spoiled = record_hashes(out)[FIRST, name]
+    for shown in json.loads((out / STATE_DIR / MANIFEST_FILE).read_bytes())["show"][name][
+        "outputs"
+    ]:
+        (out / shown).unlink()  # the show step runs even when the record's hash is the same
+    report = build(CONTENT, out, WITH_RECORDS)
+    assert [(str(d), d.code) for d in report.warnings] == [
+        (
+            f"{out}/{STATE_DIR}/{RECORDS_DIR}/{spoiled}.json:1: warning: the record of exporter "
+            f"'{name}' for {CONTENT}/{FIRST} cannot be used ({reason}); that episode is rebuilt",
+            "B008",
+        )
+    ]
+    assert (report.episodes_built, report.episodes_skipped, report.errors) == (1, 2, [])
+    assert record_hashes(out)[FIRST, name] == digest
+    assert (tree(out), records(out)) == clean
+    again = build(CONTENT, out, WITH_RECORDS)
+    assert (again.warnings, again.written, again.episodes_skipped) == ([], [], 3)
+
+
+def test_a_record_file_replaced_by_a_folder_fails_its_episode_only(tmp_path: Path) -> None:
+    """The rebuild cannot write the record where a folder stands: that episode fails as any
+    episode whose file cannot be written, the folder and its file are kept."""
+    out = tmp_path / "out"
+    build(CONTENT, out, WITH_RECORDS)
+    reason = _edit(out, "folder", "rss")
+    folder = out / STATE_DIR / RECORDS_DIR / f"{record_hashes(out)[FIRST, 'rss']}.json"
+    (out / "feed.xml").unlink()
+    report = build(CONTENT, out, WITH_RECORDS)
+    assert [str(d) for d in report.warnings] == [
+        f"{folder}:1: warning: the record of exporter 'rss' for {CONTENT}/{FIRST} cannot be "
+        f"used ({reason}); that episode is rebuilt"
+    ]
+    assert [d.code for d in report.errors] == ["B006"]
+    assert str(report.errors[0]).startswith(f"{CONTENT}/{FIRST}:1: error: cannot write {folder}")
+    assert (folder / "x").read_text(encoding="utf-8") == "mine"
+    assert b"Forecasting Ferries" not in (out / "feed.xml").read_bytes()
+
+
+def test_a_symlinked_record_file_stops_the_build_and_nothing_outside_is_touched(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    build(CONTENT, out, WITH_RECORDS)
+    path = out / STATE_DIR / RECORDS_DIR / f"{record_hashes(out)[FIRST, 'rss']}.json"
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(b"precious")
+    path.unlink()
+    path.symlink_to(outside)
+    (out / "feed.xml").unlink()
+    with pytest.raises(ConfigError) as raised:
+        build(CONTENT, out, WITH_RECORDS)
+    assert str(raised.value) == f"{path}: is a symbolic link; castline writes no file through it"
+    assert outside.read_bytes() == b"precious" and path.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "outside.json"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("../../../victim", "'../../../victim'"),
+        ("A" * 64, f"'{'A' * 64}'"),
+        ("a" * 63, f"'{'a' * 63}'"),
+        ("a" * 64 + "/x", f"'{'a' * 64}/x'"),
+    ],
+)
+def test_a_manifest_naming_a_record_by_anything_but_a_hash_is_unreadable(
+    tmp_path: Path, clean: tuple[dict[str, bytes], dict[str, bytes]], value: str, shown: str
+) -> None:
+    """Even when the file it would name exists and holds a record that hashes to it."""
+    out = tmp_path / "out"
+    manifest_path = built_with_records(out)
+    data = json.loads(manifest_path.read_bytes())
+    data["episodes"][FIRST]["exporters"]["rss"]["record_hash"] = value
+    manifest_path.write_text(json.dumps(data), encoding="utf-8")
+    victim = tmp_path / "victim.json"
+    victim.write_bytes(b"{}")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    report = build(CONTENT, out, WITH_RECORDS)
+    assert [str(d) for d in report.warnings] == [
+        unreadable(out, f"{FIRST}: rss: the record hash {shown} is not 64 lowercase hex digits")
+    ]
+    assert report.warnings[0].code == "B001" and report.episodes_built == 3
+    assert victim.read_bytes() == b"{}" and sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (tree(out), records(out)) == clean
+
+
+def built_with_records(out: Path) -> Path:
+    assert build(CONTENT, out, WITH_RECORDS).warnings == []
+    return out / STATE_DIR / MANIFEST_FILE
+
+
+def test_record_files_no_manifest_names_are_removed_and_nothing_else(
+    demo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(demo, out, WITH_RECORDS)
+    named = set(records(out))
+    folder = out / STATE_DIR / RECORDS_DIR
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}", encoding="utf-8")
+    kept = {
+        "notes.txt": b"mine",
+        "A" * 64 + ".json": b"{}",
+        "a" * 64 + ".json.bak": b"{}",
+        "a" * 63 + ".json": b"{}",
+    }
+    for name, data in kept.items():
+        (folder / name).write_bytes(data)
+    (folder / f"{'b' * 64}.json").symlink_to(outside)
+    (folder / f"{'c' * 64}.json").mkdir()
+    (folder / f"{'d' * 64}.json").write_bytes(b"{}")  # named like a record, named by nothing
+    report = build(demo, out, WITH_RECORDS)
+    assert (report.episodes_skipped, report.warnings) == (3, [])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*named, *kept, f"{'b' * 64}.json", f"{'c' * 64}.json"]
+    )
+    assert {name: (folder / name).read_bytes() for name in kept} == kept
+    assert outside.read_text(encoding="utf-8") == "{}"
+    assert (folder / f"{'b' * 64}.json").is_symlink()
+    old = record_hashes(out)[FIRST, "rss"]
+    episode = demo / FIRST
+    retitled = episode.read_text(encoding="utf-8").replace("title: Forecasting", "title: Fore")
+    episode.write_text(retitled, encoding="utf-8")
+    build(demo, out, WITH_RECORDS)
+    new = record_hashes(out)[FIRST, "rss"]
+    assert new != old and (folder / f"{new}.json").is_file()
+    assert not (folder / f"{old}.json").exists()
+
+
+def test_a_symlinked_records_folder_stops_the_build(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / STATE_DIR).mkdir(parents=True)
+    (out / STATE_DIR / RECORDS_DIR).symlink_to(elsewhere)
+    with pytest.raises(ConfigError) as raised:
+        build(CONTENT, out, WITH_RECORDS)
+    assert str(raised.value) == (
+        f"{out}/{STATE_DIR}/{RECORDS_DIR}: is a symbolic link; castline writes no file through it"
+    )
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_dry_run_writes_no_record_file_and_reads_the_records_it_made(
+    demo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(demo, out, WITH_RECORDS)
+    before = records(out)
+    episode = demo / FIRST
+    retitled = episode.read_text(encoding="utf-8").replace("title: Forecasting", "title: Fore")
+    episode.write_text(retitled, encoding="utf-8")
+    check = build(demo, out, BuildOptions(jobs=1, only=("rss", "site"), dry_run=True))
+    assert PurePosixPath("feed.xml") in check.changed and check.warnings == []
+    assert records(out) == before
+    build(demo, out, WITH_RECORDS)
+    assert build(demo, out, BuildOptions(jobs=1, only=("rss", "site"), dry_run=True)).written == []
+
+
+def test_record_files_are_flushed_with_the_new_outputs_before_the_manifest_names_them(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when they are the only new files: the feed's episodes write no file of their own."""
+    events: list[str] = []
+    real_sync, real_replace = os.sync, os.replace
+
+    def sync() -> None:
+        events.append("sync")
+        real_sync()
+
+    def replace(source: str, target: object) -> None:
+        name = os.path.basename(str(target))
+        events.append("record" if RECORD_FILE.fullmatch(name) else name)
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "sync", sync)
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / "out"
+    build(demo, out, BuildOptions(jobs=1, only=("rss",)))
+    assert events[:4] == [".gitignore", "record", "record", "record"]
+    assert events[-3:] == ["sync", MANIFEST_FILE, STAT_CACHE_FILE] and events.count("sync") == 1
+    events.clear()
+    episode = demo / FIRST
+    retitled = episode.read_text(encoding="utf-8").replace("title: Forecasting", "title: Fore")
+    episode.write_text(retitled, encoding="utf-8")
+    report = build(demo, out, BuildOptions(jobs=1, only=("rss",)))
+    assert report.created == [] and report.changed == [PurePosixPath("feed.xml")]
+    assert events == ["record", "feed.xml", "sync", MANIFEST_FILE, STAT_CACHE_FILE]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_records_folder_removed_rebuilds_every_episode_once_per_exporter(
+    tmp_path: Path, clean: tuple[dict[str, bytes], dict[str, bytes]], jobs: int
+) -> None:
+    out = tmp_path / "out"
+    built_with_records(out)
+    named = record_hashes(out)
+    shutil.rmtree(out / STATE_DIR / RECORDS_DIR)
+    (out / "feed.xml").unlink()
+    (out / "index.html").unlink()
+    report = build(CONTENT, out, BuildOptions(jobs=jobs, only=("rss", "site")))
+    assert sorted(str(d) for d in report.warnings) == sorted(
+        f"{out}/{STATE_DIR}/{RECORDS_DIR}/{digest}.json:1: warning: the record of exporter "
+        f"'{name}' for {CONTENT}/{episode} cannot be used (missing); that episode is rebuilt"
+        for (episode, name), digest in named.items()
+    )
+    assert (report.episodes_built, report.episodes_skipped, report.errors) == (3, 0, [])
+    assert (tree(out), records(out)) == clean
+
+
+@given(st.lists(st.sampled_from([STATE_DIR, STATE_DIR + "x", "a", ".", "..", ""]), max_size=4))
+def test_outputs_in_the_state_folder_are_what_pathlib_says(segments: list[str]) -> None:
+    text = "/".join(segments)
+    try:
+        output_path(text)
+        accepted = True
+    except ManifestError:
+        accepted = False
+    expected = _plain_reference(text, False) and PurePosixPath(text).parts[0] != STATE_DIR
+    assert accepted == expected, text

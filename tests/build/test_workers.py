@@ -45,9 +45,12 @@ def test_parallel_output_equals_sequential_output(tmp_path: Path) -> None:
     build(CONTENT, tmp_path / "one", BuildOptions(jobs=1))
     build(CONTENT, tmp_path / "two", BuildOptions(jobs=2))
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
-    assert (tmp_path / "one/.castline/manifest.json").read_bytes() == (
-        tmp_path / "two/.castline/manifest.json"
-    ).read_bytes()
+    states = [
+        {p.name: p.read_bytes() for p in (tmp_path / name / ".castline").glob("*/*.json")}
+        | {"manifest": (tmp_path / name / ".castline/manifest.json").read_bytes()}
+        for name in ("one", "two")
+    ]
+    assert states[0] == states[1] and len(states[0]) == 7  # the manifest and 6 records
 
 
 def test_parallel_corpus_output_equals_sequential_output(corpus: Path, tmp_path: Path) -> None:
