@@ -373,45 +373,44 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
         paragraphs = sections[-1]["paragraphs"]
         turn = not paragraphs or name != previous
         previous = name
-        # Cue.text, without a call per cue.
-        segments = [(cue.start_ms, cue.end_ms, " ".join(cue.lines)) for cue in group]
+        segments = [
+            # Cue.text, without a call per cue.
+            {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": " ".join(cue.lines)}
+            for cue in group
+        ]
         paragraphs.append(
             {
                 "speaker": name,
                 "turn": turn,
                 "start_ms": group[0].start_ms,
-                "segments": [
-                    {"start_ms": start, "end_ms": end, "text": text}
-                    for start, end, text in segments
-                ],
+                "segments": segments,
                 "segments_html": segments_html(segments),
             }
         )
     return sections
 
 
-def segments_html(segments: Sequence[Sequence[Any]]) -> Markup:
-    """The markup of a paragraph's segments (``(start_ms, end_ms, text)`` each), as the loop
+def segments_html(segments: Sequence[Mapping[str, Any]]) -> Markup:
+    """The markup of a paragraph's segments (``start_ms``, ``end_ms``, ``text``), as the loop
     in ``episode.html.j2``'s header prints them, made without Jinja2.
 
-    >>> print(segments_html([(0, 1500, "Fish & chips"), (1500, 2000, "<b>")]), end="")
+    >>> print(segments_html([{"start_ms": 0, "end_ms": 1500, "text": "Fish & chips"}]), end="")
     <span class="seg" data-start="0" data-end="1.5">Fish &amp; chips</span>
-    <span class="seg" data-start="1.5" data-end="2">&lt;b&gt;</span>
     """
-    from markupsafe import Markup, escape
+    import markupsafe  # (not "from markupsafe import": that costs a call into importlib)
 
-    texts = [text for _, _, text in segments]
+    texts = [segment["text"] for segment in segments]
     # One escape for the paragraph: a segment is words and spaces, so no text holds a line
     # break (and one that did would only make this take the slow way).
-    escaped = str(escape("\n".join(texts))).split("\n")
+    escaped = str(markupsafe.escape("\n".join(texts))).split("\n")
     if len(escaped) != len(texts):
-        escaped = [str(escape(text)) for text in texts]
-    return Markup(
+        escaped = [str(markupsafe.escape(text)) for text in texts]
+    return markupsafe.Markup(
         "".join(
             [
-                f'<span class="seg" data-start="{format_seconds(start)}" '
-                f'data-end="{format_seconds(end)}">{text}</span>\n'
-                for (start, end, _), text in zip(segments, escaped, strict=True)
+                f'<span class="seg" data-start="{format_seconds(segment["start_ms"])}" '
+                f'data-end="{format_seconds(segment["end_ms"])}">{text}</span>\n'
+                for segment, text in zip(segments, escaped, strict=True)
             ]
         )
     )

@@ -194,7 +194,7 @@ def test_segments_html_is_what_the_template_loop_prints(segments: list[list[Any]
     loop rendered by the site's Jinja2 environment."""
     paragraph = {"segments": [{"start_ms": a, "end_ms": b, "text": t} for a, b, t in segments]}
     expected = segment_loop().render(paragraph=paragraph)
-    assert segments_html(segments) == expected
+    assert segments_html(paragraph["segments"]) == expected
 
 
 def test_an_override_looping_over_segments_makes_the_same_pages(
