@@ -345,7 +345,9 @@ def newest_first(page: Mapping[str, Any]) -> tuple[bool, float]:
 def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str, Any]]:
     """The transcript as sections (one per header; a first one without a title when lines come
     before any header) of paragraphs (one per line that has words) of segments (its cues) and
-    their markup (:func:`segments_html`).
+    their markup (:func:`segments_html`). A paragraph's start is also given as its ``clock``,
+    ``seconds`` and ``iso_duration`` filters print it (``start_clock``, ``start_seconds``,
+    ``start_iso``).
 
     A paragraph opens a turn (``"turn": true``) at a change of speaker and at the start of a
     section. Cues are matched to lines in order, by the line they came from. Headers are
@@ -378,12 +380,17 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
             {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": " ".join(cue.lines)}
             for cue in group
         ]
+        start = group[0].start_ms
         paragraphs.append(
             {
                 "speaker": name,
                 "turn": turn,
-                "start_ms": group[0].start_ms,
+                "start_ms": start,
                 "segments": segments,
+                # What the shipped template printed with the filters: made once here.
+                "start_clock": format_clock(start),
+                "start_seconds": format_seconds(start),
+                "start_iso": iso_duration(start),
                 "segments_html": segments_html(segments),
             }
         )
