@@ -36,10 +36,13 @@ while rendering is an error at its ``path:line``, and the last good pages are ke
 Each page is rendered with its episode (in parallel, and only for the episodes that
 changed); the index is rendered in the show step from each episode's record (its page data
 without the transcript). The override templates are inputs of every page
-(:meth:`SiteExporter.episode_inputs`): changing one renders every page again. Relative links
-join the pages; with
-show.yaml's ``base_url``, pages also get canonical and ``og:url`` URLs. Output is
-deterministic: UTF-8, ``\\n`` line ends.
+(:meth:`SiteExporter.episode_inputs`): changing one renders every page again. Besides its
+``segments`` (``start_ms``, ``end_ms``, ``text``), each transcript paragraph has
+``segments_html``: their ``<span class="seg">`` markup, made once in Python (a page has a span
+per caption cue, thousands of them, and a Jinja2 loop over them is several times slower). The
+shipped ``episode.html.j2`` prints it; an override that wants other markup loops over
+``segments``. Relative links join the pages; with show.yaml's ``base_url``, pages also get
+canonical and ``og:url`` URLs. Output is deterministic: UTF-8, ``\\n`` line ends.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ from castline.timing.sections import published_transcript
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
 UNREADABLE_TEMPLATE = rule("X001", "unreadable-template", "a site template cannot be read")
 TEMPLATE_ERROR = rule(
@@ -93,6 +97,8 @@ LINK_LABELS = {
     "mastodon": "Mastodon",
     "youtube": "YouTube",
 }
+#: The attributes of a plain ``dict`` (which templates reach before its keys, as in Jinja2).
+DICT_ATTRIBUTES = frozenset(dir(dict))
 #: The index page's path in the output folder.
 INDEX_PATH = PurePosixPath("index.html")
 
@@ -215,6 +221,18 @@ def make_environment(overrides: Mapping[str, tuple[str, str]]) -> jinja2.Environ
     (a no-change rebuild) does not load it."""
     import jinja2
 
+    class FastEnvironment(jinja2.Environment):
+        """Jinja2's environment, with ``value.name`` on a plain ``dict`` looked up as
+        ``value["name"]`` at once (the page data is dicts); Jinja2 tries the attribute first
+        and so raises and catches an exception on every use."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            """``obj.attribute``: the same result as Jinja2's, faster on dicts."""
+            # A plain dict has no attributes but its type's, so Jinja2 would end up here.
+            if type(obj) is dict and attribute not in DICT_ATTRIBUTES and attribute in obj:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
     class TemplateLoader(jinja2.BaseLoader):
         """The show's override templates first, then the shipped ones (``castline/<name>`` is
         always the shipped one)."""
@@ -232,8 +250,9 @@ def make_environment(overrides: Mapping[str, tuple[str, str]]) -> jinja2.Environ
                 raise jinja2.TemplateNotFound(template)
             return shipped.read_text(encoding="utf-8"), f"{SHIPPED_PREFIX}{name}", lambda: True
 
-    environment = jinja2.Environment(
+    environment = FastEnvironment(
         loader=TemplateLoader(),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -325,13 +344,17 @@ def newest_first(page: Mapping[str, Any]) -> tuple[bool, float]:
 
 def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str, Any]]:
     """The transcript as sections (one per header; a first one without a title when lines come
-    before any header) of paragraphs (one per line that has words) of segments (its cues).
+    before any header) of paragraphs (one per line that has words) of segments (its cues) and
+    their markup (:func:`segments_html`). A paragraph's start is also given as its ``clock``,
+    ``seconds`` and ``iso_duration`` filters print it (``start_clock``, ``start_seconds``,
+    ``start_iso``).
 
     A paragraph opens a turn (``"turn": true``) at a change of speaker and at the start of a
     section. Cues are matched to lines in order, by the line they came from. Headers are
     those :func:`castline.timing.sections.published_transcript` publishes.
     """
-    groups = _cue_groups(cues)
+    groups = iter(_cue_groups(cues))
+    names: dict[str | None, str | None] = {}
     sections: list[dict[str, Any]] = []
     previous: str | None = None
     for item in published_transcript(episode).items:
@@ -339,37 +362,78 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
             sections.append({"title": one_line(item.title), "paragraphs": []})
             previous = None
             continue
-        if not item.text.split() or not groups:
+        if item.text.isspace() or not item.text:
+            continue
+        group = next(groups, None)
+        if group is None:
             continue
         if not sections:
             sections.append({"title": None, "paragraphs": []})
-        group = groups.pop(0)
-        name = speaker_name(item.speaker)
+        if item.speaker not in names:
+            names[item.speaker] = speaker_name(item.speaker)
+        name = names[item.speaker]
         paragraphs = sections[-1]["paragraphs"]
         turn = not paragraphs or name != previous
         previous = name
+        segments = [
+            # Cue.text, without a call per cue.
+            {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": " ".join(cue.lines)}
+            for cue in group
+        ]
+        start = group[0].start_ms
         paragraphs.append(
             {
                 "speaker": name,
                 "turn": turn,
-                "start_ms": group[0].start_ms,
-                "segments": [
-                    {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": cue.text}
-                    for cue in group
-                ],
+                "start_ms": start,
+                "segments": segments,
+                # What the shipped template printed with the filters: made once here.
+                "start_clock": format_clock(start),
+                "start_seconds": format_seconds(start),
+                "start_iso": iso_duration(start),
+                "segments_html": segments_html(segments),
             }
         )
     return sections
 
 
+def segments_html(segments: Sequence[Mapping[str, Any]]) -> Markup:
+    """The markup of a paragraph's segments (``start_ms``, ``end_ms``, ``text``), as the loop
+    in ``episode.html.j2``'s header prints them, made without Jinja2.
+
+    >>> print(segments_html([{"start_ms": 0, "end_ms": 1500, "text": "Fish & chips"}]), end="")
+    <span class="seg" data-start="0" data-end="1.5">Fish &amp; chips</span>
+    """
+    import markupsafe  # (not "from markupsafe import": that costs a call into importlib)
+
+    texts = [segment["text"] for segment in segments]
+    # One escape for the paragraph: a segment is words and spaces, so no text holds a line
+    # break (and one that did would only make this take the slow way).
+    escaped = str(markupsafe.escape("\n".join(texts))).split("\n")
+    if len(escaped) != len(texts):
+        escaped = [str(markupsafe.escape(text)) for text in texts]
+    return markupsafe.Markup(
+        "".join(
+            [
+                f'<span class="seg" data-start="{format_seconds(segment["start_ms"])}" '
+                f'data-end="{format_seconds(segment["end_ms"])}">{text}</span>\n'
+                for segment, text in zip(segments, escaped, strict=True)
+            ]
+        )
+    )
+
+
 def _cue_groups(cues: Sequence[Cue]) -> list[list[Cue]]:
     """Consecutive cues of the same source line, as groups, in order."""
     groups: list[list[Cue]] = []
+    last: SourceRef | None = None
     for cue in cues:
-        if groups and groups[-1][-1].source == cue.source:
+        # The cues of one line share its SourceRef: ``is`` spares the dataclass's ``==``.
+        if groups and (cue.source is last or cue.source == last):
             groups[-1].append(cue)
         else:
             groups.append([cue])
+        last = cue.source
     return groups
 
 

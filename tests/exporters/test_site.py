@@ -3,15 +3,21 @@ template overrides and broken templates; every word on real data."""
 
 from __future__ import annotations
 
+import functools
 import json
+import shutil
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from castline.build import BuildOptions, build
 from castline.errors import ConfigError
+from castline.exporters.site import make_environment, segments_html
 from castline.registry import create
 from tests.conftest import CONTENT, ContentTree
 from tests.exporters.conftest import FullBuild
@@ -143,6 +149,74 @@ def test_a_template_override_changes_the_page(content_tree: ContentTree, tmp_pat
     assert (out / "episodes/q/index.html").read_text(encoding="utf-8") == (
         "<p>Q&amp;A &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
     )
+
+
+def shipped_episode_template() -> tuple[str, str]:
+    """The shipped episode.html.j2, and the segment loop its header says segments_html prints."""
+    text = (resources.files("castline.data") / "site" / "episode.html.j2").read_text("utf-8")
+    start = text.index("{% for segment in paragraph.segments %}")
+    end = text.index("{% endfor %}", start) + len("{% endfor %}")
+    loop = "\n".join(line.strip() for line in text[start:end].splitlines()) + "\n"
+    return text, loop
+
+
+def test_a_dict_attribute_is_what_jinja2_finds() -> None:
+    """The site's faster ``value.name`` on dicts: a dict's own attributes (even one a key
+    shadows) first, then its keys, else the same undefined value."""
+    import jinja2
+
+    ours = make_environment({})
+    theirs = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    data = {"title": "T", "items": "a key that a method shadows", "none": None}
+    for name in [*dir(dict), *data, "missing"]:
+        found, expected = ours.getattr(data, name), theirs.getattr(data, name)
+        if isinstance(expected, jinja2.Undefined):
+            assert type(found) is type(expected)
+            assert found._undefined_message == expected._undefined_message
+        else:
+            assert found == expected, name
+    assert ours.getattr(data, "items") == data.items
+
+
+@functools.cache
+def segment_loop() -> Any:
+    """The loop of the shipped template's header, compiled by the site's environment."""
+    return make_environment({}).from_string(shipped_episode_template()[1])
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**8), st.integers(0, 10**8), st.text()).map(list), max_size=8
+    )
+)
+def test_segments_html_is_what_the_template_loop_prints(segments: list[list[Any]]) -> None:
+    """Any text (quotes, ``&``, ``<``, line breaks) and any times: the same markup as the
+    loop rendered by the site's Jinja2 environment."""
+    paragraph = {"segments": [{"start_ms": a, "end_ms": b, "text": t} for a, b, t in segments]}
+    expected = segment_loop().render(paragraph=paragraph)
+    assert segments_html(paragraph["segments"]) == expected
+
+
+def test_an_override_looping_over_segments_makes_the_same_pages(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    """A show's episode.html.j2 that prints its segments with the loop, not segments_html,
+    gets the shipped pages byte for byte: segments keep their shape for overrides."""
+    root = content_tree({"episodes/q.md": TRICKY})
+    shutil.copytree(CONTENT, root, dirs_exist_ok=True)
+    shipped_out, override_out = tmp_path / "shipped", tmp_path / "override"
+    assert build(root, shipped_out, SITE).errors == []
+    text, loop = shipped_episode_template()
+    assert text.count("{{ paragraph.segments_html }}") == 1
+    (root / "templates").mkdir()
+    (root / "templates/episode.html.j2").write_text(
+        text.replace("{{ paragraph.segments_html }}", loop), encoding="utf-8"
+    )
+    assert build(root, override_out, SITE).errors == []
+    pages = sorted(p.relative_to(shipped_out) for p in shipped_out.rglob("*.html"))
+    assert len(pages) == 5  # four episode pages and the index
+    for relative in pages:
+        assert (override_out / relative).read_bytes() == (shipped_out / relative).read_bytes()
 
 
 @pytest.mark.parametrize(
