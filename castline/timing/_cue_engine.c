@@ -8,6 +8,17 @@
  * order), the whole forward programme past _EXACT_LIMIT (_forward_cut), and each cue's display
  * lines (_runs, _layout, _two_liner, _break_lines). It returns each cue's lines and span.
  *
+ * model(...).cues() is castline.timing.cues.build_cues before its warnings' text and a negative
+ * offset's clipping: per timed line its speaker's label (cues._pieces, the names by the
+ * speaker_name it is given), its words split as str.split() splits them, their boundary kinds
+ * from castline.timing.boundaries' per-word caches (the classify it is given fills them, and
+ * keeps them bounded, for a line with a word not cached), the cut above and the labels' timing
+ * (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow) and
+ * _make_gaps in int64_t, every sum checked; it returns the cues, made as cues.Cue's __init__
+ * makes them (through the class's slot descriptors), and each line cues._short_lines
+ * reports with its shortest cue. A value that leaves 64 bits raises OverflowError: the caller
+ * builds the episode with the Python engine.
+ *
  * cheapest_cuts() is castline.timing.segment._cheapest_cuts with its scan (_scanner) and its
  * two-line layout (_two_liner) inlined: the backwards dynamic programme over a line's words,
  * the window of a cue's ends kept sorted by (ends[j], j), and the same integer cost units.
@@ -2246,7 +2257,7 @@ make_gaps(Episode *episode)
 
 /* --- The cues (build_cues) ----------------------------------------------------------------- */
 
-/* cues._short_cue_warnings's lines: a list of (line, shortest duration) for each line before
+/* cues._short_lines: a list of (line, shortest duration) for each line before
  * the last stamped one with a cue shorter than min_cue_ms, in order; NULL and an exception. */
 static PyObject *
 short_lines(const Episode *episode)
@@ -2421,7 +2432,7 @@ PyDoc_STRVAR(model_cues_doc,
 "--\n"
 "\n"
 "castline.timing.cues.build_cues before its warnings: (cues, short), the cues a tuple of\n"
-"cue_type and short the (line, shortest duration) of each line cues._short_cue_warnings\n"
+"cue_type and short the (line, shortest duration) of each line cues._short_lines\n"
 "reports. policy: (max_chars_per_line, max_lines, min_cue_ms, max_cue_ms, target_cps,\n"
 "max_cps, min_gap_ms, offset_ms); mode 0, 1, 2: speaker labels none, change, every; rows,\n"
 "after_classes and classify: boundaries' caches and what fills them for a line's words.\n"
