@@ -243,8 +243,12 @@ def test_cues_inputs_are_checked() -> None:
     assert _cues_error(5, {**rows, "Hello": (9,) * 9}) == "ValueError: a cached kind is not a kind"
     assert _cues_error(8, int) == "TypeError: the cue type is not a plain class"
     assert _cues_error(8, type("Plain", (), {})) == "TypeError: the cue type has no slot start_ms"
-    assert _cues_error(0, [_line(b"Hi", 0, 10)]) == "TypeError: a line's text is not a str"  # type: ignore[arg-type]
-    assert _cues_error(0, [_line("Hi", 0.5, 10)]) == "TypeError: a timed line's time is not an int"  # type: ignore[arg-type]
+    not_text: Any = b"Hi"
+    not_ms: Any = 0.5
+    assert _cues_error(0, [_line(not_text, 0, 10)]) == "TypeError: a line's text is not a str"
+    assert _cues_error(0, [_line("Hi", not_ms, 10)]) == (
+        "TypeError: a timed line's time is not an int"
+    )
 
 
 def test_cues_of_no_line_and_lines_without_words() -> None:
