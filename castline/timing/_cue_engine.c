@@ -8,6 +8,17 @@
  * order), the whole forward programme past _EXACT_LIMIT (_forward_cut), and each cue's display
  * lines (_runs, _layout, _two_liner, _break_lines). It returns each cue's lines and span.
  *
+ * model(...).cues() is castline.timing.cues.build_cues before its warnings' text and a negative
+ * offset's clipping: per timed line its speaker's label (cues._pieces, the names by the
+ * speaker_name it is given), its words split as str.split() splits them, their boundary kinds
+ * from castline.timing.boundaries' per-word caches (the classify it is given fills them, and
+ * keeps them bounded, for a line with a word not cached), the cut above and the labels' timing
+ * (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow) and
+ * _make_gaps in int64_t, every sum checked; it returns the cues, made as cues.Cue's __init__
+ * makes them (through the class's slot descriptors), and each line cues._short_lines
+ * reports with its shortest cue. A value that leaves 64 bits raises OverflowError: the caller
+ * builds the episode with the Python engine.
+ *
  * cheapest_cuts() is castline.timing.segment._cheapest_cuts with its scan (_scanner) and its
  * two-line layout (_two_liner) inlined: the backwards dynamic programme over a line's words,
  * the window of a cue's ends kept sorted by (ends[j], j), and the same integer cost units.
@@ -1030,6 +1041,7 @@ typedef struct {
     Costs costs;
     int64_t exact_limit;    /* _EXACT_LIMIT */
     PyObject *space;        /* " ", the words' joint */
+    PyObject *empty;        /* "", no label */
 } Model;
 
 /* The cheapest lists of a line, as the search keeps them: cheapest[i] is the count[i] ends
@@ -1144,18 +1156,14 @@ overflow:
     return 0;
 }
 
-/* _Words.of: the offsets, planned times, kinds, sentence ends and break units of the words (a
- * sequence from PySequence_Fast) and `kinds`; 0 and an exception when a word is not a
+/* words_of after the kinds (in line->kinds): the words' `items` (n of them) into offsets,
+ * planned times, sentence ends and break units; 0 and an exception when a word is not a
  * non-empty str, a kind not a kind, or a value leaves 64 bits. */
 static int
-words_of(Cut *cut, PyObject *words, PyObject *kinds, int64_t start_ms, int64_t end_ms)
+words_fill(Cut *cut, PyObject *const *items, int64_t start_ms, int64_t end_ms)
 {
     Line *line = &cut->line;
     const Py_ssize_t n = line->n;
-    PyObject **items = PySequence_Fast_ITEMS(words);
-    if (!ints_of(kinds, "kinds", n, line->kinds)) {
-        return 0;
-    }
     line->offsets[0] = 0;
     cut->counts[0] = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -1180,6 +1188,18 @@ words_of(Cut *cut, PyObject *words, PyObject *kinds, int64_t start_ms, int64_t e
     }
     line->at_sentence[n] = 1;
     return planned_times(line, start_ms, end_ms);
+}
+
+/* _Words.of: the offsets, planned times, kinds, sentence ends and break units of the words (a
+ * sequence from PySequence_Fast) and `kinds`; 0 and an exception when a word is not a
+ * non-empty str, a kind not a kind, or a value leaves 64 bits. */
+static int
+words_of(Cut *cut, PyObject *words, PyObject *kinds, int64_t start_ms, int64_t end_ms)
+{
+    if (!ints_of(kinds, "kinds", cut->line.n, cut->line.kinds)) {
+        return 0;
+    }
+    return words_fill(cut, PySequence_Fast_ITEMS(words), start_ms, end_ms);
 }
 
 /* _reaches: into[i], the last end of a cue from i whose first line ends at fills[i], the
@@ -1558,10 +1578,10 @@ layout_bounds(const Cut *cut, Py_ssize_t i, Py_ssize_t j, Py_ssize_t *bounds,
 
 /* --- The cues (cut_line) ------------------------------------------------------------------- */
 
-/* Cue [i, j) of the words joined in `text`: (its display lines, its start, its end), or NULL
- * and an exception. */
+/* The display lines of cue [i, j) of the words joined in `text` (a tuple of str), or NULL and
+ * an exception. */
 static PyObject *
-cue_of(const Cut *cut, PyObject *text, Py_ssize_t i, Py_ssize_t j)
+lines_of(const Cut *cut, PyObject *text, Py_ssize_t i, Py_ssize_t j)
 {
     const int64_t *offsets = cut->line.offsets;
     Py_ssize_t *bounds = cut->line.found, lines; /* room for n + 1: the search is done */
@@ -1580,6 +1600,18 @@ cue_of(const Cut *cut, PyObject *text, Py_ssize_t i, Py_ssize_t j)
             return NULL;
         }
         PyTuple_SET_ITEM(texts, k, part);
+    }
+    return texts;
+}
+
+/* Cue [i, j) of the words joined in `text`: (its display lines, its start, its end), or NULL
+ * and an exception. */
+static PyObject *
+cue_of(const Cut *cut, PyObject *text, Py_ssize_t i, Py_ssize_t j)
+{
+    PyObject *texts = lines_of(cut, text, i, j);
+    if (texts == NULL) {
+        return NULL;
     }
     return Py_BuildValue("(NLL)", texts, (long long)cut->line.times[i],
                          (long long)cut->line.times[j]);
@@ -1692,6 +1724,765 @@ done:
     return result;
 }
 
+/* --- An episode's cues (castline.timing.cues.build_cues) ---------------------------------- */
+
+/* One cue before its final times (cues._Pieces's columns). */
+typedef struct {
+    Py_ssize_t line;  /* index into the timed lines */
+    PyObject *lines;  /* its display lines (owned) */
+    PyObject *label;  /* its label, "" for none (owned) */
+    int64_t start;
+    int64_t end;
+    int64_t chars;    /* its words' characters, label included */
+    int locked;       /* starts its line on the line's own stamp */
+} Piece;
+
+/* The labels of CuePolicy.speaker_labels. */
+enum { LABELS_NONE, LABELS_CHANGE, LABELS_EVERY };
+
+/* What build_cues reads of its policy, and the episode's state while its lines are cut. */
+typedef struct {
+    const Model *model;
+    int64_t width, max_lines, min_cue, max_cue, target_cps, max_cps, min_gap, offset;
+    int mode;
+    PyObject *name_of;   /* cues.speaker_name */
+    PyObject *unknown;   /* cues.UNKNOWN_CHANGE */
+    PyObject *rows;      /* boundaries._ROWS */
+    PyObject *afters;    /* boundaries._AFTER_CLASSES */
+    PyObject *classify;  /* fills both for a line's words */
+    PyObject *names;     /* speaker -> (name, label), as cues._pieces's names */
+    PyObject *empty;     /* "" */
+    PyObject *attrs[7];  /* utterance, start_ms, end_ms, stamped, text, speaker, source */
+    PyObject **owners;   /* per line: speaker and source (owned), for the cues */
+    Piece *pieces;
+    Py_ssize_t count;    /* pieces in use */
+    Py_ssize_t room;     /* pieces allocated */
+    int64_t final_end;   /* the last end of every timed line */
+    Py_ssize_t bounded;  /* the last stamped line (0 when none) */
+} Episode;
+
+/* Room for one more piece; 0 and MemoryError when there is none. */
+static int
+pieces_grow(Episode *episode)
+{
+    if (episode->count < episode->room) {
+        return 1;
+    }
+    Py_ssize_t room = episode->room * 2 + 64;
+    Piece *pieces = PyMem_Realloc(episode->pieces, (size_t)room * sizeof(Piece));
+    if (pieces == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    episode->pieces = pieces;
+    episode->room = room;
+    return 1;
+}
+
+/* The kind of boundary before word k from its row and class: rows[k - 1][afters[k]]. */
+static int
+kind_of(const Episode *episode, PyObject *row, PyObject *after, int64_t *kind)
+{
+    if (!PyTuple_Check(row) || !PyLong_Check(after)) {
+        PyErr_SetString(PyExc_TypeError, "a cached row is not a tuple or a class not an int");
+        return 0;
+    }
+    Py_ssize_t column = PyLong_AsSsize_t(after);
+    if (column < 0 || column >= PyTuple_GET_SIZE(row)) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "a cached class is not a column of its row");
+        return 0;
+    }
+    PyObject *item = PyTuple_GET_ITEM(row, column);
+    long value = PyLong_Check(item) ? PyLong_AsLong(item) : -1;
+    if (value < 0 || value >= episode->model->units.kinds) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "a cached kind is not a kind");
+        return 0;
+    }
+    *kind = value;
+    return 1;
+}
+
+/* One pass of boundaries.boundary_kinds over the n words: 1 with the kinds, -1 when a word is
+ * not cached, 0 and an exception on failure. No Python code runs: the rows stay alive. */
+static int
+cached_kinds(const Episode *episode, PyObject *const *words, Py_ssize_t n, int64_t *kinds)
+{
+    PyObject *previous = NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *row = PyDict_GetItemWithError(episode->rows, words[k]);
+        PyObject *after = row ? PyDict_GetItemWithError(episode->afters, words[k]) : NULL;
+        if (after == NULL) {
+            return PyErr_Occurred() ? 0 : -1;
+        }
+        if (k == 0) {
+            kinds[0] = SENTENCE;
+        }
+        else if (!kind_of(episode, previous, after, &kinds[k])) {
+            return 0;
+        }
+        previous = row;
+    }
+    return 1;
+}
+
+/* boundaries.boundary_kinds: the kinds of the words (a list) from the caches, its words
+ * classified first where one is not cached; 0 and an exception on failure. */
+static int
+line_kinds(const Episode *episode, PyObject *words, int64_t *kinds)
+{
+    PyObject *const *items = PySequence_Fast_ITEMS(words);
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    int found = cached_kinds(episode, items, n, kinds);
+    if (found < 0) {
+        PyObject *done = PyObject_CallOneArg(episode->classify, words);
+        if (done == NULL) {
+            return 0;
+        }
+        Py_DECREF(done);
+        found = cached_kinds(episode, items, n, kinds);
+        if (found < 0) {
+            PyErr_SetString(PyExc_KeyError, "a word is not classified");
+        }
+    }
+    return found > 0;
+}
+
+/* A speaker's name (None or a str) and its label "Name: " (or ""), borrowed from
+ * episode->names, speaker_name called once per speaker; 0 and an exception on failure. */
+static int
+speaker_of(Episode *episode, PyObject *speaker, PyObject **name, PyObject **label)
+{
+    PyObject *known = PyDict_GetItemWithError(episode->names, speaker);
+    if (known == NULL) {
+        if (PyErr_Occurred()) {
+            return 0;
+        }
+        PyObject *found = PyObject_CallOneArg(episode->name_of, speaker);
+        if (found == NULL) {
+            return 0;
+        }
+        if (found != Py_None && !PyUnicode_CheckExact(found)) {
+            Py_DECREF(found);
+            PyErr_SetString(PyExc_TypeError, "a speaker's name is not a str");
+            return 0;
+        }
+        PyObject *text = found == Py_None ? Py_NewRef(episode->empty)
+                                          : PyUnicode_FromFormat("%U: ", found);
+        known = text ? PyTuple_Pack(2, found, text) : NULL;
+        Py_DECREF(found);
+        Py_XDECREF(text);
+        if (known == NULL || PyDict_SetItem(episode->names, speaker, known) < 0) {
+            Py_XDECREF(known);
+            return 0;
+        }
+        Py_DECREF(known); /* the dict holds it */
+    }
+    *name = PyTuple_GET_ITEM(known, 0);
+    *label = PyTuple_GET_ITEM(known, 1);
+    return 1;
+}
+
+/* cues._label_timed: each cue's span re-timed so that each shown label's characters get their
+ * share of the line's span (the count cues from `first` on); 0 and OverflowError when a value
+ * leaves 64 bits. */
+static int
+label_timed(Episode *episode, Py_ssize_t first, int64_t label, int every)
+{
+    Piece *pieces = episode->pieces + first;
+    const Py_ssize_t count = episode->count - first;
+    const int64_t start = pieces[0].start, end = pieces[count - 1].end;
+    int64_t total = 0, done = 0, span, product, bound = start;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        total += pieces[k].chars + (every || k == 0 ? label : 0); /* far inside 64 bits */
+    }
+    if (!checked_sub(end, start, &span)) {
+        goto overflow;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        done += pieces[k].chars + (every || k == 0 ? label : 0);
+        pieces[k].start = bound;
+        if (k + 1 < count) {
+            if (!checked_mul(span, done, &product)
+                || !checked_add(start, floor_div(product, total), &bound)) {
+                goto overflow;
+            }
+        }
+        pieces[k].end = k + 1 < count ? bound : end;
+    }
+    return 1;
+overflow:
+    PyErr_SetString(PyExc_OverflowError, "a labelled cue's time leaves 64 bits");
+    return 0;
+}
+
+/* The pieces of the cut cut->back gives, in order, for line `index` (its text the words
+ * joined); 0 and an exception on failure. */
+static int
+cut_pieces(Episode *episode, const Cut *cut, PyObject *text, Py_ssize_t index)
+{
+    Py_ssize_t runs = 0, *starts;
+    for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
+        runs++;
+    }
+    starts = PyMem_New(Py_ssize_t, runs + 1);
+    if (starts == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    Py_ssize_t at = runs;
+    for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
+        starts[at--] = j;
+    }
+    starts[0] = 0;
+    int ok = 1;
+    for (Py_ssize_t k = 0; ok && k < runs; k++) {
+        Py_ssize_t i = starts[k], j = starts[k + 1];
+        PyObject *lines = pieces_grow(episode) ? lines_of(cut, text, i, j) : NULL;
+        if (lines == NULL) {
+            ok = 0;
+            break;
+        }
+        episode->pieces[episode->count++] = (Piece){
+            index, lines, Py_NewRef(episode->empty), cut->line.times[i], cut->line.times[j],
+            cut->line.offsets[j] - cut->line.offsets[i] - 1, 0};
+    }
+    PyMem_Free(starts);
+    return ok;
+}
+
+/* segment.cut_line of the line's words (a non-empty list) over [start_ms, end_ms), `reserve`
+ * characters kept for a label, into the pieces of line `index`; 0 and an exception on
+ * failure (OverflowError when a value leaves 64 bits). */
+static int
+line_cut(Episode *episode, PyObject *words, const int64_t span[2], int64_t reserve,
+         Py_ssize_t index)
+{
+    Cut cut;
+    void *blocks[2] = {NULL, NULL};
+    PyObject *text = NULL;
+    int ok = 0;
+    memset(&cut, 0, sizeof(cut));
+    cut.model = episode->model;
+    cut.line.units = &cut.model->units;
+    cut.line.width = episode->width;
+    cut.max_lines = episode->max_lines;
+    cut.line.two = episode->max_lines >= 2;
+    cut.line.min_ms = episode->min_cue;
+    cut.line.max_ms = episode->max_cue;
+    /* width - reserve: the width is a positive int64_t and the reserve a label's length */
+    cut.first_width = reserve ? (episode->width - reserve > 1 ? episode->width - reserve : 1)
+                              : episode->width;
+    cut.rows_width = episode->mode == LABELS_EVERY ? cut.first_width : episode->width;
+    text = PyUnicode_Join(cut.model->space, words);
+    if (text != NULL && cut_alloc(&cut, PyList_GET_SIZE(words), blocks)
+        && line_kinds(episode, words, cut.line.kinds)
+        && words_fill(&cut, PySequence_Fast_ITEMS(words), span[0], span[1]) && cut_backs(&cut)) {
+        ok = cut_pieces(episode, &cut, text, index);
+    }
+    Py_XDECREF(text);
+    PyMem_Free(blocks[0]);
+    PyMem_Free(blocks[1]);
+    PyMem_Free(cut.cheapest.ends);
+    return ok;
+}
+
+/* Attribute `k` of episode->attrs of `object` as an int64_t; 0 and an exception when it is not
+ * an int or leaves 64 bits. */
+static int
+int64_attr(const Episode *episode, PyObject *object, int k, int64_t *into)
+{
+    PyObject *value = PyObject_GetAttr(object, episode->attrs[k]);
+    if (value == NULL) {
+        return 0;
+    }
+    int ok = int64_of(value, "a timed line's time", into);
+    Py_DECREF(value);
+    return ok;
+}
+
+/* The label of a line whose speaker is `name` with label `text` ("Name: " or ""), after a
+ * line of `previous` (cues._pieces): borrowed. */
+static PyObject *
+label_of(const Episode *episode, PyObject *name, PyObject *text, PyObject *previous,
+         int first_cue)
+{
+    if (name == Py_None) {
+        return previous != Py_None ? episode->unknown : episode->empty;
+    }
+    if (episode->mode == LABELS_EVERY) {
+        return text;
+    }
+    if (episode->mode == LABELS_CHANGE) {
+        if (first_cue) {
+            return text;
+        }
+        int same = PyObject_RichCompareBool(previous, name, Py_EQ); /* two str or None */
+        return same < 0 ? NULL : same ? episode->empty : text;
+    }
+    return episode->empty;
+}
+
+/* Each new piece's label and characters (from `first` on): the label on the first, and on every
+ * one with every label but the unknown speaker's marker; the first locked on a stamped line. */
+static int
+label_pieces(Episode *episode, Py_ssize_t first, PyObject *label, int stamped)
+{
+    int every = episode->mode == LABELS_EVERY;
+    int marker = every ? PyUnicode_Compare(label, episode->unknown) == 0 : 0;
+    if (PyErr_Occurred()) {
+        return 0;
+    }
+    for (Py_ssize_t k = first; k < episode->count; k++) {
+        Piece *piece = &episode->pieces[k];
+        if (k == first || (every && !marker)) {
+            Py_SETREF(piece->label, Py_NewRef(label));
+            piece->chars += PyUnicode_GET_LENGTH(label);
+        }
+        piece->locked = k == first && stamped;
+    }
+    return 1;
+}
+
+/* A timed line's utterance's text, speaker and source (new references) and its span and stamp;
+ * 0 and an exception on failure. */
+static int
+line_values(Episode *episode, PyObject *timed, PyObject *values[3], int64_t span[2],
+            int *stamped)
+{
+    PyObject *utterance = PyObject_GetAttr(timed, episode->attrs[0]), *flag = NULL;
+    int ok = utterance != NULL && int64_attr(episode, timed, 1, &span[0])
+             && int64_attr(episode, timed, 2, &span[1])
+             && (flag = PyObject_GetAttr(timed, episode->attrs[3])) != NULL
+             && (*stamped = PyObject_IsTrue(flag)) >= 0;
+    for (int k = 0; k < 3; k++) {
+        values[k] = ok ? PyObject_GetAttr(utterance, episode->attrs[4 + k]) : NULL;
+        ok = ok && values[k] != NULL;
+    }
+    if (ok && !PyUnicode_Check(values[0])) {
+        PyErr_SetString(PyExc_TypeError, "a line's text is not a str");
+        ok = 0;
+    }
+    Py_XDECREF(utterance);
+    Py_XDECREF(flag);
+    return ok;
+}
+
+/* cues._pieces for timed line `index`: its speaker's label, the cut of its words and their
+ * label timing; *previous (borrowed) and *first_cue follow the lines that have words. */
+static int
+line_pieces(Episode *episode, PyObject *timed, Py_ssize_t index, PyObject **previous,
+            int *first_cue)
+{
+    PyObject *values[3] = {NULL, NULL, NULL}, *words = NULL, *name, *text, *label;
+    int64_t span[2];
+    int stamped, ok = 0;
+    if (!line_values(episode, timed, values, span, &stamped)) {
+        goto done;
+    }
+    episode->bounded = stamped ? index : episode->bounded;
+    episode->final_end = index == 0 || span[1] > episode->final_end ? span[1]
+                                                                    : episode->final_end;
+    episode->owners[2 * index] = Py_NewRef(values[1]);
+    episode->owners[2 * index + 1] = Py_NewRef(values[2]);
+    if (!speaker_of(episode, values[1], &name, &text)
+        || (label = label_of(episode, name, text, *previous, *first_cue)) == NULL
+        || (words = PyUnicode_Split(values[0], NULL, -1)) == NULL) {
+        goto done;
+    }
+    ok = 1;
+    if (PyList_GET_SIZE(words) > 0) {
+        Py_ssize_t first = episode->count;
+        int64_t reserve = PyUnicode_GET_LENGTH(label);
+        ok = line_cut(episode, words, span, reserve, index)
+             && (!reserve || label_timed(episode, first, reserve, episode->mode == LABELS_EVERY))
+             && label_pieces(episode, first, label, stamped);
+        *previous = name;
+        *first_cue = 0;
+    }
+done:
+    Py_XDECREF(words);
+    for (int k = 0; k < 3; k++) {
+        Py_XDECREF(values[k]);
+    }
+    return ok;
+}
+
+/* --- Settling the times (cues._separate, _lengthen, _borrow, _make_gaps) ------------------ */
+
+/* cues._need: the time a cue of `chars` characters keeps before lending any, at `cps`. */
+static int64_t
+need(const Episode *episode, int64_t chars, int64_t cps)
+{
+    /* chars stays below 2**42: chars * 1000 is far inside 64 bits */
+    int64_t reading = -floor_div(-chars * 1000, cps);
+    return reading > episode->min_cue ? reading : episode->min_cue;
+}
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* cues._separate: at least 1 ms each (strictly increasing starts), within the end, each
+ * ending by the next start and lasting at most max_cue_ms; 0 when a value leaves 64 bits. */
+static int
+separate(Episode *episode)
+{
+    Piece *p = episode->pieces;
+    const Py_ssize_t count = episode->count;
+    for (Py_ssize_t k = 1; k < count; k++) {
+        if (p[k].start <= p[k - 1].start && !checked_add(p[k - 1].start, 1, &p[k].start)) {
+            return 0;
+        }
+    }
+    episode->final_end = MAX(episode->final_end, (int64_t)count);
+    int64_t limit = episode->final_end, end, cap;
+    for (Py_ssize_t k = count - 1; k >= 0; k--) {
+        if (p[k].start >= limit && !checked_sub(limit, 1, &p[k].start)) {
+            return 0;
+        }
+        limit = p[k].start;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        int64_t following = k + 1 < count ? p[k + 1].start : episode->final_end;
+        if (!checked_add(p[k].start, 1, &end) || !checked_add(p[k].start, episode->max_cue, &cap)) {
+            return 0;
+        }
+        end = MAX(end, MIN(p[k].end, following));
+        p[k].end = MIN(end, cap);
+    }
+    return 1;
+}
+
+/* cues._borrow: cue k takes up to *short ms from the next cue's start, then from the previous
+ * cue's end, where they touch and the lender keeps its need at `cps`; 0 on overflow. */
+static int
+borrow(Episode *episode, Py_ssize_t k, int64_t *short_ms, int64_t cps)
+{
+    Piece *p = episode->pieces;
+    int64_t spare, move;
+    if (*short_ms > 0 && k + 1 < episode->count && p[k].end == p[k + 1].start) {
+        if (!checked_sub(p[k + 1].end, p[k + 1].start, &spare)
+            || !checked_sub(spare, need(episode, p[k + 1].chars, cps), &spare)) {
+            return 0;
+        }
+        move = p[k + 1].locked ? 0 : MIN(*short_ms, spare);
+        if (move > 0) { /* the next cue's start stays within its end */
+            p[k].end += move;
+            p[k + 1].start += move;
+            *short_ms -= move;
+        }
+    }
+    if (*short_ms > 0 && k > 0 && p[k - 1].end == p[k].start && !p[k].locked) {
+        if (!checked_sub(p[k - 1].end, p[k - 1].start, &spare)
+            || !checked_sub(spare, need(episode, p[k - 1].chars, cps), &spare)) {
+            return 0;
+        }
+        move = MIN(*short_ms, spare);
+        if (move > 0) { /* the previous cue's end stays within its start */
+            p[k].start -= move;
+            p[k - 1].end -= move;
+            *short_ms -= move;
+        }
+    }
+    return 1;
+}
+
+/* cues._lengthen: each cue lasts at least min_cue_ms where there is time, free time after it
+ * first, then a neighbour's spare; 0 when a value leaves 64 bits. */
+static int
+lengthen(Episode *episode)
+{
+    Piece *p = episode->pieces;
+    const Py_ssize_t count = episode->count;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        int64_t short_ms, following, room, cap;
+        if (!checked_sub(p[k].end, p[k].start, &short_ms)
+            || !checked_sub(episode->min_cue, short_ms, &short_ms)) {
+            return 0;
+        }
+        if (short_ms <= 0) {
+            continue;
+        }
+        if (k + 1 < count) {
+            following = p[k + 1].start;
+        }
+        else if (!checked_add(p[k].end, short_ms, &following)) {
+            return 0;
+        }
+        else {
+            following = MAX(episode->final_end, following);
+        }
+        if (!checked_sub(following, p[k].end, &room)
+            || !checked_add(p[k].start, episode->max_cue, &cap)
+            || !checked_sub(cap, p[k].end, &cap)) {
+            return 0;
+        }
+        int64_t grow = MIN(short_ms, MIN(room, cap));
+        if (grow > 0) { /* the end stays within the following start */
+            p[k].end += grow;
+            short_ms -= grow;
+        }
+        if (!borrow(episode, k, &short_ms, episode->target_cps)
+            || !borrow(episode, k, &short_ms, episode->max_cps)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* cues._make_gaps: a gap of min_gap_ms between cues from the earlier cue's end, never below
+ * its need at max_cps; 0 when a value leaves 64 bits. */
+static int
+make_gaps(Episode *episode)
+{
+    Piece *p = episode->pieces;
+    for (Py_ssize_t k = 0; k + 1 < episode->count; k++) {
+        int64_t gap, keep, pushed;
+        if (!checked_sub(p[k + 1].start, p[k].end, &gap)) {
+            return 0;
+        }
+        if (gap < episode->min_gap) {
+            int64_t floor = MAX(need(episode, p[k].chars, episode->max_cps), 1);
+            if (!checked_add(p[k].start, floor, &keep)
+                || !checked_sub(p[k + 1].start, episode->min_gap, &pushed)) {
+                return 0;
+            }
+            keep = MIN(p[k].end, keep);
+            p[k].end = MAX(keep, pushed);
+        }
+    }
+    return 1;
+}
+
+/* --- The cues (build_cues) ----------------------------------------------------------------- */
+
+/* cues._short_lines: a list of (line, shortest duration) for each line before
+ * the last stamped one with a cue shorter than min_cue_ms, in order; NULL and an exception. */
+static PyObject *
+short_lines(const Episode *episode)
+{
+    PyObject *found = PyList_New(0);
+    Py_ssize_t line = -1;
+    int64_t shortest = 0;
+    for (Py_ssize_t k = 0; found != NULL && k <= episode->count; k++) {
+        const Piece *piece = k < episode->count ? &episode->pieces[k] : NULL;
+        if (piece != NULL && piece->line == line) { /* the pieces are in line order */
+            shortest = MIN(shortest, piece->end - piece->start); /* both settled: no overflow */
+            continue;
+        }
+        if (line >= 0 && line < episode->bounded && shortest < episode->min_cue) {
+            PyObject *pair = Py_BuildValue("(nL)", line, (long long)shortest);
+            if (pair == NULL || PyList_Append(found, pair) < 0) {
+                Py_CLEAR(found);
+            }
+            Py_XDECREF(pair);
+        }
+        if (piece != NULL) {
+            line = piece->line;
+            shortest = piece->end - piece->start;
+        }
+    }
+    return found;
+}
+
+/* The Cue fields in the order cues.Cue declares them. */
+#define CUE_FIELDS 6
+
+/* A cue of `type` (cues.Cue, a frozen dataclass with slots) with `values`, set through its slot
+ * descriptors as its __init__ sets them; NULL and an exception. */
+static PyObject *
+cue_new(PyTypeObject *type, PyObject *const *fields, PyObject *const *values, PyObject *empty)
+{
+    PyObject *cue = type->tp_new(type, empty, NULL);
+    for (int k = 0; cue != NULL && k < CUE_FIELDS; k++) {
+        if (Py_TYPE(fields[k])->tp_descr_set(fields[k], cue, values[k]) < 0) {
+            Py_CLEAR(cue);
+        }
+    }
+    return cue;
+}
+
+/* The cues, offset, as a tuple of `type`; NULL and an exception (OverflowError when a time
+ * leaves 64 bits once offset). */
+static PyObject *
+cues_tuple(const Episode *episode, PyTypeObject *type, PyObject *const *fields)
+{
+    PyObject *empty = PyTuple_New(0), *cues = empty ? PyTuple_New(episode->count) : NULL;
+    for (Py_ssize_t k = 0; cues != NULL && k < episode->count; k++) {
+        const Piece *piece = &episode->pieces[k];
+        int64_t start, end;
+        if (!checked_add(piece->start, episode->offset, &start)
+            || !checked_add(piece->end, episode->offset, &end)) {
+            PyErr_SetString(PyExc_OverflowError, "an offset cue's time leaves 64 bits");
+            Py_CLEAR(cues);
+            break;
+        }
+        PyObject *values[CUE_FIELDS] = {PyLong_FromLongLong(start), PyLong_FromLongLong(end),
+                                        episode->owners[2 * piece->line], piece->lines,
+                                        episode->owners[2 * piece->line + 1], piece->label};
+        PyObject *cue = values[0] && values[1] ? cue_new(type, fields, values, empty) : NULL;
+        Py_XDECREF(values[0]);
+        Py_XDECREF(values[1]);
+        if (cue == NULL) {
+            Py_CLEAR(cues);
+            break;
+        }
+        PyTuple_SET_ITEM(cues, k, cue);
+    }
+    Py_XDECREF(empty);
+    return cues;
+}
+
+/* Every piece of the timed lines (a list or tuple from PySequence_Fast), settled; 0 and an
+ * exception (OverflowError when a value leaves 64 bits). */
+static int
+episode_pieces(Episode *episode, PyObject *lines)
+{
+    const Py_ssize_t n = PySequence_Fast_GET_SIZE(lines);
+    PyObject *previous = Py_None;
+    int first_cue = 1;
+    episode->owners = PyMem_Calloc((size_t)n * 2 + 1, sizeof(PyObject *));
+    if (episode->owners == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!line_pieces(episode, PySequence_Fast_GET_ITEM(lines, k), k, &previous,
+                         &first_cue)) {
+            return 0;
+        }
+    }
+    if (episode->count && !(separate(episode) && lengthen(episode) && make_gaps(episode))) {
+        PyErr_SetString(PyExc_OverflowError, "a cue's time leaves 64 bits");
+        return 0;
+    }
+    return 1;
+}
+
+/* Release what the episode owns. */
+static void
+episode_free(Episode *episode, Py_ssize_t lines)
+{
+    for (Py_ssize_t k = 0; k < episode->count; k++) {
+        Py_DECREF(episode->pieces[k].lines);
+        Py_DECREF(episode->pieces[k].label);
+    }
+    PyMem_Free(episode->pieces);
+    for (Py_ssize_t k = 0; episode->owners != NULL && k < 2 * lines; k++) {
+        Py_XDECREF(episode->owners[k]);
+    }
+    PyMem_Free(episode->owners);
+    for (int k = 0; k < 7; k++) {
+        Py_XDECREF(episode->attrs[k]);
+    }
+    Py_XDECREF(episode->names);
+}
+
+/* The policy's values (width, max_lines, min_cue_ms, max_cue_ms, target_cps, max_cps,
+ * min_gap_ms, offset_ms) into the episode, the labels' mode checked; 0 and an exception. */
+static int
+episode_policy(Episode *episode, PyObject *values, int mode)
+{
+    int64_t *into[] = {&episode->width, &episode->max_lines, &episode->min_cue,
+                       &episode->max_cue, &episode->target_cps, &episode->max_cps,
+                       &episode->min_gap, &episode->offset};
+    if (!PyTuple_Check(values) || PyTuple_GET_SIZE(values) != 8) {
+        PyErr_SetString(PyExc_TypeError, "the policy is not a tuple of 8 ints");
+        return 0;
+    }
+    for (int k = 0; k < 8; k++) {
+        if (!int64_of(PyTuple_GET_ITEM(values, k), "a policy value", into[k])) {
+            return 0;
+        }
+    }
+    if (episode->width < 1 || episode->max_lines < 1 || episode->min_cue < 0
+        || episode->max_cue < 1 || episode->target_cps < 1 || episode->max_cps < 1
+        || episode->min_gap < 0 || mode < LABELS_NONE || mode > LABELS_EVERY) {
+        PyErr_SetString(PyExc_ValueError, "a policy value is out of range");
+        return 0;
+    }
+    return 1;
+}
+
+/* The slot descriptors of the Cue fields (new references); 0 and TypeError when `type` is not
+ * a class made as the dataclass makes cues.Cue. */
+static int
+cue_fields(PyObject *type, PyObject **fields)
+{
+    static const char *const names[CUE_FIELDS] = {"start_ms", "end_ms", "speaker",
+                                                  "lines",    "source", "label"};
+    if (!PyType_Check(type) || ((PyTypeObject *)type)->tp_new != PyBaseObject_Type.tp_new) {
+        PyErr_SetString(PyExc_TypeError, "the cue type is not a plain class");
+        return 0;
+    }
+    for (int k = 0; k < CUE_FIELDS; k++) {
+        fields[k] = PyObject_GetAttrString(type, names[k]);
+        if (fields[k] == NULL || Py_TYPE(fields[k])->tp_descr_set == NULL) {
+            PyErr_Format(PyExc_TypeError, "the cue type has no slot %s", names[k]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+PyDoc_STRVAR(model_cues_doc,
+"cues(timed_lines, policy, mode, speaker_name, unknown_change, rows, after_classes, classify,\n"
+"     cue_type)\n"
+"--\n"
+"\n"
+"castline.timing.cues.build_cues before its warnings: (cues, short), the cues a tuple of\n"
+"cue_type and short the (line, shortest duration) of each line cues._short_lines\n"
+"reports. policy: (max_chars_per_line, max_lines, min_cue_ms, max_cue_ms, target_cps,\n"
+"max_cps, min_gap_ms, offset_ms); mode 0, 1, 2: speaker labels none, change, every; rows,\n"
+"after_classes and classify: boundaries' caches and what fills them for a line's words.\n"
+"OverflowError when a value leaves 64 bits.");
+
+static PyObject *
+model_cues(PyObject *self, PyObject *args)
+{
+    static const char *const attrs[7] = {"utterance", "start_ms", "end_ms", "stamped",
+                                         "text",      "speaker",  "source"};
+    Episode episode;
+    PyObject *timed, *policy, *type, *lines = NULL, *fields[CUE_FIELDS] = {NULL}, *result = NULL;
+    int mode;
+    memset(&episode, 0, sizeof(episode));
+    episode.model = (const Model *)self;
+    if (!PyArg_ParseTuple(args, "OO!iOUO!O!OO:cues", &timed, &PyTuple_Type, &policy, &mode,
+                          &episode.name_of, &episode.unknown, &PyDict_Type, &episode.rows,
+                          &PyDict_Type, &episode.afters, &episode.classify, &type)) {
+        return NULL;
+    }
+    episode.mode = mode;
+    episode.empty = episode.model->empty;
+    if (!episode_policy(&episode, policy, mode) || !cue_fields(type, fields)
+        || (episode.names = PyDict_New()) == NULL
+        || (lines = PySequence_Fast(timed, "timed_lines must be a sequence")) == NULL) {
+        goto done;
+    }
+    for (int k = 0; k < 7; k++) {
+        if ((episode.attrs[k] = PyUnicode_InternFromString(attrs[k])) == NULL) {
+            goto done;
+        }
+    }
+    if (episode_pieces(&episode, lines)) {
+        PyObject *cues = cues_tuple(&episode, (PyTypeObject *)type, fields);
+        PyObject *short_cues = cues ? short_lines(&episode) : NULL;
+        result = short_cues ? Py_BuildValue("(NN)", cues, short_cues) : NULL;
+        if (result == NULL) {
+            Py_XDECREF(cues);
+            Py_XDECREF(short_cues);
+        }
+    }
+done:
+    episode_free(&episode, lines ? PySequence_Fast_GET_SIZE(lines) : 0);
+    Py_XDECREF(lines);
+    for (int k = 0; k < CUE_FIELDS; k++) {
+        Py_XDECREF(fields[k]);
+    }
+    return result;
+}
+
 /* --- The cost model (model) ---------------------------------------------------------------- */
 
 /* The `length` items of tuple `source` (numbers) as doubles in a new array; NULL and an
@@ -1753,11 +2544,13 @@ model_dealloc(PyObject *self)
     PyMem_Free(model->costs.cue_break);
     PyMem_Free(model->costs.line_break);
     Py_XDECREF(model->space);
+    Py_XDECREF(model->empty);
     Py_TYPE(self)->tp_free(self);
 }
 
 static PyMethodDef model_methods[] = {
     {"cut", (PyCFunction)(void (*)(void))model_cut, METH_FASTCALL, model_cut_doc},
+    {"cues", model_cues, METH_VARARGS, model_cues_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1799,7 +2592,8 @@ make_model(PyObject *module, PyObject *args)
     PyObject *result = (PyObject *)self; /* from here on, a DECREF frees it all */
     self->exact_limit = exact_limit;
     self->space = PyUnicode_FromString(" ");
-    if (self->space == NULL || !units_parse(units, &self->units)) {
+    self->empty = PyUnicode_FromString("");
+    if (self->space == NULL || self->empty == NULL || !units_parse(units, &self->units)) {
         Py_DECREF(result);
         return NULL;
     }

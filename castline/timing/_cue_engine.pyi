@@ -1,6 +1,9 @@
 """The native cue engine (castline/timing/_cue_engine.c): segment's cue search in C."""
 
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+_Cue = TypeVar("_Cue")
 
 #: (cue, inner_sentence, cue_break, fragment, short, long, long_ceiling, imbalance, beyond)
 Units = tuple[int, int, tuple[int, ...], tuple[int, ...], int, int, int, int, int]
@@ -81,6 +84,19 @@ class Model:
         rows_width: int,
         /,
     ) -> list[Cue]: ...
+    def cues(
+        self,
+        timed_lines: Sequence[Any],
+        policy: tuple[int, int, int, int, int, int, int, int],
+        mode: int,
+        speaker_name: Callable[[str | None], str | None],
+        unknown_change: str,
+        rows: dict[str, tuple[int, ...]],
+        after_classes: dict[str, int],
+        classify: Callable[[list[str]], None],
+        cue_type: type[_Cue],
+        /,
+    ) -> tuple[tuple[_Cue, ...], list[tuple[int, int]]]: ...
 
 def model(
     units: Units, layout_breaks: tuple[int, ...], costs: Costs, exact_limit: int, /

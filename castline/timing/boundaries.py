@@ -34,6 +34,8 @@ __all__ = [
     "WEAK",
     "boundary",
     "boundary_kinds",
+    "caches",
+    "classify",
     "reference_kinds",
 ]
 
@@ -194,18 +196,37 @@ def boundary_kinds(words: Sequence[str]) -> list[int]:
     try:
         rows = list(map(_ROWS.__getitem__, words))
     except KeyError:
-        if len(_ROWS) > _CACHED_WORDS:
-            _ROWS.clear()
-            _AFTER_CLASSES.clear()
-        for word in words:
-            if word in _ROWS:
-                continue
-            bare = _bare(word)
-            _ROWS[word] = _TABLE[_as_before(word, bare)]
-            _AFTER_CLASSES[word] = _as_after(word, bare)
+        classify(words)
         rows = list(map(_ROWS.__getitem__, words))
     afters = list(map(_AFTER_CLASSES.__getitem__, words))
     return [SENTENCE, *map(operator.getitem, rows[:-1], afters[1:])]
+
+
+def classify(words: Sequence[str]) -> None:
+    """Put every one of ``words`` in the caches of :func:`boundary_kinds` (:data:`_ROWS`, its row
+    of the kinds table as the word before a boundary; :data:`_AFTER_CLASSES`, its class as the
+    word after one), first emptying them when they hold more than :data:`_CACHED_WORDS`."""
+    if len(_ROWS) > _CACHED_WORDS:
+        _ROWS.clear()
+        _AFTER_CLASSES.clear()
+    for word in words:
+        if word in _ROWS:
+            continue
+        bare = _bare(word)
+        _ROWS[word] = _TABLE[_as_before(word, bare)]
+        _AFTER_CLASSES[word] = _as_after(word, bare)
+
+
+def caches() -> tuple[dict[str, tuple[int, ...]], dict[str, int]]:
+    """The caches :func:`classify` fills, for the native engine: ``kinds[k]`` of
+    :func:`boundary_kinds` is ``rows[words[k - 1]][after_classes[words[k]]]``.
+
+    >>> rows, after_classes = caches()
+    >>> classify(["the", "crew"])
+    >>> KINDS[rows["the"][after_classes["crew"]]]
+    'bad'
+    """
+    return _ROWS, _AFTER_CLASSES
 
 
 def reference_kinds(words: Sequence[str]) -> list[int]:

@@ -42,7 +42,9 @@ from castline.memo import per_object
 from castline.model import Episode, SourceRef
 from castline.text import plural
 from castline.timecode import format_ms, format_seconds
-from castline.timing.segment import CutRules, Segment, cut_line
+from castline.timing import engine as engines
+from castline.timing.boundaries import caches, classify
+from castline.timing.segment import NATIVE_MODEL, CutRules, Segment, cut_line
 from castline.timing.spans import TimedLine, episode_timing
 
 #: The kinds of problem making caption cues.
@@ -319,14 +321,62 @@ def build_cues(
     >>> [(c.start_ms, c.end_ms, c.lines) for c in cues]
     [(0, 1104, ('Hello and welcome.',)), (1187, 3000, ('Today we talk about captions.',))]
     """
+    made = _native_cues(timed_lines, policy, offset_ms)
+    cues, shortest = made if made is not None else _python_cues(timed_lines, policy, offset_ms)
+    short = tuple(
+        SHORT_CUE.warning(
+            timed_lines[line].utterance.source,
+            f"short cue of {duration} ms (less than {policy.min_cue_ms}): the stamps around "
+            "this line leave no room",
+        )
+        for line, duration in shortest
+    )
+    if offset_ms >= 0:
+        return cues, short
+    kept, warnings = _apply_negative_offset(cues, offset_ms)
+    return kept, (*short, *warnings)
+
+
+#: :attr:`CuePolicy.speaker_labels` as the native engine reads it.
+_NATIVE_LABELS = {"none": 0, "change": 1, "every": 2}
+
+
+def _native_cues(
+    timed_lines: Sequence[TimedLine], policy: CuePolicy, offset_ms: int
+) -> tuple[tuple[Cue, ...], list[tuple[int, int]]] | None:
+    """:func:`_python_cues` by the native engine in one call (the speakers' names by
+    :func:`speaker_name`, the words' kinds from :mod:`castline.timing.boundaries`' caches);
+    ``None`` where it is not built, not chosen (:mod:`castline.timing.engine`) or a value
+    leaves 64 bits (an OverflowError): then the Python engine builds the whole episode."""
+    if NATIVE_MODEL is None or engines.default_engine() != "native":
+        return None
+    values = (
+        policy.max_chars_per_line, policy.max_lines, policy.min_cue_ms, policy.max_cue_ms,
+        policy.target_cps, policy.max_cps, policy.min_gap_ms, offset_ms,
+    )  # fmt: skip
+    rows, after_classes = caches()
+    try:
+        return NATIVE_MODEL.cues(
+            timed_lines, values, _NATIVE_LABELS[policy.speaker_labels], speaker_name,
+            UNKNOWN_CHANGE, rows, after_classes, classify, Cue,
+        )  # fmt: skip
+    except OverflowError:
+        return None  # the Python engine's integers have no bound
+
+
+def _python_cues(
+    timed_lines: Sequence[TimedLine], policy: CuePolicy, offset_ms: int
+) -> tuple[tuple[Cue, ...], list[tuple[int, int]]]:
+    """The cues, settled and offset (before a negative offset's clipping), and each line that
+    :func:`_short_lines` reports with its shortest cue: the reference the native engine's
+    ``cues`` reproduces."""
     pieces = _pieces(timed_lines, policy)
     if not pieces.line:
-        return (), ()
+        return (), []
     final_end = max(pieces.end_ms[-1], max(t.end_ms for t in timed_lines))
     final_end = _separate(pieces, final_end, policy)
     _lengthen(pieces, final_end, policy)
     _make_gaps(pieces, policy)
-    short = _short_cue_warnings(pieces, timed_lines, policy)
     utterances = [timed.utterance for timed in timed_lines]
     cues = [
         Cue(
@@ -341,31 +391,21 @@ def build_cues(
             pieces.start_ms, pieces.end_ms, pieces.line, pieces.lines, pieces.label, strict=True
         )
     ]
-    if offset_ms >= 0:
-        return tuple(cues), short
-    kept, warnings = _apply_negative_offset(cues, offset_ms)
-    return kept, (*short, *warnings)
+    return tuple(cues), _short_lines(pieces, timed_lines, policy)
 
 
-def _short_cue_warnings(
+def _short_lines(
     pieces: _Pieces, timed_lines: Sequence[TimedLine], policy: CuePolicy
-) -> tuple[Diagnostic, ...]:
-    """One warning per line with a cue shorter than ``min_cue_ms``: its neighbours had no
-    time to lend, so the stamps around it leave no room."""
+) -> list[tuple[int, int]]:
+    """Each line with a cue shorter than ``min_cue_ms`` and its shortest, in order: its
+    neighbours had no time to lend, so the stamps around it leave no room (a warning)."""
     shortest: dict[int, int] = {}
     # Lines after the last stamp end on an estimate, which nothing bounds.
     bounded = max((i for i, t in enumerate(timed_lines) if t.stamped), default=0)
     for line, start, end in zip(pieces.line, pieces.start_ms, pieces.end_ms, strict=True):
         if line < bounded and end - start < policy.min_cue_ms:
             shortest[line] = min(shortest.get(line, end - start), end - start)
-    return tuple(
-        SHORT_CUE.warning(
-            timed_lines[line].utterance.source,
-            f"short cue of {duration} ms (less than {policy.min_cue_ms}): the stamps around "
-            "this line leave no room",
-        )
-        for line, duration in shortest.items()
-    )
+    return list(shortest.items())
 
 
 def _separate(pieces: _Pieces, final_end: int, policy: CuePolicy) -> int:

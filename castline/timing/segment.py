@@ -555,8 +555,9 @@ _NATIVE_COSTS = (
     _LINE_BREAK,
     _IMBALANCE,
 )
-#: The native engine's cut under this cost model, or ``None`` where it was not built.
-_NATIVE_MODEL = (
+#: The native engine's cut under this cost model, or ``None`` where it was not built (also
+#: :mod:`castline.timing.cues`'s, whose ``build_cues`` it runs an episode at a time).
+NATIVE_MODEL = _NATIVE_MODEL = (
     None
     if engines.native_model is None
     else engines.native_model(_NATIVE_UNITS, _LAYOUT_BREAK_UNITS, _NATIVE_COSTS, _EXACT_LIMIT)
