@@ -88,14 +88,39 @@ def _split(ms: int) -> tuple[int, int, int, int]:
     return hours, mins, secs, millis
 
 
+#: ``,mmm`` and ``.mmm`` of each millisecond count: the ends of SubRip and WebVTT times.
+_SRT_MILLIS = tuple(f",{millis:03d}" for millis in range(1000))
+_VTT_MILLIS = tuple(f".{millis:03d}" for millis in range(1000))
+#: ``HH:MM:SS`` of each whole second formatted so far, below :data:`_HMS_CACHED` (100 hours,
+#: at most a few megabytes): a caption file formats two times per cue, mostly of seconds
+#: it has formatted before, and a lookup costs a tenth of splitting and formatting each time.
+_HMS: dict[int, str] = {}
+_HMS_CACHED = 360_000
+
+
+def _hms(seconds: int) -> str:
+    """``HH:MM:SS`` of a whole number of seconds, remembered in :data:`_HMS`."""
+    minutes, secs = divmod(seconds, 60)
+    hours, mins = divmod(minutes, 60)
+    text = f"{hours:02d}:{mins:02d}:{secs:02d}"
+    if seconds < _HMS_CACHED:
+        _HMS[seconds] = text
+    return text
+
+
 def format_srt_timecode(ms: int) -> str:
     """``HH:MM:SS,mmm`` (SubRip).
 
     >>> format_srt_timecode(3_723_004)
     '01:02:03,004'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, f = _split(ms)
-    return f"{h:02d}:{m:02d}:{s:02d},{f:03d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds, millis = divmod(ms, 1000)
+    return (_HMS.get(seconds) or _hms(seconds)) + _SRT_MILLIS[millis]
 
 
 def format_vtt_timecode(ms: int) -> str:
@@ -104,9 +129,14 @@ def format_vtt_timecode(ms: int) -> str:
 
     >>> format_vtt_timecode(48_998)
     '00:00:48.998'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, f = _split(ms)
-    return f"{h:02d}:{m:02d}:{s:02d}.{f:03d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds, millis = divmod(ms, 1000)
+    return (_HMS.get(seconds) or _hms(seconds)) + _VTT_MILLIS[millis]
 
 
 def format_hms(ms: int) -> str:
@@ -114,9 +144,14 @@ def format_hms(ms: int) -> str:
 
     >>> format_hms(92_999)
     '00:01:32'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, _ = _split(ms)
-    return f"{h:02d}:{m:02d}:{s:02d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds = ms // 1000
+    return _HMS.get(seconds) or _hms(seconds)
 
 
 def format_clock(ms: int) -> str:

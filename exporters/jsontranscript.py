@@ -83,15 +83,16 @@ def document_text(cues: Sequence[Cue]) -> str:
     names: dict[str | None, str] = {}  # each speaker's "speaker" entry
     blocks = []
     for cue in cues:
-        speaker = cue.speaker
-        if speaker not in names:
-            name = speaker_name(speaker)
-            names[speaker] = "" if name is None else f'      "speaker": {_string(name)},\n'
+        entry = names.get(cue.speaker)
+        if entry is None:
+            name = speaker_name(cue.speaker)
+            entry = "" if name is None else f'      "speaker": {_string(name)},\n'
+            names[cue.speaker] = entry
         blocks.append(
-            f"    {{\n{names[speaker]}"
-            f'      "startTime": {seconds(cue.start_ms)!r},\n'
-            f'      "endTime": {seconds(cue.end_ms)!r},\n'
-            f'      "body": {_string(cue.text)}\n    }}'
+            f"    {{\n{entry}"
+            f'      "startTime": {_number(cue.start_ms)},\n'
+            f'      "endTime": {_number(cue.end_ms)},\n'
+            f'      "body": {_string(" ".join(cue.lines))}\n    }}'
         )
     listed = ",\n".join(blocks)
     body = f"[\n{listed}\n  ]" if blocks else "[]"
@@ -117,6 +118,23 @@ def segment(cue: Cue) -> dict[str, Any]:
     entry["endTime"] = seconds(cue.end_ms)
     entry["body"] = cue.text
     return entry
+
+
+#: Below this many ms, the decimal seconds have at most 15 significant digits, so the
+#: float they parse to writes them back as they are (IEEE 754 doubles hold 15 decimal digits).
+_EXACT_MS = 10**15
+
+
+def _number(ms: int) -> str:
+    """The JSON of :func:`seconds` as ``repr`` writes it; the decimal itself, short of
+    :data:`_EXACT_MS` (and from 0), where the round trip through a float cannot change it.
+
+    >>> _number(2_112_250), _number(10**18 + 1)
+    ('2112.25', '1000000000000000.0')
+    """
+    if 0 <= ms < _EXACT_MS:
+        return format_seconds(ms)
+    return repr(seconds(ms))
 
 
 def seconds(ms: int) -> int | float:

@@ -94,8 +94,15 @@ def compose(cues: Sequence[Cue]) -> str:
     for number, cue in enumerate(cues, start=1):
         # A cue usually starts where the previous one ended.
         start = last_time if cue.start_ms == last_end else format_srt_timecode(cue.start_ms)
-        last_end, last_time = cue.end_ms, format_srt_timecode(cue.end_ms)
-        content = "\n".join(cue.display_lines).translate(SAFE_TEXT)
+        last_end = cue.end_ms
+        last_time = format_srt_timecode(last_end)
+        lines = cue.lines
+        # The display lines; replace() hands the text back as it is when it holds no < or >.
+        content = (
+            (cue.label + "\n".join(lines)).replace("<", "\u2039").replace(">", "\u203a")
+            if lines
+            else ""
+        )
         if content[:1] == "\n" or "\n\n" in content:  # rare: srt is imported only then
             from srt import make_legal_content
 
