@@ -88,10 +88,14 @@ def document_text(cues: Sequence[Cue]) -> str:
             name = speaker_name(cue.speaker)
             entry = "" if name is None else f'      "speaker": {_string(name)},\n'
             names[cue.speaker] = entry
+        start, end = cue.start_ms, cue.end_ms
+        # What _number gives, without its call for the times as good as every cue has.
+        start_text = format_seconds(start) if 0 <= start < _EXACT_MS else _number(start)
+        end_text = format_seconds(end) if 0 <= end < _EXACT_MS else _number(end)
         blocks.append(
             f"    {{\n{entry}"
-            f'      "startTime": {_number(cue.start_ms)},\n'
-            f'      "endTime": {_number(cue.end_ms)},\n'
+            f'      "startTime": {start_text},\n'
+            f'      "endTime": {end_text},\n'
             f'      "body": {_string(" ".join(cue.lines))}\n    }}'
         )
     listed = ",\n".join(blocks)

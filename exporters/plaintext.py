@@ -84,6 +84,7 @@ class PlaintextExporter(PerEpisodeExporter):
         speaker: str | None = None
         turn_open = False
         index = -1  # of the utterance, into ``starts``
+        labels: dict[str | None, str] = {}  # each speaker's label, worked out once
         published = published_transcript(episode)
         for item in published.items:
             if isinstance(item, Header):
@@ -91,7 +92,9 @@ class PlaintextExporter(PerEpisodeExporter):
                 turn_open = False
                 continue
             index += 1
-            label = speaker_name(item.speaker) or UNKNOWN_SPEAKER
+            label = labels.get(item.speaker)
+            if label is None:
+                label = labels[item.speaker] = speaker_name(item.speaker) or UNKNOWN_SPEAKER
             paragraph = self._wrap(item.text)
             if not turn_open or label != speaker:
                 stamp = ""

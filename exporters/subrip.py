@@ -25,6 +25,7 @@ line length.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -43,6 +44,7 @@ PAST_SUBRIP_TIME = rule(
 
 #: The latest time ``srt`` can write (it composes from ``datetime.timedelta``), in ms.
 LATEST_MS = dt.timedelta.max // dt.timedelta(milliseconds=1)
+_END_MS = operator.attrgetter("end_ms")
 #: What SRT text writes instead of characters that readers take for markup.
 SAFE_TEXT = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
@@ -113,6 +115,8 @@ def compose(cues: Sequence[Cue]) -> str:
 
 def _writable(cues: tuple[Cue, ...]) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:
     """The cues ``srt`` can write (ending by :data:`LATEST_MS`), and a warning for the rest."""
+    if max(map(_END_MS, cues), default=0) <= LATEST_MS:  # as good as always: no tuple made
+        return cues, ()
     kept = tuple(cue for cue in cues if cue.end_ms <= LATEST_MS)
     if len(kept) == len(cues):
         return cues, ()
