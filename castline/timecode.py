@@ -91,11 +91,11 @@ def _split(ms: int) -> tuple[int, int, int, int]:
 #: ``,mmm`` and ``.mmm`` of each millisecond count: the ends of SubRip and WebVTT times.
 _SRT_MILLIS = tuple(f",{millis:03d}" for millis in range(1000))
 _VTT_MILLIS = tuple(f".{millis:03d}" for millis in range(1000))
-#: ``HH:MM:SS`` of each whole second formatted so far, below :data:`_HMS_CACHED` (100 hours,
-#: at most a few megabytes): a caption file formats two times per cue, mostly of seconds
-#: it has formatted before, and a lookup costs a tenth of splitting and formatting each time.
+#: ``HH:MM:SS`` of each whole second formatted so far, below :data:`_HMS_CACHED` (a day, at
+#: most about 10 MB): a caption file formats two times per cue, mostly of seconds it has
+#: formatted before, and a lookup costs a fraction of splitting and formatting each time.
 _HMS: dict[int, str] = {}
-_HMS_CACHED = 360_000
+_HMS_CACHED = 24 * 3600
 
 
 def _hms(seconds: int) -> str:

@@ -63,8 +63,9 @@ def document_text(cues: Sequence[Cue]) -> str:
     """The transcript document of ``cues`` (one :func:`segment` each) as
     ``json.dumps(document, ensure_ascii=False, indent=2)`` writes it, with a final newline.
 
-    It is composed from each value's JSON as the encoder writes it (its C string encoder,
-    ``repr`` of the numbers) rather than by building the dictionaries and running the
+    It is composed from each value's JSON as the encoder writes it (its C string encoder, and
+    ``repr`` of the numbers, which is the decimal of :func:`castline.timecode.format_seconds`
+    itself below :data:`_EXACT_MS`) rather than by building the dictionaries and running the
     encoder's pure-Python indenting pass over them.
 
     >>> from castline.model import SourceRef

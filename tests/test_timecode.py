@@ -60,8 +60,8 @@ def assert_formatted_from_fields(ms: int) -> None:
 
 
 def test_timecodes_of_every_second_of_two_hours_and_around_the_last_cached() -> None:
-    # Each with another ms count; the formatters remember the seconds of the first 100 hours.
-    for seconds in itertools.chain(range(7200), range(99 * 3600, 101 * 3600)):
+    # Each with another ms count; the formatters remember the seconds of the first day.
+    for seconds in itertools.chain(range(7200), range(23 * 3600, 25 * 3600)):
         assert_formatted_from_fields(seconds * 1000 + seconds % 1000)
 
 
