@@ -79,15 +79,6 @@ def parse_duration(text: str) -> int:
         raise ValueError(f"not a duration: {text!r}") from None
 
 
-def _split(ms: int) -> tuple[int, int, int, int]:
-    if ms < 0:
-        raise ValueError(f"negative time: {ms} ms")
-    seconds, millis = divmod(ms, 1000)
-    minutes, secs = divmod(seconds, 60)
-    hours, mins = divmod(minutes, 60)
-    return hours, mins, secs, millis
-
-
 #: ``,mmm`` and ``.mmm`` of each millisecond count: the ends of SubRip and WebVTT times.
 _SRT_MILLIS = tuple(f",{millis:03d}" for millis in range(1000))
 _VTT_MILLIS = tuple(f".{millis:03d}" for millis in range(1000))
@@ -161,9 +152,20 @@ def format_clock(ms: int) -> str:
     '0:00'
     >>> format_clock(3_725_000)
     '1:02:05'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, _ = _split(ms)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds = ms // 1000
+    hms = _HMS.get(seconds) or _hms(seconds)
+    # ``HH:MM:SS`` without the leading zeros (and hours) it has short of 10 h, 1 h, 10 min.
+    if seconds >= 36_000:
+        return hms
+    if seconds >= 3600:
+        return hms[1:]
+    return hms[3:] if seconds >= 600 else hms[4:]
 
 
 #: Each millisecond count's decimals, ``""`` for none: a site page formats a hundred thousand

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from castline.timecode import (
+    format_clock,
     format_hms,
     format_seconds,
     format_srt_timecode,
@@ -57,6 +58,7 @@ def assert_formatted_from_fields(ms: int) -> None:
     assert format_srt_timecode(ms) == f"{h:02d}:{m:02d}:{s:02d},{f:03d}"
     assert format_vtt_timecode(ms) == f"{h:02d}:{m:02d}:{s:02d}.{f:03d}"
     assert format_hms(ms) == f"{h:02d}:{m:02d}:{s:02d}"
+    assert format_clock(ms) == (f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}")
 
 
 def test_timecodes_of_every_second_of_two_hours_and_around_the_last_cached() -> None:
@@ -76,7 +78,9 @@ def test_timecodes_are_the_split_fields_formatted(ms: int) -> None:
     assert_formatted_from_fields(ms)  # once more, from the cache
 
 
-@pytest.mark.parametrize("formatter", [format_srt_timecode, format_vtt_timecode, format_hms])
+@pytest.mark.parametrize(
+    "formatter", [format_srt_timecode, format_vtt_timecode, format_hms, format_clock]
+)
 def test_a_negative_time_is_refused(formatter: Callable[[int], str]) -> None:
     with pytest.raises(ValueError, match=r"^negative time: -1 ms$"):
         formatter(-1)
