@@ -21,13 +21,15 @@ writes, for what no field holds (a file name read from disk can hold a lone surr
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from collections.abc import Callable
 from typing import Any
 
 from castline.diagnostics import Diagnostic
 from castline.memo import per_object
 from castline.model import Episode, Show, SourceRef
-from castline.text import clean_text
+from castline.text import clean_text, is_clean
 
 #: The file key of a model field (``Class.field``), where it is not the field's name.
 _KEYS = {
@@ -61,6 +63,8 @@ def clean_episode(episode: Episode, *, xml: bool) -> tuple[Episode, tuple[Diagno
 
 
 def _clean_episode(episode: Episode, xml: bool) -> tuple[Episode, tuple[Diagnostic, ...]]:
+    if _episode_is_clean(episode):
+        return episode, ()
     found: list[Diagnostic] = []
     changes = _clean_fields(episode, lambda key: episode.where(key), found, xml)
     return (dataclasses.replace(episode, **changes) if changes else episode), tuple(found)
@@ -78,9 +82,66 @@ def _clean_for_text(episode: Episode) -> tuple[Episode, tuple[Diagnostic, ...]]:
 
 def clean_show(show: Show, *, xml: bool) -> tuple[Show, tuple[Diagnostic, ...]]:
     """``show`` with every text field repaired by :func:`clean_text`, and the warnings."""
+    if _show_is_clean(show):
+        return show, ()
     found: list[Diagnostic] = []
     changes = _clean_fields(show, lambda key: show.where(key), found, xml)
     return (dataclasses.replace(show, **changes) if changes else show), tuple(found)
+
+
+def _is_clean(value: Any) -> bool:
+    """Whether no text that :func:`_clean_fields` repairs in ``value`` needs repair: then it
+    finds nothing, in either mode, and the walk that finds each field's place is not needed.
+    One search over every text, joined by line ends (which need no repair)."""
+    texts: list[str] = []
+    _gather_texts(value, texts)
+    return is_clean("\n".join(texts))
+
+
+#: :func:`_is_clean` of the last episode and of the last show, which both modes ask about
+#: (:func:`castline.memo.per_object`; one for each, as exporters ask of both in turn).
+_episode_is_clean = per_object(_is_clean)
+_show_is_clean = per_object(_is_clean)
+
+
+def _gather_texts(value: Any, texts: list[str]) -> None:
+    """Add to ``texts`` every text :func:`_clean_value` would look at in ``value`` (at least)."""
+    if isinstance(value, str):
+        texts.append(value)
+        return
+    if isinstance(value, tuple):
+        items: Any = value
+    else:
+        items = _content_fields(type(value))(value)
+    for item in items:
+        if isinstance(item, str):
+            texts.append(item)
+        elif item is not None:
+            _gather_texts(item, texts)
+
+
+#: For each class met: a function giving a tuple of the content fields of an instance.
+_FIELD_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _content_fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the values of the fields :func:`_clean_fields` looks at, in a tuple;
+    an empty one for a class that is no dataclass."""
+    getter = _FIELD_GETTERS.get(cls)
+    if getter is None:
+        names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else []
+        names = [name for name in names if name not in _SKIPPED]
+        if len(names) > 1:
+            getter = operator.attrgetter(*names)
+        else:  # attrgetter gives a lone field's value, not a tuple of it
+            getter = functools.partial(_values, names)
+        _FIELD_GETTERS[cls] = getter
+    return getter
+
+
+def _values(names: list[str], value: Any) -> tuple[Any, ...]:
+    """The values of the attributes ``names`` of ``value``."""
+    return tuple(getattr(value, name) for name in names)
 
 
 def _clean_fields(

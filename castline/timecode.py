@@ -79,13 +79,24 @@ def parse_duration(text: str) -> int:
         raise ValueError(f"not a duration: {text!r}") from None
 
 
-def _split(ms: int) -> tuple[int, int, int, int]:
-    if ms < 0:
-        raise ValueError(f"negative time: {ms} ms")
-    seconds, millis = divmod(ms, 1000)
+#: ``,mmm`` and ``.mmm`` of each millisecond count: the ends of SubRip and WebVTT times.
+_SRT_MILLIS = tuple(f",{millis:03d}" for millis in range(1000))
+_VTT_MILLIS = tuple(f".{millis:03d}" for millis in range(1000))
+#: ``HH:MM:SS`` of each whole second formatted so far, below :data:`_HMS_CACHED` (a day, at
+#: most about 10 MB): a caption file formats two times per cue, mostly of seconds it has
+#: formatted before, and a lookup costs a fraction of splitting and formatting each time.
+_HMS: dict[int, str] = {}
+_HMS_CACHED = 24 * 3600
+
+
+def _hms(seconds: int) -> str:
+    """``HH:MM:SS`` of a whole number of seconds, remembered in :data:`_HMS`."""
     minutes, secs = divmod(seconds, 60)
     hours, mins = divmod(minutes, 60)
-    return hours, mins, secs, millis
+    text = f"{hours:02d}:{mins:02d}:{secs:02d}"
+    if seconds < _HMS_CACHED:
+        _HMS[seconds] = text
+    return text
 
 
 def format_srt_timecode(ms: int) -> str:
@@ -93,9 +104,14 @@ def format_srt_timecode(ms: int) -> str:
 
     >>> format_srt_timecode(3_723_004)
     '01:02:03,004'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, f = _split(ms)
-    return f"{h:02d}:{m:02d}:{s:02d},{f:03d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds, millis = divmod(ms, 1000)
+    return (_HMS.get(seconds) or _hms(seconds)) + _SRT_MILLIS[millis]
 
 
 def format_vtt_timecode(ms: int) -> str:
@@ -104,9 +120,14 @@ def format_vtt_timecode(ms: int) -> str:
 
     >>> format_vtt_timecode(48_998)
     '00:00:48.998'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, f = _split(ms)
-    return f"{h:02d}:{m:02d}:{s:02d}.{f:03d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds, millis = divmod(ms, 1000)
+    return (_HMS.get(seconds) or _hms(seconds)) + _VTT_MILLIS[millis]
 
 
 def format_hms(ms: int) -> str:
@@ -114,9 +135,14 @@ def format_hms(ms: int) -> str:
 
     >>> format_hms(92_999)
     '00:01:32'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, _ = _split(ms)
-    return f"{h:02d}:{m:02d}:{s:02d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds = ms // 1000
+    return _HMS.get(seconds) or _hms(seconds)
 
 
 def format_clock(ms: int) -> str:
@@ -126,9 +152,20 @@ def format_clock(ms: int) -> str:
     '0:00'
     >>> format_clock(3_725_000)
     '1:02:05'
+
+    Raises:
+        ValueError: a negative time.
     """
-    h, m, s, _ = _split(ms)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds = ms // 1000
+    hms = _HMS.get(seconds) or _hms(seconds)
+    # ``HH:MM:SS`` without the leading zeros (and hours) it has short of 10 h, 1 h, 10 min.
+    if seconds >= 36_000:
+        return hms
+    if seconds >= 3600:
+        return hms[1:]
+    return hms[3:] if seconds >= 600 else hms[4:]
 
 
 #: Each millisecond count's decimals, ``""`` for none: a site page formats a hundred thousand

@@ -64,14 +64,18 @@ class HtmlTranscriptExporter(PerEpisodeExporter):
             "<body>",
             f"<h1>{title}</h1>",
         ]
+        cites: dict[str | None, str] = {}  # each speaker's <cite> line, "" for none
         published = published_transcript(episode)
         for item in published.items:
             if isinstance(item, Header):
                 lines.append(f"<h2>{escape(one_line(item.title))}</h2>")
                 continue
-            name = speaker_name(item.speaker)
-            if name is not None:
-                lines.append(f"<cite>{escape(name)}:</cite>")
+            cite = cites.get(item.speaker)
+            if cite is None:
+                name = speaker_name(item.speaker)
+                cite = cites[item.speaker] = "" if name is None else f"<cite>{escape(name)}:</cite>"
+            if cite:
+                lines.append(cite)
             lines.append(time_element(next(starts)))
             lines.append(f"<p>{escape(one_line(item.text))}</p>")
         lines += ["</body>", "</html>"]

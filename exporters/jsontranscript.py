@@ -63,8 +63,9 @@ def document_text(cues: Sequence[Cue]) -> str:
     """The transcript document of ``cues`` (one :func:`segment` each) as
     ``json.dumps(document, ensure_ascii=False, indent=2)`` writes it, with a final newline.
 
-    It is composed from each value's JSON as the encoder writes it (its C string encoder,
-    ``repr`` of the numbers) rather than by building the dictionaries and running the
+    It is composed from each value's JSON as the encoder writes it (its C string encoder, and
+    ``repr`` of the numbers, which is the decimal of :func:`castline.timecode.format_seconds`
+    itself below :data:`_EXACT_MS`) rather than by building the dictionaries and running the
     encoder's pure-Python indenting pass over them.
 
     >>> from castline.model import SourceRef
@@ -83,15 +84,20 @@ def document_text(cues: Sequence[Cue]) -> str:
     names: dict[str | None, str] = {}  # each speaker's "speaker" entry
     blocks = []
     for cue in cues:
-        speaker = cue.speaker
-        if speaker not in names:
-            name = speaker_name(speaker)
-            names[speaker] = "" if name is None else f'      "speaker": {_string(name)},\n'
+        entry = names.get(cue.speaker)
+        if entry is None:
+            name = speaker_name(cue.speaker)
+            entry = "" if name is None else f'      "speaker": {_string(name)},\n'
+            names[cue.speaker] = entry
+        start, end = cue.start_ms, cue.end_ms
+        # What _number gives, without its call for the times as good as every cue has.
+        start_text = format_seconds(start) if 0 <= start < _EXACT_MS else _number(start)
+        end_text = format_seconds(end) if 0 <= end < _EXACT_MS else _number(end)
         blocks.append(
-            f"    {{\n{names[speaker]}"
-            f'      "startTime": {seconds(cue.start_ms)!r},\n'
-            f'      "endTime": {seconds(cue.end_ms)!r},\n'
-            f'      "body": {_string(cue.text)}\n    }}'
+            f"    {{\n{entry}"
+            f'      "startTime": {start_text},\n'
+            f'      "endTime": {end_text},\n'
+            f'      "body": {_string(" ".join(cue.lines))}\n    }}'
         )
     listed = ",\n".join(blocks)
     body = f"[\n{listed}\n  ]" if blocks else "[]"
@@ -117,6 +123,23 @@ def segment(cue: Cue) -> dict[str, Any]:
     entry["endTime"] = seconds(cue.end_ms)
     entry["body"] = cue.text
     return entry
+
+
+#: Below this many ms, the decimal seconds have at most 15 significant digits, so the
+#: float they parse to writes them back as they are (IEEE 754 doubles hold 15 decimal digits).
+_EXACT_MS = 10**15
+
+
+def _number(ms: int) -> str:
+    """The JSON of :func:`seconds` as ``repr`` writes it; the decimal itself, short of
+    :data:`_EXACT_MS` (and from 0), where the round trip through a float cannot change it.
+
+    >>> _number(2_112_250), _number(10**18 + 1)
+    ('2112.25', '1000000000000000.0')
+    """
+    if 0 <= ms < _EXACT_MS:
+        return format_seconds(ms)
+    return repr(seconds(ms))
 
 
 def seconds(ms: int) -> int | float:

@@ -25,6 +25,7 @@ line length.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -43,6 +44,7 @@ PAST_SUBRIP_TIME = rule(
 
 #: The latest time ``srt`` can write (it composes from ``datetime.timedelta``), in ms.
 LATEST_MS = dt.timedelta.max // dt.timedelta(milliseconds=1)
+_END_MS = operator.attrgetter("end_ms")
 #: What SRT text writes instead of characters that readers take for markup.
 SAFE_TEXT = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
@@ -94,8 +96,15 @@ def compose(cues: Sequence[Cue]) -> str:
     for number, cue in enumerate(cues, start=1):
         # A cue usually starts where the previous one ended.
         start = last_time if cue.start_ms == last_end else format_srt_timecode(cue.start_ms)
-        last_end, last_time = cue.end_ms, format_srt_timecode(cue.end_ms)
-        content = "\n".join(cue.display_lines).translate(SAFE_TEXT)
+        last_end = cue.end_ms
+        last_time = format_srt_timecode(last_end)
+        lines = cue.lines
+        # The display lines; replace() hands the text back as it is when it holds no < or >.
+        content = (
+            (cue.label + "\n".join(lines)).replace("<", "\u2039").replace(">", "\u203a")
+            if lines
+            else ""
+        )
         if content[:1] == "\n" or "\n\n" in content:  # rare: srt is imported only then
             from srt import make_legal_content
 
@@ -106,6 +115,8 @@ def compose(cues: Sequence[Cue]) -> str:
 
 def _writable(cues: tuple[Cue, ...]) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:
     """The cues ``srt`` can write (ending by :data:`LATEST_MS`), and a warning for the rest."""
+    if max(map(_END_MS, cues), default=0) <= LATEST_MS:  # as good as always: no tuple made
+        return cues, ()
     kept = tuple(cue for cue in cues if cue.end_ms <= LATEST_MS)
     if len(kept) == len(cues):
         return cues, ()

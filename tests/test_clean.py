@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from hypothesis import given
+
 from castline.clean import clean_episode, clean_show
 from castline.diagnostics import Diagnostic
+from castline.load import load_content
 from castline.model import Chapter, Episode, Header, Person, Show, SourceRef, Utterance
-from castline.text import clean_text, utf8_text
+from castline.text import clean_text, is_clean, utf8_text
+from tests.conftest import CONTENT
+from tests.exporters.hostile import HOSTILE_TEXT, hostile_episodes
 
 HERE = SourceRef("e.md", 3)
 
@@ -97,3 +107,73 @@ def test_show_fields_are_repaired_at_their_keys() -> None:
         "show.yaml:7: warning: 'owner.name' holds the lone surrogate U+D800, which is not text; "
         "replaced with U+FFFD"
     ]
+
+
+#: Fields that hold no content (places, the slug, unmodelled keys): not cleaned.
+_NOT_CONTENT = frozenset({"source", "slug", "root", "extra", "key_lines", "exporter_options"})
+#: What :func:`castline.text.clean_text` repairs, as a pattern (it searches the UTF-8 bytes).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+Steps = tuple[str | int, ...]  # field names and tuple indices, from the episode or show down
+
+
+def text_paths(value: object, path: Steps = ()) -> Iterator[Steps]:
+    """The path of each text of a model object, its content fields' and their items' own."""
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from text_paths(item, (*path, index))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            if field.name not in _NOT_CONTENT:
+                yield from text_paths(getattr(value, field.name), (*path, field.name))
+
+
+def with_text(value: Any, path: Steps, text: str) -> Any:
+    """``value`` with the text at ``path`` replaced."""
+    if not path:
+        return text
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        return (*value[:step], with_text(value[step], rest, text), *value[step + 1 :])
+    return dataclasses.replace(value, **{step: with_text(getattr(value, step), rest, text)})
+
+
+def test_a_character_to_repair_in_any_one_field_is_found() -> None:
+    content = load_content(CONTENT)
+    for subject in (*content.episodes, content.show):
+        kinds = {tuple(s for s in path if isinstance(s, str)): path for path in text_paths(subject)}
+        assert len(kinds) > 10  # the demo fills many kinds of field
+        for path in kinds.values():
+            for bad in ("\x07", "\ud800", "\uffff"):
+                assert len(reported(with_text(subject, path, f"a{bad}b"))) == 1, (path, bad)
+
+
+def reported(subject: Episode | Show) -> tuple[Diagnostic, ...]:
+    """What cleaning ``subject`` for the feed reports."""
+    if isinstance(subject, Show):
+        return clean_show(subject, xml=True)[1]
+    return clean_episode(subject, xml=True)[1]
+
+
+@given(hostile_episodes())
+def test_nothing_is_reported_exactly_when_every_text_is_clean(episode: Episode) -> None:
+    texts = [text for path in text_paths(episode) for text in [_get(episode, path)]]
+    cleaned, found = clean_episode(episode, xml=True)
+    assert (found == ()) == all(_NOT_XML.search(text) is None for text in texts)
+    assert (cleaned is episode) == (found == ())
+    assert all(is_clean(_get(cleaned, path)) for path in text_paths(cleaned))
+    _, found = clean_episode(episode, xml=False)
+    assert (found == ()) == all(re.search("[\ud800-\udfff]", text) is None for text in texts)
+
+
+def _get(value: Any, path: Steps) -> Any:
+    """The value at ``path``."""
+    for step in path:
+        value = value[step] if isinstance(step, int) else getattr(value, step)
+    return value
+
+
+@given(HOSTILE_TEXT)
+def test_is_clean_is_finding_nothing_to_repair(text: str) -> None:
+    assert is_clean(text) == (_NOT_XML.search(text) is None)

@@ -136,10 +136,13 @@ def test_a_blank_speaker_is_left_out(who: str) -> None:
     assert document["segments"] == [{"startTime": 0, "endTime": 1, "body": "Hi."}]
 
 
+#: Times to 10**20 ms: the document writes those below 10**15 as their decimals, the rest as
+#: the encoder does (``repr`` of the float).
+_TIMES = st.integers(min_value=0, max_value=10**12) | st.integers(min_value=0, max_value=10**20)
 _CUES = st.builds(
     Cue,
-    st.integers(min_value=0, max_value=10**12),
-    st.integers(min_value=0, max_value=10**12),
+    _TIMES,
+    _TIMES,
     st.one_of(st.none(), st.text(), st.sampled_from(["Ann", " Ann: ", ":"])),
     st.lists(st.text(), max_size=3).map(tuple),
     st.just(SRC),
@@ -152,3 +155,16 @@ def test_the_document_is_what_the_json_encoder_writes(cues: list[Cue]) -> None:
     expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     assert document_text(cues) == expected
     assert json.loads(document_text(cues)) == document
+
+
+@pytest.mark.parametrize("ms", [0, 1, 999, 10**15 - 1, 10**15, 10**15 + 1, 10**18 + 7])
+def test_times_around_the_last_written_as_decimals(ms: int) -> None:
+    cue = Cue(ms, ms, None, ("Hi",), SRC)
+    assert json.loads(document_text([cue])) == {"version": "1.0.0", "segments": [segment(cue)]}
+    assert (
+        document_text([cue])
+        == json.dumps(
+            {"version": "1.0.0", "segments": [segment(cue)]}, ensure_ascii=False, indent=2
+        )
+        + "\n"
+    )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import itertools
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from castline.build import BuildOptions, build
 from castline.exporter import BuildContext
-from castline.exporters.plaintext import PlaintextExporter
+from castline.exporters.plaintext import PlaintextExporter, wrap_words
 from castline.load import load_content
 from castline.model import Episode, Header, Show, SourceRef, Utterance
 from tests.conftest import CONTENT, DATA, GoldenCheck
@@ -108,6 +110,37 @@ def test_wrapping_keeps_long_words_whole_and_leaves_no_trailing_space() -> None:
     assert all(len(line) <= 80 or long_word in line for line in lines)
     assert all(line == line.rstrip() for line in lines)
     assert text.count(long_word) == 3
+
+
+def wrap_word_by_word(words: list[str], width: int) -> list[str]:
+    """The greedy filling as first written: each word added to the line's length in turn."""
+    lines: list[str] = []
+    current: list[str] = []
+    length = -1
+    for word in words:
+        if current and length + 1 + len(word) > width:
+            lines.append(" ".join(current))
+            current, length = [], -1
+        current.append(word)
+        length += 1 + len(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines
+
+
+#: Words of any characters but white space (as ``str.split`` cuts them), often long ones.
+WORDS = st.lists(
+    st.text(st.characters(exclude_categories=()), max_size=6) | st.text("ab", min_size=7),
+    max_size=40,
+).map(lambda parts: " ".join(parts).split())
+
+
+@given(WORDS, st.integers(min_value=1, max_value=30))
+def test_the_wrap_is_the_word_by_word_filling_and_textwrap(words: list[str], width: int) -> None:
+    lines = wrap_words(" ".join(words), width)
+    assert lines == wrap_word_by_word(words, width)
+    text = " ".join(words)
+    assert lines == textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def test_width_zero_writes_one_paragraph_per_line() -> None:
