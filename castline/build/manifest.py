@@ -36,7 +36,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -669,11 +668,30 @@ def prepare_state_dir(out: Path) -> None:
         state.mkdir(parents=True, exist_ok=True)
         if not (state / ".gitignore").is_file():
             write_atomic(state / ".gitignore", GITIGNORE)
-        else:  # an unnamed file where the system has them (Linux): the folder is not changed
-            with tempfile.TemporaryFile(dir=state):
-                pass
+        else:
+            _probe_writable(state)
     except OSError as error:
         raise ConfigError(f"{out}: cannot write the output folder: {error.strerror}") from None
+
+
+def _probe_writable(folder: Path) -> None:
+    """Create a file in ``folder`` and remove it, leaving the folder as it was: an unnamed file
+    (``O_TMPFILE``) where the system has them (Linux), else :func:`tempfile.TemporaryFile`.
+
+    Raises:
+        OSError: no file can be created there.
+    """
+    unnamed = getattr(os, "O_TMPFILE", 0)
+    if unnamed:
+        try:
+            os.close(os.open(folder, unnamed | os.O_WRONLY, 0o600))
+            return
+        except OSError:  # a file system without unnamed files: try a named one
+            pass
+    import tempfile  # imported here: where unnamed files work, a build never loads it
+
+    with tempfile.TemporaryFile(dir=folder):
+        pass
 
 
 @contextlib.contextmanager
