@@ -36,6 +36,7 @@ import os
 import re
 import stat
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,12 +122,19 @@ def fingerprint(path: Path) -> str:
             return "not-a-file"
         if path.suffix.lower() not in (".md", ".markdown", ".png", ".jpg", ".jpeg"):
             return f"size:{status.st_size}"
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            return sha256(stream.read())
+        return sha256(_read_all(handle, status.st_size))
     except OSError:
         return "absent"
     finally:
         os.close(handle)
+
+
+def _read_all(handle: int, size: int) -> bytes:
+    """The bytes left in an open file, ``size`` (its size when opened) read at once."""
+    chunks = [os.read(handle, size + 1)]
+    while chunks[-1]:  # the file may have grown since
+        chunks.append(os.read(handle, max(size, 1 << 16)))
+    return b"".join(chunks)
 
 
 def diagnostics_to_json(
@@ -690,30 +698,11 @@ def prepare_state_dir(out: Path) -> None:
         state.mkdir(parents=True, exist_ok=True)
         if not (state / ".gitignore").is_file():
             write_atomic(state / ".gitignore", GITIGNORE)
-        else:
-            _probe_writable(state)
+        else:  # an unnamed file where the system has them (Linux): the folder is not changed
+            with tempfile.TemporaryFile(dir=state):
+                pass
     except OSError as error:
         raise ConfigError(f"{out}: cannot write the output folder: {error.strerror}") from None
-
-
-def _probe_writable(folder: Path) -> None:
-    """Create a file in ``folder`` and remove it, leaving the folder as it was: an unnamed file
-    (``O_TMPFILE``) where the system has them (Linux), else :func:`tempfile.TemporaryFile`.
-
-    Raises:
-        OSError: no file can be created there.
-    """
-    unnamed = getattr(os, "O_TMPFILE", 0)
-    if unnamed:
-        try:
-            os.close(os.open(folder, unnamed | os.O_WRONLY, 0o600))
-            return
-        except OSError:  # a file system without unnamed files: try a named one
-            pass
-    import tempfile  # imported here: where unnamed files work, a build never loads it
-
-    with tempfile.TemporaryFile(dir=folder):
-        pass
 
 
 @contextlib.contextmanager

@@ -53,15 +53,17 @@ def check_no_symlink(out: Path, relative: str | PurePosixPath) -> None:
     Raises:
         ConfigError: naming the first component that is a symbolic link.
     """
-    current = out
-    for part in PurePosixPath(relative).parts:
-        current = current / part
+    parts = PurePosixPath(relative).parts
+    current = os.fspath(out)  # joined as text: a Path a component cost most of the check
+    for depth, part in enumerate(parts, 1):
+        current = os.path.join(current, part)
         try:
             mode = os.lstat(current).st_mode
         except OSError:  # missing (created as a folder), or not below a folder: no link
             return
         if stat.S_ISLNK(mode):
-            raise ConfigError(f"{current}: is a symbolic link; castline writes no file through it")
+            link = out.joinpath(*parts[:depth])
+            raise ConfigError(f"{link}: is a symbolic link; castline writes no file through it")
 
 
 def read_output(out: Path, relative: str | PurePosixPath) -> bytes | None:
