@@ -70,6 +70,7 @@ class _ArtworkOnDemand(ArtworkInfo):
     values it holds, once read."""
 
     __slots__ = ("_file",)
+    _file: Path
 
     def __init__(self, path: Path, shown: str) -> None:  # the fields are filled on first use
         object.__setattr__(self, "path", shown)
