@@ -53,7 +53,7 @@ def check_no_symlink(out: Path, relative: str | PurePosixPath) -> None:
     Raises:
         ConfigError: naming the first component that is a symbolic link.
     """
-    parts = PurePosixPath(relative).parts
+    parts = path_parts(relative)
     current = os.fspath(out)  # joined as text: a Path a component cost most of the check
     for depth, part in enumerate(parts, 1):
         current = os.path.join(current, part)
@@ -64,6 +64,18 @@ def check_no_symlink(out: Path, relative: str | PurePosixPath) -> None:
         if stat.S_ISLNK(mode):
             link = out.joinpath(*parts[:depth])
             raise ConfigError(f"{link}: is a symbolic link; castline writes no file through it")
+
+
+def path_parts(relative: str | PurePosixPath) -> tuple[str, ...]:
+    """The components of a path as :class:`PurePosixPath` gives them; a relative one given as
+    text split by hand (empty and ``.`` segments dropped), which is several times faster.
+
+    >>> path_parts("a//b/./c/"), path_parts(PurePosixPath("a/../b")), path_parts("/a")
+    (('a', 'b', 'c'), ('a', '..', 'b'), ('/', 'a'))
+    """
+    if isinstance(relative, str) and not relative.startswith("/"):
+        return tuple(part for part in relative.split("/") if part and part != ".")
+    return PurePosixPath(relative).parts
 
 
 def read_output(out: Path, relative: str | PurePosixPath) -> bytes | None:
