@@ -35,17 +35,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from castline.diagnostics import Diagnostic, rule
 from castline.memo import per_object
 from castline.model import Episode, SourceRef
 from castline.text import plural
 from castline.timecode import format_ms, format_seconds
+from castline.timing.segment import CutRules, Segment, cut_line
 from castline.timing.spans import TimedLine, episode_timing
-
-if TYPE_CHECKING:  # imported where cues are cut: making exporters does not load the cutter
-    from castline.timing.segment import Segment
 
 #: The kinds of problem making caption cues.
 SPEAKER_NOT_A_NAME = rule(
@@ -235,8 +233,6 @@ class _Pieces(NamedTuple):
 
 def _pieces(timed_lines: Sequence[TimedLine], policy: CuePolicy) -> _Pieces:
     """Every line cut into laid-out pieces with proportional times (before adjustment)."""
-    from castline.timing.segment import CutRules, cut_line
-
     rows: list[tuple[int, tuple[str, ...], str, int, int, int, bool]] = []
     names: dict[str | None, str | None] = {}  # speaker_name of each speaker
     previous_name: str | None = None
@@ -294,8 +290,6 @@ def _label_timed(segments: Sequence[Segment], label: int, every: bool) -> Sequen
     line's span, as the words' characters do (a label is read too)."""
     if not label:
         return segments
-    from castline.timing.segment import Segment
-
     weights = [seg.chars + (label if every or n == 0 else 0) for n, seg in enumerate(segments)]
     start, end = segments[0].start_ms, segments[-1].end_ms
     total = sum(weights)
