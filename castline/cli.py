@@ -12,7 +12,6 @@ import math
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -393,6 +392,8 @@ def check_command(  # one parameter per command-line option: the exception to si
     ] = None,
 ) -> None:
     """Check CONTENT: report every problem, write nothing. Exit 0, 1 or 2 as ``build``."""
+    import tempfile
+
     from castline.build import BuildOptions
     from castline.feed.directories import DIRECTORIES, for_directory
     from castline.text import plural

@@ -32,9 +32,20 @@ class ExporterEntry:
 
     name: str
     target: str
-    distribution: str
-    version: str
     entry_point: EntryPoint
+
+    @property
+    def distribution(self) -> str:
+        """The name of the distribution that declares it (``?`` when unknown). Read from its
+        metadata when asked: a build never asks, so it parses no distribution's metadata."""
+        dist = getattr(self.entry_point, "dist", None)
+        return str(dist.name) if dist is not None else "?"
+
+    @property
+    def version(self) -> str:
+        """The version of the distribution that declares it (``?`` when unknown)."""
+        dist = getattr(self.entry_point, "dist", None)
+        return str(dist.version) if dist is not None else "?"
 
     def load(self) -> type[Exporter]:
         """Import the exporter class and check it is one.
@@ -73,14 +84,7 @@ def available(eps: Iterable[EntryPoint] | None = None) -> dict[str, ExporterEntr
     found: dict[str, ExporterEntry] = {}
     targets: dict[str, set[str]] = {}
     for ep in entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps:
-        dist = getattr(ep, "dist", None)
-        entry = ExporterEntry(
-            name=ep.name,
-            target=ep.value,
-            distribution=dist.name if dist is not None else "?",
-            version=dist.version if dist is not None else "?",
-            entry_point=ep,
-        )
+        entry = ExporterEntry(name=ep.name, target=ep.value, entry_point=ep)
         targets.setdefault(ep.name, set()).add(ep.value)
         found.setdefault(ep.name, entry)
     for name, values in targets.items():

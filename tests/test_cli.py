@@ -79,10 +79,13 @@ def test_help_loads_none_of_the_pipeline() -> None:
 def test_a_no_change_build_loads_no_writer_library(tmp_path: Path) -> None:
     args = ("build", str(CONTENT), "--out", str(tmp_path), "-q")
     first = _modules_loaded_by(*args)
-    assert {"jinja2", "lxml", "feedgen"} <= set(first)  # the show step made the feed, the site
+    # The show step made the feed (checking the cover with Pillow) and the site.
+    assert {"jinja2", "lxml", "feedgen", "PIL"} <= set(first)
     loaded = _modules_loaded_by(*args)
-    # lxml reads the demo's raw feed_tags, which every load of show.yaml checks; nothing writes.
+    # lxml reads the demo's raw feed_tags, which every load of show.yaml checks; nothing writes,
+    # no cover is opened, no worker process started.
     assert not {"jinja2", "feedgen", "markdown_it", "nh3", "srt"} & set(loaded)
+    assert not {"PIL", "concurrent", "multiprocessing"} & set(loaded)
 
 
 def test_build_demo_show(tmp_path: Path) -> None:

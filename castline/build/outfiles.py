@@ -53,15 +53,29 @@ def check_no_symlink(out: Path, relative: str | PurePosixPath) -> None:
     Raises:
         ConfigError: naming the first component that is a symbolic link.
     """
-    current = out
-    for part in PurePosixPath(relative).parts:
-        current = current / part
+    parts = path_parts(relative)
+    current = os.fspath(out)  # joined as text: a Path a component cost most of the check
+    for depth, part in enumerate(parts, 1):
+        current = os.path.join(current, part)
         try:
             mode = os.lstat(current).st_mode
         except OSError:  # missing (created as a folder), or not below a folder: no link
             return
         if stat.S_ISLNK(mode):
-            raise ConfigError(f"{current}: is a symbolic link; castline writes no file through it")
+            link = out.joinpath(*parts[:depth])
+            raise ConfigError(f"{link}: is a symbolic link; castline writes no file through it")
+
+
+def path_parts(relative: str | PurePosixPath) -> tuple[str, ...]:
+    """The components of a path as :class:`PurePosixPath` gives them; a relative one given as
+    text split by hand (empty and ``.`` segments dropped), which is several times faster.
+
+    >>> path_parts("a//b/./c/"), path_parts(PurePosixPath("a/../b")), path_parts("/a")
+    (('a', 'b', 'c'), ('a', '..', 'b'), ('/', 'a'))
+    """
+    if isinstance(relative, str) and not relative.startswith("/"):
+        return tuple(part for part in relative.split("/") if part and part != ".")
+    return PurePosixPath(relative).parts
 
 
 def read_output(out: Path, relative: str | PurePosixPath) -> bytes | None:

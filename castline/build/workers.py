@@ -14,11 +14,9 @@ import gc
 import os
 import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from castline import registry
 from castline.build import outfiles
@@ -31,6 +29,12 @@ from castline.load import Project, load_episode, open_content
 from castline.load.files import UNREADABLE_FILE
 from castline.model import Episode, SourceRef
 from castline.paths import content_relative, display_path, media_file_path, media_url
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# concurrent.futures (and multiprocessing under it) is imported when a build starts worker
+# processes: a build with nothing to do, or one in this process, loads none of it.
 
 EPISODE_CRASHED = rule(
     "B005", "episode-crashed", "reading an episode raised an unexpected exception"
@@ -313,6 +317,15 @@ def run_tasks(
         for task in tasks:
             yield builder.run(task)
         return
+    yield from _in_pool(setup, tasks, workers)
+
+
+def _in_pool(setup: Setup, tasks: Sequence[Task], workers: int) -> Iterator[Outcome]:
+    """Run the tasks in up to ``workers`` worker processes; after a worker dies, what is left
+    one episode per process."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     remaining = {task.relative: task for task in tasks}
     try:
         with ProcessPoolExecutor(
@@ -337,6 +350,10 @@ def run_tasks(
 
 
 def _isolated(setup: Setup, tasks: Iterable[Task]) -> Iterator[Outcome]:
+    """Each task in a worker process of its own; one whose worker dies fails alone."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     for task in tasks:
         try:
             with ProcessPoolExecutor(

@@ -55,7 +55,42 @@ ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
 
 
 def read_artwork(path: Path, shown: str) -> ArtworkInfo:
-    """What the artwork file at ``path`` is (``shown`` as messages name it); never raises."""
+    """What the artwork file at ``path`` is (``shown`` as messages name it); never raises.
+
+    The file is read when one of its facts (anything but ``path``) is first asked for, not
+    before: a build whose feed is up to date never asks, and so never loads Pillow.
+    """
+    return _ArtworkOnDemand(path, shown)
+
+
+class _ArtworkOnDemand(ArtworkInfo):
+    """An :class:`ArtworkInfo` whose fields are filled from the file on first use: an unset
+    field's slot raises ``AttributeError``, which calls :meth:`__getattr__`, which fills them
+    all (after that, reading a field is a plain slot read). Equal, printed and pickled as the
+    values it holds, once read."""
+
+    __slots__ = ("_file",)
+    _file: Path
+
+    def __init__(self, path: Path, shown: str) -> None:  # the fields are filled on first use
+        object.__setattr__(self, "path", shown)
+        object.__setattr__(self, "_file", path)
+
+    def __getattr__(self, name: str) -> object:
+        if name == "_file" or name not in _FACTS:
+            raise AttributeError(name)
+        info = _read(self._file, self.path)
+        for fact in _FACTS:
+            object.__setattr__(self, fact, getattr(info, fact))
+        return getattr(info, name)
+
+
+#: The fields of :class:`ArtworkInfo` read from the file.
+_FACTS = ("format", "mode", "width", "height", "size_bytes", "problem", "missing")
+
+
+def _read(path: Path, shown: str) -> ArtworkInfo:
+    """What the artwork file at ``path`` is, read now with Pillow; never raises."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:

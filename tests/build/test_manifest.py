@@ -704,3 +704,34 @@ def test_outputs_in_the_state_folder_are_what_pathlib_says(segments: list[str]) 
         accepted = False
     expected = _plain_reference(text, False) and PurePosixPath(text).parts[0] != STATE_DIR
     assert accepted == expected, text
+
+
+def _plain_by_segments(text: str, *, climbs: bool) -> bool:
+    """The simple statement of a plain relative path: split at ``/``, no segment empty, ``.``
+    or ``..`` after the leading ``..`` (only when ``climbs``), and not only ``..``."""
+    parts = text.split("/")
+    leading = 0
+    while climbs and leading < len(parts) and parts[leading] == "..":
+        leading += 1
+    return (
+        "\\" not in text
+        and "\0" not in text
+        and leading < len(parts)
+        and not any(part in ("", ".", "..") for part in parts[leading:])
+    )
+
+
+def _accepted(check: Callable[[object], str], text: str) -> bool:
+    try:
+        return check(text) == text
+    except ManifestError:
+        return False
+
+
+@given(st.text(alphabet=["a", ".", "/", "\\", "\0", "é"], max_size=12))
+def test_path_checks_agree_with_splitting_at_slashes(text: str) -> None:
+    assert _accepted(output_path, text) == (
+        _plain_by_segments(text, climbs=False) and text.partition("/")[0] != STATE_DIR
+    )
+    assert _accepted(episode_path, text) == _plain_by_segments(text, climbs=False)
+    assert _accepted(dependency_path, text) == _plain_by_segments(text, climbs=True)

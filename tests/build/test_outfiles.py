@@ -8,9 +8,11 @@ import secrets
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from castline.build import BuildOptions, build, outfiles
-from castline.build.outfiles import write_atomic
+from castline.build.outfiles import path_parts, write_atomic
 from castline.errors import ConfigError
 from tests.conftest import ContentTree
 
@@ -154,3 +156,9 @@ def test_a_build_flushes_new_files_at_once_before_the_manifest_and_replaced_ones
     (root / "episodes/a.md").write_text(episode.format(title="A", text="Two."))
     build(root, out, BuildOptions(only=("txt",)))
     assert events[:2] == ["fsync a.txt", "rename a.txt"] and "sync" not in events
+
+
+@given(st.text(alphabet=["a", ".", "/", "é"], max_size=12))
+def test_path_parts_are_pathlibs(text: str) -> None:
+    assert path_parts(text) == PurePosixPath(text).parts
+    assert path_parts(PurePosixPath(text)) == PurePosixPath(text).parts

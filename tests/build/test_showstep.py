@@ -20,6 +20,7 @@ from castline.exporter import (
 from castline.model import Episode, Show
 from tests.build.conftest import GOOD, install
 from tests.conftest import CONTENT, ContentTree
+from tests.feed.imaging import image_bytes
 
 #: What :class:`PublishingExporter`'s show step saw, one entry per run.
 SHOW_STEPS: list[int] = []
@@ -199,3 +200,25 @@ def test_show_yaml_errors_keep_the_last_good_feed(tmp_path: Path) -> None:
     report = build(content, out)
     assert not report.errors
     assert b"Harbour Lamps" in (out / "feed.xml").read_bytes()
+
+
+def test_a_cover_replaced_in_place_is_checked_again_and_its_fault_kept_reported(
+    tmp_path: Path,
+) -> None:
+    """The cover is read when the feed is made: a no-change build opens no image, yet a cover
+    whose bytes changed is checked again, and its fault is reported by every build after."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "out"
+    assert build(content, out).warnings == []
+    (content / "images/cover.png").write_bytes(image_bytes(1400, 1000))
+    fault = (
+        f"{content}/show.yaml:14: error: artwork 'images/cover.png' is 1400x1000 pixels; "
+        "Apple Podcasts needs a square image"
+    )
+    report = build(content, out)
+    assert [str(d) for d in report.diagnostics] == [fault]
+    assert (out / "images/cover.png").read_bytes() == (content / "images/cover.png").read_bytes()
+    again = build(content, out)
+    assert again.episodes_built == 0
+    assert [str(d) for d in again.diagnostics] == [fault]

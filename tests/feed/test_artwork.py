@@ -3,6 +3,7 @@ every image is made in the test."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,14 @@ def test_a_decompression_bomb_is_refused_unread(tmp_path: Path) -> None:
     bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
     info = artwork(tmp_path, "bomb.png", bomb)
     assert info.problem is not None and info.problem.startswith("not an image Pillow reads (")
+
+
+def test_the_file_is_read_when_a_fact_is_first_asked_for(tmp_path: Path) -> None:
+    path = tmp_path / "cover.png"
+    info = read_artwork(path, "content/cover.png")
+    assert info.path == "content/cover.png"  # the name is known without reading the file
+    path.write_bytes(image_bytes(1400, 1400, kind="PNG"))
+    assert (info.format, info.width, info.missing) == ("PNG", 1400, False)
+    path.unlink()
+    assert (info.format, info.missing) == ("PNG", False)  # read once, then kept
+    assert pickle.loads(pickle.dumps(info)) == info
