@@ -388,7 +388,10 @@ def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
 def _clean_episode(episode: Episode, diagnostics: list[Diagnostic]) -> Episode:
     """``episode`` with what XML cannot hold repaired (:func:`castline.feed.clean.clean_episode`,
     its file name too: it is the default guid and names the linked files), and its show notes
-    and HTML ``intro`` sanitised, each repair reported in ``diagnostics``."""
+    and HTML ``intro`` sanitised, each repair reported in ``diagnostics``.
+
+    The cleaned episode itself when neither changes: the same object the other exporters get,
+    so the chapters and the timing they share (:mod:`castline.memo`) are computed once."""
     cleaned, found = clean_episode(episode, xml=True)
     diagnostics.extend(found)
     slug = clean_text(episode.slug, episode.source, "the file name", diagnostics, xml=True)
@@ -399,6 +402,8 @@ def _clean_episode(episode: Episode, diagnostics: list[Diagnostic]) -> Episode:
             diagnostics.append(
                 HTML_REMOVED.warning(cleaned.where("intro"), f"'intro': {removal_message(removed)}")
             )
+    if slug == cleaned.slug and intro == cleaned.intro:
+        return cleaned
     return dataclasses.replace(cleaned, slug=slug, intro=intro)
 
 
