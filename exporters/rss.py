@@ -162,6 +162,7 @@ from castline.feed.rules import (
 )
 from castline.feed.soundbites import select_soundbites
 from castline.load.people import PROFILE_LINKS, profile_url
+from castline.memo import per_object
 from castline.model import Credit, Episode, Person, Show, SourceRef, Tags
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import clean_text
@@ -276,7 +277,7 @@ class RssExporter:
         Nothing (no record, no message) when show.yaml gives no usable ``base_url``: the feed
         is not written then, and :meth:`export_show` says so once.
         """
-        show, found = clean_show(context.show, xml=True)
+        show, found = _feed_show(context.show)
         if base_url_problem(show.base_url) is not None:
             return EpisodeExport()
         assert show.base_url is not None
@@ -323,7 +324,7 @@ class RssExporter:
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
         """``feed.xml`` from the item records, and the show-level checks."""
-        show, found = clean_show(context.show, xml=True)
+        show, found = _feed_show(context.show)
         if not (show.title or show.description or show.base_url):
             return ShowExport()  # a folder of transcripts, not a show: no feed, no complaint
         context = dataclasses.replace(context, show=show)
@@ -358,6 +359,14 @@ class RssExporter:
             )
         artifacts = _FeedBuilder(context, diagnostics, self.options).build(records)
         return ShowExport(artifacts=tuple(artifacts), diagnostics=tuple(diagnostics))
+
+
+@per_object
+def _feed_show(show: Show) -> tuple[Show, tuple[Diagnostic, ...]]:
+    """show.yaml's fields with what XML cannot hold repaired, and the warnings
+    (:func:`castline.clean.clean_show`): computed once for the show of a build, which every
+    item and the channel read."""
+    return clean_show(show, xml=True)
 
 
 def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
