@@ -48,6 +48,7 @@ from castline.exporter import (
     ShowExport,
     episode_path,
 )
+from castline.memo import per_object
 from castline.model import Chapter, Episode, Show
 from castline.paths import asset_url
 from castline.text import utf8_text, vtt_escape
@@ -85,7 +86,7 @@ class ChaptersExporter:
         Text UTF-8 cannot encode is repaired first, with a warning
         (:func:`castline.feed.clean.clean_episode`).
         """
-        show, repaired_show = clean_show(context.show, xml=False)
+        show, repaired_show = _chapters_show(context.show)
         episode, repaired = clean_episode(episode, xml=False)
         chapters, found = resolve_chapters(episode)
         diagnostics = [*repaired_show, *repaired, *found]
@@ -120,6 +121,14 @@ class ChaptersExporter:
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
         """Nothing at show level."""
         return ShowExport()
+
+
+@per_object
+def _chapters_show(show: Show) -> tuple[Show, tuple[Diagnostic, ...]]:
+    """show.yaml's fields with what UTF-8 cannot encode repaired, and the warnings
+    (:func:`castline.clean.clean_show`): computed once for the show of a build, which every
+    episode's files read."""
+    return clean_show(show, xml=False)
 
 
 def render_json(

@@ -162,6 +162,7 @@ from castline.feed.rules import (
 )
 from castline.feed.soundbites import select_soundbites
 from castline.load.people import PROFILE_LINKS, profile_url
+from castline.memo import per_object
 from castline.model import Credit, Episode, Person, Show, SourceRef, Tags
 from castline.paths import asset_url, media_url, public_url, url_name, url_suffix
 from castline.text import clean_text
@@ -276,7 +277,7 @@ class RssExporter:
         Nothing (no record, no message) when show.yaml gives no usable ``base_url``: the feed
         is not written then, and :meth:`export_show` says so once.
         """
-        show, found = clean_show(context.show, xml=True)
+        show, found = _feed_show(context.show)
         if base_url_problem(show.base_url) is not None:
             return EpisodeExport()
         assert show.base_url is not None
@@ -323,7 +324,7 @@ class RssExporter:
 
     def export_show(self, context: BuildContext, records: Sequence[EpisodeRecord]) -> ShowExport:
         """``feed.xml`` from the item records, and the show-level checks."""
-        show, found = clean_show(context.show, xml=True)
+        show, found = _feed_show(context.show)
         if not (show.title or show.description or show.base_url):
             return ShowExport()  # a folder of transcripts, not a show: no feed, no complaint
         context = dataclasses.replace(context, show=show)
@@ -360,6 +361,14 @@ class RssExporter:
         return ShowExport(artifacts=tuple(artifacts), diagnostics=tuple(diagnostics))
 
 
+@per_object
+def _feed_show(show: Show) -> tuple[Show, tuple[Diagnostic, ...]]:
+    """show.yaml's fields with what XML cannot hold repaired, and the warnings
+    (:func:`castline.clean.clean_show`): computed once for the show of a build, which every
+    item and the channel read."""
+    return clean_show(show, xml=True)
+
+
 def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
     """show.yaml's ``image`` as a file of the content folder to publish, or why it cannot be
     one (a message fragment); ``(None, None)`` when ``image`` is a URL or absent.
@@ -388,7 +397,10 @@ def artwork_file(show: Show) -> tuple[PurePosixPath | None, str | None]:
 def _clean_episode(episode: Episode, diagnostics: list[Diagnostic]) -> Episode:
     """``episode`` with what XML cannot hold repaired (:func:`castline.feed.clean.clean_episode`,
     its file name too: it is the default guid and names the linked files), and its show notes
-    and HTML ``intro`` sanitised, each repair reported in ``diagnostics``."""
+    and HTML ``intro`` sanitised, each repair reported in ``diagnostics``.
+
+    The cleaned episode itself when neither changes: the same object the other exporters get,
+    so the chapters and the timing they share (:mod:`castline.memo`) are computed once."""
     cleaned, found = clean_episode(episode, xml=True)
     diagnostics.extend(found)
     slug = clean_text(episode.slug, episode.source, "the file name", diagnostics, xml=True)
@@ -399,6 +411,8 @@ def _clean_episode(episode: Episode, diagnostics: list[Diagnostic]) -> Episode:
             diagnostics.append(
                 HTML_REMOVED.warning(cleaned.where("intro"), f"'intro': {removal_message(removed)}")
             )
+    if slug == cleaned.slug and intro == cleaned.intro:
+        return cleaned
     return dataclasses.replace(cleaned, slug=slug, intro=intro)
 
 

@@ -39,10 +39,13 @@ without the transcript). The override templates are inputs of every page
 (:meth:`SiteExporter.episode_inputs`): changing one renders every page again. Besides its
 ``segments`` (``start_ms``, ``end_ms``, ``text``), each transcript paragraph has
 ``segments_html``: their ``<span class="seg">`` markup, made once in Python (a page has a span
-per caption cue, thousands of them, and a Jinja2 loop over them is several times slower). The
-shipped ``episode.html.j2`` prints it; an override that wants other markup loops over
-``segments``. Relative links join the pages; with show.yaml's ``base_url``, pages also get
-canonical and ``og:url`` URLs. Output is deterministic: UTF-8, ``\\n`` line ends.
+per caption cue, thousands of them, and a Jinja2 loop over them is several times slower), and
+``html``: the whole ``<p>``, speaker, time link and segments, made in Python too (a paragraph
+per line, hundreds a page). The shipped ``episode.html.j2`` prints ``html``, and its header
+gives the markup both stand for; an override that wants other markup prints the paragraph's
+parts and loops over ``segments``. Relative links join the pages; with show.yaml's
+``base_url``, pages also get canonical and ``og:url`` URLs. Output is deterministic: UTF-8,
+``\\n`` line ends.
 """
 
 from __future__ import annotations
@@ -101,6 +104,9 @@ LINK_LABELS = {
 DICT_ATTRIBUTES = frozenset(dir(dict))
 #: The index page's path in the output folder.
 INDEX_PATH = PurePosixPath("index.html")
+#: What :func:`castline.timecode.format_seconds` writes after the whole seconds, by
+#: millisecond count (``""``, ``".5"``, ``".25"``...).
+_DECIMALS = tuple(format_seconds(millis)[1:] for millis in range(1000))
 
 
 class SiteExporter:
@@ -345,7 +351,8 @@ def newest_first(page: Mapping[str, Any]) -> tuple[bool, float]:
 def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str, Any]]:
     """The transcript as sections (one per header; a first one without a title when lines come
     before any header) of paragraphs (one per line that has words) of segments (its cues) and
-    their markup (:func:`segments_html`). A paragraph's start is also given as its ``clock``,
+    their markup (``segments_html``, what :func:`segments_html` makes of the segments, and
+    ``html``, :func:`paragraph_html`). A paragraph's start is also given as its ``clock``,
     ``seconds`` and ``iso_duration`` filters print it (``start_clock``, ``start_seconds``,
     ``start_iso``).
 
@@ -353,6 +360,8 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
     section. Cues are matched to lines in order, by the line they came from. Headers are
     those :func:`castline.timing.sections.published_transcript` publishes.
     """
+    texts = [" ".join(cue.lines) for cue in cues]  # Cue.text, without a call per cue
+    spans = _spans([cue.start_ms for cue in cues], [cue.end_ms for cue in cues], texts)
     groups = iter(_cue_groups(cues))
     names: dict[str | None, str | None] = {}
     sections: list[dict[str, Any]] = []
@@ -375,26 +384,61 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
         paragraphs = sections[-1]["paragraphs"]
         turn = not paragraphs or name != previous
         previous = name
-        segments = [
-            # Cue.text, without a call per cue.
-            {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": " ".join(cue.lines)}
-            for cue in group
-        ]
-        start = group[0].start_ms
-        paragraphs.append(
-            {
-                "speaker": name,
-                "turn": turn,
-                "start_ms": start,
-                "segments": segments,
-                # What the shipped template printed with the filters: made once here.
-                "start_clock": format_clock(start),
-                "start_seconds": format_seconds(start),
-                "start_iso": iso_duration(start),
-                "segments_html": segments_html(segments),
-            }
-        )
+        paragraphs.append(_paragraph(name, turn, cues[group], texts[group], spans[group]))
     return sections
+
+
+def _paragraph(
+    name: str | None, turn: bool, cues: Sequence[Cue], texts: list[str], spans: list[str]
+) -> dict[str, Any]:
+    """A transcript paragraph of ``cues`` (their texts and span markup given): its speaker,
+    turn, start and segments, and their markup."""
+    import markupsafe
+
+    start = cues[0].start_ms
+    paragraph = {
+        "speaker": name,
+        "turn": turn,
+        "start_ms": start,
+        "segments": [
+            {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": text}
+            for cue, text in zip(cues, texts, strict=True)
+        ],
+        # What the shipped template printed with the filters: made once here.
+        "start_clock": format_clock(start),
+        "start_seconds": format_seconds(start),
+        "start_iso": iso_duration(start),
+        "segments_html": markupsafe.Markup("".join(spans)),
+    }
+    paragraph["html"] = paragraph_html(paragraph)
+    return paragraph
+
+
+def paragraph_html(paragraph: Mapping[str, Any]) -> Markup:
+    """The markup of a transcript paragraph, as the ``<p>`` in ``episode.html.j2``'s header
+    prints it, made without Jinja2 (a page has a paragraph per transcript line).
+
+    ``paragraph`` is one :func:`transcript_sections` makes: its ``start_clock``,
+    ``start_seconds`` and ``start_iso`` are what the filters print (digits, ``:``, ``.``,
+    ``PT``, ``S``: nothing to escape) and its ``segments_html`` is markup; the speaker is
+    escaped.
+
+    >>> html = paragraph_html({"speaker": "Ann & Bo", "turn": True, "start_clock": "0:01",
+    ...     "start_seconds": "1.5", "start_iso": "PT1S", "segments_html": ""})
+    >>> html.split(" <a ")[0]
+    Markup('<p class="turn"><span class="speaker">Ann &amp; Bo</span>')
+    """
+    import markupsafe
+
+    turn, speaker, clock = paragraph["turn"], paragraph["speaker"], paragraph["start_clock"]
+    opening = '<p class="turn">' if turn else "<p>"
+    if turn and speaker:
+        opening += f'<span class="speaker">{markupsafe.escape(speaker)}</span> '
+    return markupsafe.Markup(
+        f'{opening}<a class="time" href="#t={clock}" data-start="{paragraph["start_seconds"]}">'
+        f'<time datetime="{paragraph["start_iso"]}">{clock}</time></a>\n'
+        f"{paragraph['segments_html']}</p>"
+    )
 
 
 def segments_html(segments: Sequence[Mapping[str, Any]]) -> Markup:
@@ -406,35 +450,39 @@ def segments_html(segments: Sequence[Mapping[str, Any]]) -> Markup:
     """
     import markupsafe  # (not "from markupsafe import": that costs a call into importlib)
 
-    texts = [segment["text"] for segment in segments]
-    # One escape for the paragraph: a segment is words and spaces, so no text holds a line
+    starts = [segment["start_ms"] for segment in segments]
+    ends = [segment["end_ms"] for segment in segments]
+    return markupsafe.Markup("".join(_spans(starts, ends, [s["text"] for s in segments])))
+
+
+def _spans(starts: Sequence[int], ends: Sequence[int], texts: Sequence[str]) -> list[str]:
+    """The ``<span class="seg">`` markup of each segment, its line end included."""
+    import markupsafe
+
+    # One escape for them all: a segment is words and spaces, so no text holds a line
     # break (and one that did would only make this take the slow way).
     escaped = str(markupsafe.escape("\n".join(texts))).split("\n")
     if len(escaped) != len(texts):
         escaped = [str(markupsafe.escape(text)) for text in texts]
-    return markupsafe.Markup(
-        "".join(
-            [
-                f'<span class="seg" data-start="{format_seconds(segment["start_ms"])}" '
-                f'data-end="{format_seconds(segment["end_ms"])}">{text}</span>\n'
-                for segment, text in zip(segments, escaped, strict=True)
-            ]
-        )
-    )
+    decimals = _DECIMALS  # format_seconds, without two calls per segment
+    return [
+        f'<span class="seg" data-start="{start // 1000}{decimals[start % 1000]}" '
+        f'data-end="{end // 1000}{decimals[end % 1000]}">{text}</span>\n'
+        for start, end, text in zip(starts, ends, escaped, strict=True)
+    ]
 
 
-def _cue_groups(cues: Sequence[Cue]) -> list[list[Cue]]:
-    """Consecutive cues of the same source line, as groups, in order."""
-    groups: list[list[Cue]] = []
+def _cue_groups(cues: Sequence[Cue]) -> list[slice]:
+    """Where the runs of consecutive cues of the same source line are, in order."""
+    starts: list[int] = []
     last: SourceRef | None = None
-    for cue in cues:
+    for index, cue in enumerate(cues):
         # The cues of one line share its SourceRef: ``is`` spares the dataclass's ``==``.
-        if groups and (cue.source is last or cue.source == last):
-            groups[-1].append(cue)
-        else:
-            groups.append([cue])
+        if not starts or not (cue.source is last or cue.source == last):
+            starts.append(index)
         last = cue.source
-    return groups
+    ends = [*starts[1:], len(cues)] if starts else []
+    return [slice(start, end) for start, end in zip(starts, ends, strict=True)]
 
 
 def guest(person: Person) -> dict[str, Any]:

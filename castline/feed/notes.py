@@ -30,6 +30,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from castline.memo import per_object
 from castline.text import xml_text
 
 if TYPE_CHECKING:
@@ -69,9 +70,13 @@ ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 NOT_ALLOWED = "not allowed in a podcast description"
 
 
+@per_object
 def notes_html(markdown: str) -> str | None:
     """The show notes as HTML (CommonMark, kramdown attribute lists removed, only characters
     XML 1.0 allows), or ``None`` when there are none.
+
+    Remembered for the last text (:func:`castline.memo.per_object`): the pages and the feed
+    render the same episode's notes in turn.
 
     >>> notes_html("Hello *world*{: .x}")
     '<p>Hello <em>world</em></p>\\n'

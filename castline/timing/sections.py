@@ -143,17 +143,24 @@ def _header_fault(
 
 
 def _repeated_lines(items: Sequence[TranscriptItem]) -> list[Diagnostic]:
-    """A warning for each line whose text is the previous line's, by the same speaker."""
+    """A warning for each line whose text is the previous line's, by the same speaker.
+
+    Texts are compared with white space folded (``" ".join(text.split())``), which is
+    comparing their words; a line's words are only split out when its first word is the
+    previous line's first word (most lines differ there, and a transcript has thousands)."""
     diagnostics: list[Diagnostic] = []
     previous: Utterance | None = None
+    previous_head: list[str] = []  # the previous line's first word and the rest
     for item in items:
         if not isinstance(item, Utterance):
             continue
-        text = " ".join(item.text.split())
+        head = item.text.split(None, 1)
         if (
             previous is not None
-            and text
-            and text == " ".join(previous.text.split())
+            and head
+            and previous_head
+            and head[0] == previous_head[0]
+            and item.text.split() == previous.text.split()
             and speaker_name(item.speaker) == speaker_name(previous.speaker)
         ):
             diagnostics.append(
@@ -163,5 +170,5 @@ def _repeated_lines(items: Sequence[TranscriptItem]) -> list[Diagnostic]:
                     "word: a likely duplicate, kept",
                 )
             )
-        previous = item
+        previous, previous_head = item, head
     return diagnostics

@@ -27,9 +27,11 @@ from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, EpisodeRecord, ExporterInfo
 from castline.exporters.chapters import ChaptersExporter
 from castline.exporters.rss import RssExporter
+from castline.exporters.site import SiteExporter
 from castline.feed.rules import is_artwork_file
 from castline.load import load_content
 from castline.model import Episode
+from castline.timing import spans
 from tests.conftest import CONTENT, DATA, ROOT, ContentTree, GoldenCheck, fake_distribution
 from tests.exporters.hostile import SHOW as HOSTILE_SHOW
 from tests.exporters.hostile import assert_writable, hostile_episodes
@@ -1159,3 +1161,25 @@ def test_any_text_gives_a_feed_that_parses(episode: Episode) -> None:
     feed = rss.export_show(context, [record])
     assert [str(a.path) for a in feed.artifacts] == ["feed.xml"]
     assert_writable(feed.artifacts, [*made.diagnostics, *feed.diagnostics])
+
+
+def test_the_feed_times_an_episode_once_with_the_pages_and_chapters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pages, the feed and the chapter files of an episode that needs no repair share its
+    timing, chapters and published transcript: the timing engine runs once for the three."""
+    calls: list[str] = []
+    engine = spans.time_transcript
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("timed")
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(spans, "time_transcript", counted)
+    content = load_content(CONTENT)
+    context = BuildContext(content.show, ())
+    episode = content.episodes[0]
+    assert episode.transcript and episode.chapters == ()
+    for exporter in (SiteExporter(), RssExporter(), ChaptersExporter()):
+        assert exporter.export_episode(context, episode).diagnostics == ()
+    assert calls == ["timed"]

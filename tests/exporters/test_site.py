@@ -17,10 +17,20 @@ from hypothesis import strategies as st
 
 from castline.build import BuildOptions, build
 from castline.errors import ConfigError
-from castline.exporters.site import make_environment, segments_html
+from castline.exporters.site import (
+    SEGMENT_POLICY,
+    make_environment,
+    paragraph_html,
+    segments_html,
+    transcript_sections,
+)
+from castline.model import Episode, Header, SourceRef, TranscriptItem, Utterance
 from castline.registry import create
+from castline.timecode import format_clock, format_seconds
+from castline.timing.cues import episode_cues
 from tests.conftest import CONTENT, ContentTree
 from tests.exporters.conftest import FullBuild
+from tests.timing.strategies import paragraphs
 
 SITE = BuildOptions(only=("site",), jobs=1)
 #: An episode with markup in every field the page shows.
@@ -160,6 +170,14 @@ def shipped_episode_template() -> tuple[str, str]:
     return text, loop
 
 
+def shipped_paragraph() -> str:
+    """The paragraph markup the shipped episode.html.j2's header says a paragraph's html is."""
+    text = shipped_episode_template()[0]
+    start = text.index("<p{% if paragraph.turn %}")
+    end = text.index("</p>", start) + len("</p>")
+    return "\n".join(line.strip() for line in text[start:end].splitlines())
+
+
 def test_a_dict_attribute_is_what_jinja2_finds() -> None:
     """The site's faster ``value.name`` on dicts: a dict's own attributes (even one a key
     shadows) first, then its keys, else the same undefined value."""
@@ -197,20 +215,97 @@ def test_segments_html_is_what_the_template_loop_prints(segments: list[list[Any]
     assert segments_html(paragraph["segments"]) == expected
 
 
+@functools.cache
+def paragraph_markup() -> Any:
+    """The paragraph markup of the shipped template's header, compiled by the site's
+    environment."""
+    return make_environment({}).from_string(shipped_paragraph())
+
+
+@given(
+    speaker=st.none() | st.text(),
+    turn=st.booleans(),
+    start=st.integers(0, 10**8),
+    segments=st.lists(
+        st.tuples(st.integers(0, 10**8), st.integers(0, 10**8), st.text()), max_size=4
+    ),
+)
+def test_paragraph_html_is_what_the_template_markup_prints(
+    speaker: str | None, turn: bool, start: int, segments: list[tuple[int, int, str]]
+) -> None:
+    """Any speaker (quotes, ``&``, ``<``), either turn, any start and segments: the same
+    markup as the header's paragraph markup rendered by the site's Jinja2 environment."""
+    paragraph = {
+        "speaker": speaker,
+        "turn": turn,
+        "start_clock": format_clock(start),
+        "start_seconds": format_seconds(start),
+        "start_iso": f"PT{start // 1000}S",
+        "segments_html": segments_html(
+            [{"start_ms": a, "end_ms": b, "text": t} for a, b, t in segments]
+        ),
+    }
+    assert paragraph_html(paragraph) == paragraph_markup().render(paragraph=paragraph)
+
+
+#: Transcripts: lines of any words by a few speakers (one a swapped text, not a name), some
+#: stamped, some not, between headers with and without stamps.
+_items = st.lists(
+    st.one_of(
+        st.tuples(
+            paragraphs,
+            st.sampled_from([None, "Ann & Bo", "<Cy>", "Ann & Bo:", "so we said it and went"]),
+            st.none() | st.integers(0, 10**7),
+        ),
+        st.tuples(st.just("# header"), st.sampled_from(["Intro", "Q&A <1>"]), st.none()),
+    ),
+    max_size=12,
+)
+
+
+@given(_items)
+def test_transcript_sections_hold_the_markup_of_their_parts(
+    items: list[tuple[str, str | None, int | None]],
+) -> None:
+    """Each paragraph's ``segments_html`` (made for the whole transcript at once) is
+    :func:`segments_html` of its segments and its ``html`` is :func:`paragraph_html` of it;
+    the segments are the cues, in order."""
+    transcript: list[TranscriptItem] = []
+    for line, (text, who, stamp) in enumerate(items, start=2):
+        at = SourceRef("e.md", line)
+        if text == "# header":
+            assert who is not None
+            transcript.append(Header(who, at, start_ms=stamp))
+        else:
+            transcript.append(Utterance(text, who, stamp, at))
+    episode = Episode("e", SourceRef("e.md", 1), "E", transcript=tuple(transcript))
+    cues, _ = episode_cues(episode, SEGMENT_POLICY)
+    found = [p for section in transcript_sections(episode, cues) for p in section["paragraphs"]]
+    for paragraph in found:
+        assert paragraph["segments_html"] == segments_html(paragraph["segments"])
+        assert paragraph["html"] == paragraph_html(paragraph)
+    segments = [(s["start_ms"], s["end_ms"], s["text"]) for p in found for s in p["segments"]]
+    assert segments == [(cue.start_ms, cue.end_ms, cue.text) for cue in cues]
+
+
 def test_an_override_looping_over_segments_makes_the_same_pages(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:
-    """A show's episode.html.j2 that prints its segments with the loop, not segments_html,
-    gets the shipped pages byte for byte: segments keep their shape for overrides."""
+    """A show's episode.html.j2 that prints each paragraph with the markup of the shipped
+    header, not its html, and its segments with the loop, not segments_html, gets the shipped
+    pages byte for byte: paragraphs and segments keep their shape for overrides."""
     root = content_tree({"episodes/q.md": TRICKY})
     shutil.copytree(CONTENT, root, dirs_exist_ok=True)
     shipped_out, override_out = tmp_path / "shipped", tmp_path / "override"
     assert build(root, shipped_out, SITE).errors == []
     text, loop = shipped_episode_template()
-    assert text.count("{{ paragraph.segments_html }}") == 1
+    assert text.count("{{ paragraph.html }}") == 1
+    markup = shipped_paragraph()
+    assert markup.count("{{ paragraph.segments_html }}") == 1
     (root / "templates").mkdir()
     (root / "templates/episode.html.j2").write_text(
-        text.replace("{{ paragraph.segments_html }}", loop), encoding="utf-8"
+        text.replace("{{ paragraph.html }}", markup.replace("{{ paragraph.segments_html }}", loop)),
+        encoding="utf-8",
     )
     assert build(root, override_out, SITE).errors == []
     pages = sorted(p.relative_to(shipped_out) for p in shipped_out.rglob("*.html"))

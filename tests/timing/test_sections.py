@@ -11,8 +11,10 @@ from markdown_it import MarkdownIt
 from castline.exporters.plaintext import PlaintextExporter
 from castline.model import Episode, Header, SourceRef, TranscriptItem, Utterance
 from castline.timing.chapters import resolve_chapters
+from castline.timing.cues import speaker_name
 from castline.timing.sections import published_transcript
 from tests.conftest import CAPTION_FIXTURES, bare_context, caption_fixture
+from tests.timing.strategies import paragraphs
 
 
 def where(slug: str, line: int) -> str:
@@ -144,3 +146,40 @@ def test_no_output_publishes_a_header_twice_in_a_row_nor_drops_a_line(
     assert txt_headings(text) == [" ".join(h.title.split()) for h in headers]
     chapter_titles = {c.title for c in resolve_chapters(episode)[0].chapters}
     assert chapter_titles <= {" ".join(h.title.split()) for h in headers}
+
+
+def simple_repeated_lines(episode: Episode) -> list[str]:
+    """The places of the lines rule 3 reports, found the simple way: the text with white
+    space folded and the speaker's name equal to the previous line's."""
+    lines = episode.utterances
+    return [
+        str(line.source)
+        for before, line in itertools.pairwise(lines)
+        if " ".join(line.text.split())
+        and " ".join(line.text.split()) == " ".join(before.text.split())
+        and speaker_name(line.speaker) == speaker_name(before.speaker)
+    ]
+
+
+_texts = st.one_of(
+    st.sampled_from(["Hi.", " Hi.", "Hi.\n", "Hi. So. Ok.", "Hi. So.  Ok.", "Hi. So.\tOk. ", ""]),
+    paragraphs,
+)
+_lines = st.lists(
+    st.one_of(
+        st.tuples(st.just("u"), _texts, st.sampled_from(["A", "A:", " A", "B", ""])),
+        st.tuples(st.just("h"), _titles, st.none()),
+    ),
+    max_size=12,
+)
+
+
+@given(_lines)
+def test_a_repeated_line_is_what_folding_its_white_space_finds(
+    raw: list[tuple[str, str, object]],
+) -> None:
+    """Rule 3 reports the lines the simple comparison (every text folded) finds, in order:
+    comparing first words before all words changes nothing."""
+    episode = _episode(raw)
+    found = [str(d.source) for d in published_transcript(episode).line_diagnostics]
+    assert found == simple_repeated_lines(episode)
