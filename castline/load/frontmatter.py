@@ -55,9 +55,28 @@ class _TooManyNodes(yaml.YAMLError):
         self.key = key
 
 
-class ContentLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """libyaml's safe loader with YAML 1.2 booleans (only true/false, any case), that stops
-    composing past ``max_nodes`` nodes and reports a scalar it cannot construct at its line."""
+class TypedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml's safe loader with YAML 1.2 booleans (only true/false, any case) and dates
+    checked (see :func:`_construct_timestamp`): the types castline reads, without the checks
+    of :class:`ContentLoader`. :func:`parse_yaml` uses it only for a text that cannot hold more
+    nodes than the limit (:func:`most_nodes`), and reads a text it fails on again with
+    :class:`ContentLoader`, for the message."""
+
+
+TypedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+TypedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class ContentLoader(TypedLoader):
+    """:class:`TypedLoader` that stops composing past ``max_nodes`` nodes and reports a scalar
+    it cannot construct at its line."""
 
     def __init__(self, stream: str, max_nodes: int = DEFAULT_MAX_NODES) -> None:
         super().__init__(stream)
@@ -94,17 +113,6 @@ class ContentLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             ) from None
 
 
-ContentLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-ContentLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
-
 class _InvalidDate(yaml.constructor.ConstructorError):
     """Well-formed YAML holding an impossible date."""
 
@@ -126,7 +134,7 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> obje
         ) from None
 
 
-ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+TypedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 _DELIMITER = re.compile(r"^---[ \t]*$")
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -245,6 +253,83 @@ def parse_yaml(
     Raises:
         ContentError: invalid YAML, or too many nodes.
     """
+    if 3 * len(text) + 1 <= max_nodes or most_nodes(text) <= max_nodes:
+        read = _read_typed(text, path, first_line, max_nodes)
+    else:
+        read = None
+    node, data = read or _read_checked(text, path, first_line, max_nodes)
+    return Parsed(data, _file_lines(_node_marks(node), text, first_line))
+
+
+#: The characters :func:`most_nodes` counts: YAML's indicators that can start a node or imply
+#: an empty one, and the line breaks (YAML 1.1, https://yaml.org/spec/1.1/#id868988).
+_MARKERS = "-?:,[]{}!&*|>'\"\n\r\x85\u2028\u2029"
+_NO_MARKERS = str.maketrans("", "", _MARKERS)
+
+
+def most_nodes(text: str) -> int:
+    """At most how many nodes composing ``text`` makes (an alias makes none), even when it
+    fails part-way: three per character of :data:`_MARKERS` in it, plus one.
+
+    Each node is charged to one character, none carrying more than three: a node with
+    properties to its first ``!`` or ``&``; a flow collection to its ``[`` or ``{``; a quoted
+    or block scalar to its quote, ``|`` or ``>``; a block sequence to its first ``-``; a block
+    mapping, or a one-pair mapping in a flow sequence, to its first ``?`` or, when its first
+    key is implicit, the ``:`` after that key; an empty scalar (written as nothing) to what
+    implies it: the ``-`` of an empty entry, the ``?`` or ``:`` of an empty key or value, the
+    ``{`` or ``,`` before a flow mapping entry that has neither, the ``-`` of ``---``. Any other
+    plain scalar is charged to the nearest marker before it, which no other plain scalar has:
+    a plain scalar ends only at a marker (``:``, a flow indicator, a line break, or `` #``
+    whose comment runs to a line break); the text's first is charged to none (the one).
+    A ``?`` or ``:`` then carries at most a mapping, its key and its value, ``{`` a mapping,
+    its first key and that key's empty value; every other marker fewer.
+    (Productions: YAML 1.1, https://yaml.org/spec/1.1/, as libyaml parses them.)
+    """
+    return 3 * (len(text) - len(text.translate(_NO_MARKERS))) + 1
+
+
+#: What :class:`TypedLoader` may raise on a text :class:`ContentLoader` turns into a message.
+_READ_FAILURES = (
+    yaml.YAMLError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
+
+
+def _read_typed(
+    text: str, path: str, first_line: int, max_nodes: int
+) -> tuple[yaml.Node | None, Any] | None:
+    """The root node and value of ``text`` by :class:`TypedLoader`, for a text that cannot
+    hold more than ``max_nodes`` nodes; None when reading fails (the caller reads it again
+    with :class:`ContentLoader`, which says why).
+
+    Raises:
+        ContentError: aliases that repeat too many nodes or a node that contains itself.
+    """
+    loader = TypedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _may_alias(text):
+            _check_expansion(node, max_nodes, text, path, first_line)
+        return node, (loader.construct_document(node) if node is not None else None)
+    except _READ_FAILURES:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _read_checked(
+    text: str, path: str, first_line: int, max_nodes: int
+) -> tuple[yaml.Node | None, Any]:
+    """The root node and value of ``text`` by :class:`ContentLoader`, every failure a message.
+
+    Raises:
+        ContentError: invalid YAML, or too many nodes.
+    """
     loader = ContentLoader(text, max_nodes)
     try:
         node = loader.get_single_node()
@@ -268,7 +353,7 @@ def parse_yaml(
         raise ContentError(INVALID_YAML, SourceRef(path, first_line), problem) from None
     finally:
         loader.dispose()
-    return Parsed(data, _file_lines(_node_marks(node), text, first_line))
+    return node, data
 
 
 def _too_many(max_nodes: int) -> str:
