@@ -103,7 +103,7 @@ class ContentLoader(TypedLoader):
         error at its line instead of an exception without one."""
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+        except (ValueError, TypeError, LookupError, AttributeError, OverflowError) as error:
             if isinstance(error, yaml.YAMLError):
                 raise
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
@@ -293,7 +293,7 @@ _READ_FAILURES = (
     yaml.YAMLError,
     ValueError,
     TypeError,
-    KeyError,
+    LookupError,
     AttributeError,
     OverflowError,
     RecursionError,

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from castline.load import load_content
-from castline.load.frontmatter import key_lines, parse_document, parse_yaml
+from unittest import mock
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from castline.errors import ContentError
+from castline.load import frontmatter, load_content
+from castline.load.frontmatter import (
+    ContentLoader,
+    key_lines,
+    most_nodes,
+    parse_document,
+    parse_yaml,
+)
 from tests.conftest import ContentTree
 
 
@@ -56,3 +69,106 @@ def test_nested_keys_are_named_by_dotted_paths() -> None:
         "exporters": 4,
         "exporters.srt": 4,
     }
+
+
+#: Pieces of YAML that make many nodes from few characters, or that fail part-way.
+FRAGMENTS = [
+    *"-?:,[]{}!&*|>'\"\n#%.\t ",
+    "- ",
+    "? ",
+    ": ",
+    "a",
+    "ab c",
+    "&x ",
+    "*x",
+    "!t ",
+    "!!str ",
+    "!!int ",
+    "---\n",
+    "...\n",
+    "  ",
+    "\u2028",
+    "'q'",
+    '"d"',
+]
+SCALARS = st.sampled_from(
+    ["", "a", "'q'", '"d"', "~", "1", "1:30", "yes", "2026-02-30", "!!int x", "&a x", "*a", "!t"]
+)
+
+
+def _indented(text: str) -> str:
+    return "".join(f"  {line}\n" for line in text.split("\n"))
+
+
+def _nested(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Flow and block collections of ``children``: empty entries, ``?`` keys, one-pair maps."""
+    items = st.lists(children, max_size=4)
+    return st.one_of(
+        items.map(lambda kids: "[" + ", ".join(kids) + "]"),
+        items.map(lambda kids: "{" + ", ".join(kids) + "}"),
+        items.map(lambda kids: "[" + ", ".join(f"? {kid}" for kid in kids) + "]"),
+        items.map(lambda kids: "[" + ", ".join(f": {kid}" for kid in kids) + "]"),
+        items.map(lambda kids: "".join(f"-\n{_indented(kid)}" for kid in kids)),
+        items.map(lambda kids: "".join(f"k{i}:\n{_indented(kid)}" for i, kid in enumerate(kids))),
+        items.map(lambda kids: "".join(f"?\n{_indented(kid)}:\n" for kid in kids)),
+        items.map(lambda kids: "&a " + "".join(f"? {kid}\n" for kid in kids)),
+    )
+
+
+YAML_TEXTS = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join),
+    st.recursive(SCALARS, _nested, max_leaves=30),
+)
+
+
+class _PurePythonCounting(yaml.SafeLoader):
+    """PyYAML's own parser (used where libyaml is absent), counting as ContentLoader does."""
+
+    composed = 0
+
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        self.composed += 1
+        super().descend_resolver(current_node, current_index)
+
+
+def _composed(loader: ContentLoader | _PurePythonCounting) -> int:
+    """How many nodes ``loader`` composes before it is done or fails."""
+    try:
+        loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        pass
+    finally:
+        loader.dispose()
+    return loader.composed
+
+
+@settings(max_examples=1000)
+@given(YAML_TEXTS)
+def test_composing_makes_at_most_most_nodes(text: str) -> None:
+    # The bound that lets parse_yaml skip counting nodes, for libyaml and for PyYAML's own
+    # parser, even on a text that fails part-way.
+    assert _composed(ContentLoader(text, max_nodes=10**9)) <= most_nodes(text)
+    assert _composed(_PurePythonCounting(text)) <= most_nodes(text)
+
+
+def _outcome(text: str) -> str:
+    try:
+        parsed = parse_yaml(text, "s.yaml", first_line=2)
+    except ContentError as error:
+        return str(error.diagnostic)
+    return repr((parsed.data, sorted(parsed.lines.items(), key=repr)))
+
+
+@settings(max_examples=500)
+@given(YAML_TEXTS)
+def test_a_text_within_the_limit_reads_as_with_every_check(text: str) -> None:
+    # The typed loader (no per-node count, no construct wrapper) against ContentLoader alone.
+    typed = _outcome(text)
+    with mock.patch.object(frontmatter, "_read_typed", return_value=None):
+        assert _outcome(text) == typed
+
+
+def test_most_nodes_counts_three_a_marker_plus_one() -> None:
+    assert most_nodes("") == 1
+    assert most_nodes("title: A long title, with words") == 3 * 2 + 1
+    assert most_nodes("?") == 3 * 1 + 1
