@@ -137,7 +137,8 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> obje
 TypedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 _DELIMITER = re.compile(r"^---[ \t]*$")
-_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+#: A line that ends the front matter, found in the whole text (``^`` and ``$`` at each ``\n``).
+_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 #: A place in a parsed value: mapping keys and list indexes, ``("transcript", 3, "sec")``.
 KeyPath = tuple[str | int, ...]
@@ -165,6 +166,10 @@ class Document:
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
     #: File line of the body's first line.
     body_line: int = 1
+    #: Whether the YAML holds a backslash. Without one no text parsed from it holds a character
+    #: :func:`castline.text.clean_text` repairs: YAML refuses them in its input (``c-printable``,
+    #: https://yaml.org/spec/1.2.2/#51-character-set) and only an escape (``"\\x07"``) makes one.
+    escapes: bool = True
 
     @property
     def key_lines(self) -> dict[str, int]:
@@ -206,21 +211,22 @@ def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) 
         ContentError: no front matter, front matter not closed, invalid YAML, or a YAML value
             that is not a mapping.
     """
-    lines = text.split("\n")
-    if not _DELIMITER.match(lines[0]):
+    first_end = text.find("\n")
+    if not _DELIMITER.match(text if first_end < 0 else text[:first_end]):
         raise ContentError(
             NO_FRONT_MATTER,
             SourceRef(path, 1),
             "no front matter: the file must start with a '---' line",
         )
-    end = next((i for i, line in enumerate(lines) if i and _END.match(line)), 0)
-    if not end:
+    end = _END.search(text, first_end + 1) if first_end >= 0 else None
+    if end is None:
         raise ContentError(
             NO_FRONT_MATTER,
             SourceRef(path, 1),
             "front matter is not closed: no '---' line after line 1",
         )
-    parsed = parse_yaml("\n".join(lines[1:end]), path, first_line=2, max_nodes=max_nodes)
+    header = text[first_end + 1 : end.start() - 1]  # without the line break before the end
+    parsed = parse_yaml(header, path, first_line=2, max_nodes=max_nodes)
     data = {} if parsed.data is None else parsed.data
     if not isinstance(data, dict):
         raise ContentError(
@@ -230,9 +236,10 @@ def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) 
         )
     return Document(
         data={str(key): value for key, value in data.items()},
-        body="\n".join(lines[end + 1 :]),
+        body=text[end.end() + 1 :],
         lines=parsed.lines,
-        body_line=end + 2,
+        body_line=text.count("\n", 0, end.start()) + 2,
+        escapes="\\" in header,
     )
 
 

@@ -8,6 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
 from castline.load import frontmatter, load_content
 from castline.load.frontmatter import (
@@ -17,6 +18,8 @@ from castline.load.frontmatter import (
     parse_document,
     parse_yaml,
 )
+from castline.model import SourceRef
+from castline.text import clean_text
 from tests.conftest import ContentTree
 
 
@@ -172,3 +175,45 @@ def test_most_nodes_counts_three_a_marker_plus_one() -> None:
     assert most_nodes("") == 1
     assert most_nodes("title: A long title, with words") == 3 * 2 + 1
     assert most_nodes("?") == 3 * 1 + 1
+
+
+#: What a text may hold that clean_text repairs, beside any other character but a backslash.
+UNREPAIRABLE = ["\x00", "\x07", "\x0b", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff"]
+NO_BACKSLASH = st.text(
+    st.one_of(
+        st.characters(exclude_characters="\\"),
+        st.sampled_from([*UNREPAIRABLE, "\x85", "\x7f", "\t", "'", '"', ":", "-", " ", "\n"]),
+    ),
+    max_size=20,
+)
+
+
+def _strings(value: object) -> list[str]:
+    """Every text in a parsed value, keys too."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for pair in value.items() for part in pair for text in _strings(part)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+@settings(max_examples=300)
+@given(NO_BACKSLASH, st.sampled_from(["{}", "'{}'", '"{}"', "|\n  {}", "[{}]"]))
+def test_yaml_without_a_backslash_holds_no_text_clean_text_repairs(value: str, form: str) -> None:
+    # Why a transcript's texts skip cleaning when Document.escapes is False.
+    try:
+        document = parse_document(f"---\nk: {form.format(value)}\n---\n", "e.md")
+    except ContentError:
+        return
+    assert not document.escapes
+    found: list[Diagnostic] = []
+    for text in _strings(document.data):
+        assert clean_text(text, SourceRef("e.md", 2), "'k'", found, xml=True) == text
+    assert found == []
+
+
+def test_an_escape_can_make_a_character_clean_text_repairs() -> None:
+    document = parse_document('---\nk: "a\\x07"\n---\n', "e.md")
+    assert document.escapes and document.data == {"k": "a\x07"}
