@@ -167,7 +167,8 @@ class Document:
     #: File line of the body's first line.
     body_line: int = 1
     #: Whether the YAML holds a backslash. Without one no text parsed from it holds a character
-    #: :func:`castline.text.clean_text` repairs: YAML refuses them in its input (``c-printable``,
+    #: :func:`castline.text.clean_text` repairs: :func:`decode` gives no lone surrogate, YAML
+    #: refuses the rest in its input (``c-printable``,
     #: https://yaml.org/spec/1.2.2/#51-character-set) and only an escape (``"\\x07"``) makes one.
     escapes: bool = True
 

@@ -13,6 +13,7 @@ from castline.errors import ContentError
 from castline.load import frontmatter, load_content
 from castline.load.frontmatter import (
     ContentLoader,
+    decode,
     key_lines,
     most_nodes,
     parse_document,
@@ -204,7 +205,8 @@ def _strings(value: object) -> list[str]:
 def test_yaml_without_a_backslash_holds_no_text_clean_text_repairs(value: str, form: str) -> None:
     # Why a transcript's texts skip cleaning when Document.escapes is False.
     try:
-        document = parse_document(f"---\nk: {form.format(value)}\n---\n", "e.md")
+        raw = f"---\nk: {form.format(value)}\n---\n".encode("utf-8", "surrogatepass")
+        document = parse_document(decode(raw, "e.md"), "e.md")
     except ContentError:
         return
     assert not document.escapes
