@@ -321,13 +321,39 @@ def _read_typed(
     loader = TypedLoader(text)
     try:
         node = loader.get_single_node()
-        if node is not None and _may_alias(text):
+        if node is None:
+            return None, None
+        if _may_alias(text):
             _check_expansion(node, max_nodes, text, path, first_line)
-        return node, (loader.construct_document(node) if node is not None else None)
+            return node, loader.construct_document(node)
+        return node, _tree_value(loader, node)
     except _READ_FAILURES:
         return None
     finally:
         loader.dispose()
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
+
+
+def _tree_value(loader: TypedLoader, node: yaml.Node) -> Any:
+    """The value of ``node``, which no alias repeats, as ``loader.construct_document`` gives
+    it: texts, lists and mappings with text keys built here, every other node by ``loader``
+    (without its bookkeeping for nodes that aliases share). A mapping with another key (a
+    number, a ``<<`` merge) is built by ``loader`` whole."""
+    tag, kind = node.tag, type(node)
+    if kind is yaml.ScalarNode and tag == _STR:
+        return node.value
+    if kind is yaml.SequenceNode and tag == _SEQ:
+        return [_tree_value(loader, child) for child in node.value]
+    if kind is yaml.MappingNode and tag == _MAP:
+        mapping = {}
+        for key, value in node.value:
+            if type(key) is not yaml.ScalarNode or key.tag != _STR:
+                return loader.construct_document(node)
+            mapping[key.value] = _tree_value(loader, value)
+        return mapping
+    return loader.construct_document(node)
 
 
 def _read_checked(

@@ -96,7 +96,25 @@ FRAGMENTS = [
     '"d"',
 ]
 SCALARS = st.sampled_from(
-    ["", "a", "'q'", '"d"', "~", "1", "1:30", "yes", "2026-02-30", "!!int x", "&a x", "*a", "!t"]
+    [
+        *[
+            "",
+            "a",
+            "'q'",
+            '"d"',
+            "~",
+            "1",
+            "1.5",
+            "1:30",
+            "yes",
+            "true",
+            "2026-02-30",
+            "2026-01-02",
+        ],
+        *["!!int x", "!!int", "&a x", "*a", "!t", "!!str 1", "!!binary aGk=", "<<", "=", "!!null"],
+        *["!!set {a}", "!!omap [a: 1]", "!!pairs [a: 1]", "!!str [a]", "!!map [a]", "!!seq {a}"],
+        *["{<<: {a: 1}, b: 2}", "{1: a, a: b}", "{a: 1, a: 2}", "{[a]: b}", "{? {a: 1}: b}"],
+    ]
 )
 
 
@@ -110,6 +128,9 @@ def _nested(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         items.map(lambda kids: "[" + ", ".join(kids) + "]"),
         items.map(lambda kids: "{" + ", ".join(kids) + "}"),
+        st.lists(st.tuples(children, children), max_size=4).map(
+            lambda pairs: "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"
+        ),
         items.map(lambda kids: "[" + ", ".join(f"? {kid}" for kid in kids) + "]"),
         items.map(lambda kids: "[" + ", ".join(f": {kid}" for kid in kids) + "]"),
         items.map(lambda kids: "".join(f"-\n{_indented(kid)}" for kid in kids)),
