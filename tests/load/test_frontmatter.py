@@ -240,3 +240,12 @@ def test_yaml_without_a_backslash_holds_no_text_clean_text_repairs(value: str, f
 def test_an_escape_can_make_a_character_clean_text_repairs() -> None:
     document = parse_document('---\nk: "a\\x07"\n---\n', "e.md")
     assert document.escapes and document.data == {"k": "a\x07"}
+
+
+def test_nesting_as_deep_as_libyaml_allows_reads_whole() -> None:
+    # Deeper than building values by recursion allows: read again by ContentLoader.
+    parsed = parse_yaml("[" * 999 + "x" + "]" * 999, "s.yaml")
+    value, depth = parsed.data, 0
+    while isinstance(value, list):
+        value, depth = value[0], depth + 1
+    assert (value, depth, parsed.lines) == ("x", 999, {(0,): 1, (0, 0): 1, (0, 0, 0): 1})
