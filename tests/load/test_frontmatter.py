@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import yaml
@@ -249,3 +250,21 @@ def test_nesting_as_deep_as_libyaml_allows_reads_whole() -> None:
     while isinstance(value, list):
         value, depth = value[0], depth + 1
     assert (value, depth, parsed.lines) == ("x", 999, {(0,): 1, (0, 0): 1, (0, 0, 0): 1})
+
+
+def _split_simply(text: str) -> tuple[str, int] | None:
+    """The front matter split line by line: the body and its first line, None if unclosed."""
+    lines = text.split("\n")
+    ends = [i for i, line in enumerate(lines) if i and re.match(r"^(?:---|\.\.\.)[ \t]*$", line)]
+    return ("\n".join(lines[ends[0] + 1 :]), ends[0] + 2) if ends else None
+
+
+@given(st.lists(st.sampled_from(["---", "--- ", "...", "---\t", " ---", "----", "a: 1", ""])))
+def test_the_front_matter_ends_where_a_line_by_line_split_ends_it(lines: list[str]) -> None:
+    text = "\n".join(["---", *lines])
+    try:
+        document = parse_document(text, "e.md")
+    except ContentError as error:
+        assert (_split_simply(text) is None) == (error.diagnostic.code == "L103")
+        return
+    assert (document.body, document.body_line) == _split_simply(text)
