@@ -127,8 +127,8 @@ class FieldReader:
         self.path = path
         self.lines = lines
         self.sink = sink
-        #: False when the mapping's YAML holds no escape
-        #: (:attr:`castline.load.frontmatter.Document.escapes`).
+        #: False when the mapping's YAML holds no escape, so that no text of its values needs
+        #: :meth:`clean` (:attr:`castline.load.frontmatter.Document.escapes`).
         self.escapes = escapes
 
     def where(self, key: str) -> SourceRef:
@@ -161,12 +161,6 @@ class FieldReader:
         surrogates replaced, characters XML 1.0 cannot hold removed), one warning at ``where``
         for each kind repaired."""
         return clean_text(text, where, f"'{label}'", self.sink, xml=True)
-
-    def clean_value(self, text: str, where: SourceRef, label: str) -> str:
-        """:meth:`clean` for the text of a value of the mapping (not the body): nothing to
-        repair when its YAML holds no escape
-        (:attr:`castline.load.frontmatter.Document.escapes`)."""
-        return self.clean(text, where, label) if self.escapes else text
 
     def text(self, data: Mapping[str, Any], key: str, *, label: str | None = None) -> str | None:
         """``data[key]`` as stripped text; None when absent, empty or not text (a warning)."""

@@ -30,7 +30,7 @@ from castline.load.fields import (
     seconds_ms,
     yaml_number,
 )
-from castline.load.frontmatter import kind_of
+from castline.load.frontmatter import KeyPath, kind_of
 from castline.model import Header, Limits, SourceRef, TranscriptItem, Utterance
 from castline.timecode import parse_clock
 
@@ -114,22 +114,36 @@ def read_transcript(
 
 
 def _text(
-    reader: FieldReader, text: str, key: str, number: int, source: SourceRef, limits: Limits
+    reader: FieldReader,
+    text: str,
+    key: str,
+    number: int,
+    source: SourceRef,
+    limits: Limits,
+    place: KeyPath | None = None,
 ) -> str:
-    """An item's ``line`` or ``header`` text: cleaned, stripped, within ``limits.line_chars``.
+    """An item's ``line``, ``header`` or ``who`` text: cleaned (when its YAML holds an escape:
+    :attr:`~castline.load.frontmatter.Document.escapes`), stripped, within
+    ``limits.line_chars``; a problem is reported at the line of ``place``, else ``source``.
 
     Raises:
         ContentError: the text is longer than the limit.
     """
-    text = reader.clean_value(text, source, key).strip()
+    if reader.escapes:
+        text = reader.clean(text, _where(reader, place, source), key)
+    text = text.strip()
     if len(text) > limits.line_chars:
         raise ContentError(
             TRANSCRIPT_OVER_LIMIT,
-            source,
+            _where(reader, place, source),
             f"transcript item {number}: '{key}' has {len(text):,} characters, more than "
             f"limits.line_chars ({limits.line_chars:,}) allows",
         )
     return text
+
+
+def _where(reader: FieldReader, place: KeyPath | None, source: SourceRef) -> SourceRef:
+    return source if place is None else reader.at(place, source)
 
 
 def _utterance(
@@ -150,8 +164,8 @@ def _utterance(
     who = item.get("who")
     speaker = None
     if who is not None:
-        where = reader.at(("transcript", index, "who"), source)
-        speaker = _text(reader, str(who), "who", number, where, limits) or None
+        place = ("transcript", index, "who")
+        speaker = _text(reader, str(who), "who", number, source, limits, place) or None
     if speaker is None:
         reader.sink.append(
             MISSING_SPEAKER.warning(
