@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,7 +181,8 @@ class Document:
 def key_lines(lines: Mapping[KeyPath, int], *, depth: int) -> dict[str, int]:
     """Lines of the mapping keys up to ``depth`` levels down, by dotted name (``owner.email``)."""
     found: dict[str, int] = {}
-    for path, line in lines.items():
+    places = lines.down_to(depth) if isinstance(lines, NodeLines) else lines
+    for path, line in places.items():
         if len(path) <= depth and all(isinstance(part, str) for part in path):
             found.setdefault(".".join(str(part) for part in path), line)
     return found
@@ -267,7 +268,7 @@ def parse_yaml(
     else:
         read = None
     node, data = read or _read_checked(text, path, first_line, max_nodes)
-    return Parsed(data, _file_lines(_node_marks(node), text, first_line))
+    return Parsed(data, NodeLines(node, text, first_line))
 
 
 #: The characters :func:`most_nodes` counts: YAML's indicators that can start a node or imply
@@ -491,8 +492,8 @@ def _file_lines(marks: dict[KeyPath, yaml.Mark], text: str, first_line: int) -> 
     return {path: first_line + bisect.bisect_left(ends, mark.index) for path, mark in marks.items()}
 
 
-def _node_marks(root: yaml.Node | None) -> dict[KeyPath, yaml.Mark]:
-    """The start of each key and list item down to :data:`LINE_DEPTH`, in document order.
+def _node_marks(root: yaml.Node | None, depth: int = LINE_DEPTH) -> dict[KeyPath, yaml.Mark]:
+    """The start of each key and list item down to ``depth`` levels, in document order.
 
     A key given twice keeps its first place; the places below it come from its last value, the
     one the constructed mapping holds.
@@ -511,7 +512,7 @@ def _node_marks(root: yaml.Node | None) -> dict[KeyPath, yaml.Mark]:
             for index, child in enumerate(node.value):
                 marks[(*path, index)] = child.start_mark
                 below.append(((*path, index), child))
-        if len(path) + 1 < LINE_DEPTH:
+        if len(path) + 1 < depth:
             last = dict(below)  # of a key given twice, its last value
             for key, child in last.items():
                 if isinstance(child, collections):
@@ -520,6 +521,86 @@ def _node_marks(root: yaml.Node | None) -> dict[KeyPath, yaml.Mark]:
     if isinstance(root, collections):
         visit(root, ())
     return marks
+
+
+class NodeLines(Mapping[KeyPath, int]):
+    """The file line of each key and list item of a composed YAML tree down to
+    :data:`LINE_DEPTH`, placed as :func:`_node_marks` places them: a place is found in the
+    nodes when asked for (most never are), all of them are listed only when iterated."""
+
+    def __init__(self, root: yaml.Node | None, text: str, first_line: int) -> None:
+        self._root, self._text, self._first = root, text, first_line
+        self._ends: list[int] | None = None
+        if any(character in text for character in _OTHER_BREAKS):
+            self._ends = [index for index, character in enumerate(text) if character == "\n"]
+        self._top: dict[str, tuple[yaml.Mark, yaml.Node]] | None = None
+        self._every: dict[KeyPath, int] | None = None
+
+    def down_to(self, depth: int) -> dict[KeyPath, int]:
+        """The places down to ``depth`` levels, in document order."""
+        if depth >= LINE_DEPTH:
+            return self._all()
+        return _file_lines(_node_marks(self._root, depth), self._text, self._first)
+
+    def get(self, path: KeyPath, default: Any = None) -> Any:
+        """The line of ``path``, ``default`` when it is no place."""
+        node, mark = self._root, None
+        if not path or len(path) > LINE_DEPTH:
+            return default
+        for depth, part in enumerate(path):
+            found = self._child(node, part, depth == 0)
+            if found is None:
+                return default
+            mark, node = found
+        if mark is None:
+            return default
+        if self._ends is None:
+            return self._first + mark.line
+        return self._first + bisect.bisect_left(self._ends, mark.index)
+
+    def _child(
+        self, node: yaml.Node | None, part: str | int, top: bool
+    ) -> tuple[yaml.Mark, yaml.Node] | None:
+        """The place of key or index ``part`` of ``node`` and what it holds: a key given twice
+        is placed first and holds its last value."""
+        if isinstance(node, yaml.SequenceNode):
+            if isinstance(part, int) and 0 <= part < len(node.value):
+                return node.value[part].start_mark, node.value[part]
+            return None
+        if not isinstance(node, yaml.MappingNode) or not isinstance(part, str):
+            return None
+        if top:  # the top level is asked for at every look-up: indexed once
+            if self._top is None:
+                self._top = _key_index(node)
+            return self._top.get(part)
+        return _key_index(node).get(part)
+
+    def __getitem__(self, path: KeyPath) -> int:
+        line = self.get(path)
+        if line is None:
+            raise KeyError(path)
+        return int(line)
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> dict[KeyPath, int]:
+        if self._every is None:
+            self._every = _file_lines(_node_marks(self._root), self._text, self._first)
+        return self._every
+
+
+def _key_index(node: yaml.MappingNode) -> dict[str, tuple[yaml.Mark, yaml.Node]]:
+    """Each key of ``node`` (as text): where it is first given, and its last value."""
+    index: dict[str, tuple[yaml.Mark, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        first = index.get(key)
+        index[key] = (key_node.start_mark if first is None else first[0], value_node)
+    return index
 
 
 def kind_of(value: object) -> str:

@@ -14,6 +14,7 @@ from castline.errors import ContentError
 from castline.load import frontmatter, load_content
 from castline.load.frontmatter import (
     ContentLoader,
+    KeyPath,
     decode,
     key_lines,
     most_nodes,
@@ -268,3 +269,21 @@ def test_the_front_matter_ends_where_a_line_by_line_split_ends_it(lines: list[st
         assert (_split_simply(text) is None) == (error.diagnostic.code == "L103")
         return
     assert (document.body, document.body_line) == _split_simply(text)
+
+
+PARTS = st.one_of(st.integers(-1, 4), st.sampled_from(["k0", "k1", "a", "b", "1", "<<"]))
+
+
+@settings(max_examples=500)
+@given(YAML_TEXTS, st.lists(st.lists(PARTS, max_size=4).map(tuple), max_size=10))
+def test_a_place_looked_up_is_the_place_listed(text: str, asked: list[KeyPath]) -> None:
+    # NodeLines finds a place in the nodes; listing them all is the reference.
+    try:
+        lines = parse_yaml(f"{text}\nk0: [a, {{a: 1, a: [2]}}]\nk1:\n  b: 1\n", "s.yaml").lines
+    except ContentError:
+        return
+    every = dict(lines.items())
+    for path in [*every, *asked]:
+        assert lines.get(path) == every.get(path)
+    for depth in (1, 2, 3):
+        assert key_lines(lines, depth=depth) == key_lines(every, depth=depth)
