@@ -30,7 +30,7 @@ from castline.load.fields import (
     seconds_ms,
     yaml_number,
 )
-from castline.load.frontmatter import KeyPath, kind_of
+from castline.load.frontmatter import kind_of
 from castline.model import Header, Limits, SourceRef, TranscriptItem, Utterance
 from castline.timecode import parse_clock
 
@@ -113,37 +113,39 @@ def read_transcript(
     return tuple(items)
 
 
+#: The item keys whose problems are reported at their own line; the others (``line``,
+#: ``header``) at the item's.
+_OWN_LINE = frozenset({"who"})
+
+
 def _text(
-    reader: FieldReader,
-    text: str,
-    key: str,
-    number: int,
-    source: SourceRef,
-    limits: Limits,
-    place: KeyPath | None = None,
+    reader: FieldReader, text: str, key: str, number: int, source: SourceRef, limits: Limits
 ) -> str:
-    """An item's ``line``, ``header`` or ``who`` text: cleaned (when its YAML holds an escape:
-    :attr:`~castline.load.frontmatter.Document.escapes`), stripped, within
-    ``limits.line_chars``; a problem is reported at the line of ``place``, else ``source``.
+    """Item ``number``'s ``line``, ``header`` or ``who`` text: cleaned (when its YAML holds an
+    escape: :attr:`~castline.load.frontmatter.Document.escapes`), stripped, within
+    ``limits.line_chars``; a problem is reported at ``source``, the item's line, or at the
+    key's own (:data:`_OWN_LINE`), looked up only then.
 
     Raises:
         ContentError: the text is longer than the limit.
     """
     if reader.escapes:
-        text = reader.clean(text, _where(reader, place, source), key)
+        text = reader.clean(text, _where(reader, key, number, source), key)
     text = text.strip()
     if len(text) > limits.line_chars:
         raise ContentError(
             TRANSCRIPT_OVER_LIMIT,
-            _where(reader, place, source),
+            _where(reader, key, number, source),
             f"transcript item {number}: '{key}' has {len(text):,} characters, more than "
             f"limits.line_chars ({limits.line_chars:,}) allows",
         )
     return text
 
 
-def _where(reader: FieldReader, place: KeyPath | None, source: SourceRef) -> SourceRef:
-    return source if place is None else reader.at(place, source)
+def _where(reader: FieldReader, key: str, number: int, source: SourceRef) -> SourceRef:
+    if key in _OWN_LINE:
+        return reader.at(("transcript", number - 1, key), source)
+    return source
 
 
 def _utterance(
@@ -164,8 +166,7 @@ def _utterance(
     who = item.get("who")
     speaker = None
     if who is not None:
-        place = ("transcript", index, "who")
-        speaker = _text(reader, str(who), "who", number, source, limits, place) or None
+        speaker = _text(reader, str(who), "who", number, source, limits) or None
     if speaker is None:
         reader.sink.append(
             MISSING_SPEAKER.warning(
