@@ -121,7 +121,7 @@ def read_episode(
         ContentError: the transcript is malformed (the episode cannot be built).
     """
     data = document.data
-    reader = FieldReader(display, document.lines, sink)
+    reader = FieldReader(display, document.lines, sink, escapes=document.escapes)
     transcript = read_transcript(reader, data.get("transcript"), show.limits)
     title = _title(reader, data, path.stem)
     guests = _guests(reader, data, show, people)

@@ -116,10 +116,20 @@ class FieldReader:
     (``owner.email``) and placed at its own line, else at its top-level key's, else at line 1.
     """
 
-    def __init__(self, path: str, lines: Mapping[KeyPath, int], sink: list[Diagnostic]) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: Mapping[KeyPath, int],
+        sink: list[Diagnostic],
+        *,
+        escapes: bool = True,
+    ) -> None:
         self.path = path
         self.lines = lines
         self.sink = sink
+        #: False when the mapping's YAML holds no escape, so that no text of its values needs
+        #: :meth:`clean` (:attr:`castline.load.frontmatter.Document.escapes`).
+        self.escapes = escapes
 
     def where(self, key: str) -> SourceRef:
         """The place of the key with dotted name ``key``."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,9 +55,28 @@ class _TooManyNodes(yaml.YAMLError):
         self.key = key
 
 
-class ContentLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """libyaml's safe loader with YAML 1.2 booleans (only true/false, any case), that stops
-    composing past ``max_nodes`` nodes and reports a scalar it cannot construct at its line."""
+class TypedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml's safe loader with YAML 1.2 booleans (only true/false, any case) and dates
+    checked (see :func:`_construct_timestamp`): the types castline reads, without the checks
+    of :class:`ContentLoader`. :func:`parse_yaml` uses it only for a text that cannot hold more
+    nodes than the limit (:func:`most_nodes`), and reads a text it fails on again with
+    :class:`ContentLoader`, for the message."""
+
+
+TypedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+TypedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class ContentLoader(TypedLoader):
+    """:class:`TypedLoader` that stops composing past ``max_nodes`` nodes and reports a scalar
+    it cannot construct at its line."""
 
     def __init__(self, stream: str, max_nodes: int = DEFAULT_MAX_NODES) -> None:
         super().__init__(stream)
@@ -84,7 +103,7 @@ class ContentLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         error at its line instead of an exception without one."""
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+        except (ValueError, TypeError, LookupError, AttributeError, OverflowError) as error:
             if isinstance(error, yaml.YAMLError):
                 raise
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
@@ -92,17 +111,6 @@ class ContentLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, f"{value} cannot be read as {tag}", node.start_mark
             ) from None
-
-
-ContentLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-ContentLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
 
 
 class _InvalidDate(yaml.constructor.ConstructorError):
@@ -126,10 +134,11 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> obje
         ) from None
 
 
-ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+TypedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 _DELIMITER = re.compile(r"^---[ \t]*$")
-_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+#: A line that ends the front matter, found in the whole text (``^`` and ``$`` at each ``\n``).
+_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 #: A place in a parsed value: mapping keys and list indexes, ``("transcript", 3, "sec")``.
 KeyPath = tuple[str | int, ...]
@@ -157,6 +166,11 @@ class Document:
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
     #: File line of the body's first line.
     body_line: int = 1
+    #: Whether the YAML holds a backslash. Without one no text parsed from it holds a character
+    #: :func:`castline.text.clean_text` repairs: :func:`decode` gives no lone surrogate, YAML
+    #: refuses the rest in its input (``c-printable``,
+    #: https://yaml.org/spec/1.2.2/#51-character-set) and only an escape (``"\\x07"``) makes one.
+    escapes: bool = True
 
     @property
     def key_lines(self) -> dict[str, int]:
@@ -167,7 +181,8 @@ class Document:
 def key_lines(lines: Mapping[KeyPath, int], *, depth: int) -> dict[str, int]:
     """Lines of the mapping keys up to ``depth`` levels down, by dotted name (``owner.email``)."""
     found: dict[str, int] = {}
-    for path, line in lines.items():
+    places = lines.down_to(depth) if isinstance(lines, NodeLines) else lines
+    for path, line in places.items():
         if len(path) <= depth and all(isinstance(part, str) for part in path):
             found.setdefault(".".join(str(part) for part in path), line)
     return found
@@ -198,21 +213,22 @@ def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) 
         ContentError: no front matter, front matter not closed, invalid YAML, or a YAML value
             that is not a mapping.
     """
-    lines = text.split("\n")
-    if not _DELIMITER.match(lines[0]):
+    first_end = text.find("\n")
+    if not _DELIMITER.match(text if first_end < 0 else text[:first_end]):
         raise ContentError(
             NO_FRONT_MATTER,
             SourceRef(path, 1),
             "no front matter: the file must start with a '---' line",
         )
-    end = next((i for i, line in enumerate(lines) if i and _END.match(line)), 0)
-    if not end:
+    end = _END.search(text, first_end + 1) if first_end >= 0 else None
+    if end is None:
         raise ContentError(
             NO_FRONT_MATTER,
             SourceRef(path, 1),
             "front matter is not closed: no '---' line after line 1",
         )
-    parsed = parse_yaml("\n".join(lines[1:end]), path, first_line=2, max_nodes=max_nodes)
+    header = text[first_end + 1 : end.start() - 1]  # without the line break before the end
+    parsed = parse_yaml(header, path, first_line=2, max_nodes=max_nodes)
     data = {} if parsed.data is None else parsed.data
     if not isinstance(data, dict):
         raise ContentError(
@@ -222,9 +238,10 @@ def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) 
         )
     return Document(
         data={str(key): value for key, value in data.items()},
-        body="\n".join(lines[end + 1 :]),
+        body=text[end.end() + 1 :],
         lines=parsed.lines,
-        body_line=end + 2,
+        body_line=text.count("\n", 0, end.start()) + 2,
+        escapes="\\" in header,
     )
 
 
@@ -241,6 +258,110 @@ def parse_yaml(
     ``max_nodes`` nodes, and a document whose aliases repeat nodes past ``max_nodes`` (a
     "billion laughs", https://en.wikipedia.org/wiki/Billion_laughs_attack) or that contains
     itself is refused before any value is made from it.
+
+    Raises:
+        ContentError: invalid YAML, or too many nodes.
+    """
+    # 3 * len(text) + 1 bounds most_nodes(text) without counting.
+    if 3 * len(text) + 1 <= max_nodes or most_nodes(text) <= max_nodes:
+        read = _read_typed(text, path, first_line, max_nodes)
+    else:
+        read = None
+    node, data = read or _read_checked(text, path, first_line, max_nodes)
+    return Parsed(data, NodeLines(node, text, first_line))
+
+
+#: The characters :func:`most_nodes` counts: YAML's indicators that can start a node or imply
+#: an empty one, and the line breaks (YAML 1.1, https://yaml.org/spec/1.1/#id868988).
+_MARKERS = "-?:,[]{}!&*|>'\"\n\r\x85\u2028\u2029"
+_NO_MARKERS = str.maketrans("", "", _MARKERS)
+
+
+def most_nodes(text: str) -> int:
+    """At most how many nodes composing ``text`` makes (an alias makes none), even when it
+    fails part-way: three per character of :data:`_MARKERS` in it, plus one.
+
+    Each node is charged to one character, none carrying more than three: a node with
+    properties to its first ``!`` or ``&``; a flow collection to its ``[`` or ``{``; a quoted
+    or block scalar to its quote, ``|`` or ``>``; a block sequence to its first ``-``; a block
+    mapping, or a one-pair mapping in a flow sequence, to its first ``?`` or, when its first
+    key is implicit, the ``:`` after that key; an empty scalar (written as nothing) to what
+    implies it: the ``-`` of an empty entry, the ``?`` or ``:`` of an empty key or value, the
+    ``{`` or ``,`` before a flow mapping entry that has neither, the ``-`` of ``---``. Any other
+    plain scalar is charged to the nearest marker before it, which no other plain scalar has:
+    a plain scalar ends only at a marker (``:``, a flow indicator, a line break, or `` #``
+    whose comment runs to a line break); the text's first is charged to none (the one).
+    A ``?`` or ``:`` then carries at most a mapping, its key and its value, ``{`` a mapping,
+    its first key and that key's empty value; every other marker fewer.
+    (Productions: YAML 1.1, https://yaml.org/spec/1.1/, as libyaml parses them.)
+    """
+    return 3 * (len(text) - len(text.translate(_NO_MARKERS))) + 1
+
+
+#: What :class:`TypedLoader` may raise on a text :class:`ContentLoader` turns into a message.
+_READ_FAILURES = (
+    yaml.YAMLError,
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
+
+
+def _read_typed(
+    text: str, path: str, first_line: int, max_nodes: int
+) -> tuple[yaml.Node | None, Any] | None:
+    """The root node and value of ``text`` by :class:`TypedLoader`, for a text that cannot
+    hold more than ``max_nodes`` nodes; None when reading fails (the caller reads it again
+    with :class:`ContentLoader`, which says why).
+
+    Raises:
+        ContentError: aliases that repeat too many nodes or a node that contains itself.
+    """
+    loader = TypedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        if _may_alias(text):
+            _check_expansion(node, max_nodes, text, path, first_line)
+            return node, loader.construct_document(node)
+        return node, _tree_value(loader, node)
+    except _READ_FAILURES:
+        return None
+    finally:
+        loader.dispose()
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
+
+
+def _tree_value(loader: TypedLoader, node: yaml.Node) -> Any:
+    """The value of ``node``, which no alias repeats, as ``loader.construct_document`` gives
+    it: texts, lists and mappings with text keys built here, every other node by ``loader``
+    (without its bookkeeping for nodes that aliases share). A mapping with another key (a
+    number, a ``<<`` merge) is built by ``loader`` whole."""
+    tag, kind = node.tag, type(node)
+    if kind is yaml.ScalarNode and tag == _STR:
+        return node.value
+    if kind is yaml.SequenceNode and tag == _SEQ:
+        return [_tree_value(loader, child) for child in node.value]
+    if kind is yaml.MappingNode and tag == _MAP:
+        mapping: dict[str, Any] = {}
+        for key, value in node.value:
+            if type(key) is not yaml.ScalarNode or key.tag != _STR:
+                return loader.construct_document(node)
+            mapping[key.value] = _tree_value(loader, value)
+        return mapping
+    return loader.construct_document(node)
+
+
+def _read_checked(
+    text: str, path: str, first_line: int, max_nodes: int
+) -> tuple[yaml.Node | None, Any]:
+    """The root node and value of ``text`` by :class:`ContentLoader`, every failure a message.
 
     Raises:
         ContentError: invalid YAML, or too many nodes.
@@ -268,7 +389,7 @@ def parse_yaml(
         raise ContentError(INVALID_YAML, SourceRef(path, first_line), problem) from None
     finally:
         loader.dispose()
-    return Parsed(data, _file_lines(_node_marks(node), text, first_line))
+    return node, data
 
 
 def _too_many(max_nodes: int) -> str:
@@ -371,8 +492,8 @@ def _file_lines(marks: dict[KeyPath, yaml.Mark], text: str, first_line: int) -> 
     return {path: first_line + bisect.bisect_left(ends, mark.index) for path, mark in marks.items()}
 
 
-def _node_marks(root: yaml.Node | None) -> dict[KeyPath, yaml.Mark]:
-    """The start of each key and list item down to :data:`LINE_DEPTH`, in document order.
+def _node_marks(root: yaml.Node | None, depth: int = LINE_DEPTH) -> dict[KeyPath, yaml.Mark]:
+    """The start of each key and list item down to ``depth`` levels, in document order.
 
     A key given twice keeps its first place; the places below it come from its last value, the
     one the constructed mapping holds.
@@ -391,7 +512,7 @@ def _node_marks(root: yaml.Node | None) -> dict[KeyPath, yaml.Mark]:
             for index, child in enumerate(node.value):
                 marks[(*path, index)] = child.start_mark
                 below.append(((*path, index), child))
-        if len(path) + 1 < LINE_DEPTH:
+        if len(path) + 1 < depth:
             last = dict(below)  # of a key given twice, its last value
             for key, child in last.items():
                 if isinstance(child, collections):
@@ -400,6 +521,86 @@ def _node_marks(root: yaml.Node | None) -> dict[KeyPath, yaml.Mark]:
     if isinstance(root, collections):
         visit(root, ())
     return marks
+
+
+class NodeLines(Mapping[KeyPath, int]):
+    """The file line of each key and list item of a composed YAML tree down to
+    :data:`LINE_DEPTH`, placed as :func:`_node_marks` places them: a place is found in the
+    nodes when asked for (most never are), all of them are listed only when iterated."""
+
+    def __init__(self, root: yaml.Node | None, text: str, first_line: int) -> None:
+        self._root, self._text, self._first = root, text, first_line
+        self._ends: list[int] | None = None
+        if any(character in text for character in _OTHER_BREAKS):
+            self._ends = [index for index, character in enumerate(text) if character == "\n"]
+        self._top: dict[str, tuple[yaml.Mark, yaml.Node]] | None = None
+        self._every: dict[KeyPath, int] | None = None
+
+    def down_to(self, depth: int) -> dict[KeyPath, int]:
+        """The places down to ``depth`` levels, in document order."""
+        if depth >= LINE_DEPTH:
+            return self._all()
+        return _file_lines(_node_marks(self._root, depth), self._text, self._first)
+
+    def get(self, path: KeyPath, default: Any = None) -> Any:
+        """The line of ``path``, ``default`` when it is no place."""
+        node, mark = self._root, None
+        if not path or len(path) > LINE_DEPTH:
+            return default
+        for depth, part in enumerate(path):
+            found = self._child(node, part, depth == 0)
+            if found is None:
+                return default
+            mark, node = found
+        if mark is None:
+            return default
+        if self._ends is None:
+            return self._first + mark.line
+        return self._first + bisect.bisect_left(self._ends, mark.index)
+
+    def _child(
+        self, node: yaml.Node | None, part: str | int, top: bool
+    ) -> tuple[yaml.Mark, yaml.Node] | None:
+        """The place of key or index ``part`` of ``node`` and what it holds: a key given twice
+        is placed first and holds its last value."""
+        if isinstance(node, yaml.SequenceNode):
+            if isinstance(part, int) and 0 <= part < len(node.value):
+                return node.value[part].start_mark, node.value[part]
+            return None
+        if not isinstance(node, yaml.MappingNode) or not isinstance(part, str):
+            return None
+        if top:  # the top level is asked for at every look-up: indexed once
+            if self._top is None:
+                self._top = _key_index(node)
+            return self._top.get(part)
+        return _key_index(node).get(part)
+
+    def __getitem__(self, path: KeyPath) -> int:
+        line = self.get(path)
+        if line is None:
+            raise KeyError(path)
+        return int(line)
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> dict[KeyPath, int]:
+        if self._every is None:
+            self._every = _file_lines(_node_marks(self._root), self._text, self._first)
+        return self._every
+
+
+def _key_index(node: yaml.MappingNode) -> dict[str, tuple[yaml.Mark, yaml.Node]]:
+    """Each key of ``node`` (as text): where it is first given, and its last value."""
+    index: dict[str, tuple[yaml.Mark, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        first = index.get(key)
+        index[key] = (key_node.start_mark if first is None else first[0], value_node)
+    return index
 
 
 def kind_of(value: object) -> str:

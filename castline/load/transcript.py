@@ -15,12 +15,14 @@ or past 100 hours is a warning (the stamp is ignored).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from castline.diagnostics import rule
 from castline.errors import ContentError
 from castline.load.fields import (
+    MAX_MS,
     WRONG_TYPE,
     BadNumber,
     FieldReader,
@@ -48,6 +50,9 @@ INVALID_STAMP = rule("L304", "invalid-stamp", "a line's 'sec' or 'time' is not a
 STAMP_MISMATCH = rule(
     "L305", "stamp-mismatch", "a line's 'sec' and 'time' disagree by a second or more"
 )
+
+#: The largest whole ``sec`` :func:`~castline.load.fields.seconds_ms` reads.
+_MAX_SECONDS = MAX_MS // 1000
 
 
 def read_transcript(
@@ -108,23 +113,39 @@ def read_transcript(
     return tuple(items)
 
 
+#: The item keys whose problems are reported at their own line; the others (``line``,
+#: ``header``) at the item's.
+_OWN_LINE = frozenset({"who"})
+
+
 def _text(
     reader: FieldReader, text: str, key: str, number: int, source: SourceRef, limits: Limits
 ) -> str:
-    """An item's ``line`` or ``header`` text: cleaned, stripped, within ``limits.line_chars``.
+    """Item ``number``'s ``line``, ``header`` or ``who`` text: cleaned (when its YAML holds an
+    escape: :attr:`~castline.load.frontmatter.Document.escapes`), stripped, within
+    ``limits.line_chars``; a problem is reported at ``source``, the item's line, or at the
+    key's own (:data:`_OWN_LINE`), looked up only then.
 
     Raises:
         ContentError: the text is longer than the limit.
     """
-    text = reader.clean(text, source, key).strip()
+    if reader.escapes:
+        text = reader.clean(text, _where(reader, key, number, source), key)
+    text = text.strip()
     if len(text) > limits.line_chars:
         raise ContentError(
             TRANSCRIPT_OVER_LIMIT,
-            source,
+            _where(reader, key, number, source),
             f"transcript item {number}: '{key}' has {len(text):,} characters, more than "
             f"limits.line_chars ({limits.line_chars:,}) allows",
         )
     return text
+
+
+def _where(reader: FieldReader, key: str, number: int, source: SourceRef) -> SourceRef:
+    if key in _OWN_LINE:
+        return reader.at(("transcript", number - 1, key), source)
+    return source
 
 
 def _utterance(
@@ -133,23 +154,49 @@ def _utterance(
     """A ``line`` item: its text, speaker (``who``) and start."""
     number = index + 1
     text = item["line"]
-    if text is None or isinstance(text, list | dict | bool) or not str(text).strip():
+    if type(text) is not str:  # a number or a date is read as its text
+        if text is None or isinstance(text, list | dict | bool):
+            text = ""
+        text = str(text)
+    if not text.strip():
         raise ContentError(
             INVALID_TRANSCRIPT_ITEM, source, f"transcript item {number} has no text in 'line'"
         )
-    text = _text(reader, str(text), "line", number, source, limits)
+    text = _text(reader, text, "line", number, source, limits)
     who = item.get("who")
-    where = reader.at(("transcript", index, "who"), source)
-    speaker = None if who is None else _text(reader, str(who), "who", number, where, limits)
-    speaker = speaker or None
+    speaker = None
+    if who is not None:
+        speaker = _text(reader, str(who), "who", number, source, limits) or None
     if speaker is None:
         reader.sink.append(
             MISSING_SPEAKER.warning(
                 source, f"transcript item {number} has no 'who'; unknown speaker"
             )
         )
-    stamp = _stamp(reader, item, index, source)
+    sec, time = item.get("sec"), item.get("time")
+    if type(sec) is int and 0 <= sec <= _MAX_SECONDS and type(time) is str:
+        stamp = _timed(reader, sec, time, index, source)
+    else:
+        stamp = _stamp(reader, item, index, source)
     return Utterance(text, speaker, stamp, source)
+
+
+def _timed(reader: FieldReader, sec: int, time: str, index: int, source: SourceRef) -> int | None:
+    """The start in ms of a line with a whole ``sec`` in range and a ``time`` text, as
+    :func:`_stamp` reads it (the usual line, read without its general checks)."""
+    try:
+        time_ms = bounded_ms(_clock(time))
+    except ValueError:
+        return _stamp(reader, {"sec": sec, "time": time}, index, source)
+    if abs(sec * 1000 - time_ms) >= 1000:
+        message = f"'sec' {sec} and 'time' {time!r} disagree; using 'sec'"
+        where = reader.at(("transcript", index, "time"), source)
+        reader.sink.append(STAMP_MISMATCH.warning(where, message))
+    return sec * 1000
+
+
+#: :func:`castline.timecode.parse_clock`, remembered: a show repeats its stamps.
+_clock = functools.lru_cache(maxsize=8192)(parse_clock)
 
 
 def _stamp(
@@ -186,7 +233,7 @@ def _stamp(
         try:
             # YAML 1.1 reads an unquoted 1:32 as the sexagesimal number 92.
             sexagesimal = isinstance(time, int) and not isinstance(time, bool)
-            time_ms = bounded_ms(time * 1000 if sexagesimal else parse_clock(str(time)))
+            time_ms = bounded_ms(time * 1000 if sexagesimal else _clock(str(time)))
         except BadNumber as error:
             message = f"'time' {_shown(time)} {error}; {what}"
             reader.sink.append(INVALID_STAMP.warning(at("time"), message))

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
-from castline.load import load_content
-from castline.load.frontmatter import key_lines, parse_document, parse_yaml
+import re
+from unittest import mock
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from castline.diagnostics import Diagnostic
+from castline.errors import ContentError
+from castline.load import frontmatter, load_content
+from castline.load.frontmatter import (
+    ContentLoader,
+    KeyPath,
+    decode,
+    key_lines,
+    most_nodes,
+    parse_document,
+    parse_yaml,
+)
+from castline.model import SourceRef
+from castline.text import clean_text
 from tests.conftest import ContentTree
 
 
@@ -56,3 +75,215 @@ def test_nested_keys_are_named_by_dotted_paths() -> None:
         "exporters": 4,
         "exporters.srt": 4,
     }
+
+
+#: Pieces of YAML that make many nodes from few characters, or that fail part-way.
+FRAGMENTS = [
+    *"-?:,[]{}!&*|>'\"\n#%.\t ",
+    "- ",
+    "? ",
+    ": ",
+    "a",
+    "ab c",
+    "&x ",
+    "*x",
+    "!t ",
+    "!!str ",
+    "!!int ",
+    "---\n",
+    "...\n",
+    "  ",
+    "\u2028",
+    "'q'",
+    '"d"',
+]
+SCALARS = st.sampled_from(
+    [
+        *[
+            "",
+            "a",
+            "'q'",
+            '"d"',
+            "~",
+            "1",
+            "1.5",
+            "1:30",
+            "yes",
+            "true",
+            "2026-02-30",
+            "2026-01-02",
+        ],
+        *["!!int x", "!!int", "&a x", "*a", "!t", "!!str 1", "!!binary aGk=", "<<", "=", "!!null"],
+        *["!!set {a}", "!!omap [a: 1]", "!!pairs [a: 1]", "!!str [a]", "!!map [a]", "!!seq {a}"],
+        *["{<<: {a: 1}, b: 2}", "{1: a, a: b}", "{a: 1, a: 2}", "{[a]: b}", "{? {a: 1}: b}"],
+    ]
+)
+
+
+def _indented(text: str) -> str:
+    return "".join(f"  {line}\n" for line in text.split("\n"))
+
+
+def _nested(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Flow and block collections of ``children``: empty entries, ``?`` keys, one-pair maps."""
+    items = st.lists(children, max_size=4)
+    return st.one_of(
+        items.map(lambda kids: "[" + ", ".join(kids) + "]"),
+        items.map(lambda kids: "{" + ", ".join(kids) + "}"),
+        st.lists(st.tuples(children, children), max_size=4).map(
+            lambda pairs: "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"
+        ),
+        items.map(lambda kids: "[" + ", ".join(f"? {kid}" for kid in kids) + "]"),
+        items.map(lambda kids: "[" + ", ".join(f": {kid}" for kid in kids) + "]"),
+        items.map(lambda kids: "".join(f"-\n{_indented(kid)}" for kid in kids)),
+        items.map(lambda kids: "".join(f"k{i}:\n{_indented(kid)}" for i, kid in enumerate(kids))),
+        items.map(lambda kids: "".join(f"?\n{_indented(kid)}:\n" for kid in kids)),
+        items.map(lambda kids: "&a " + "".join(f"? {kid}\n" for kid in kids)),
+    )
+
+
+YAML_TEXTS = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join),
+    st.recursive(SCALARS, _nested, max_leaves=30),
+)
+
+
+class _PurePythonCounting(yaml.SafeLoader):
+    """PyYAML's own parser (used where libyaml is absent), counting as ContentLoader does."""
+
+    composed = 0
+
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        self.composed += 1
+        super().descend_resolver(current_node, current_index)
+
+
+def _composed(loader: ContentLoader | _PurePythonCounting) -> int:
+    """How many nodes ``loader`` composes before it is done or fails."""
+    try:
+        loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        pass
+    finally:
+        loader.dispose()
+    return loader.composed
+
+
+@settings(max_examples=1000)
+@given(YAML_TEXTS)
+def test_composing_makes_at_most_most_nodes(text: str) -> None:
+    # The bound that lets parse_yaml skip counting nodes, for libyaml and for PyYAML's own
+    # parser, even on a text that fails part-way.
+    assert _composed(ContentLoader(text, max_nodes=10**9)) <= most_nodes(text)
+    assert _composed(_PurePythonCounting(text)) <= most_nodes(text)
+
+
+def _outcome(text: str) -> str:
+    try:
+        parsed = parse_yaml(text, "s.yaml", first_line=2)
+    except ContentError as error:
+        return str(error.diagnostic)
+    return repr((parsed.data, sorted(parsed.lines.items(), key=repr)))
+
+
+@settings(max_examples=500)
+@given(YAML_TEXTS)
+def test_a_text_within_the_limit_reads_as_with_every_check(text: str) -> None:
+    # The typed loader (no per-node count, no construct wrapper) against ContentLoader alone.
+    typed = _outcome(text)
+    with mock.patch.object(frontmatter, "_read_typed", return_value=None):
+        assert _outcome(text) == typed
+
+
+def test_most_nodes_counts_three_a_marker_plus_one() -> None:
+    assert most_nodes("") == 1
+    assert most_nodes("title: A long title, with words") == 3 * 2 + 1
+    assert most_nodes("?") == 3 * 1 + 1
+
+
+#: What a text may hold that clean_text repairs, beside any other character but a backslash.
+UNREPAIRABLE = ["\x00", "\x07", "\x0b", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff"]
+NO_BACKSLASH = st.text(
+    st.one_of(
+        st.characters(exclude_characters="\\"),
+        st.sampled_from([*UNREPAIRABLE, "\x85", "\x7f", "\t", "'", '"', ":", "-", " ", "\n"]),
+    ),
+    max_size=20,
+)
+
+
+def _strings(value: object) -> list[str]:
+    """Every text in a parsed value, keys too."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for pair in value.items() for part in pair for text in _strings(part)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+@settings(max_examples=300)
+@given(NO_BACKSLASH, st.sampled_from(["{}", "'{}'", '"{}"', "|\n  {}", "[{}]"]))
+def test_yaml_without_a_backslash_holds_no_text_clean_text_repairs(value: str, form: str) -> None:
+    # Why a transcript's texts skip cleaning when Document.escapes is False.
+    try:
+        raw = f"---\nk: {form.format(value)}\n---\n".encode("utf-8", "surrogatepass")
+        document = parse_document(decode(raw, "e.md"), "e.md")
+    except ContentError:
+        return
+    assert not document.escapes
+    found: list[Diagnostic] = []
+    for text in _strings(document.data):
+        assert clean_text(text, SourceRef("e.md", 2), "'k'", found, xml=True) == text
+    assert found == []
+
+
+def test_an_escape_can_make_a_character_clean_text_repairs() -> None:
+    document = parse_document('---\nk: "a\\x07"\n---\n', "e.md")
+    assert document.escapes and document.data == {"k": "a\x07"}
+
+
+def test_nesting_as_deep_as_libyaml_allows_reads_whole() -> None:
+    # Deeper than building values by recursion allows: read again by ContentLoader.
+    parsed = parse_yaml("[" * 999 + "x" + "]" * 999, "s.yaml")
+    value, depth = parsed.data, 0
+    while isinstance(value, list):
+        value, depth = value[0], depth + 1
+    assert (value, depth, parsed.lines) == ("x", 999, {(0,): 1, (0, 0): 1, (0, 0, 0): 1})
+
+
+def _split_simply(text: str) -> tuple[str, int] | None:
+    """The front matter split line by line: the body and its first line, None if unclosed."""
+    lines = text.split("\n")
+    ends = [i for i, line in enumerate(lines) if i and re.match(r"^(?:---|\.\.\.)[ \t]*$", line)]
+    return ("\n".join(lines[ends[0] + 1 :]), ends[0] + 2) if ends else None
+
+
+@given(st.lists(st.sampled_from(["---", "--- ", "...", "---\t", " ---", "----", "a: 1", ""])))
+def test_the_front_matter_ends_where_a_line_by_line_split_ends_it(lines: list[str]) -> None:
+    text = "\n".join(["---", *lines])
+    try:
+        document = parse_document(text, "e.md")
+    except ContentError as error:
+        assert (_split_simply(text) is None) == (error.diagnostic.code == "L103")
+        return
+    assert (document.body, document.body_line) == _split_simply(text)
+
+
+PARTS = st.one_of(st.integers(-1, 4), st.sampled_from(["k0", "k1", "a", "b", "1", "<<"]))
+
+
+@settings(max_examples=500)
+@given(YAML_TEXTS, st.lists(st.lists(PARTS, max_size=4).map(tuple), max_size=10))
+def test_a_place_looked_up_is_the_place_listed(text: str, asked: list[KeyPath]) -> None:
+    # NodeLines finds a place in the nodes; listing them all is the reference.
+    try:
+        lines = parse_yaml(f"{text}\nk0: [a, {{a: 1, a: [2]}}]\nk1:\n  b: 1\n", "s.yaml").lines
+    except ContentError:
+        return
+    every = dict(lines.items())
+    for path in [*every, *asked]:
+        assert lines.get(path) == every.get(path)
+    for depth in (1, 2, 3):
+        assert key_lines(lines, depth=depth) == key_lines(every, depth=depth)

@@ -329,10 +329,12 @@ def test_yaml_that_cannot_be_constructed_is_an_error_at_its_line(
             "episodes/tag.md": "---\ntitle: T\ndate: !!timestamp yesterday\n---\n",
             "episodes/bool.md": "---\ntitle: T\nexplicit: !!bool maybe\n---\n",
             "episodes/nul.md": "---\ntitle: T\ntranscript:\n- line: a\0b\n  sec: 1\n---\n",
+            "episodes/int.md": "---\ntitle: T\nseason: !!int\n---\n",
         }
     )
     assert messages(root) == [
         "episodes/bool.md:3: error: invalid YAML: 'maybe' cannot be read as !!bool",
+        "episodes/int.md:3: error: invalid YAML: '' cannot be read as !!int",
         "episodes/nul.md:4: error: invalid YAML: unacceptable character #x0000: control "
         "characters are not allowed",
         "episodes/tag.md:3: error: 'yesterday' is not a valid date (YYYY-MM-DD[ HH:MM[:SS]])",

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from castline.load import load_content
+from unittest import mock
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from castline.diagnostics import Diagnostic
+from castline.errors import ContentError
+from castline.load import load_content, transcript
+from castline.load.fields import FieldReader
+from castline.load.frontmatter import KeyPath
+from castline.load.transcript import read_transcript
 from castline.model import Header
 from tests.conftest import CONTENT, ContentTree
 
@@ -60,3 +70,41 @@ def test_stamps_are_read_tolerantly_and_disagreements_reported(content_tree: Con
         f"{path}:3: warning: unknown guest 'stranger': no profile people/stranger.md",
         f"{path}:8: warning: 'sec' 92 and 'time' '1:33' disagree; using 'sec'",
     ]
+
+
+SECS = st.one_of(
+    st.integers(-5, 400_000),
+    st.sampled_from([0, 359_999, 360_000, 360_001, 10**30, True, None, 1.5, float("nan"), "9"]),
+)
+TIMES = st.one_of(
+    st.builds("{}:{:02d}".format, st.integers(0, 7000), st.integers(0, 99)),
+    st.sampled_from(["0:06", "1:00:25", "9: 46", "1:5", "x", "", "99999:00", "6000:00:00"]),
+    st.sampled_from([None, 92, 1.5, True]),
+)
+
+
+def _read(items: list[dict[str, object]]) -> tuple[object, ...]:
+    lines: dict[KeyPath, int] = {
+        ("transcript", i, key): 10 * i + 1 for i, item in enumerate(items) for key in item
+    }
+    sink: list[Diagnostic] = []
+    read = read_transcript(FieldReader("e.md", lines, sink, escapes=False), items)
+    return read, [str(d) for d in sink]
+
+
+@given(st.lists(st.fixed_dictionaries({"line": st.just("L"), "sec": SECS, "time": TIMES})))
+def test_a_whole_sec_and_a_time_text_read_as_the_general_rules_read_them(
+    items: list[dict[str, object]],
+) -> None:
+    # The usual line (whole sec in range, time text) skips the general checks; same stamps,
+    # same warnings as when every line takes them.
+    try:
+        fast = _read(items)
+    except ContentError as error:
+        fast = (str(error.diagnostic),)
+    with mock.patch.object(transcript, "_MAX_SECONDS", -1):
+        try:
+            general = _read(items)
+        except ContentError as error:
+            general = (str(error.diagnostic),)
+    assert fast == general
