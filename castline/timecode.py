@@ -99,6 +99,18 @@ def _hms(seconds: int) -> str:
     return text
 
 
+def _timecode(ms: int, millis_text: tuple[str, ...]) -> str:
+    """``HH:MM:SS`` then ``millis_text[ms % 1000]`` (the separator and three digits).
+
+    Raises:
+        ValueError: a negative time.
+    """
+    if ms < 0:
+        raise ValueError(f"negative time: {ms} ms")
+    seconds, millis = divmod(ms, 1000)
+    return (_HMS.get(seconds) or _hms(seconds)) + millis_text[millis]
+
+
 def format_srt_timecode(ms: int) -> str:
     """``HH:MM:SS,mmm`` (SubRip).
 
@@ -108,10 +120,7 @@ def format_srt_timecode(ms: int) -> str:
     Raises:
         ValueError: a negative time.
     """
-    if ms < 0:
-        raise ValueError(f"negative time: {ms} ms")
-    seconds, millis = divmod(ms, 1000)
-    return (_HMS.get(seconds) or _hms(seconds)) + _SRT_MILLIS[millis]
+    return _timecode(ms, _SRT_MILLIS)
 
 
 def format_vtt_timecode(ms: int) -> str:
@@ -124,10 +133,7 @@ def format_vtt_timecode(ms: int) -> str:
     Raises:
         ValueError: a negative time.
     """
-    if ms < 0:
-        raise ValueError(f"negative time: {ms} ms")
-    seconds, millis = divmod(ms, 1000)
-    return (_HMS.get(seconds) or _hms(seconds)) + _VTT_MILLIS[millis]
+    return _timecode(ms, _VTT_MILLIS)
 
 
 def format_hms(ms: int) -> str:
