@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 from castline.diagnostics import Diagnostic, rule
 from castline.feed.rules import artwork_size_problem
@@ -71,6 +72,15 @@ class _ArtworkOnDemand(ArtworkInfo):
 
     __slots__ = ("_file",)
     _file: Path
+
+    def __new__(cls, path: Path | str | None = None, shown: str | None = None, **facts: Any) -> Any:
+        """Made by :func:`read_artwork` (``path`` the file, ``shown`` its name), or by pickle
+        (no arguments); as :func:`dataclasses.replace` calls it, from every field by name
+        (``path`` the name), it is the plain :class:`ArtworkInfo` of those values, read
+        already."""
+        if path is not None and shown is None:
+            return ArtworkInfo(str(path), **facts)
+        return super().__new__(cls)
 
     def __init__(self, path: Path, shown: str) -> None:  # the fields are filled on first use
         object.__setattr__(self, "path", shown)

@@ -3,6 +3,7 @@ every image is made in the test."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -174,3 +175,12 @@ def test_the_file_is_read_when_a_fact_is_first_asked_for(tmp_path: Path) -> None
     path.unlink()
     assert (info.format, info.missing) == ("PNG", False)  # read once, then kept
     assert pickle.loads(pickle.dumps(info)) == info
+
+
+def test_a_copy_with_another_name_holds_the_facts_read_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "cover.png"
+    path.write_bytes(image_bytes(1400, 1400, kind="PNG"))
+    copy = dataclasses.replace(read_artwork(path, "content/cover.png"), path="content/c.png")
+    path.unlink()
+    assert copy == ArtworkInfo("content/c.png", "PNG", "RGB", 1400, 1400, copy.size_bytes)
+    assert type(copy) is ArtworkInfo and copy.size_bytes > 0
