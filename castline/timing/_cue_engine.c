@@ -8,16 +8,21 @@
  * order), the whole forward programme past _EXACT_LIMIT (_forward_cut), and each cue's display
  * lines (_runs, _layout, _two_liner, _break_lines). It returns each cue's lines and span.
  *
- * model(...).cues() is castline.timing.cues.build_cues before its warnings' text and a negative
- * offset's clipping: per timed line its speaker's label (cues._pieces, the names by the
- * speaker_name it is given), its words split as str.split() splits them, their boundary kinds
- * from castline.timing.boundaries' per-word caches (the classify it is given fills them, and
- * keeps them bounded, for a line with a word not cached), the cut above and the labels' timing
- * (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow) and
- * _make_gaps in int64_t, every sum checked; it returns the cues, made as cues.Cue's __init__
- * makes them (through the class's slot descriptors), and each line cues._short_lines
- * reports with its shortest cue. A value that leaves 64 bits raises OverflowError: the caller
- * builds the episode with the Python engine.
+ * model(...).lines() and .cues() are castline.timing.cues.build_cues before its warnings' text
+ * and a negative offset's clipping, in two steps so that the policies of one episode (SRT's and
+ * WebVTT's) share the first. lines() prepares an episode's timed lines once: per line its
+ * speaker's name and label (cues._pieces's names, by the speaker_name it is given), its words
+ * split as str.split() splits them and joined, their boundary kinds from
+ * castline.timing.boundaries' word cache (one lookup a word: its row and after class; the
+ * classify it is given fills it, and keeps it bounded, for a line with a word not cached), their
+ * offsets, planned times and break units. cues() cuts the prepared lines under a policy: per
+ * line the label, the cut above (a line keeps its last cut, reused by a policy that cuts it
+ * under the same rules: the same width, lines, durations and label room) and the labels'
+ * timing (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow)
+ * and _make_gaps in int64_t, every sum checked; it returns the cues, made as cues.Cue's
+ * __init__ makes them (each field stored in its slot), and each line cues._short_lines reports
+ * with its shortest cue. A value that leaves 64 bits raises OverflowError: the caller builds
+ * the episode with the Python engine.
  *
  * cheapest_cuts() is castline.timing.segment._cheapest_cuts with its scan (_scanner) and its
  * two-line layout (_two_liner) inlined: the backwards dynamic programme over a line's words,
@@ -1738,6 +1743,13 @@ typedef struct {
     Py_ssize_t n;      /* its words */
     int64_t *ints;     /* offsets, times, kinds, breaks, counts (n + 1 each), at_sentence */
     int stamped;       /* its start is its own stamp */
+    /* The last cut of the line, for a policy that cuts it alike (SRT's unlabelled lines are
+     * WebVTT's): its rules (width, max_lines, min_ms, max_ms, first_width, rows_width), its
+     * runs' starts (runs + 1, NULL: none yet) and each run's display lines (owned). */
+    int64_t rules[6];
+    Py_ssize_t runs;
+    Py_ssize_t *starts;
+    PyObject **texts;
 } Prepared;
 
 /* An episode's timed lines prepared by a Model (Model.lines), for Model.cues. */
@@ -1980,6 +1992,20 @@ done:
     return ok;
 }
 
+/* Release the line's last cut. */
+static void
+forget_cut(Prepared *prepared)
+{
+    for (Py_ssize_t k = 0; prepared->texts != NULL && k < prepared->runs; k++) {
+        Py_XDECREF(prepared->texts[k]);
+    }
+    PyMem_Free(prepared->texts);
+    PyMem_Free(prepared->starts);
+    prepared->texts = NULL;
+    prepared->starts = NULL;
+    prepared->runs = 0;
+}
+
 static void
 lines_dealloc(PyObject *self)
 {
@@ -1992,6 +2018,7 @@ lines_dealloc(PyObject *self)
         Py_XDECREF(prepared->name);
         Py_XDECREF(prepared->label);
         PyMem_Free(prepared->ints);
+        forget_cut(prepared);
     }
     PyMem_Free(lines->lines);
     Py_XDECREF(lines->model);
@@ -2094,7 +2121,7 @@ enum { LABELS_NONE, LABELS_CHANGE, LABELS_EVERY };
 /* What build_cues reads of its policy, and the episode's state while its lines are cut. */
 typedef struct {
     const Model *model;
-    const Lines *lines;  /* the episode's lines, prepared by the model */
+    Lines *lines;        /* the episode's lines, prepared by the model (their cuts kept) */
     int64_t width, max_lines, min_cue, max_cue, target_cps, max_cps, min_gap, offset;
     int mode;
     PyObject *unknown;   /* cues.UNKNOWN_CHANGE */
@@ -2159,56 +2186,80 @@ overflow:
     return 0;
 }
 
-/* The pieces of the cut cut->back gives, in order, for line `index` (its text the words
- * joined); 0 and an exception on failure. */
+/* Keep the cut cut->back gives as the line's last cut under `rules`: its runs' starts and
+ * display lines (of the words joined in the line's text); 0 and an exception on failure. */
 static int
-cut_pieces(Episode *episode, const Cut *cut, PyObject *text, Py_ssize_t index)
+remember_cut(Prepared *prepared, const Cut *cut, const int64_t rules[6])
 {
-    Py_ssize_t runs = 0, *starts;
+    Py_ssize_t runs = 0;
+    forget_cut(prepared);
     for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
         runs++;
     }
-    starts = PyMem_New(Py_ssize_t, runs + 1);
-    if (starts == NULL) {
+    prepared->starts = PyMem_New(Py_ssize_t, runs + 1);
+    prepared->texts = PyMem_Calloc((size_t)runs, sizeof(PyObject *));
+    if (prepared->starts == NULL || prepared->texts == NULL) {
+        forget_cut(prepared);
         PyErr_NoMemory();
         return 0;
     }
-    Py_ssize_t at = runs;
-    for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
-        starts[at--] = j;
+    prepared->runs = runs;
+    for (Py_ssize_t j = cut->line.n, at = runs; j > 0; j = cut->back[j]) {
+        prepared->starts[at--] = j;
     }
-    starts[0] = 0;
-    int ok = 1;
-    for (Py_ssize_t k = 0; ok && k < runs; k++) {
-        Py_ssize_t i = starts[k], j = starts[k + 1];
-        PyObject *lines = pieces_grow(episode) ? lines_of(cut, text, i, j) : NULL;
-        if (lines == NULL) {
-            ok = 0;
-            break;
+    prepared->starts[0] = 0;
+    for (Py_ssize_t k = 0; k < runs; k++) {
+        prepared->texts[k] = lines_of(cut, prepared->text, prepared->starts[k],
+                                      prepared->starts[k + 1]);
+        if (prepared->texts[k] == NULL) {
+            forget_cut(prepared);
+            return 0;
+        }
+    }
+    memcpy(prepared->rules, rules, sizeof(prepared->rules));
+    return 1;
+}
+
+/* The pieces of line `index` from its last cut, in order; 0 and an exception on failure. */
+static int
+cut_pieces(Episode *episode, const Prepared *prepared, Py_ssize_t index)
+{
+    const int64_t *offsets = prepared->ints, *times = prepared->ints + prepared->n + 1;
+    for (Py_ssize_t k = 0; k < prepared->runs; k++) {
+        Py_ssize_t i = prepared->starts[k], j = prepared->starts[k + 1];
+        if (!pieces_grow(episode)) {
+            return 0;
         }
         episode->pieces[episode->count++] = (Piece){
-            index, lines, Py_NewRef(episode->empty), cut->line.times[i], cut->line.times[j],
-            cut->line.offsets[j] - cut->line.offsets[i] - 1, 0};
+            index, Py_NewRef(prepared->texts[k]), Py_NewRef(episode->empty), times[i], times[j],
+            offsets[j] - offsets[i] - 1, 0};
     }
-    PyMem_Free(starts);
-    return ok;
+    return 1;
 }
 
 /* segment.cut_line of prepared line `index` (it has words) over its span, `reserve`
- * characters kept for a label, into its pieces: the episode's cut on the line's arrays; 0 and
- * an exception on failure (OverflowError when a value leaves 64 bits). */
+ * characters kept for a label, into its pieces: the line's last cut where it was cut under
+ * the same rules, else the episode's cut on the line's arrays; 0 and an exception on failure
+ * (OverflowError when a value leaves 64 bits). */
 static int
 line_cut(Episode *episode, Py_ssize_t index, int64_t reserve)
 {
-    const Prepared *prepared = &episode->lines->lines[index];
+    Prepared *prepared = &episode->lines->lines[index];
     Cut *cut = &episode->cut;
-    prepared_arrays(prepared, &cut->line, &cut->counts);
-    cut->cheapest.size = 0;
     /* width - reserve: the width is a positive int64_t and the reserve a label's length */
     cut->first_width = reserve ? (episode->width - reserve > 1 ? episode->width - reserve : 1)
                                : episode->width;
     cut->rows_width = episode->mode == LABELS_EVERY ? cut->first_width : episode->width;
-    return cut_backs(cut) && cut_pieces(episode, cut, prepared->text, index);
+    const int64_t rules[6] = {episode->width,    episode->max_lines, episode->min_cue,
+                              episode->max_cue,  cut->first_width,   cut->rows_width};
+    if (prepared->starts == NULL || memcmp(prepared->rules, rules, sizeof(rules)) != 0) {
+        prepared_arrays(prepared, &cut->line, &cut->counts);
+        cut->cheapest.size = 0;
+        if (!cut_backs(cut) || !remember_cut(prepared, cut, rules)) {
+            return 0;
+        }
+    }
+    return cut_pieces(episode, prepared, index);
 }
 
 /* The episode's cut: the policy's rules, room for the widest line; 0 and an exception. */
@@ -2636,7 +2687,7 @@ model_cues(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "the lines were prepared by another model");
         return NULL;
     }
-    episode.lines = (const Lines *)lines;
+    episode.lines = (Lines *)lines;
     episode.mode = mode;
     episode.empty = episode.model->empty;
     if (episode_policy(&episode, policy, mode) && cue_fields(type, offsets)
