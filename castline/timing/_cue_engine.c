@@ -1935,11 +1935,27 @@ line_values(const Preparing *preparing, PyObject *timed, PyObject *values[3], in
     return ok;
 }
 
-/* The words (a non-empty list) of a prepared line: joined, and their kinds, offsets, planned
+/* Whether `text` is its n words (their offsets in the joined text) joined by single spaces,
+ * as it is when its source has no other whitespace: then it is its own joined text. */
+static int
+joined_text(PyObject *text, const int64_t *offsets, Py_ssize_t n)
+{
+    if (!PyUnicode_CheckExact(text) || PyUnicode_GET_LENGTH(text) != offsets[n] - 1) {
+        return 0; /* a str subclass, whitespace at an end, or more between two words */
+    }
+    for (Py_ssize_t k = 1; k < n; k++) {
+        if (PyUnicode_READ_CHAR(text, (Py_ssize_t)offsets[k] - 1) != ' ') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The words (a non-empty list) of a prepared line, `text` split: joined, and their kinds, offsets, planned
  * times over [span[0], span[1]), break units and sentence counts; 0 and an exception
  * (OverflowError when a value leaves 64 bits). */
 static int
-prepare_words(const Preparing *preparing, Prepared *prepared, PyObject *words,
+prepare_words(const Preparing *preparing, Prepared *prepared, PyObject *text, PyObject *words,
               const int64_t span[2])
 {
     Cut cut;
@@ -1955,9 +1971,14 @@ prepare_words(const Preparing *preparing, Prepared *prepared, PyObject *words,
     cut.model = preparing->model;
     cut.line.units = &cut.model->units;
     prepared_arrays(prepared, &cut.line, &cut.counts);
-    prepared->text = PyUnicode_Join(cut.model->space, words);
-    return prepared->text != NULL && line_kinds(preparing, words, cut.line.kinds)
-           && words_fill(&cut, PySequence_Fast_ITEMS(words), span[0], span[1]);
+    if (!line_kinds(preparing, words, cut.line.kinds)
+        || !words_fill(&cut, PySequence_Fast_ITEMS(words), span[0], span[1])) {
+        return 0;
+    }
+    prepared->text = joined_text(text, cut.line.offsets, n)
+                         ? Py_NewRef(text)
+                         : PyUnicode_Join(cut.model->space, words);
+    return prepared->text != NULL;
 }
 
 /* Timed line `index` into lines->lines[index]: its values, its speaker's name and label, and
@@ -1982,7 +2003,8 @@ prepare_line(Preparing *preparing, Lines *lines, PyObject *timed, Py_ssize_t ind
     }
     prepared->name = Py_NewRef(name);
     prepared->label = Py_NewRef(label);
-    ok = PyList_GET_SIZE(words) == 0 || prepare_words(preparing, prepared, words, span);
+    ok = PyList_GET_SIZE(words) == 0
+         || prepare_words(preparing, prepared, values[0], words, span);
     lines->widest = prepared->n > lines->widest ? prepared->n : lines->widest;
 done:
     Py_XDECREF(words);

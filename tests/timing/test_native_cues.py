@@ -254,6 +254,32 @@ def test_values_past_64_bits_send_the_episode_to_the_python_engine(
     assert _same_by_both(lines, CuePolicy(speaker_labels="every"), offset_ms) == 1
 
 
+class _Text(str):
+    """A str subclass, as a line's text may be."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello there, and welcome to the show.",  # its own joined text
+        "Hello\tthere, and welcome\nto the show.",
+        "Hello  there, and welcome to the show.",
+        " Hello there, and welcome to the show.",
+        "Hello there, and welcome to the show. ",
+        "Hello\u00a0there, and\u2003welcome to the\u3000show.",
+        _Text("Hello there, and welcome to the show."),
+    ],
+)
+def test_a_line_is_cut_as_its_words_joined_by_single_spaces(text: str) -> None:
+    lines = [_line(text, 0, 6000), _line(text, 6000, 9000, "Bob")]
+    for policy in (CuePolicy(max_chars_per_line=9, max_lines=3), CuePolicy()):
+        assert _same_by_both(tuple(lines), policy) == 0
+        cues, _ = build_cues(tuple(lines), policy)
+        assert {type(line) for cue in cues for line in cue.lines} == {str}
+
+
 def test_values_within_64_bits_stay_native() -> None:
     lines = [_line("Hello there. How are you today?", 2**62, 2**62 + 3000), _line("Fine.", 0, 10)]
     assert _same_by_both(lines, CuePolicy(speaker_labels="change"), -(2**61)) == 0
