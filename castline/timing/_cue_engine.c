@@ -8,16 +8,21 @@
  * order), the whole forward programme past _EXACT_LIMIT (_forward_cut), and each cue's display
  * lines (_runs, _layout, _two_liner, _break_lines). It returns each cue's lines and span.
  *
- * model(...).cues() is castline.timing.cues.build_cues before its warnings' text and a negative
- * offset's clipping: per timed line its speaker's label (cues._pieces, the names by the
- * speaker_name it is given), its words split as str.split() splits them, their boundary kinds
- * from castline.timing.boundaries' per-word caches (the classify it is given fills them, and
- * keeps them bounded, for a line with a word not cached), the cut above and the labels' timing
- * (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow) and
- * _make_gaps in int64_t, every sum checked; it returns the cues, made as cues.Cue's __init__
- * makes them (through the class's slot descriptors), and each line cues._short_lines
- * reports with its shortest cue. A value that leaves 64 bits raises OverflowError: the caller
- * builds the episode with the Python engine.
+ * model(...).lines() and .cues() are castline.timing.cues.build_cues before its warnings' text
+ * and a negative offset's clipping, in two steps so that the policies of one episode (SRT's and
+ * WebVTT's) share the first. lines() prepares an episode's timed lines once: per line its
+ * speaker's name and label (cues._pieces's names, by the speaker_name it is given), its words
+ * split as str.split() splits them and joined, their boundary kinds from
+ * castline.timing.boundaries' word cache (one lookup a word: its row and after class; the
+ * classify it is given fills it, and keeps it bounded, for a line with a word not cached), their
+ * offsets, planned times and break units. cues() cuts the prepared lines under a policy: per
+ * line the label, the cut above (a line keeps its last cut, reused by a policy that cuts it
+ * under the same rules: the same width, lines, durations and label room) and the labels'
+ * timing (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow)
+ * and _make_gaps in int64_t, every sum checked; it returns the cues, made as cues.Cue's
+ * __init__ makes them (each field stored in its slot), and each line cues._short_lines reports
+ * with its shortest cue. A value that leaves 64 bits raises OverflowError: the caller builds
+ * the episode with the Python engine.
  *
  * cheapest_cuts() is castline.timing.segment._cheapest_cuts with its scan (_scanner) and its
  * two-line layout (_two_liner) inlined: the backwards dynamic programme over a line's words,
@@ -45,6 +50,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h> /* T_OBJECT_EX, READONLY: the Cue slots */
 #include <stdint.h>
 #include <string.h>
 
@@ -1724,7 +1730,401 @@ done:
     return result;
 }
 
-/* --- An episode's cues (castline.timing.cues.build_cues) ---------------------------------- */
+/* --- An episode's lines, split and classified once (Model.lines) -------------------------- */
+
+/* One timed line as every policy cuts it: what its utterance says, its speaker's name and
+ * label, and its words' offsets, planned times, kinds, break units and sentence ends. */
+typedef struct {
+    PyObject *text;    /* its words joined by single spaces (owned); NULL when it has none */
+    PyObject *speaker; /* its utterance's speaker (owned) */
+    PyObject *source;  /* its utterance's source (owned) */
+    PyObject *name;    /* speaker_name of the speaker: None or a str (owned) */
+    PyObject *label;   /* "Name: ", or "" when it has no name (owned) */
+    Py_ssize_t n;      /* its words */
+    int64_t *ints;     /* offsets, times, kinds, breaks, counts (n + 1 each), at_sentence */
+    int stamped;       /* its start is its own stamp */
+    /* The last cut of the line, for a policy that cuts it alike (SRT's unlabelled lines are
+     * WebVTT's): its rules (width, max_lines, min_ms, max_ms, first_width, rows_width), its
+     * runs' starts (runs + 1, NULL: none yet) and each run's display lines (owned). */
+    int64_t rules[6];
+    Py_ssize_t runs;
+    Py_ssize_t *starts;
+    PyObject **texts;
+} Prepared;
+
+/* An episode's timed lines prepared by a Model (Model.lines), for Model.cues. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *model;    /* the Model that prepared them (owned) */
+    Prepared *lines;    /* count of them, each released by lines_dealloc */
+    Py_ssize_t count;
+    Py_ssize_t widest;  /* the most words of a line */
+    int64_t final_end;  /* the last end of every timed line */
+    Py_ssize_t bounded; /* the last stamped line (0 when none) */
+} Lines;
+
+/* What preparing the lines reads. */
+typedef struct {
+    const Model *model;
+    PyObject *name_of;  /* cues.speaker_name */
+    PyObject *classes;  /* boundaries' word classes: word -> (row, after class) */
+    PyObject *classify; /* fills it for a line's words */
+    PyObject *names;    /* speaker -> (name, label), as cues._pieces's names */
+    PyObject *attrs[7]; /* utterance, start_ms, end_ms, stamped, text, speaker, source */
+} Preparing;
+
+/* A prepared line's arrays as a Line's (n words) and the sentence counts into *counts. */
+static void
+prepared_arrays(const Prepared *prepared, Line *line, int64_t **counts)
+{
+    const Py_ssize_t words = prepared->n + 1;
+    int64_t *ints = prepared->ints;
+    line->n = prepared->n;
+    line->offsets = ints;
+    line->times = ints + words;
+    line->kinds = ints + 2 * words;
+    line->breaks = ints + 3 * words;
+    *counts = ints + 4 * words;
+    line->at_sentence = (char *)(ints + 5 * words);
+}
+
+/* The kind of boundary before word k from its row and class: rows[k - 1][afters[k]]. */
+static int
+kind_of(const Model *model, PyObject *row, PyObject *after, int64_t *kind)
+{
+    if (!PyTuple_Check(row) || !PyLong_Check(after)) {
+        PyErr_SetString(PyExc_TypeError, "a cached row is not a tuple or a class not an int");
+        return 0;
+    }
+    Py_ssize_t column = PyLong_AsSsize_t(after);
+    if (column < 0 || column >= PyTuple_GET_SIZE(row)) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "a cached class is not a column of its row");
+        return 0;
+    }
+    PyObject *item = PyTuple_GET_ITEM(row, column);
+    long value = PyLong_Check(item) ? PyLong_AsLong(item) : -1;
+    if (value < 0 || value >= model->units.kinds) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "a cached kind is not a kind");
+        return 0;
+    }
+    *kind = value;
+    return 1;
+}
+
+/* One pass of boundaries.boundary_kinds over the n words, one lookup a word: 1 with the kinds,
+ * -1 when a word is not cached, 0 and an exception on failure. No Python code runs: the
+ * entries stay alive. */
+static int
+cached_kinds(const Preparing *preparing, PyObject *const *words, Py_ssize_t n, int64_t *kinds)
+{
+    PyObject *previous = NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *entry = PyDict_GetItemWithError(preparing->classes, words[k]);
+        if (entry == NULL) {
+            return PyErr_Occurred() ? 0 : -1;
+        }
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2) {
+            PyErr_SetString(PyExc_TypeError, "a cached entry is not a (row, class) pair");
+            return 0;
+        }
+        if (k == 0) {
+            kinds[0] = SENTENCE;
+        }
+        else if (!kind_of(preparing->model, previous, PyTuple_GET_ITEM(entry, 1), &kinds[k])) {
+            return 0;
+        }
+        previous = PyTuple_GET_ITEM(entry, 0);
+    }
+    return 1;
+}
+
+/* boundaries.boundary_kinds: the kinds of the words (a list) from the cache, its words
+ * classified first where one is not cached; 0 and an exception on failure. */
+static int
+line_kinds(const Preparing *preparing, PyObject *words, int64_t *kinds)
+{
+    PyObject *const *items = PySequence_Fast_ITEMS(words);
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    int found = cached_kinds(preparing, items, n, kinds);
+    if (found < 0) {
+        PyObject *done = PyObject_CallOneArg(preparing->classify, words);
+        if (done == NULL) {
+            return 0;
+        }
+        Py_DECREF(done);
+        found = cached_kinds(preparing, items, n, kinds);
+        if (found < 0) {
+            PyErr_SetString(PyExc_KeyError, "a word is not classified");
+        }
+    }
+    return found > 0;
+}
+
+/* A speaker's name (None or a str) and its label "Name: " (or ""), borrowed from
+ * preparing->names, speaker_name called once per speaker; 0 and an exception on failure. */
+static int
+speaker_of(Preparing *preparing, PyObject *speaker, PyObject **name, PyObject **label)
+{
+    PyObject *known = PyDict_GetItemWithError(preparing->names, speaker);
+    if (known == NULL) {
+        if (PyErr_Occurred()) {
+            return 0;
+        }
+        PyObject *found = PyObject_CallOneArg(preparing->name_of, speaker);
+        if (found == NULL) {
+            return 0;
+        }
+        if (found != Py_None && !PyUnicode_CheckExact(found)) {
+            Py_DECREF(found);
+            PyErr_SetString(PyExc_TypeError, "a speaker's name is not a str");
+            return 0;
+        }
+        PyObject *text = found == Py_None ? Py_NewRef(preparing->model->empty)
+                                          : PyUnicode_FromFormat("%U: ", found);
+        known = text ? PyTuple_Pack(2, found, text) : NULL;
+        Py_DECREF(found);
+        Py_XDECREF(text);
+        if (known == NULL || PyDict_SetItem(preparing->names, speaker, known) < 0) {
+            Py_XDECREF(known);
+            return 0;
+        }
+        Py_DECREF(known); /* the dict holds it */
+    }
+    *name = PyTuple_GET_ITEM(known, 0);
+    *label = PyTuple_GET_ITEM(known, 1);
+    return 1;
+}
+
+/* Attribute `k` of preparing->attrs of `object` as an int64_t; 0 and an exception when it is
+ * not an int or leaves 64 bits. */
+static int
+int64_attr(const Preparing *preparing, PyObject *object, int k, int64_t *into)
+{
+    PyObject *value = PyObject_GetAttr(object, preparing->attrs[k]);
+    if (value == NULL) {
+        return 0;
+    }
+    int ok = int64_of(value, "a timed line's time", into);
+    Py_DECREF(value);
+    return ok;
+}
+
+/* A timed line's utterance's text, speaker and source (new references) and its span and stamp;
+ * 0 and an exception on failure. */
+static int
+line_values(const Preparing *preparing, PyObject *timed, PyObject *values[3], int64_t span[2],
+            int *stamped)
+{
+    PyObject *utterance = PyObject_GetAttr(timed, preparing->attrs[0]), *flag = NULL;
+    int ok = utterance != NULL && int64_attr(preparing, timed, 1, &span[0])
+             && int64_attr(preparing, timed, 2, &span[1])
+             && (flag = PyObject_GetAttr(timed, preparing->attrs[3])) != NULL
+             && (*stamped = PyObject_IsTrue(flag)) >= 0;
+    for (int k = 0; k < 3; k++) {
+        values[k] = ok ? PyObject_GetAttr(utterance, preparing->attrs[4 + k]) : NULL;
+        ok = ok && values[k] != NULL;
+    }
+    if (ok && !PyUnicode_Check(values[0])) {
+        PyErr_SetString(PyExc_TypeError, "a line's text is not a str");
+        ok = 0;
+    }
+    Py_XDECREF(utterance);
+    Py_XDECREF(flag);
+    return ok;
+}
+
+/* Whether `text` is its n words (their offsets in the joined text) joined by single spaces,
+ * as it is when its source has no other whitespace: then it is its own joined text. */
+static int
+joined_text(PyObject *text, const int64_t *offsets, Py_ssize_t n)
+{
+    if (!PyUnicode_CheckExact(text) || PyUnicode_GET_LENGTH(text) != offsets[n] - 1) {
+        return 0; /* a str subclass, whitespace at an end, or more between two words */
+    }
+    for (Py_ssize_t k = 1; k < n; k++) {
+        if (PyUnicode_READ_CHAR(text, (Py_ssize_t)offsets[k] - 1) != ' ') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The words (a non-empty list) of a prepared line, `text` split: joined, and their kinds, offsets, planned
+ * times over [span[0], span[1]), break units and sentence counts; 0 and an exception
+ * (OverflowError when a value leaves 64 bits). */
+static int
+prepare_words(const Preparing *preparing, Prepared *prepared, PyObject *text, PyObject *words,
+              const int64_t span[2])
+{
+    Cut cut;
+    const Py_ssize_t n = PyList_GET_SIZE(words);
+    size_t bytes = line_bytes(n); /* checks 6 arrays of n + 1 fit a size_t */
+    prepared->ints = bytes ? PyMem_Malloc(((size_t)n + 1) * (5 * sizeof(int64_t) + 1)) : NULL;
+    if (prepared->ints == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    prepared->n = n;
+    memset(&cut, 0, sizeof(cut));
+    cut.model = preparing->model;
+    cut.line.units = &cut.model->units;
+    prepared_arrays(prepared, &cut.line, &cut.counts);
+    if (!line_kinds(preparing, words, cut.line.kinds)
+        || !words_fill(&cut, PySequence_Fast_ITEMS(words), span[0], span[1])) {
+        return 0;
+    }
+    prepared->text = joined_text(text, cut.line.offsets, n)
+                         ? Py_NewRef(text)
+                         : PyUnicode_Join(cut.model->space, words);
+    return prepared->text != NULL;
+}
+
+/* Timed line `index` into lines->lines[index]: its values, its speaker's name and label, and
+ * its words; 0 and an exception on failure. */
+static int
+prepare_line(Preparing *preparing, Lines *lines, PyObject *timed, Py_ssize_t index)
+{
+    Prepared *prepared = &lines->lines[index];
+    PyObject *values[3] = {NULL, NULL, NULL}, *words = NULL, *name, *label;
+    int64_t span[2];
+    int ok = 0;
+    if (!line_values(preparing, timed, values, span, &prepared->stamped)) {
+        goto done;
+    }
+    lines->bounded = prepared->stamped ? index : lines->bounded;
+    lines->final_end = index == 0 || span[1] > lines->final_end ? span[1] : lines->final_end;
+    prepared->speaker = Py_NewRef(values[1]);
+    prepared->source = Py_NewRef(values[2]);
+    if (!speaker_of(preparing, values[1], &name, &label)
+        || (words = PyUnicode_Split(values[0], NULL, -1)) == NULL) {
+        goto done;
+    }
+    prepared->name = Py_NewRef(name);
+    prepared->label = Py_NewRef(label);
+    ok = PyList_GET_SIZE(words) == 0
+         || prepare_words(preparing, prepared, values[0], words, span);
+    lines->widest = prepared->n > lines->widest ? prepared->n : lines->widest;
+done:
+    Py_XDECREF(words);
+    for (int k = 0; k < 3; k++) {
+        Py_XDECREF(values[k]);
+    }
+    return ok;
+}
+
+/* Release the line's last cut. */
+static void
+forget_cut(Prepared *prepared)
+{
+    for (Py_ssize_t k = 0; prepared->texts != NULL && k < prepared->runs; k++) {
+        Py_XDECREF(prepared->texts[k]);
+    }
+    PyMem_Free(prepared->texts);
+    PyMem_Free(prepared->starts);
+    prepared->texts = NULL;
+    prepared->starts = NULL;
+    prepared->runs = 0;
+}
+
+static void
+lines_dealloc(PyObject *self)
+{
+    Lines *lines = (Lines *)self;
+    for (Py_ssize_t k = 0; lines->lines != NULL && k < lines->count; k++) {
+        Prepared *prepared = &lines->lines[k];
+        Py_XDECREF(prepared->text);
+        Py_XDECREF(prepared->speaker);
+        Py_XDECREF(prepared->source);
+        Py_XDECREF(prepared->name);
+        Py_XDECREF(prepared->label);
+        PyMem_Free(prepared->ints);
+        forget_cut(prepared);
+    }
+    PyMem_Free(lines->lines);
+    Py_XDECREF(lines->model);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyTypeObject LinesType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "castline.timing._cue_engine.Lines",
+    .tp_doc = "An episode's timed lines split and classified by a Model (see Model.lines).",
+    .tp_basicsize = sizeof(Lines),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_dealloc = lines_dealloc,
+};
+
+/* Every timed line (a list or tuple from PySequence_Fast) of `lines` prepared; 0 and an
+ * exception. */
+static int
+lines_fill(Preparing *preparing, Lines *lines, PyObject *timed)
+{
+    static const char *const attrs[7] = {"utterance", "start_ms", "end_ms", "stamped",
+                                         "text",      "speaker",  "source"};
+    const Py_ssize_t n = PySequence_Fast_GET_SIZE(timed);
+    lines->lines = PyMem_Calloc((size_t)n + 1, sizeof(Prepared));
+    if (lines->lines == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    lines->count = n;
+    for (int k = 0; k < 7; k++) {
+        if ((preparing->attrs[k] = PyUnicode_InternFromString(attrs[k])) == NULL) {
+            return 0;
+        }
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!prepare_line(preparing, lines, PySequence_Fast_GET_ITEM(timed, k), k)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+PyDoc_STRVAR(model_lines_doc,
+"lines(timed_lines, speaker_name, word_classes, classify)\n"
+"--\n"
+"\n"
+"An episode's timed lines as Model.cues cuts them under any policy: each line's speaker name\n"
+"(by speaker_name, once per speaker) and label, its words split as str.split() splits them\n"
+"and their boundary kinds from boundaries' word_classes (word -> (row, after class); classify\n"
+"fills it, and keeps it bounded, for a line with a word not in it), offsets and planned\n"
+"times. OverflowError when a value leaves 64 bits.");
+
+static PyObject *
+model_lines(PyObject *self, PyObject *args)
+{
+    Preparing preparing;
+    PyObject *timed, *sequence = NULL, *result = NULL;
+    memset(&preparing, 0, sizeof(preparing));
+    preparing.model = (const Model *)self;
+    if (!PyArg_ParseTuple(args, "OOO!O:lines", &timed, &preparing.name_of, &PyDict_Type,
+                          &preparing.classes, &preparing.classify)) {
+        return NULL;
+    }
+    Lines *lines = PyObject_New(Lines, &LinesType);
+    if (lines == NULL) {
+        return NULL;
+    }
+    memset((char *)lines + sizeof(PyObject), 0, sizeof(Lines) - sizeof(PyObject));
+    result = (PyObject *)lines; /* from here on, a DECREF frees it all */
+    lines->model = Py_NewRef(self);
+    if ((preparing.names = PyDict_New()) == NULL
+        || (sequence = PySequence_Fast(timed, "timed_lines must be a sequence")) == NULL
+        || !lines_fill(&preparing, lines, sequence)) {
+        Py_CLEAR(result);
+    }
+    Py_XDECREF(sequence);
+    Py_XDECREF(preparing.names);
+    for (int k = 0; k < 7; k++) {
+        Py_XDECREF(preparing.attrs[k]);
+    }
+    return result;
+}
+
+/* --- An episode's cues under a policy (castline.timing.cues.build_cues) ------------------- */
 
 /* One cue before its final times (cues._Pieces's columns). */
 typedef struct {
@@ -1743,17 +2143,13 @@ enum { LABELS_NONE, LABELS_CHANGE, LABELS_EVERY };
 /* What build_cues reads of its policy, and the episode's state while its lines are cut. */
 typedef struct {
     const Model *model;
+    Lines *lines;        /* the episode's lines, prepared by the model (their cuts kept) */
     int64_t width, max_lines, min_cue, max_cue, target_cps, max_cps, min_gap, offset;
     int mode;
-    PyObject *name_of;   /* cues.speaker_name */
     PyObject *unknown;   /* cues.UNKNOWN_CHANGE */
-    PyObject *rows;      /* boundaries._ROWS */
-    PyObject *afters;    /* boundaries._AFTER_CLASSES */
-    PyObject *classify;  /* fills both for a line's words */
-    PyObject *names;     /* speaker -> (name, label), as cues._pieces's names */
     PyObject *empty;     /* "" */
-    PyObject *attrs[7];  /* utterance, start_ms, end_ms, stamped, text, speaker, source */
-    PyObject **owners;   /* per line: speaker and source (owned), for the cues */
+    Cut cut;             /* room for the widest line, every line's cut in turn */
+    void *blocks[2];     /* the cut's */
     Piece *pieces;
     Py_ssize_t count;    /* pieces in use */
     Py_ssize_t room;     /* pieces allocated */
@@ -1776,111 +2172,6 @@ pieces_grow(Episode *episode)
     }
     episode->pieces = pieces;
     episode->room = room;
-    return 1;
-}
-
-/* The kind of boundary before word k from its row and class: rows[k - 1][afters[k]]. */
-static int
-kind_of(const Episode *episode, PyObject *row, PyObject *after, int64_t *kind)
-{
-    if (!PyTuple_Check(row) || !PyLong_Check(after)) {
-        PyErr_SetString(PyExc_TypeError, "a cached row is not a tuple or a class not an int");
-        return 0;
-    }
-    Py_ssize_t column = PyLong_AsSsize_t(after);
-    if (column < 0 || column >= PyTuple_GET_SIZE(row)) {
-        PyErr_Clear();
-        PyErr_SetString(PyExc_ValueError, "a cached class is not a column of its row");
-        return 0;
-    }
-    PyObject *item = PyTuple_GET_ITEM(row, column);
-    long value = PyLong_Check(item) ? PyLong_AsLong(item) : -1;
-    if (value < 0 || value >= episode->model->units.kinds) {
-        PyErr_Clear();
-        PyErr_SetString(PyExc_ValueError, "a cached kind is not a kind");
-        return 0;
-    }
-    *kind = value;
-    return 1;
-}
-
-/* One pass of boundaries.boundary_kinds over the n words: 1 with the kinds, -1 when a word is
- * not cached, 0 and an exception on failure. No Python code runs: the rows stay alive. */
-static int
-cached_kinds(const Episode *episode, PyObject *const *words, Py_ssize_t n, int64_t *kinds)
-{
-    PyObject *previous = NULL;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *row = PyDict_GetItemWithError(episode->rows, words[k]);
-        PyObject *after = row ? PyDict_GetItemWithError(episode->afters, words[k]) : NULL;
-        if (after == NULL) {
-            return PyErr_Occurred() ? 0 : -1;
-        }
-        if (k == 0) {
-            kinds[0] = SENTENCE;
-        }
-        else if (!kind_of(episode, previous, after, &kinds[k])) {
-            return 0;
-        }
-        previous = row;
-    }
-    return 1;
-}
-
-/* boundaries.boundary_kinds: the kinds of the words (a list) from the caches, its words
- * classified first where one is not cached; 0 and an exception on failure. */
-static int
-line_kinds(const Episode *episode, PyObject *words, int64_t *kinds)
-{
-    PyObject *const *items = PySequence_Fast_ITEMS(words);
-    Py_ssize_t n = PyList_GET_SIZE(words);
-    int found = cached_kinds(episode, items, n, kinds);
-    if (found < 0) {
-        PyObject *done = PyObject_CallOneArg(episode->classify, words);
-        if (done == NULL) {
-            return 0;
-        }
-        Py_DECREF(done);
-        found = cached_kinds(episode, items, n, kinds);
-        if (found < 0) {
-            PyErr_SetString(PyExc_KeyError, "a word is not classified");
-        }
-    }
-    return found > 0;
-}
-
-/* A speaker's name (None or a str) and its label "Name: " (or ""), borrowed from
- * episode->names, speaker_name called once per speaker; 0 and an exception on failure. */
-static int
-speaker_of(Episode *episode, PyObject *speaker, PyObject **name, PyObject **label)
-{
-    PyObject *known = PyDict_GetItemWithError(episode->names, speaker);
-    if (known == NULL) {
-        if (PyErr_Occurred()) {
-            return 0;
-        }
-        PyObject *found = PyObject_CallOneArg(episode->name_of, speaker);
-        if (found == NULL) {
-            return 0;
-        }
-        if (found != Py_None && !PyUnicode_CheckExact(found)) {
-            Py_DECREF(found);
-            PyErr_SetString(PyExc_TypeError, "a speaker's name is not a str");
-            return 0;
-        }
-        PyObject *text = found == Py_None ? Py_NewRef(episode->empty)
-                                          : PyUnicode_FromFormat("%U: ", found);
-        known = text ? PyTuple_Pack(2, found, text) : NULL;
-        Py_DECREF(found);
-        Py_XDECREF(text);
-        if (known == NULL || PyDict_SetItem(episode->names, speaker, known) < 0) {
-            Py_XDECREF(known);
-            return 0;
-        }
-        Py_DECREF(known); /* the dict holds it */
-    }
-    *name = PyTuple_GET_ITEM(known, 0);
-    *label = PyTuple_GET_ITEM(known, 1);
     return 1;
 }
 
@@ -1917,89 +2208,97 @@ overflow:
     return 0;
 }
 
-/* The pieces of the cut cut->back gives, in order, for line `index` (its text the words
- * joined); 0 and an exception on failure. */
+/* Keep the cut cut->back gives as the line's last cut under `rules`: its runs' starts and
+ * display lines (of the words joined in the line's text); 0 and an exception on failure. */
 static int
-cut_pieces(Episode *episode, const Cut *cut, PyObject *text, Py_ssize_t index)
+remember_cut(Prepared *prepared, const Cut *cut, const int64_t rules[6])
 {
-    Py_ssize_t runs = 0, *starts;
+    Py_ssize_t runs = 0;
+    forget_cut(prepared);
     for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
         runs++;
     }
-    starts = PyMem_New(Py_ssize_t, runs + 1);
-    if (starts == NULL) {
+    prepared->starts = PyMem_New(Py_ssize_t, runs + 1);
+    prepared->texts = PyMem_Calloc((size_t)runs, sizeof(PyObject *));
+    if (prepared->starts == NULL || prepared->texts == NULL) {
+        forget_cut(prepared);
         PyErr_NoMemory();
         return 0;
     }
-    Py_ssize_t at = runs;
-    for (Py_ssize_t j = cut->line.n; j > 0; j = cut->back[j]) {
-        starts[at--] = j;
+    prepared->runs = runs;
+    for (Py_ssize_t j = cut->line.n, at = runs; j > 0; j = cut->back[j]) {
+        prepared->starts[at--] = j;
     }
-    starts[0] = 0;
-    int ok = 1;
-    for (Py_ssize_t k = 0; ok && k < runs; k++) {
-        Py_ssize_t i = starts[k], j = starts[k + 1];
-        PyObject *lines = pieces_grow(episode) ? lines_of(cut, text, i, j) : NULL;
-        if (lines == NULL) {
-            ok = 0;
-            break;
+    prepared->starts[0] = 0;
+    for (Py_ssize_t k = 0; k < runs; k++) {
+        prepared->texts[k] = lines_of(cut, prepared->text, prepared->starts[k],
+                                      prepared->starts[k + 1]);
+        if (prepared->texts[k] == NULL) {
+            forget_cut(prepared);
+            return 0;
+        }
+    }
+    memcpy(prepared->rules, rules, sizeof(prepared->rules));
+    return 1;
+}
+
+/* The pieces of line `index` from its last cut, in order; 0 and an exception on failure. */
+static int
+cut_pieces(Episode *episode, const Prepared *prepared, Py_ssize_t index)
+{
+    const int64_t *offsets = prepared->ints, *times = prepared->ints + prepared->n + 1;
+    for (Py_ssize_t k = 0; k < prepared->runs; k++) {
+        Py_ssize_t i = prepared->starts[k], j = prepared->starts[k + 1];
+        if (!pieces_grow(episode)) {
+            return 0;
         }
         episode->pieces[episode->count++] = (Piece){
-            index, lines, Py_NewRef(episode->empty), cut->line.times[i], cut->line.times[j],
-            cut->line.offsets[j] - cut->line.offsets[i] - 1, 0};
+            index, Py_NewRef(prepared->texts[k]), Py_NewRef(episode->empty), times[i], times[j],
+            offsets[j] - offsets[i] - 1, 0};
     }
-    PyMem_Free(starts);
-    return ok;
+    return 1;
 }
 
-/* segment.cut_line of the line's words (a non-empty list) over [start_ms, end_ms), `reserve`
- * characters kept for a label, into the pieces of line `index`; 0 and an exception on
- * failure (OverflowError when a value leaves 64 bits). */
+/* segment.cut_line of prepared line `index` (it has words) over its span, `reserve`
+ * characters kept for a label, into its pieces: the line's last cut where it was cut under
+ * the same rules, else the episode's cut on the line's arrays; 0 and an exception on failure
+ * (OverflowError when a value leaves 64 bits). */
 static int
-line_cut(Episode *episode, PyObject *words, const int64_t span[2], int64_t reserve,
-         Py_ssize_t index)
+line_cut(Episode *episode, Py_ssize_t index, int64_t reserve)
 {
-    Cut cut;
-    void *blocks[2] = {NULL, NULL};
-    PyObject *text = NULL;
-    int ok = 0;
-    memset(&cut, 0, sizeof(cut));
-    cut.model = episode->model;
-    cut.line.units = &cut.model->units;
-    cut.line.width = episode->width;
-    cut.max_lines = episode->max_lines;
-    cut.line.two = episode->max_lines >= 2;
-    cut.line.min_ms = episode->min_cue;
-    cut.line.max_ms = episode->max_cue;
+    Prepared *prepared = &episode->lines->lines[index];
+    Cut *cut = &episode->cut;
     /* width - reserve: the width is a positive int64_t and the reserve a label's length */
-    cut.first_width = reserve ? (episode->width - reserve > 1 ? episode->width - reserve : 1)
-                              : episode->width;
-    cut.rows_width = episode->mode == LABELS_EVERY ? cut.first_width : episode->width;
-    text = PyUnicode_Join(cut.model->space, words);
-    if (text != NULL && cut_alloc(&cut, PyList_GET_SIZE(words), blocks)
-        && line_kinds(episode, words, cut.line.kinds)
-        && words_fill(&cut, PySequence_Fast_ITEMS(words), span[0], span[1]) && cut_backs(&cut)) {
-        ok = cut_pieces(episode, &cut, text, index);
+    cut->first_width = reserve ? (episode->width - reserve > 1 ? episode->width - reserve : 1)
+                               : episode->width;
+    cut->rows_width = episode->mode == LABELS_EVERY ? cut->first_width : episode->width;
+    const int64_t rules[6] = {episode->width,    episode->max_lines, episode->min_cue,
+                              episode->max_cue,  cut->first_width,   cut->rows_width};
+    if (prepared->starts == NULL || memcmp(prepared->rules, rules, sizeof(rules)) != 0) {
+        prepared_arrays(prepared, &cut->line, &cut->counts);
+        cut->cheapest.size = 0;
+        if (!cut_backs(cut) || !remember_cut(prepared, cut, rules)) {
+            return 0;
+        }
     }
-    Py_XDECREF(text);
-    PyMem_Free(blocks[0]);
-    PyMem_Free(blocks[1]);
-    PyMem_Free(cut.cheapest.ends);
-    return ok;
+    return cut_pieces(episode, prepared, index);
 }
 
-/* Attribute `k` of episode->attrs of `object` as an int64_t; 0 and an exception when it is not
- * an int or leaves 64 bits. */
+/* The episode's cut: the policy's rules, room for the widest line; 0 and an exception. */
 static int
-int64_attr(const Episode *episode, PyObject *object, int k, int64_t *into)
+episode_cut(Episode *episode)
 {
-    PyObject *value = PyObject_GetAttr(object, episode->attrs[k]);
-    if (value == NULL) {
-        return 0;
-    }
-    int ok = int64_of(value, "a timed line's time", into);
-    Py_DECREF(value);
-    return ok;
+    Cut *cut = &episode->cut;
+    memset(cut, 0, sizeof(*cut));
+    cut->model = episode->model;
+    cut->line.units = &cut->model->units;
+    cut->line.width = episode->width;
+    cut->max_lines = episode->max_lines;
+    cut->line.two = episode->max_lines >= 2;
+    cut->line.min_ms = episode->min_cue;
+    cut->line.max_ms = episode->max_cue;
+    return episode->lines->widest == 0
+           || cut_alloc(cut, episode->lines->widest, episode->blocks);
 }
 
 /* The label of a line whose speaker is `name` with label `text` ("Name: " or ""), after a
@@ -2045,68 +2344,26 @@ label_pieces(Episode *episode, Py_ssize_t first, PyObject *label, int stamped)
     return 1;
 }
 
-/* A timed line's utterance's text, speaker and source (new references) and its span and stamp;
- * 0 and an exception on failure. */
+/* cues._pieces for line `index`: its speaker's label, the cut of its words and their label
+ * timing; *previous (borrowed) and *first_cue follow the lines that have words. */
 static int
-line_values(Episode *episode, PyObject *timed, PyObject *values[3], int64_t span[2],
-            int *stamped)
+line_pieces(Episode *episode, Py_ssize_t index, PyObject **previous, int *first_cue)
 {
-    PyObject *utterance = PyObject_GetAttr(timed, episode->attrs[0]), *flag = NULL;
-    int ok = utterance != NULL && int64_attr(episode, timed, 1, &span[0])
-             && int64_attr(episode, timed, 2, &span[1])
-             && (flag = PyObject_GetAttr(timed, episode->attrs[3])) != NULL
-             && (*stamped = PyObject_IsTrue(flag)) >= 0;
-    for (int k = 0; k < 3; k++) {
-        values[k] = ok ? PyObject_GetAttr(utterance, episode->attrs[4 + k]) : NULL;
-        ok = ok && values[k] != NULL;
+    const Prepared *prepared = &episode->lines->lines[index];
+    PyObject *label = label_of(episode, prepared->name, prepared->label, *previous, *first_cue);
+    if (label == NULL) {
+        return 0;
     }
-    if (ok && !PyUnicode_Check(values[0])) {
-        PyErr_SetString(PyExc_TypeError, "a line's text is not a str");
-        ok = 0;
+    if (prepared->n == 0) {
+        return 1;
     }
-    Py_XDECREF(utterance);
-    Py_XDECREF(flag);
-    return ok;
-}
-
-/* cues._pieces for timed line `index`: its speaker's label, the cut of its words and their
- * label timing; *previous (borrowed) and *first_cue follow the lines that have words. */
-static int
-line_pieces(Episode *episode, PyObject *timed, Py_ssize_t index, PyObject **previous,
-            int *first_cue)
-{
-    PyObject *values[3] = {NULL, NULL, NULL}, *words = NULL, *name, *text, *label;
-    int64_t span[2];
-    int stamped, ok = 0;
-    if (!line_values(episode, timed, values, span, &stamped)) {
-        goto done;
-    }
-    episode->bounded = stamped ? index : episode->bounded;
-    episode->final_end = index == 0 || span[1] > episode->final_end ? span[1]
-                                                                    : episode->final_end;
-    episode->owners[2 * index] = Py_NewRef(values[1]);
-    episode->owners[2 * index + 1] = Py_NewRef(values[2]);
-    if (!speaker_of(episode, values[1], &name, &text)
-        || (label = label_of(episode, name, text, *previous, *first_cue)) == NULL
-        || (words = PyUnicode_Split(values[0], NULL, -1)) == NULL) {
-        goto done;
-    }
-    ok = 1;
-    if (PyList_GET_SIZE(words) > 0) {
-        Py_ssize_t first = episode->count;
-        int64_t reserve = PyUnicode_GET_LENGTH(label);
-        ok = line_cut(episode, words, span, reserve, index)
-             && (!reserve || label_timed(episode, first, reserve, episode->mode == LABELS_EVERY))
-             && label_pieces(episode, first, label, stamped);
-        *previous = name;
-        *first_cue = 0;
-    }
-done:
-    Py_XDECREF(words);
-    for (int k = 0; k < 3; k++) {
-        Py_XDECREF(values[k]);
-    }
-    return ok;
+    Py_ssize_t first = episode->count;
+    int64_t reserve = PyUnicode_GET_LENGTH(label);
+    *previous = prepared->name;
+    *first_cue = 0;
+    return line_cut(episode, index, reserve)
+           && (!reserve || label_timed(episode, first, reserve, episode->mode == LABELS_EVERY))
+           && label_pieces(episode, first, label, prepared->stamped);
 }
 
 /* --- Settling the times (cues._separate, _lengthen, _borrow, _make_gaps) ------------------ */
@@ -2289,16 +2546,14 @@ short_lines(const Episode *episode)
 /* The Cue fields in the order cues.Cue declares them. */
 #define CUE_FIELDS 6
 
-/* A cue of `type` (cues.Cue, a frozen dataclass with slots) with `values`, set through its slot
- * descriptors as its __init__ sets them; NULL and an exception. */
+/* A cue of `type` (cues.Cue, a frozen dataclass with slots) with `values`, each stored in its
+ * slot (at `offsets`) as its __init__'s object.__setattr__ stores it; NULL and an exception. */
 static PyObject *
-cue_new(PyTypeObject *type, PyObject *const *fields, PyObject *const *values, PyObject *empty)
+cue_new(PyTypeObject *type, const Py_ssize_t *offsets, PyObject *const *values)
 {
-    PyObject *cue = type->tp_new(type, empty, NULL);
+    PyObject *cue = type->tp_alloc(type, 0); /* what object.__new__ does for a plain class */
     for (int k = 0; cue != NULL && k < CUE_FIELDS; k++) {
-        if (Py_TYPE(fields[k])->tp_descr_set(fields[k], cue, values[k]) < 0) {
-            Py_CLEAR(cue);
-        }
+        *(PyObject **)((char *)cue + offsets[k]) = Py_NewRef(values[k]); /* each slot NULL */
     }
     return cue;
 }
@@ -2306,11 +2561,12 @@ cue_new(PyTypeObject *type, PyObject *const *fields, PyObject *const *values, Py
 /* The cues, offset, as a tuple of `type`; NULL and an exception (OverflowError when a time
  * leaves 64 bits once offset). */
 static PyObject *
-cues_tuple(const Episode *episode, PyTypeObject *type, PyObject *const *fields)
+cues_tuple(const Episode *episode, PyTypeObject *type, const Py_ssize_t *offsets)
 {
-    PyObject *empty = PyTuple_New(0), *cues = empty ? PyTuple_New(episode->count) : NULL;
+    PyObject *cues = PyTuple_New(episode->count);
     for (Py_ssize_t k = 0; cues != NULL && k < episode->count; k++) {
         const Piece *piece = &episode->pieces[k];
+        const Prepared *line = &episode->lines->lines[piece->line];
         int64_t start, end;
         if (!checked_add(piece->start, episode->offset, &start)
             || !checked_add(piece->end, episode->offset, &end)) {
@@ -2319,9 +2575,8 @@ cues_tuple(const Episode *episode, PyTypeObject *type, PyObject *const *fields)
             break;
         }
         PyObject *values[CUE_FIELDS] = {PyLong_FromLongLong(start), PyLong_FromLongLong(end),
-                                        episode->owners[2 * piece->line], piece->lines,
-                                        episode->owners[2 * piece->line + 1], piece->label};
-        PyObject *cue = values[0] && values[1] ? cue_new(type, fields, values, empty) : NULL;
+                                        line->speaker, piece->lines, line->source, piece->label};
+        PyObject *cue = values[0] && values[1] ? cue_new(type, offsets, values) : NULL;
         Py_XDECREF(values[0]);
         Py_XDECREF(values[1]);
         if (cue == NULL) {
@@ -2330,26 +2585,23 @@ cues_tuple(const Episode *episode, PyTypeObject *type, PyObject *const *fields)
         }
         PyTuple_SET_ITEM(cues, k, cue);
     }
-    Py_XDECREF(empty);
     return cues;
 }
 
-/* Every piece of the timed lines (a list or tuple from PySequence_Fast), settled; 0 and an
- * exception (OverflowError when a value leaves 64 bits). */
+/* Every piece of the prepared lines, settled; 0 and an exception (OverflowError when a value
+ * leaves 64 bits). */
 static int
-episode_pieces(Episode *episode, PyObject *lines)
+episode_pieces(Episode *episode)
 {
-    const Py_ssize_t n = PySequence_Fast_GET_SIZE(lines);
     PyObject *previous = Py_None;
     int first_cue = 1;
-    episode->owners = PyMem_Calloc((size_t)n * 2 + 1, sizeof(PyObject *));
-    if (episode->owners == NULL) {
-        PyErr_NoMemory();
+    episode->final_end = episode->lines->final_end;
+    episode->bounded = episode->lines->bounded;
+    if (!episode_cut(episode)) {
         return 0;
     }
-    for (Py_ssize_t k = 0; k < n; k++) {
-        if (!line_pieces(episode, PySequence_Fast_GET_ITEM(lines, k), k, &previous,
-                         &first_cue)) {
+    for (Py_ssize_t k = 0; k < episode->lines->count; k++) {
+        if (!line_pieces(episode, k, &previous, &first_cue)) {
             return 0;
         }
     }
@@ -2362,21 +2614,16 @@ episode_pieces(Episode *episode, PyObject *lines)
 
 /* Release what the episode owns. */
 static void
-episode_free(Episode *episode, Py_ssize_t lines)
+episode_free(Episode *episode)
 {
     for (Py_ssize_t k = 0; k < episode->count; k++) {
         Py_DECREF(episode->pieces[k].lines);
         Py_DECREF(episode->pieces[k].label);
     }
     PyMem_Free(episode->pieces);
-    for (Py_ssize_t k = 0; episode->owners != NULL && k < 2 * lines; k++) {
-        Py_XDECREF(episode->owners[k]);
-    }
-    PyMem_Free(episode->owners);
-    for (int k = 0; k < 7; k++) {
-        Py_XDECREF(episode->attrs[k]);
-    }
-    Py_XDECREF(episode->names);
+    PyMem_Free(episode->blocks[0]);
+    PyMem_Free(episode->blocks[1]);
+    PyMem_Free(episode->cut.cheapest.ends);
 }
 
 /* The policy's values (width, max_lines, min_cue_ms, max_cue_ms, target_cps, max_cps,
@@ -2405,10 +2652,11 @@ episode_policy(Episode *episode, PyObject *values, int mode)
     return 1;
 }
 
-/* The slot descriptors of the Cue fields (new references); 0 and TypeError when `type` is not
- * a class made as the dataclass makes cues.Cue. */
+/* The slots' offsets of the Cue fields into `offsets`: each field's descriptor a writable
+ * object slot of `type` itself (as the dataclass makes cues.Cue's); 0 and TypeError when
+ * `type` is not such a class. */
 static int
-cue_fields(PyObject *type, PyObject **fields)
+cue_fields(PyObject *type, Py_ssize_t *offsets)
 {
     static const char *const names[CUE_FIELDS] = {"start_ms", "end_ms", "speaker",
                                                   "lines",    "source", "label"};
@@ -2417,8 +2665,16 @@ cue_fields(PyObject *type, PyObject **fields)
         return 0;
     }
     for (int k = 0; k < CUE_FIELDS; k++) {
-        fields[k] = PyObject_GetAttrString(type, names[k]);
-        if (fields[k] == NULL || Py_TYPE(fields[k])->tp_descr_set == NULL) {
+        PyObject *field = PyObject_GetAttrString(type, names[k]);
+        PyMemberDef *member = field != NULL && Py_IS_TYPE(field, &PyMemberDescr_Type)
+                                  ? ((PyMemberDescrObject *)field)->d_member
+                                  : NULL;
+        int slot = member != NULL && member->type == T_OBJECT_EX && !(member->flags & READONLY)
+                   && ((PyDescrObject *)field)->d_type == (PyTypeObject *)type;
+        offsets[k] = slot ? member->offset : 0;
+        Py_XDECREF(field);
+        if (!slot) {
+            PyErr_Clear();
             PyErr_Format(PyExc_TypeError, "the cue type has no slot %s", names[k]);
             return 0;
         }
@@ -2427,46 +2683,38 @@ cue_fields(PyObject *type, PyObject **fields)
 }
 
 PyDoc_STRVAR(model_cues_doc,
-"cues(timed_lines, policy, mode, speaker_name, unknown_change, rows, after_classes, classify,\n"
-"     cue_type)\n"
+"cues(lines, policy, mode, unknown_change, cue_type)\n"
 "--\n"
 "\n"
-"castline.timing.cues.build_cues before its warnings: (cues, short), the cues a tuple of\n"
-"cue_type and short the (line, shortest duration) of each line cues._short_lines\n"
-"reports. policy: (max_chars_per_line, max_lines, min_cue_ms, max_cue_ms, target_cps,\n"
-"max_cps, min_gap_ms, offset_ms); mode 0, 1, 2: speaker labels none, change, every; rows,\n"
-"after_classes and classify: boundaries' caches and what fills them for a line's words.\n"
-"OverflowError when a value leaves 64 bits.");
+"castline.timing.cues.build_cues of the lines (Model.lines of this model) before its\n"
+"warnings: (cues, short), the cues a tuple of cue_type and short the (line, shortest\n"
+"duration) of each line cues._short_lines reports. policy: (max_chars_per_line, max_lines,\n"
+"min_cue_ms, max_cue_ms, target_cps, max_cps, min_gap_ms, offset_ms); mode 0, 1, 2: speaker\n"
+"labels none, change, every. OverflowError when a value leaves 64 bits.");
 
 static PyObject *
 model_cues(PyObject *self, PyObject *args)
 {
-    static const char *const attrs[7] = {"utterance", "start_ms", "end_ms", "stamped",
-                                         "text",      "speaker",  "source"};
     Episode episode;
-    PyObject *timed, *policy, *type, *lines = NULL, *fields[CUE_FIELDS] = {NULL}, *result = NULL;
+    PyObject *lines, *policy, *type, *result = NULL;
+    Py_ssize_t offsets[CUE_FIELDS];
     int mode;
     memset(&episode, 0, sizeof(episode));
     episode.model = (const Model *)self;
-    if (!PyArg_ParseTuple(args, "OO!iOUO!O!OO:cues", &timed, &PyTuple_Type, &policy, &mode,
-                          &episode.name_of, &episode.unknown, &PyDict_Type, &episode.rows,
-                          &PyDict_Type, &episode.afters, &episode.classify, &type)) {
+    if (!PyArg_ParseTuple(args, "O!OiUO:cues", &LinesType, &lines, &policy, &mode,
+                          &episode.unknown, &type)) {
         return NULL;
     }
+    if (((Lines *)lines)->model != self) {
+        PyErr_SetString(PyExc_ValueError, "the lines were prepared by another model");
+        return NULL;
+    }
+    episode.lines = (Lines *)lines;
     episode.mode = mode;
     episode.empty = episode.model->empty;
-    if (!episode_policy(&episode, policy, mode) || !cue_fields(type, fields)
-        || (episode.names = PyDict_New()) == NULL
-        || (lines = PySequence_Fast(timed, "timed_lines must be a sequence")) == NULL) {
-        goto done;
-    }
-    for (int k = 0; k < 7; k++) {
-        if ((episode.attrs[k] = PyUnicode_InternFromString(attrs[k])) == NULL) {
-            goto done;
-        }
-    }
-    if (episode_pieces(&episode, lines)) {
-        PyObject *cues = cues_tuple(&episode, (PyTypeObject *)type, fields);
+    if (episode_policy(&episode, policy, mode) && cue_fields(type, offsets)
+        && episode_pieces(&episode)) {
+        PyObject *cues = cues_tuple(&episode, (PyTypeObject *)type, offsets);
         PyObject *short_cues = cues ? short_lines(&episode) : NULL;
         result = short_cues ? Py_BuildValue("(NN)", cues, short_cues) : NULL;
         if (result == NULL) {
@@ -2474,12 +2722,7 @@ model_cues(PyObject *self, PyObject *args)
             Py_XDECREF(short_cues);
         }
     }
-done:
-    episode_free(&episode, lines ? PySequence_Fast_GET_SIZE(lines) : 0);
-    Py_XDECREF(lines);
-    for (int k = 0; k < CUE_FIELDS; k++) {
-        Py_XDECREF(fields[k]);
-    }
+    episode_free(&episode);
     return result;
 }
 
@@ -2550,6 +2793,7 @@ model_dealloc(PyObject *self)
 
 static PyMethodDef model_methods[] = {
     {"cut", (PyCFunction)(void (*)(void))model_cut, METH_FASTCALL, model_cut_doc},
+    {"lines", model_lines, METH_VARARGS, model_lines_doc},
     {"cues", model_cues, METH_VARARGS, model_cues_doc},
     {NULL, NULL, 0, NULL},
 };
@@ -2628,7 +2872,8 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__cue_engine(void)
 {
-    if (PyType_Ready(&LayoutType) < 0 || PyType_Ready(&ModelType) < 0) {
+    if (PyType_Ready(&LayoutType) < 0 || PyType_Ready(&ModelType) < 0
+        || PyType_Ready(&LinesType) < 0) {
         return NULL;
     }
     return PyModuleDef_Init(&module);

@@ -84,19 +84,26 @@ class Model:
         rows_width: int,
         /,
     ) -> list[Cue]: ...
-    def cues(
+    def lines(
         self,
         timed_lines: Sequence[Any],
+        speaker_name: Callable[[str | None], str | None],
+        word_classes: dict[str, tuple[tuple[int, ...], int]],
+        classify: Callable[[list[str]], None],
+        /,
+    ) -> Lines: ...
+    def cues(
+        self,
+        lines: Lines,
         policy: tuple[int, int, int, int, int, int, int, int],
         mode: int,
-        speaker_name: Callable[[str | None], str | None],
         unknown_change: str,
-        rows: dict[str, tuple[int, ...]],
-        after_classes: dict[str, int],
-        classify: Callable[[list[str]], None],
         cue_type: type[_Cue],
         /,
     ) -> tuple[tuple[_Cue, ...], list[tuple[int, int]]]: ...
+
+class Lines:
+    """An episode's timed lines split and classified by a Model (Model.lines)."""
 
 def model(
     units: Units, layout_breaks: tuple[int, ...], costs: Costs, exact_limit: int, /

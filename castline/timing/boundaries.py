@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import operator
 import re
 from collections.abc import Sequence
 from importlib import resources
@@ -34,9 +33,9 @@ __all__ = [
     "WEAK",
     "boundary",
     "boundary_kinds",
-    "caches",
     "classify",
     "reference_kinds",
+    "word_classes",
 ]
 
 #: The kinds of boundary, best first: plain ints, as they index cost tables.
@@ -177,13 +176,12 @@ def _combine(before: int, after: int) -> int:
 _TABLE = tuple(tuple(_combine(before, after) for after in range(9)) for before in range(8))
 
 #: Each word's row of _TABLE (as the word before a boundary) and class as the word after
-#: one, cached per word: classifying takes regular expressions, and most words recur (200
-#: real episodes hold 49,532 distinct tokens in 1.2 M words). Bounded: past
-#: :data:`_CACHED_WORDS` words (about 10 MB: the word, two dict slots, a shared row) the
+#: one, cached per word in one entry: classifying takes regular expressions, and most words
+#: recur (200 real episodes hold 49,532 distinct tokens in 1.2 M words). Bounded: past
+#: :data:`_CACHED_WORDS` words (about 10 MB: the word, a dict slot, a pair, a shared row) the
 #: cache starts again, so a worker building thousands of episodes holds a fixed amount, and
 #: what recurs is classified again once.
-_ROWS: dict[str, tuple[int, ...]] = {}
-_AFTER_CLASSES: dict[str, int] = {}
+_CLASSES: dict[str, tuple[tuple[int, ...], int]] = {}
 _CACHED_WORDS = 1 << 16
 
 
@@ -194,39 +192,37 @@ def boundary_kinds(words: Sequence[str]) -> list[int]:
     ['sentence', 'sentence', 'weak', 'plain', 'bad', 'conjunction']
     """
     try:
-        rows = list(map(_ROWS.__getitem__, words))
+        classes = list(map(_CLASSES.__getitem__, words))
     except KeyError:
         classify(words)
-        rows = list(map(_ROWS.__getitem__, words))
-    afters = list(map(_AFTER_CLASSES.__getitem__, words))
-    return [SENTENCE, *map(operator.getitem, rows[:-1], afters[1:])]
+        classes = list(map(_CLASSES.__getitem__, words))
+    return [SENTENCE, *(row[after] for (row, _), (_, after) in itertools.pairwise(classes))]
 
 
 def classify(words: Sequence[str]) -> None:
-    """Put every one of ``words`` in the caches of :func:`boundary_kinds` (:data:`_ROWS`, its row
-    of the kinds table as the word before a boundary; :data:`_AFTER_CLASSES`, its class as the
-    word after one), first emptying them when they hold more than :data:`_CACHED_WORDS`."""
-    if len(_ROWS) > _CACHED_WORDS:
-        _ROWS.clear()
-        _AFTER_CLASSES.clear()
+    """Put every one of ``words`` in the cache of :func:`boundary_kinds` (:data:`_CLASSES`: its
+    row of the kinds table as the word before a boundary and its class as the word after one),
+    first emptying it when it holds more than :data:`_CACHED_WORDS`."""
+    if len(_CLASSES) > _CACHED_WORDS:
+        _CLASSES.clear()
     for word in words:
-        if word in _ROWS:
+        if word in _CLASSES:
             continue
         bare = _bare(word)
-        _ROWS[word] = _TABLE[_as_before(word, bare)]
-        _AFTER_CLASSES[word] = _as_after(word, bare)
+        _CLASSES[word] = (_TABLE[_as_before(word, bare)], _as_after(word, bare))
 
 
-def caches() -> tuple[dict[str, tuple[int, ...]], dict[str, int]]:
-    """The caches :func:`classify` fills, for the native engine: ``kinds[k]`` of
-    :func:`boundary_kinds` is ``rows[words[k - 1]][after_classes[words[k]]]``.
+def word_classes() -> dict[str, tuple[tuple[int, ...], int]]:
+    """The cache :func:`classify` fills, for the native engine: ``kinds[k]`` of
+    :func:`boundary_kinds` is ``row[after]`` where ``row`` is the first of
+    ``classes[words[k - 1]]`` and ``after`` the second of ``classes[words[k]]``.
 
-    >>> rows, after_classes = caches()
+    >>> classes = word_classes()
     >>> classify(["the", "crew"])
-    >>> KINDS[rows["the"][after_classes["crew"]]]
+    >>> KINDS[classes["the"][0][classes["crew"][1]]]
     'bad'
     """
-    return _ROWS, _AFTER_CLASSES
+    return _CLASSES
 
 
 def reference_kinds(words: Sequence[str]) -> list[int]:

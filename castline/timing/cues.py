@@ -35,7 +35,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from castline.diagnostics import Diagnostic, rule
 from castline.memo import per_object
@@ -43,9 +43,12 @@ from castline.model import Episode, SourceRef
 from castline.text import plural
 from castline.timecode import format_ms, format_seconds
 from castline.timing import engine as engines
-from castline.timing.boundaries import caches, classify
+from castline.timing.boundaries import classify, word_classes
 from castline.timing.segment import NATIVE_MODEL, CutRules, Segment, cut_line
 from castline.timing.spans import TimedLine, episode_timing
+
+if TYPE_CHECKING:
+    from castline.timing._cue_engine import Lines
 
 #: The kinds of problem making caption cues.
 SPEAKER_NOT_A_NAME = rule(
@@ -344,24 +347,37 @@ _NATIVE_LABELS = {"none": 0, "change": 1, "every": 2}
 def _native_cues(
     timed_lines: Sequence[TimedLine], policy: CuePolicy, offset_ms: int
 ) -> tuple[tuple[Cue, ...], list[tuple[int, int]]] | None:
-    """:func:`_python_cues` by the native engine in one call (the speakers' names by
-    :func:`speaker_name`, the words' kinds from :mod:`castline.timing.boundaries`' caches);
-    ``None`` where it is not built, not chosen (:mod:`castline.timing.engine`) or a value
-    leaves 64 bits (an OverflowError): then the Python engine builds the whole episode."""
+    """:func:`_python_cues` by the native engine in one call on the lines as
+    :func:`_native_lines` prepares them; ``None`` where it is not built, not chosen
+    (:mod:`castline.timing.engine`) or a value leaves 64 bits (an OverflowError): then the
+    Python engine builds the whole episode."""
     if NATIVE_MODEL is None or engines.default_engine() != "native":
         return None
     values = (
         policy.max_chars_per_line, policy.max_lines, policy.min_cue_ms, policy.max_cue_ms,
         policy.target_cps, policy.max_cps, policy.min_gap_ms, offset_ms,
     )  # fmt: skip
-    rows, after_classes = caches()
     try:
+        # A tuple of frozen lines cannot change: the episode's caption formats share its lines.
+        lines = _shared_lines if isinstance(timed_lines, tuple) else _native_lines
         return NATIVE_MODEL.cues(
-            timed_lines, values, _NATIVE_LABELS[policy.speaker_labels], speaker_name,
-            UNKNOWN_CHANGE, rows, after_classes, classify, Cue,
-        )  # fmt: skip
+            lines(timed_lines), values, _NATIVE_LABELS[policy.speaker_labels], UNKNOWN_CHANGE, Cue
+        )
     except OverflowError:
         return None  # the Python engine's integers have no bound
+
+
+def _native_lines(timed_lines: Sequence[TimedLine]) -> Lines:
+    """The lines as the native engine cuts them under any policy: each speaker's name by
+    :func:`speaker_name`, each line split and its words' kinds from
+    :mod:`castline.timing.boundaries`' cache (OverflowError when a value leaves 64 bits)."""
+    assert NATIVE_MODEL is not None  # only _native_cues calls it
+    return NATIVE_MODEL.lines(timed_lines, speaker_name, word_classes(), classify)
+
+
+#: :func:`_native_lines` of the last tuple of lines: the SRT and WebVTT cues of an episode
+#: split and classify its lines once.
+_shared_lines = per_object(_native_lines)
 
 
 def _python_cues(

@@ -3,8 +3,9 @@
 The native engine is a C extension (``castline/timing/_cue_engine.c``), built at install
 where a C compiler is present and skipped without one (or with ``CASTLINE_NATIVE_BUILD=0``).
 It cuts a line in one call once its words are split and classified, and builds an episode's
-cues in one call (:func:`castline.timing.cues.build_cues`: every line split, classified, cut,
-labelled and timed, then the cues' times settled). The Python engine
+cues in two (:func:`castline.timing.cues.build_cues`: every line split and classified once for
+all the policies of the episode, then under a policy every line cut, labelled and timed and the
+cues' times settled). The Python engine
 (:mod:`castline.timing.segment`'s own cut, :mod:`castline.timing.cues`'s own steps) is the
 reference and the fallback for a line, or an episode, whose values leave 64 bits: the native
 one finds the same cues, so every output is the same byte for byte.

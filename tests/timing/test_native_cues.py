@@ -25,7 +25,9 @@ from castline.diagnostics import Diagnostic
 from castline.load import load_content
 from castline.model import SourceRef, Utterance
 from castline.timing import cues as cue_module
-from castline.timing.boundaries import caches, classify
+from castline.timing import engine as engines
+from castline.timing import segment
+from castline.timing.boundaries import classify, word_classes
 from castline.timing.cues import UNKNOWN_CHANGE, Cue, CuePolicy, build_cues, speaker_name
 from castline.timing.segment import NATIVE_MODEL
 from castline.timing.spans import TimedLine, episode_timing
@@ -163,6 +165,75 @@ def test_the_native_cues_of_ordinary_timings_need_no_fallback(
     assert _same_by_both(timed, policy) == 0
 
 
+class _CountingModel:
+    """The native model, its ``lines`` calls counted: all of them, and those that returned."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.calls = self.made = 0
+
+    def lines(self, *arguments: Any) -> Any:
+        self.calls += 1
+        lines = self.model.lines(*arguments)
+        self.made += 1
+        return lines
+
+    def cues(self, *arguments: Any) -> Any:
+        return self.model.cues(*arguments)
+
+
+#: Policies that cut many lines alike (the same width and durations, labels or none): the
+#: native engine keeps each line's last cut for the next policy that cuts it alike.
+_caption_policies = st.one_of(
+    _policies(),
+    st.sampled_from(
+        [CuePolicy(), CuePolicy(speaker_labels="change"), CuePolicy(speaker_labels="every")]
+    ),
+)
+
+
+@st.composite
+def _ordinary_lines(draw: st.DrawFn) -> list[TimedLine]:
+    """Lines two seconds apart, each with any text and speaker: within 64 bits."""
+    lines = draw(st.lists(st.tuples(_texts, _speakers, st.booleans()), max_size=8))
+    return [
+        TimedLine(
+            Utterance(text, who, None, SourceRef("ep.md", k + 1)), 2000 * k, 2000 * k + 1900, s
+        )
+        for k, (text, who, s) in enumerate(lines)
+    ]
+
+
+@PROPERTY
+@given(
+    st.one_of(_timed_lines(), _ordinary_lines()), _caption_policies, _caption_policies,
+    st.booleans(),
+)  # fmt: skip
+def test_an_episode_under_two_policies_shares_its_lines(
+    lines: list[TimedLine], first: CuePolicy, second: CuePolicy, reset: bool
+) -> None:
+    """A tuple of lines (an episode's timing) is split and classified once for every policy it
+    is cut under, in either order, the word cache emptied in between or not, and a line cut
+    alike under both is cut once: the cues are the Python engine's for each."""
+    expected = {policy: _build_by("python", lines, policy, 0)[0] for policy in (first, second)}
+    for order in ((first, second), (second, first)):
+        timed = tuple(lines)  # a new episode's timing
+        counting = _CountingModel(NATIVE_MODEL)
+        built = []
+        with (
+            mock.patch.object(cue_module, "NATIVE_MODEL", counting),
+            mock.patch.dict(os.environ, {"CASTLINE_ENGINE": "native"}),
+        ):
+            for number, policy in enumerate(order):
+                if reset and number:
+                    word_classes().clear()
+                built.append(build_cues(timed, policy))
+        assert built == [expected[policy] for policy in order]
+        # once, or (a value past 64 bits) never made and each policy built by Python; () is
+        # one object, which the last order may have prepared already
+        assert (counting.calls, counting.made) in ({(1, 1), (2, 0)} if lines else {(0, 0), (1, 1)})
+
+
 def _line(text: str, start: int, end: int, speaker: str | None = "Ann") -> TimedLine:
     return TimedLine(Utterance(text, speaker, None, SourceRef("ep.md", 1)), start, end, True)
 
@@ -181,6 +252,32 @@ def test_values_past_64_bits_send_the_episode_to_the_python_engine(
     lines: list[TimedLine], offset_ms: int
 ) -> None:
     assert _same_by_both(lines, CuePolicy(speaker_labels="every"), offset_ms) == 1
+
+
+class _Text(str):
+    """A str subclass, as a line's text may be."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello there, and welcome to the show.",  # its own joined text
+        "Hello\tthere, and welcome\nto the show.",
+        "Hello  there, and welcome to the show.",
+        " Hello there, and welcome to the show.",
+        "Hello there, and welcome to the show. ",
+        "Hello\u00a0there, and\u2003welcome to the\u3000show.",
+        _Text("Hello there, and welcome to the show."),
+    ],
+)
+def test_a_line_is_cut_as_its_words_joined_by_single_spaces(text: str) -> None:
+    lines = [_line(text, 0, 6000), _line(text, 6000, 9000, "Bob")]
+    for policy in (CuePolicy(max_chars_per_line=9, max_lines=3), CuePolicy()):
+        assert _same_by_both(tuple(lines), policy) == 0
+        cues, _ = build_cues(tuple(lines), policy)
+        assert {type(line) for cue in cues for line in cue.lines} == {str}
 
 
 def test_values_within_64_bits_stay_native() -> None:
@@ -209,40 +306,51 @@ def test_every_corpus_episode_by_both_engines(corpus: Path) -> None:
 
 
 def _arguments(lines: Sequence[TimedLine], values: tuple[int, ...], mode: int) -> list[Any]:
-    rows, after_classes = caches()
-    return [lines, values, mode, speaker_name, UNKNOWN_CHANGE, rows, after_classes, classify, Cue]
+    """Model.lines's arguments, then Model.cues's after the lines."""
+    return [lines, speaker_name, word_classes(), classify, values, mode, UNKNOWN_CHANGE, Cue]
+
+
+def _cues(arguments: Sequence[Any]) -> Any:
+    """Model.cues of Model.lines: the native engine's build_cues."""
+    assert NATIVE_MODEL is not None
+    return NATIVE_MODEL.cues(NATIVE_MODEL.lines(*arguments[:4]), *arguments[4:])
 
 
 _VALUES = (42, 2, 833, 7000, 17, 20, 83, 0)
 
 
 def _cues_error(position: int, value: object) -> str:
-    """The message Model.cues raises with argument ``position`` replaced by ``value``."""
-    assert NATIVE_MODEL is not None
+    """The message Model.lines or Model.cues raises with argument ``position`` of
+    :func:`_arguments` replaced by ``value``."""
     arguments = _arguments([_line("Hello and welcome. Today we talk.", 0, 3000)], _VALUES, 1)
     arguments[position] = value
     with pytest.raises((TypeError, ValueError, OverflowError, KeyError)) as raised:
-        NATIVE_MODEL.cues(*arguments)
+        _cues(arguments)
     return f"{type(raised.value).__name__}: {raised.value}"
 
 
 def test_cues_inputs_are_checked() -> None:
     assert _cues_error(0, 7) == "TypeError: timed_lines must be a sequence"
-    assert _cues_error(1, (42, 2)) == "TypeError: the policy is not a tuple of 8 ints"
-    assert _cues_error(1, (0, *_VALUES[1:])) == "ValueError: a policy value is out of range"
-    assert _cues_error(1, (*_VALUES[:7], 2**64)) == "OverflowError: a policy value leaves 64 bits"
-    assert _cues_error(2, 3) == "ValueError: a policy value is out of range"
-    assert _cues_error(3, lambda speaker: 5) == "TypeError: a speaker's name is not a str"
-    assert _cues_error(5, {}) == "KeyError: 'a word is not classified'"  # classify fills another
+    assert _cues_error(4, (42, 2)) == "TypeError: the policy is not a tuple of 8 ints"
+    assert _cues_error(4, (0, *_VALUES[1:])) == "ValueError: a policy value is out of range"
+    assert _cues_error(4, (*_VALUES[:7], 2**64)) == "OverflowError: a policy value leaves 64 bits"
+    assert _cues_error(5, 3) == "ValueError: a policy value is out of range"
+    assert _cues_error(1, lambda speaker: 5) == "TypeError: a speaker's name is not a str"
+    assert _cues_error(2, {}) == "KeyError: 'a word is not classified'"  # classify fills another
     words = "Hello and welcome. Today we talk.".split()
     classify(words)
-    rows = {word: caches()[0][word] for word in words}
-    assert _cues_error(5, {**rows, "Hello": ()}) == (
+    classes = {word: word_classes()[word] for word in words}
+    assert _cues_error(2, {**classes, "Hello": ()}) == (
+        "TypeError: a cached entry is not a (row, class) pair"
+    )
+    assert _cues_error(2, {**classes, "Hello": ((), 0)}) == (
         "ValueError: a cached class is not a column of its row"
     )
-    assert _cues_error(5, {**rows, "Hello": (9,) * 9}) == "ValueError: a cached kind is not a kind"
-    assert _cues_error(8, int) == "TypeError: the cue type is not a plain class"
-    assert _cues_error(8, type("Plain", (), {})) == "TypeError: the cue type has no slot start_ms"
+    assert _cues_error(2, {**classes, "Hello": ((9,) * 9, 0)}) == (
+        "ValueError: a cached kind is not a kind"
+    )
+    assert _cues_error(7, int) == "TypeError: the cue type is not a plain class"
+    assert _cues_error(7, type("Plain", (), {})) == "TypeError: the cue type has no slot start_ms"
     not_text: Any = b"Hi"
     not_ms: Any = 0.5
     assert _cues_error(0, [_line(not_text, 0, 10)]) == "TypeError: a line's text is not a str"
@@ -251,10 +359,26 @@ def test_cues_inputs_are_checked() -> None:
     )
 
 
+def test_cues_take_only_lines_of_their_own_model() -> None:
+    assert NATIVE_MODEL is not None and engines.native_model is not None
+    arguments = _arguments([_line("Hello there.", 0, 3000)], _VALUES, 0)
+    other = engines.native_model(
+        segment._NATIVE_UNITS, segment._LAYOUT_BREAK_UNITS, segment._NATIVE_COSTS,
+        segment._EXACT_LIMIT,
+    )  # fmt: skip
+    with pytest.raises(ValueError) as raised:
+        NATIVE_MODEL.cues(other.lines(*arguments[:4]), *arguments[4:])
+    assert str(raised.value) == "the lines were prepared by another model"
+    with pytest.raises(TypeError) as wrong:
+        NATIVE_MODEL.cues(arguments[0], *arguments[4:])
+    assert str(wrong.value) == (
+        "cues() argument 1 must be castline.timing._cue_engine.Lines, not list"
+    )
+
+
 def test_cues_of_no_line_and_lines_without_words() -> None:
-    assert NATIVE_MODEL is not None
-    assert NATIVE_MODEL.cues(*_arguments([], _VALUES, 0)) == ((), [])
-    assert NATIVE_MODEL.cues(*_arguments([_line(" \n", 0, 10)], _VALUES, 2)) == ((), [])
+    assert _cues(_arguments([], _VALUES, 0)) == ((), [])
+    assert _cues(_arguments([_line(" \n", 0, 10)], _VALUES, 2)) == ((), [])
 
 
 def test_cues_leave_no_block_and_no_reference() -> None:
@@ -270,12 +394,23 @@ def test_cues_leave_no_block_and_no_reference() -> None:
     ]
     good = _arguments(lines, _VALUES, 2)
     past = _arguments([*lines, _line("Hi.", 2**63 - 10, 2**63 - 1)], _VALUES, 1)
+    planned_past = _arguments([_line("Hello there.", 0, 2**62)], _VALUES, 1)
+    prepared = model.lines(*good[:4])
+
+    def overflows(call: Any, *arguments: Any) -> bool:
+        """Whether the call raises OverflowError (pytest.raises keeps a traceback alive)."""
+        try:
+            call(*arguments)
+        except OverflowError:
+            return True
+        return False
 
     def run() -> None:
         for _ in range(200):
-            model.cues(*good)
-            with pytest.raises(OverflowError):
-                model.cues(*past)
+            model.cues(model.lines(*good[:4]), *good[4:])
+            model.cues(prepared, *past[4:])  # lines cut again under another policy
+            assert overflows(model.cues, model.lines(*past[:4]), *past[4:])
+            assert overflows(model.lines, *planned_past[:4])
 
     run()  # warm: caches, free lists
     gc.collect()
