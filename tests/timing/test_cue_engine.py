@@ -11,9 +11,6 @@ difference that no cut shows (a tie dropped, an unused entry) still fails here.
 
 from __future__ import annotations
 
-import gc
-import sys
-import tracemalloc
 from typing import Any
 
 import pytest
@@ -24,6 +21,7 @@ from castline.timing import segment
 from castline.timing.boundaries import boundary_kinds
 from castline.timing.engine import native_cheapest_cuts, native_fills, native_layout, native_model
 from castline.timing.segment import CutRules
+from tests.timing.leaks import assert_leaves_nothing
 from tests.timing.strategies import paragraphs
 from tests.timing.test_segment import _cut_by, _forward_cut, _Line, _runs
 
@@ -272,19 +270,7 @@ def test_no_memory_is_kept() -> None:
             with pytest.raises(ValueError):
                 fills(good[0][::-1], 42)
 
-    run()  # warm: caches, free lists
-    gc.collect()
-    references = [sys.getrefcount(argument) for argument in good]
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        run()
-        gc.collect()
-        after = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
-    assert after - before < 4096
-    assert [sys.getrefcount(argument) for argument in good] == references
+    assert_leaves_nothing(run, good)
 
 
 def _cut_error(position: int, value: object) -> str:

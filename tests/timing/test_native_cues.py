@@ -7,10 +7,7 @@ leaves 64 bits the whole episode goes to the Python engine.
 
 from __future__ import annotations
 
-import gc
 import os
-import sys
-import tracemalloc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +28,7 @@ from castline.timing.boundaries import classify, word_classes
 from castline.timing.cues import UNKNOWN_CHANGE, Cue, CuePolicy, build_cues, speaker_name
 from castline.timing.segment import NATIVE_MODEL
 from castline.timing.spans import TimedLine, episode_timing
+from tests.timing.leaks import assert_leaves_nothing
 from tests.timing.strategies import paragraphs
 
 pytestmark = pytest.mark.skipif(NATIVE_MODEL is None, reason="the native engine is not built")
@@ -412,16 +410,4 @@ def test_cues_leave_no_block_and_no_reference() -> None:
             assert overflows(model.cues, model.lines(*past[:4]), *past[4:])
             assert overflows(model.lines, *planned_past[:4])
 
-    run()  # warm: caches, free lists
-    gc.collect()
-    references = [sys.getrefcount(argument) for argument in [*good, *lines]]
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        run()
-        gc.collect()
-        after = tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
-    assert after - before < 4096
-    assert [sys.getrefcount(argument) for argument in [*good, *lines]] == references
+    assert_leaves_nothing(run, [*good, *lines])
