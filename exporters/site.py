@@ -41,11 +41,12 @@ without the transcript). The override templates are inputs of every page
 ``segments_html``: their ``<span class="seg">`` markup, made once in Python (a page has a span
 per caption cue, thousands of them, and a Jinja2 loop over them is several times slower), and
 ``html``: the whole ``<p>``, speaker, time link and segments, made in Python too (a paragraph
-per line, hundreds a page). The shipped ``episode.html.j2`` prints ``html``, and its header
-gives the markup both stand for; an override that wants other markup prints the paragraph's
-parts and loops over ``segments``. Relative links join the pages; with show.yaml's
-``base_url``, pages also get canonical and ``og:url`` URLs. Output is deterministic: UTF-8,
-``\\n`` line ends.
+per line, hundreds a page). Each section has ``paragraphs_html``, its paragraphs' ``html``
+each followed by a line end. The shipped ``episode.html.j2`` prints ``paragraphs_html``, and
+its header gives the markup each stands for; an override that wants other markup loops over
+``paragraphs``, prints the paragraph's parts and loops over ``segments``. Relative links
+join the pages; with show.yaml's ``base_url``, pages also get canonical and ``og:url`` URLs.
+Output is deterministic: UTF-8, ``\\n`` line ends.
 """
 
 from __future__ import annotations
@@ -354,7 +355,8 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
     """The transcript as sections (one per header; a first one without a title when lines come
     before any header) of paragraphs (one per line that has words) of segments (its cues) and
     their markup (``segments_html``, what :func:`segments_html` makes of the segments, and
-    ``html``, :func:`paragraph_html`). A paragraph's start is also given as its ``clock``,
+    ``html``, :func:`paragraph_html`); a section's ``paragraphs_html`` is its paragraphs'
+    ``html``, each with a line end. A paragraph's start is also given as its ``clock``,
     ``seconds`` and ``iso_duration`` filters print it (``start_clock``, ``start_seconds``,
     ``start_iso``).
 
@@ -365,6 +367,9 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
     The segments and their markup are made for the whole transcript at once, then sliced
     by paragraph.
     """
+    import markupsafe
+
+    markup = markupsafe.Markup
     starts = [cue.start_ms for cue in cues]
     ends = [cue.end_ms for cue in cues]
     texts = [" ".join(cue.lines) for cue in cues]  # Cue.text, without a call per cue
@@ -396,8 +401,11 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
         turn = not paragraphs or name != previous
         previous = name
         paragraphs.append(
-            _paragraph(name, opening if turn else None, segments[group], "".join(spans[group]))
+            _paragraph(name, opening if turn else None, segments[group], spans[group], markup)
         )
+    for section in sections:
+        lines = [f"{paragraph['html']}\n" for paragraph in section["paragraphs"]]
+        section["paragraphs_html"] = _new(markup, "".join(lines))
     return sections
 
 
@@ -411,12 +419,18 @@ def _opening(name: str | None) -> tuple[str | None, str]:
 
 
 def _paragraph(
-    name: str | None, opening: str | None, segments: list[dict[str, Any]], spans: str
+    name: str | None,
+    opening: str | None,
+    segments: list[dict[str, Any]],
+    spans: list[str],
+    markup: type[Markup],
 ) -> dict[str, Any]:
     """A transcript paragraph of ``segments`` (``spans``, their markup): its speaker, turn
     (``opening`` is the markup that opens a turn, ``None`` if it is none), start, segments,
-    and their markup, as :func:`paragraph_html` makes it."""
+    and their markup, as :func:`paragraph_html` makes it (``markup`` is ``Markup``, made
+    with ``str.__new__``: ``Markup(text)`` of a plain string, without its Python frame)."""
     start = segments[0]["start_ms"]
+    html = "".join(spans)
     clock, seconds, iso = format_clock(start), format_seconds(start), f"PT{start // 1000}S"
     # What the shipped template printed with the filters, made once here.
     return {
@@ -427,19 +441,18 @@ def _paragraph(
         "start_clock": clock,
         "start_seconds": seconds,
         "start_iso": iso,
-        "segments_html": _markup(spans),
-        "html": _markup(
+        "segments_html": _new(markup, html),
+        "html": _new(
+            markup,
             f'{opening or "<p>"}<a class="time" href="#t={clock}" data-start="{seconds}">'
-            f'<time datetime="{iso}">{clock}</time></a>\n{spans}</p>'
+            f'<time datetime="{iso}">{clock}</time></a>\n{html}</p>',
         ),
     }
 
 
-def _markup(text: str) -> Markup:
-    """``Markup(text)`` of a plain string, without the Python frame of ``Markup.__new__``."""
-    import markupsafe
-
-    return str.__new__(markupsafe.Markup, text)
+#: ``_new(Markup, text)`` is ``Markup(text)`` of a plain string, without the Python frame
+#: of ``Markup.__new__``.
+_new = str.__new__
 
 
 def paragraph_html(paragraph: Mapping[str, Any]) -> Markup:
