@@ -81,27 +81,46 @@ def document_text(cues: Sequence[Cue]) -> str:
       ]
     }
     """
-    names: dict[str | None, str] = {}  # each speaker's "speaker" entry
-    blocks = []
-    for cue in cues:
-        entry = names.get(cue.speaker)
-        if entry is None:
-            name = speaker_name(cue.speaker)
-            entry = "" if name is None else f'      "speaker": {_string(name)},\n'
-            names[cue.speaker] = entry
-        start, end = cue.start_ms, cue.end_ms
-        # What _number gives, without its call for the times as good as every cue has.
-        start_text = format_seconds(start) if 0 <= start < _EXACT_MS else _number(start)
-        end_text = format_seconds(end) if 0 <= end < _EXACT_MS else _number(end)
-        blocks.append(
-            f"    {{\n{entry}"
-            f'      "startTime": {start_text},\n'
-            f'      "endTime": {end_text},\n'
+    if not cues:
+        return f'{{\n  "version": {_string(JSON_TRANSCRIPT_VERSION)},\n  "segments": []\n}}\n'
+    # Each speaker's "speaker" entry made once, every segment in one pass.
+    entries = {speaker: _speaker_entry(speaker) for speaker in {cue.speaker for cue in cues}}
+    starts, ends = [cue.start_ms for cue in cues], [cue.end_ms for cue in cues]
+    if min(min(starts), min(ends)) < 0 or max(max(starts), max(ends)) >= _EXACT_MS:
+        blocks = [
+            _block(entries[cue.speaker], _number(start), _number(end), cue)
+            for cue, start, end in zip(cues, starts, ends, strict=True)
+        ]
+    else:  # what _number gives, without its call for the times as good as every cue has
+        decimals = _DECIMALS
+        blocks = [
+            f"    {{\n{entries[cue.speaker]}"
+            f'      "startTime": {start // 1000}{decimals[start % 1000]},\n'
+            f'      "endTime": {end // 1000}{decimals[end % 1000]},\n'
             f'      "body": {_string(" ".join(cue.lines))}\n    }}'
-        )
+            for cue, start, end in zip(cues, starts, ends, strict=True)
+        ]
     listed = ",\n".join(blocks)
-    body = f"[\n{listed}\n  ]" if blocks else "[]"
-    return f'{{\n  "version": {_string(JSON_TRANSCRIPT_VERSION)},\n  "segments": {body}\n}}\n'
+    return (
+        f'{{\n  "version": {_string(JSON_TRANSCRIPT_VERSION)},\n'
+        f'  "segments": [\n{listed}\n  ]\n}}\n'
+    )
+
+
+def _block(entry: str, start: str, end: str, cue: Cue) -> str:
+    """A segment's JSON in the document: its speaker entry, times and body."""
+    return (
+        f"    {{\n{entry}"
+        f'      "startTime": {start},\n'
+        f'      "endTime": {end},\n'
+        f'      "body": {_string(" ".join(cue.lines))}\n    }}'
+    )
+
+
+def _speaker_entry(speaker: str | None) -> str:
+    """The ``"speaker"`` line of a segment of ``speaker``, or ``""`` when it has no name."""
+    name = speaker_name(speaker)
+    return "" if name is None else f'      "speaker": {_string(name)},\n'
 
 
 #: A string as JSON without ASCII escaping: the encoder's own function (its C version).
@@ -125,6 +144,9 @@ def segment(cue: Cue) -> dict[str, Any]:
     return entry
 
 
+#: What :func:`castline.timecode.format_seconds` writes after the whole seconds, by
+#: millisecond count (``""``, ``".5"``, ``".25"``...).
+_DECIMALS = tuple(format_seconds(millis)[1:] for millis in range(1000))
 #: Below this many ms, the decimal seconds have at most 15 significant digits, so the
 #: float they parse to writes them back as they are (IEEE 754 doubles hold 15 decimal digits).
 _EXACT_MS = 10**15

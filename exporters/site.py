@@ -41,11 +41,12 @@ without the transcript). The override templates are inputs of every page
 ``segments_html``: their ``<span class="seg">`` markup, made once in Python (a page has a span
 per caption cue, thousands of them, and a Jinja2 loop over them is several times slower), and
 ``html``: the whole ``<p>``, speaker, time link and segments, made in Python too (a paragraph
-per line, hundreds a page). The shipped ``episode.html.j2`` prints ``html``, and its header
-gives the markup both stand for; an override that wants other markup prints the paragraph's
-parts and loops over ``segments``. Relative links join the pages; with show.yaml's
-``base_url``, pages also get canonical and ``og:url`` URLs. Output is deterministic: UTF-8,
-``\\n`` line ends.
+per line, hundreds a page). Each section has ``paragraphs_html``, its paragraphs' ``html``
+each followed by a line end. The shipped ``episode.html.j2`` prints ``paragraphs_html``, and
+its header gives the markup each stands for; an override that wants other markup loops over
+``paragraphs``, prints the paragraph's parts and loops over ``segments``. Relative links
+join the pages; with show.yaml's ``base_url``, pages also get canonical and ``og:url`` URLs.
+Output is deterministic: UTF-8, ``\\n`` line ends.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ INDEX_PATH = PurePosixPath("index.html")
 #: What :func:`castline.timecode.format_seconds` writes after the whole seconds, by
 #: millisecond count (``""``, ``".5"``, ``".25"``...).
 _DECIMALS = tuple(format_seconds(millis)[1:] for millis in range(1000))
+#: The characters HTML escaping (``markupsafe.escape``) replaces.
+_ESCAPED = "&<>\"'"
 
 
 class SiteExporter:
@@ -352,66 +355,104 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
     """The transcript as sections (one per header; a first one without a title when lines come
     before any header) of paragraphs (one per line that has words) of segments (its cues) and
     their markup (``segments_html``, what :func:`segments_html` makes of the segments, and
-    ``html``, :func:`paragraph_html`). A paragraph's start is also given as its ``clock``,
+    ``html``, :func:`paragraph_html`); a section's ``paragraphs_html`` is its paragraphs'
+    ``html``, each with a line end. A paragraph's start is also given as its ``clock``,
     ``seconds`` and ``iso_duration`` filters print it (``start_clock``, ``start_seconds``,
     ``start_iso``).
 
     A paragraph opens a turn (``"turn": true``) at a change of speaker and at the start of a
     section. Cues are matched to lines in order, by the line they came from. Headers are
     those :func:`castline.timing.sections.published_transcript` publishes.
+
+    The segments and their markup are made for the whole transcript at once, then sliced
+    by paragraph.
     """
+    import markupsafe
+
+    markup = markupsafe.Markup
+    starts = [cue.start_ms for cue in cues]
+    ends = [cue.end_ms for cue in cues]
     texts = [" ".join(cue.lines) for cue in cues]  # Cue.text, without a call per cue
-    spans = _spans([cue.start_ms for cue in cues], [cue.end_ms for cue in cues], texts)
+    segments = [
+        {"start_ms": start, "end_ms": end, "text": text}
+        for start, end, text in zip(starts, ends, texts, strict=True)
+    ]
+    spans = _spans(starts, ends, texts)
     groups = iter(_cue_groups(cues))
-    names: dict[str | None, str | None] = {}
+    openings: dict[str | None, tuple[str | None, str]] = {}  # by speaker: name, turn opening
     sections: list[dict[str, Any]] = []
+    paragraphs: list[dict[str, Any]] = []
     previous: str | None = None
     for item in published_transcript(episode).items:
         if isinstance(item, Header):
-            sections.append({"title": one_line(item.title), "paragraphs": []})
-            previous = None
+            paragraphs = []
+            sections.append({"title": one_line(item.title), "paragraphs": paragraphs})
             continue
-        if item.text.isspace() or not item.text:
+        if not item.text or item.text.isspace():
             continue
         group = next(groups, None)
         if group is None:
             continue
         if not sections:
-            sections.append({"title": None, "paragraphs": []})
-        if item.speaker not in names:
-            names[item.speaker] = speaker_name(item.speaker)
-        name = names[item.speaker]
-        paragraphs = sections[-1]["paragraphs"]
+            sections.append({"title": None, "paragraphs": paragraphs})
+        if item.speaker not in openings:
+            openings[item.speaker] = _opening(speaker_name(item.speaker))
+        name, opening = openings[item.speaker]
         turn = not paragraphs or name != previous
         previous = name
-        paragraphs.append(_paragraph(name, turn, cues[group], texts[group], spans[group]))
+        paragraphs.append(
+            _paragraph(name, opening if turn else None, segments[group], spans[group], markup)
+        )
+    for section in sections:
+        lines = [f"{paragraph['html']}\n" for paragraph in section["paragraphs"]]
+        section["paragraphs_html"] = _new(markup, "".join(lines))
     return sections
 
 
-def _paragraph(
-    name: str | None, turn: bool, cues: Sequence[Cue], texts: list[str], spans: list[str]
-) -> dict[str, Any]:
-    """A transcript paragraph of ``cues`` (their texts and span markup given): its speaker,
-    turn, start and segments, and their markup."""
+def _opening(name: str | None) -> tuple[str | None, str]:
+    """A speaker's name, and the markup that opens a paragraph of theirs that is a turn."""
     import markupsafe
 
-    start = cues[0].start_ms
-    paragraph = {
+    if name:
+        return name, f'<p class="turn"><span class="speaker">{markupsafe.escape(name)}</span> '
+    return name, '<p class="turn">'
+
+
+def _paragraph(
+    name: str | None,
+    opening: str | None,
+    segments: list[dict[str, Any]],
+    spans: list[str],
+    markup: type[Markup],
+) -> dict[str, Any]:
+    """A transcript paragraph of ``segments`` (``spans``, their markup): its speaker, turn
+    (``opening`` is the markup that opens a turn, ``None`` if it is none), start, segments,
+    and their markup, as :func:`paragraph_html` makes it (``markup`` is ``Markup``, made
+    with ``str.__new__``: ``Markup(text)`` of a plain string, without its Python frame)."""
+    start = segments[0]["start_ms"]
+    html = "".join(spans)
+    clock, seconds, iso = format_clock(start), format_seconds(start), f"PT{start // 1000}S"
+    # What the shipped template printed with the filters, made once here.
+    return {
         "speaker": name,
-        "turn": turn,
+        "turn": opening is not None,
         "start_ms": start,
-        "segments": [
-            {"start_ms": cue.start_ms, "end_ms": cue.end_ms, "text": text}
-            for cue, text in zip(cues, texts, strict=True)
-        ],
-        # What the shipped template printed with the filters: made once here.
-        "start_clock": format_clock(start),
-        "start_seconds": format_seconds(start),
-        "start_iso": iso_duration(start),
-        "segments_html": markupsafe.Markup("".join(spans)),
+        "segments": segments,
+        "start_clock": clock,
+        "start_seconds": seconds,
+        "start_iso": iso,
+        "segments_html": _new(markup, html),
+        "html": _new(
+            markup,
+            f'{opening or "<p>"}<a class="time" href="#t={clock}" data-start="{seconds}">'
+            f'<time datetime="{iso}">{clock}</time></a>\n{html}</p>',
+        ),
     }
-    paragraph["html"] = paragraph_html(paragraph)
-    return paragraph
+
+
+#: ``_new(Markup, text)`` is ``Markup(text)`` of a plain string, without the Python frame
+#: of ``Markup.__new__``.
+_new = str.__new__
 
 
 def paragraph_html(paragraph: Mapping[str, Any]) -> Markup:
@@ -460,10 +501,14 @@ def _spans(starts: Sequence[int], ends: Sequence[int], texts: Sequence[str]) -> 
     import markupsafe
 
     # One escape for them all: a segment is words and spaces, so no text holds a line
-    # break (and one that did would only make this take the slow way).
-    escaped = str(markupsafe.escape("\n".join(texts))).split("\n")
-    if len(escaped) != len(texts):
-        escaped = [str(markupsafe.escape(text)) for text in texts]
+    # break (and one that did would only make this take the slow way); none at all when
+    # no text holds a character to escape.
+    joined = "\n".join(texts)
+    escaped: Sequence[str] = texts
+    if any(character in joined for character in _ESCAPED):
+        escaped = str.split(markupsafe.escape(joined), "\n")
+        if len(escaped) != len(texts):
+            escaped = [str(markupsafe.escape(text)) for text in texts]
     decimals = _DECIMALS  # format_seconds, without two calls per segment
     return [
         f'<span class="seg" data-start="{start // 1000}{decimals[start % 1000]}" '

@@ -170,6 +170,14 @@ def shipped_episode_template() -> tuple[str, str]:
     return text, loop
 
 
+def shipped_paragraph_loop() -> str:
+    """The paragraph loop the shipped episode.html.j2's header says paragraphs_html prints."""
+    text = shipped_episode_template()[0]
+    start = text.index("{% for paragraph in section.paragraphs %}")
+    end = text.index("{% endfor %}", start) + len("{% endfor %}")
+    return "\n".join(line.strip() for line in text[start:end].splitlines()) + "\n"
+
+
 def shipped_paragraph() -> str:
     """The paragraph markup the shipped episode.html.j2's header says a paragraph's html is."""
     text = shipped_episode_template()[0]
@@ -263,13 +271,21 @@ _items = st.lists(
 )
 
 
+@functools.cache
+def paragraph_loop() -> Any:
+    """The paragraph loop of the shipped template's header, compiled by the site's
+    environment."""
+    return make_environment({}).from_string(shipped_paragraph_loop())
+
+
 @given(_items)
 def test_transcript_sections_hold_the_markup_of_their_parts(
     items: list[tuple[str, str | None, int | None]],
 ) -> None:
     """Each paragraph's ``segments_html`` (made for the whole transcript at once) is
     :func:`segments_html` of its segments and its ``html`` is :func:`paragraph_html` of it;
-    the segments are the cues, in order."""
+    each section's ``paragraphs_html`` is what the header's paragraph loop prints of it; the
+    segments are the cues, in order."""
     transcript: list[TranscriptItem] = []
     for line, (text, who, stamp) in enumerate(items, start=2):
         at = SourceRef("e.md", line)
@@ -280,7 +296,10 @@ def test_transcript_sections_hold_the_markup_of_their_parts(
             transcript.append(Utterance(text, who, stamp, at))
     episode = Episode("e", SourceRef("e.md", 1), "E", transcript=tuple(transcript))
     cues, _ = episode_cues(episode, SEGMENT_POLICY)
-    found = [p for section in transcript_sections(episode, cues) for p in section["paragraphs"]]
+    sections = transcript_sections(episode, cues)
+    for section in sections:
+        assert section["paragraphs_html"] == paragraph_loop().render(section=section)
+    found = [p for section in sections for p in section["paragraphs"]]
     for paragraph in found:
         assert paragraph["segments_html"] == segments_html(paragraph["segments"])
         assert paragraph["html"] == paragraph_html(paragraph)
@@ -291,20 +310,27 @@ def test_transcript_sections_hold_the_markup_of_their_parts(
 def test_an_override_looping_over_segments_makes_the_same_pages(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:
-    """A show's episode.html.j2 that prints each paragraph with the markup of the shipped
-    header, not its html, and its segments with the loop, not segments_html, gets the shipped
-    pages byte for byte: paragraphs and segments keep their shape for overrides."""
+    """A show's episode.html.j2 that loops over each section's paragraphs, not its
+    paragraphs_html, prints each paragraph with the markup of the shipped header, not its
+    html, and its segments with the loop, not segments_html, gets the shipped pages byte for
+    byte: sections, paragraphs and segments keep their shape for overrides."""
     root = content_tree({"episodes/q.md": TRICKY})
     shutil.copytree(CONTENT, root, dirs_exist_ok=True)
     shipped_out, override_out = tmp_path / "shipped", tmp_path / "override"
     assert build(root, shipped_out, SITE).errors == []
     text, loop = shipped_episode_template()
-    assert text.count("{{ paragraph.html }}") == 1
+    assert text.count("{{ section.paragraphs_html -}}\n") == 1
+    paragraphs = shipped_paragraph_loop()
+    assert paragraphs.count("{{ paragraph.html }}") == 1
     markup = shipped_paragraph()
     assert markup.count("{{ paragraph.segments_html }}") == 1
+    paragraph = markup.replace("{{ paragraph.segments_html }}", loop)
     (root / "templates").mkdir()
     (root / "templates/episode.html.j2").write_text(
-        text.replace("{{ paragraph.html }}", markup.replace("{{ paragraph.segments_html }}", loop)),
+        text.replace(
+            "{{ section.paragraphs_html -}}\n",
+            paragraphs.replace("{{ paragraph.html }}", paragraph),
+        ),
         encoding="utf-8",
     )
     assert build(root, override_out, SITE).errors == []
