@@ -2716,10 +2716,12 @@ model_cues(PyObject *self, PyObject *args)
         && episode_pieces(&episode)) {
         PyObject *cues = cues_tuple(&episode, (PyTypeObject *)type, offsets);
         PyObject *short_cues = cues ? short_lines(&episode) : NULL;
-        result = short_cues ? Py_BuildValue("(NN)", cues, short_cues) : NULL;
-        if (result == NULL) {
+        if (short_cues == NULL) {
             Py_XDECREF(cues);
-            Py_XDECREF(short_cues);
+        }
+        else {
+            /* "N" hands both references over, on failure too (they are released then). */
+            result = Py_BuildValue("(NN)", cues, short_cues);
         }
     }
     episode_free(&episode);
