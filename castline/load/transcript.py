@@ -195,8 +195,19 @@ def _timed(reader: FieldReader, sec: int, time: str, index: int, source: SourceR
     return sec * 1000
 
 
-#: :func:`castline.timecode.parse_clock`, remembered: a show repeats its stamps.
-_clock = functools.lru_cache(maxsize=8192)(parse_clock)
+#: The longest ``time`` text :func:`_clock` remembers (``100:00:00.000`` and a little room).
+_REMEMBERED_CLOCK = 16
+
+
+def _clock(text: str) -> int:
+    """:func:`castline.timecode.parse_clock`, remembered for short texts (a show repeats its
+    stamps); a longer one (padded with spaces, say) is parsed and not kept."""
+    if len(text) > _REMEMBERED_CLOCK:
+        return parse_clock(text)
+    return _remembered_clock(text)
+
+
+_remembered_clock = functools.lru_cache(maxsize=8192)(parse_clock)
 
 
 def _stamp(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
 from unittest import mock
 
 from hypothesis import given
@@ -108,3 +110,19 @@ def test_a_whole_sec_and_a_time_text_read_as_the_general_rules_read_them(
         except ContentError as error:
             general = (str(error.diagnostic),)
     assert fast == general
+
+
+def test_a_padded_time_is_read_and_not_kept_after_its_episode() -> None:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        padded = "0:03" + " " * 1_000_000  # the clock ignores spaces: a valid stamp
+        read, messages = _read([{"line": "L", "who": "A", "sec": 3, "time": padded}])
+        del read, padded
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert messages == []
+    assert kept < 100_000
