@@ -67,8 +67,9 @@ def read_artwork(path: Path, shown: str) -> ArtworkInfo:
 class _ArtworkOnDemand(ArtworkInfo):
     """An :class:`ArtworkInfo` whose fields are filled from the file on first use: an unset
     field's slot raises ``AttributeError``, which calls :meth:`__getattr__`, which fills them
-    all (after that, reading a field is a plain slot read). Equal, printed and pickled as the
-    values it holds, once read."""
+    all (after that, reading a field is a plain slot read). Printed and pickled as the values
+    it holds, once read, and equal to another read on demand that holds the same; a copy by
+    :func:`dataclasses.replace` is a plain :class:`ArtworkInfo`."""
 
     __slots__ = ("_file",)
     _file: Path

@@ -38,6 +38,7 @@ from castline.load.files import (
     is_folder,
     not_regular,
     read_bounded,
+    undecodable_name,
 )
 from castline.load.frontmatter import decode, parse_document
 from castline.load.people import PROFILE_LINK_KEYS, PROFILE_LINKS, People, load_person
@@ -199,6 +200,12 @@ def _episode_files(
         names = sorted((e.name, _regular(e)) for e in entries if _is_episode_name(e.name))
     for name, regular in names:
         path = folder / name
+        shown = undecodable_name(name)
+        if shown is not None:
+            if not name.startswith("_"):
+                where = SourceRef(display_path(root, folder / shown), 1)
+                sink.append(SKIPPED_FILE.warning(where, "the file name is not UTF-8; skipped"))
+            continue
         if not regular:
             kind = not_regular(path)
             if kind is None:  # it became a file since the listing

@@ -29,7 +29,9 @@ OUTSIDE_CONTENT = rule(
     "L004", "outside-content", "a path in the content leads outside the content folder"
 )
 SKIPPED_FILE = rule(
-    "L005", "skipped-file", "an episode or profile file is a link or not a regular file; skipped"
+    "L005",
+    "skipped-file",
+    "an episode or profile file is a link, not a regular file or not named in UTF-8; skipped",
 )
 
 #: What a file that is not a regular file is, by its ``st_mode`` type.
@@ -83,6 +85,22 @@ def not_regular(path: Path) -> str | None:
         return None
     kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
     return f"a symbolic link to {kind}" if os.path.islink(path) else kind
+
+
+def undecodable_name(name: str) -> str | None:
+    """``None`` for a file name that is UTF-8 text; else the name with each byte UTF-8 cannot
+    read written ``\\xNN``, for a message. Python lists such a byte as a lone surrogate
+    (PEP 383, https://peps.python.org/pep-0383/), which no UTF-8 file (an output, the
+    manifest) and no message can hold.
+
+    >>> undecodable_name("0001-pilot.md") is None, undecodable_name("0002-\udcff.md")
+    (True, '0002-\\xff.md')
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return None
 
 
 def read_bounded(path: Path, display: str, max_bytes: int) -> bytes:

@@ -10,7 +10,13 @@ from urllib.parse import quote
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
 from castline.load.fields import MISSING_TITLE, FieldReader
-from castline.load.files import SKIPPED_FILE, is_folder, not_regular, read_bounded
+from castline.load.files import (
+    SKIPPED_FILE,
+    is_folder,
+    not_regular,
+    read_bounded,
+    undecodable_name,
+)
 from castline.load.frontmatter import decode, parse_document
 from castline.model import Limits, Person, SourceRef
 from castline.paths import display_path
@@ -94,6 +100,12 @@ class People(Mapping[str, Person]):
         for name in names:
             path = root / folder / name
             if name.startswith("_"):
+                continue
+            shown = undecodable_name(name)
+            if shown is not None:
+                where = SourceRef(display_path(root, root / folder / shown), 1)
+                message = "the profile's file name is not UTF-8; skipped"
+                self._listing[shown] = [SKIPPED_FILE.warning(where, message)]
                 continue
             kind = not_regular(path)
             if kind is not None:

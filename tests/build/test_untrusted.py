@@ -157,3 +157,16 @@ def test_a_worker_outliving_its_build_does_not_hold_the_lock(tmp_path: Path) -> 
             pass
     finally:
         os.kill(child, signal.SIGKILL)
+
+
+def test_an_episode_named_in_no_utf8_is_skipped_and_the_manifest_saved(
+    content_tree: ContentTree, tmp_path: Path
+) -> None:
+    root = content_tree({"episodes/a.md": GOOD.format(title="A", text="T.")})
+    (root / "episodes" / os.fsdecode(b"b\xff.md")).write_text(GOOD.format(title="B", text="T."))
+    out = tmp_path / "out"
+    first = build(root, out, BuildOptions(only=("txt",), jobs=1))
+    again = build(root, out, BuildOptions(only=("txt",), jobs=1))
+    assert sorted(p.name for p in (out / "episodes").iterdir()) == ["a.txt"]
+    assert (first.episodes_built, again.episodes_skipped) == (1, 1)
+    assert [d.message for d in again.diagnostics] == ["the file name is not UTF-8; skipped"]

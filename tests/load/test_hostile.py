@@ -318,6 +318,20 @@ def test_odd_episode_and_profile_names_are_reported_and_never_opened(
     assert [episode.slug for episode in load_content(root).episodes] == ["good"]
 
 
+def test_a_file_name_that_is_not_utf8_is_reported_and_skipped(content_tree: ContentTree) -> None:
+    root = content_tree({"episodes/good.md": "---\ntitle: Good\n---\n"})
+    (root / "people").mkdir()
+    # The bytes 0xff and 0xfe are no UTF-8: Python lists them as lone surrogates (PEP 383).
+    (root / "episodes" / os.fsdecode(b"0002-\xff.md")).write_text("---\ntitle: Bad\n---\n")
+    (root / "episodes" / os.fsdecode(b"_draft-\xfe.md")).write_text("---\n")  # quietly
+    (root / "people" / os.fsdecode(b"b\xffd.md")).write_text("---\ntitle: B\n---\n")
+    assert messages(root) == [
+        "people/b\\xffd.md:1: warning: the profile's file name is not UTF-8; skipped",
+        "episodes/0002-\\xff.md:1: warning: the file name is not UTF-8; skipped",
+    ]
+    assert [episode.slug for episode in load_content(root).episodes] == ["good"]
+
+
 # 6. The fuzz harness's reproducers that fall in the loader.
 
 
