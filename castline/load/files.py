@@ -93,8 +93,8 @@ def undecodable_name(name: str) -> str | None:
     (PEP 383, https://peps.python.org/pep-0383/), which no UTF-8 file (an output, the
     manifest) and no message can hold.
 
-    >>> undecodable_name("0001-pilot.md") is None, undecodable_name("0002-\udcff.md")
-    (True, '0002-\\xff.md')
+    >>> undecodable_name("0001-pilot.md") is None, undecodable_name("0002-\\udcff.md")
+    (True, '0002-\\\\xff.md')
     """
     try:
         name.encode("utf-8")
