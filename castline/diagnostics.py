@@ -7,13 +7,14 @@ The core never prints. Every stage returns or raises :class:`Diagnostic` values 
 from __future__ import annotations
 
 import enum
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from castline.model import SourceRef
+from castline.source import SourceRef
 
 
 class Severity(enum.Enum):
@@ -156,12 +157,51 @@ def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
 def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sort diagnostics by path and line and drop repeats (two exporters may see one problem).
 
-    >>> from castline.model import SourceRef
+    >>> from castline.source import SourceRef
     >>> here = SourceRef("show.yaml", 1)
     >>> [str(d) for d in sort_unique([Diagnostic.warning(here, "w"), Diagnostic.error(here, "e")])]
     ['show.yaml:1: error: e', 'show.yaml:1: warning: w']
     """
     return sorted(set(diagnostics), key=sort_key)
+
+
+def diagnostics_to_json(
+    diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], content: str = ""
+) -> list[Any]:
+    """Diagnostics as JSON lists ``[path, line, severity, message, code]``.
+
+    ``content`` is the content folder as messages show it (``content/``, with the separator):
+    paths below it are kept relative to it, so that a build run from another folder, which
+    names the content folder differently, shows them as it names it.
+    """
+    return [
+        [_relative(content, d.source.path), d.source.line, d.severity.value, d.message, d.code]
+        for d in diagnostics
+    ]
+
+
+def _relative(content: str, path: str) -> str:
+    if content and path.startswith(content):
+        return path[len(content) :]
+    return path if not content or os.path.isabs(path) else os.path.abspath(path)
+
+
+def diagnostics_from_json(rows: list[Any], content: str = "") -> tuple[Diagnostic, ...]:
+    """The inverse of :func:`diagnostics_to_json`, paths shown below ``content``: a replayed
+    diagnostic keeps its code."""
+    return tuple(
+        Diagnostic(
+            SourceRef(_below(content, str(path)), int(line)),
+            Severity(severity),
+            str(message),
+            str(code),
+        )
+        for path, line, severity, message, code in rows
+    )
+
+
+def _below(content: str, path: str) -> str:
+    return path if not content or os.path.isabs(path) else content + path
 
 
 def register_all() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from castline.diagnostics import Rule
-from castline.model import SourceRef
+from castline.source import SourceRef
 from castline.text import did_you_mean
 
 

@@ -14,16 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True, slots=True, order=True)
-class SourceRef:
-    """A place in a content file: the path as the user gave it, and a 1-based line."""
-
-    path: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+from castline.source import SourceRef as SourceRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 
 from castline.diagnostics import RULES, Diagnostic, Severity, find_rule, rule, sort_key
-from castline.model import SourceRef
+from castline.source import SourceRef
 from castline.text import did_you_mean, plural
 
 #: Places listed under a warning kind in the default report.

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
 from castline.diagnostics import Diagnostic, rule
-from castline.model import SourceRef
+from castline.source import SourceRef
 
 INVALID_CHARACTER = rule(
     "L203",
@@ -49,6 +48,8 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     >>> did_you_mean("catgories", ["categories", "copyright"]), did_you_mean("zzz", ["title"])
     (" (did you mean 'categories'?)", '')
     """
+    import difflib  # only on a mistake: a no-change build never loads it
+
     close = difflib.get_close_matches(word, sorted(set(known)), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

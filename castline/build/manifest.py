@@ -53,9 +53,13 @@ from castline.build.outfiles import (
     read_or_none,
     write_atomic,
 )
+from castline.build.replay import LOCK_FILE as LOCK_FILE
+from castline.build.replay import REPLAY_FILE
 from castline.diagnostics import Diagnostic, Severity, rule
+from castline.diagnostics import diagnostics_from_json as diagnostics_from_json
+from castline.diagnostics import diagnostics_to_json as diagnostics_to_json
 from castline.errors import ConfigError
-from castline.model import SourceRef
+from castline.source import SourceRef
 
 UNREADABLE_MANIFEST = rule(
     "B001", "unreadable-manifest", "the build manifest cannot be used; every episode is rebuilt"
@@ -71,10 +75,8 @@ MANIFEST_FILE = "manifest.json"
 #: The folder of record files, in :data:`STATE_DIR`.
 RECORDS_DIR = "records"
 STAT_CACHE_FILE = "stat-cache.json"
-#: The file a build locks (see :func:`locked`).
-LOCK_FILE = "lock"
 #: ``.castline/.gitignore``: what changes on every checkout or build stays out of git.
-GITIGNORE = f"{STAT_CACHE_FILE}\n{LOCK_FILE}\n".encode()
+GITIGNORE = f"{STAT_CACHE_FILE}\n{LOCK_FILE}\n{REPLAY_FILE}\n".encode()
 #: Bumped whenever the manifest's shape changes; an older manifest is ignored.
 MANIFEST_FORMAT = 4
 #: What the manifest may name a record by: a SHA-256 in lowercase hex.
@@ -135,45 +137,6 @@ def _read_all(handle: int, size: int) -> bytes:
     while chunks[-1]:  # the file may have grown since
         chunks.append(os.read(handle, max(size, 1 << 16)))
     return b"".join(chunks)
-
-
-def diagnostics_to_json(
-    diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], content: str = ""
-) -> list[Any]:
-    """Diagnostics as JSON lists ``[path, line, severity, message, code]``.
-
-    ``content`` is the content folder as messages show it (``content/``, with the separator):
-    paths below it are kept relative to it, so that a build run from another folder, which
-    names the content folder differently, shows them as it names it.
-    """
-    return [
-        [_relative(content, d.source.path), d.source.line, d.severity.value, d.message, d.code]
-        for d in diagnostics
-    ]
-
-
-def _relative(content: str, path: str) -> str:
-    if content and path.startswith(content):
-        return path[len(content) :]
-    return path if not content or os.path.isabs(path) else os.path.abspath(path)
-
-
-def diagnostics_from_json(rows: list[Any], content: str = "") -> tuple[Diagnostic, ...]:
-    """The inverse of :func:`diagnostics_to_json`, paths shown below ``content``: a replayed
-    diagnostic keeps its code."""
-    return tuple(
-        Diagnostic(
-            SourceRef(_below(content, str(path)), int(line)),
-            Severity(severity),
-            str(message),
-            str(code),
-        )
-        for path, line, severity, message, code in rows
-    )
-
-
-def _below(content: str, path: str) -> str:
-    return path if not content or os.path.isabs(path) else content + path
 
 
 @dataclass(slots=True)
@@ -684,11 +647,11 @@ def prepare_state_dir(out: Path) -> None:
             file in it (or its ``records`` folder) is a symbolic link.
     """
     state = out / STATE_DIR
-    for name in (MANIFEST_FILE, STAT_CACHE_FILE, LOCK_FILE, ".gitignore", RECORDS_DIR):
+    for name in (MANIFEST_FILE, STAT_CACHE_FILE, LOCK_FILE, REPLAY_FILE, ".gitignore", RECORDS_DIR):
         check_no_symlink(out, f"{STATE_DIR}/{name}")
     try:
         state.mkdir(parents=True, exist_ok=True)
-        if not (state / ".gitignore").is_file():
+        if read_or_none(state / ".gitignore") != GITIGNORE:  # missing, or of an older castline
             write_atomic(state / ".gitignore", GITIGNORE)
         else:  # an unnamed file where the system has them (Linux): the folder is not changed
             with tempfile.TemporaryFile(dir=state):
@@ -760,6 +723,6 @@ def save_state(
         write_atomic(state / MANIFEST_FILE, (line.encode() for line in manifest_lines(manifest)))
     if stat_cache is not None:
         write_atomic(state / STAT_CACHE_FILE, stat_cache_bytes(stat_cache))
-    if not (state / ".gitignore").is_file():
+    if read_or_none(state / ".gitignore") != GITIGNORE:
         write_atomic(state / ".gitignore", GITIGNORE)
     remove_unnamed_records(out, manifest)

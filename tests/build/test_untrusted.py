@@ -126,7 +126,7 @@ def test_a_second_build_on_a_locked_output_folder_stops_and_writes_nothing(
     finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert finished.returncode == 0, finished.stderr
     assert (out / "episodes/a.txt").is_file()
-    assert (out / ".castline/.gitignore").read_text() == "stat-cache.json\nlock\n"
+    assert (out / ".castline/.gitignore").read_text() == "stat-cache.json\nlock\nreplay.json\n"
 
 
 FORK_A_LINGERING_WORKER = """

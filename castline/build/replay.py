@@ -1,0 +1,443 @@
+"""The no-change fast path: a build that would change nothing answers from the last build's
+report, without parsing anything.
+
+After a build that ended without an error, ``.castline/replay.json`` holds what the next build
+would report if nothing changed (every episode unchanged, the same diagnostics), with a
+snapshot of everything that report depends on:
+
+- the **content folder**: every file and folder below it (the output folder left out), by
+  name, type, size, modification and change times and inode;
+- the **output folder**: every entry by name, and the stat of every folder, of the show's
+  files and of castline's state files (the replay file and the lock left out). An episode's
+  output is known by its name, as the normal path knows it: a file added, removed or
+  renamed changes its folder's times;
+- the **build**: castline's version, the Python running it, the folder it runs in, the
+  content and output folders as given, the selected exporters and the overrides, and every
+  folder of the import path (installing or removing a distribution changes its folder);
+- the **code**: the size and modification time of every module file the build had loaded
+  (castline, the exporters, the libraries), checked one by one.
+
+The next build compares them all, holding the build lock; when every one matches, the report
+is the answer. Anything else (a difference, a symbolic link anywhere below either folder, an
+unreadable replay file) takes the normal path, which removes the replay file before it writes
+anything. This is how version control systems trust a file's stat instead of its bytes
+(Git's index, https://git-scm.com/docs/racy-git): a time is only trusted when it is older
+than the build by more than the file system's time step, so an edit made in the same step as
+the build cannot look unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from castline import __version__
+from castline.build.options import BuildOptions, BuildReport
+from castline.diagnostics import (
+    RULES,
+    Diagnostic,
+    Severity,
+    diagnostics_from_json,
+    diagnostics_to_json,
+    rule,
+)
+from castline.source import SourceRef
+
+#: The folder of castline's own files in the output folder; the replay file in it, and the
+#: file a build locks (:func:`castline.build.manifest.locked`).
+STATE_DIR = ".castline"
+REPLAY_FILE = "replay.json"
+LOCK_FILE = "lock"
+#: Bumped when the replay file's layout changes (an older file is then of no use).
+FORMAT = 1
+#: How much older than the build a file's times must be to be trusted, on a file system
+#: with sub-second times (Linux stamps a file with a clock that ticks every 1 to 10 ms) and
+#: on one with whole seconds (ext3, HFS+; FAT counts two).
+FINE_STEP_NS = 50_000_000
+COARSE_STEP_NS = 2_500_000_000
+#: The largest replay file read (a 10,000-episode show writes about 1 MB).
+MAX_BYTES = 64 * 1024 * 1024
+
+UNUSABLE_REPLAY = rule(
+    "B009",
+    "unusable-replay",
+    "the no-change replay file is unreadable or malformed; the build runs in full",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The content folder as it was before a build read any of it."""
+
+    key: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """What the normal path is handed: the baseline to save a replay against (``None``: none
+    is saved), and why the replay file could not be used (``None`` when it was simply out of
+    date or absent)."""
+
+    baseline: Baseline | None
+    problem: Diagnostic | None = None
+
+
+class _Unusable(Exception):
+    """A folder the fast path cannot vouch for: it holds a symbolic link or cannot be read."""
+
+
+def replayed(
+    content: Path, out: Path, options: BuildOptions
+) -> tuple[BuildReport | None, Diagnostic | None]:
+    """The report of a build that would change nothing, or ``None`` (and why, when the replay
+    file is broken) when the build must run. Reads only stats and the replay file."""
+    if options.dry_run or options.force:
+        return None, None
+    path = out / STATE_DIR / REPLAY_FILE
+    data, problem = _read_json(path)
+    if data is None:
+        return None, None if problem is None else _unusable(path, problem)
+    try:
+        expected = _expected(data)
+    except (KeyError, TypeError, ValueError) as error:
+        return None, _unusable(path, f"{type(error).__name__}: {error}")
+    key, content_snapshot, out_snapshot, modules, report = expected
+    if key != build_key(content, out, options) or not _modules_unchanged(modules):
+        return None, None
+    with _try_lock(out) as held:
+        if not held:
+            return None, None
+        try:
+            unchanged = (
+                _content_snapshot(content, out)[0] == content_snapshot
+                and _out_snapshot(out, frozenset(report.show_output_bytes)) == out_snapshot
+            )
+        except _Unusable:
+            return None, None
+    return (report if unchanged else None), None
+
+
+def _unusable(path: Path, problem: str) -> Diagnostic:
+    message = f"the no-change replay file cannot be used ({problem}); every step runs"
+    return UNUSABLE_REPLAY.warning(SourceRef(str(path), 1), message)
+
+
+def baseline(content: Path, out: Path, options: BuildOptions) -> Baseline | None:
+    """The content folder's snapshot before the build reads it; ``None`` when no replay
+    will be saved (a dry run, a symbolic link below it, times too recent to trust)."""
+    if options.dry_run:
+        return None
+    started = time.time_ns()
+    try:
+        snapshot, newest, coarse = _content_snapshot(content, out)
+    except _Unusable:
+        return None
+    if newest > started - (COARSE_STEP_NS if coarse else FINE_STEP_NS):
+        return None
+    return Baseline(build_key(content, out, options), snapshot)
+
+
+def save_replay(
+    baseline: Baseline, content: Path, out: Path, options: BuildOptions, report: BuildReport
+) -> None:
+    """Write the replay file for the next build (holding the build lock, after the manifest).
+
+    Nothing is written when the report is not what an unchanged rebuild would repeat (an
+    error, a failed episode, a build-state warning such as an unreadable manifest) or when
+    the content folder or the build's surroundings (:func:`build_key`) changed while it ran.
+    """
+    from castline.build.outfiles import write_atomic
+
+    if report.errors or report.episodes_failed:
+        return
+    if any(d.code.startswith("B") for d in report.diagnostics):
+        return  # about this build's state, not the content: the next build may not repeat it
+    if build_key(content, out, options) != baseline.key:
+        return
+    try:
+        if _content_snapshot(content, out)[0] != baseline.content:
+            return
+        out_snapshot = _out_snapshot(out, frozenset(report.show_output_bytes))
+    except _Unusable:
+        return
+    document = {
+        "format": FORMAT,
+        "key": baseline.key,
+        "content": baseline.content,
+        "out": out_snapshot,
+        "modules": _module_stats(),
+        "report": _report_json(report),
+    }
+    text = json.dumps(document, separators=(",", ":"), sort_keys=True)  # ASCII: any file name
+    write_atomic(out / STATE_DIR / REPLAY_FILE, text.encode("ascii"), durable=False)
+
+
+def forget_replay(out: Path) -> None:
+    """Remove the replay file: the build about to write may change what it answered for."""
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        os.unlink(out / STATE_DIR / REPLAY_FILE)
+
+
+def build_key(content: Path, out: Path, options: BuildOptions) -> str:
+    """What a build's report depends on besides the two folders and the code (see the
+    module's documentation), as JSON text."""
+    import_path = []
+    for folder in sys.path:
+        try:
+            info = os.stat(folder or ".")
+        except OSError:
+            continue
+        import_path.append([folder, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
+    parts = [
+        FORMAT,
+        __version__,
+        sys.executable,
+        sys.version,
+        os.getcwd(),
+        os.fspath(content),
+        os.fspath(out),
+        list(options.only),
+        sorted([str(name), repr(value)] for name, value in options.overrides.items()),
+        import_path,
+    ]
+    return json.dumps(parts, separators=(",", ":"))
+
+
+def _content_snapshot(content: Path, out: Path) -> tuple[str, int, bool]:
+    """Every entry below the content folder (the output folder left out when it is inside):
+    its path, type, size, modification and change times and inode, a line each; the newest
+    time seen; whether every time is a whole second (a file system with coarse times).
+
+    Raises:
+        _Unusable: a symbolic link below it, or a folder that cannot be listed.
+    """
+    relative = os.path.relpath(os.path.abspath(out), os.path.abspath(content))
+    inside = not (relative == os.curdir or relative.startswith(os.pardir))
+    skipped = relative.replace(os.sep, "/") if inside else None
+    lines: list[str] = []
+    newest, coarse = 0, True
+    for path, entry in _entries(os.fspath(content)):
+        if path == skipped:
+            continue
+        info = entry.stat(follow_symlinks=False)
+        lines.append(_stat_line(path, info))
+        newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+        coarse = coarse and info.st_mtime_ns % 1_000_000_000 == 0
+    return "".join(lines), newest, coarse
+
+
+def _out_snapshot(out: Path, stamped: frozenset[str]) -> str:
+    """Every entry below the output folder, a line each: the stat (as in
+    :func:`_content_snapshot`) of every folder, of the files at its top and in the state
+    folder and of the ``stamped`` ones (the show's files, whose sizes the report gives); the
+    name alone of the others (the episodes' outputs, whose presence is what a build checks).
+    The replay file and the lock are left out, and the state folder's own stat (writing the
+    replay file changes it).
+
+    Raises:
+        _Unusable: a symbolic link below it, or a folder that cannot be listed.
+    """
+    lines: list[str] = []
+    for path, entry in _entries(os.fspath(out)):
+        folder = path.rpartition("/")[0]
+        if path in _OWN_FILES or path == STATE_DIR:
+            continue
+        if entry.is_dir(follow_symlinks=False) or folder in ("", STATE_DIR) or path in stamped:
+            lines.append(_stat_line(path, entry.stat(follow_symlinks=False)))
+        else:
+            lines.append(f"{path}\n")
+    return "".join(lines)
+
+
+#: The replay file itself and the lock: left out of the output folder's snapshot.
+_OWN_FILES = frozenset({f"{STATE_DIR}/{REPLAY_FILE}", f"{STATE_DIR}/{LOCK_FILE}"})
+
+
+def _stat_line(path: str, info: os.stat_result) -> str:
+    return (
+        f"{path}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+        f"\0{info.st_ino}\n"
+    )
+
+
+def _entries(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry below ``root`` (``/``-separated path, entry), folder by folder in listing
+    order: an unchanged folder lists the same way, and a different order only means that the
+    normal path runs.
+
+    Raises:
+        _Unusable: a symbolic link, or a folder that cannot be listed.
+    """
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        prefix = f"{folder}/" if folder else ""
+        try:
+            with os.scandir(os.path.join(root, folder) if folder else root) as listing:
+                for entry in listing:
+                    path = prefix + entry.name
+                    if entry.is_symlink():
+                        raise _Unusable(path)
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(path)
+                    yield path, entry
+        except OSError as error:
+            raise _Unusable(folder) from error
+
+
+def _module_stats() -> list[list[Any]]:
+    """``[file, size, modification time]`` of every module file loaded now, sorted."""
+    rows = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                rows.add((path, info.st_size, info.st_mtime_ns))
+    return [list(row) for row in sorted(rows)]
+
+
+def _modules_unchanged(rows: list[tuple[str, int, int]]) -> bool:
+    for path, size, mtime_ns in rows:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        if info.st_size != size or info.st_mtime_ns != mtime_ns:
+            return False
+    return True
+
+
+def _report_json(report: BuildReport) -> dict[str, Any]:
+    """What an unchanged rebuild reports: every episode unchanged, nothing written, the same
+    diagnostics (with the rules they name, so their summaries read the same)."""
+    codes = sorted({d.code for d in report.diagnostics if d.code in RULES})
+    return {
+        "diagnostics": diagnostics_to_json(report.diagnostics),
+        "rules": [[code, RULES[code].name, RULES[code].summary] for code in codes],
+        "drafts": report.drafts,
+        "episodes": report.episodes,
+        "unchanged_episodes": report.episodes_skipped + report.episodes_built,
+        "show_output_bytes": report.show_output_bytes,
+        "show_exporter_bytes": report.show_exporter_bytes,
+    }
+
+
+def _expected(data: Any) -> tuple[str, str, str, list[tuple[str, int, int]], BuildReport]:
+    """The replay file's key, digests, module rows and report.
+
+    Raises:
+        KeyError, TypeError, ValueError: a field is missing or of the wrong type.
+    """
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not a replay file of this castline")
+    digests = [_text(data[name]) for name in ("key", "content", "out")]
+    modules = [(_text(p), _count(s), _count(m)) for p, s, m in _list(data["modules"])]
+    report = _report(_mapping(data["report"]))
+    return digests[0], digests[1], digests[2], modules, report
+
+
+def _report(data: Mapping[str, Any]) -> BuildReport:
+    rows = _list(data["diagnostics"])
+    for row in rows:
+        path, line, severity, message, code = _list(row)
+        _text(path), _count(line), Severity(severity), _text(message), _text(code)
+    for code, name, summary in map(_list, _list(data["rules"])):
+        rule(_text(code), _text(name), _text(summary))
+    return BuildReport(
+        diagnostics=list(diagnostics_from_json(rows)),
+        drafts=[_text(draft) for draft in _list(data["drafts"])],
+        episodes={_text(k): _text(v) for k, v in _mapping(data["episodes"]).items()},
+        episodes_skipped=_count(data["unchanged_episodes"]),
+        show_output_bytes=_counts(data["show_output_bytes"]),
+        show_exporter_bytes=_counts(data["show_exporter_bytes"]),
+    )
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, found {type(value).__name__}")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"expected a count, found {value!r:.40}")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, found {type(value).__name__}")
+    return value
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, found {type(value).__name__}")
+    return value
+
+
+def _counts(value: Any) -> dict[str, int]:
+    return {_text(k): _count(v) for k, v in _mapping(value).items()}
+
+
+def _read_json(path: Path) -> tuple[Any, str | None]:
+    """The replay file parsed, or ``None`` and why it is of no use (``None`` for absent); never
+    read through a symbolic link.
+    """
+    try:
+        if not stat.S_ISDIR(os.lstat(path.parent).st_mode):
+            return None, None  # the normal path reports a state folder that is a link
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None, None
+    except OSError as error:
+        return None, error.strerror or str(error)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None, f"not a regular file of at most {MAX_BYTES:,} bytes"
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return json.loads(stream.read(MAX_BYTES + 1)), None
+    except (OSError, ValueError, RecursionError) as error:
+        return None, f"{type(error).__name__}: {error}"
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def _try_lock(out: Path) -> Iterator[bool]:
+    """Hold the build lock (:func:`castline.build.manifest.locked`) if it is free at once:
+    the folders are compared while no build writes them."""
+    if sys.platform == "win32":
+        yield True
+        return
+    import fcntl
+
+    try:
+        handle = os.open(out / STATE_DIR / LOCK_FILE, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            yield False
+            return
+        yield True
+    finally:
+        os.close(handle)

@@ -1,0 +1,331 @@
+"""The no-change fast path (castline.build.replay): the same report as a full no-change build,
+and the full build whenever anything it depends on changed or the replay file is broken."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from castline.build import BuildOptions, BuildReport, build, pipeline, replay
+from castline.errors import ConfigError
+from tests.conftest import CONTENT
+
+FIRST = "episodes/0001-forecasting-ferries.md"
+
+
+def warned(tmp_path: Path) -> Path:
+    """The demo show and something to report: an episode naming an unknown guest (L221), a
+    draft, a profile nobody names."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    first = (root / FIRST).read_text(encoding="utf-8")
+    ghost = first.replace("- tomasokafor\n", "- nobody\n").replace("0001-forecasting", "0004-ghost")
+    (root / "episodes/0004-ghost.md").write_text(ghost.replace("episode: 1\n", "episode: 4\n"))
+    (root / "episodes/_draft.md").write_text(first)
+    (root / "people/pat.md").write_text("---\nname: Pat\n---\n")
+    return settled(root)
+
+
+@pytest.fixture
+def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the builds that take the normal path (one entry per call)."""
+    calls: list[int] = []
+    real = pipeline.run
+
+    def counted(*args: object, **kwargs: object) -> BuildReport:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "run", counted)
+    return calls
+
+
+def settled(root: Path) -> Path:
+    """``root``, once its files are older than the time step a replay needs to trust them."""
+    time.sleep(replay.FINE_STEP_NS / 1e9 + 0.02)
+    return root
+
+
+def normal_no_change(content: Path, out: Path, options: BuildOptions) -> BuildReport:
+    """What a no-change build reports by the normal path (the replay file removed first)."""
+    replay.forget_replay(out)
+    return build(content, out, options)
+
+
+CASES: dict[str, Callable[[Path], Path]] = {"demo": lambda tmp_path: CONTENT, "warned": warned}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        BuildOptions(),
+        BuildOptions(jobs=2),
+        BuildOptions(only=("srt", "rss"), overrides={"offset_ms": 1500}),
+    ],
+    ids=["default", "two-jobs", "only-and-offset"],
+)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_an_unchanged_rebuild_replays_what_the_full_build_reports(
+    case: str,
+    options: BuildOptions,
+    tmp_path: Path,
+    full_builds: list[int],
+) -> None:
+    content, out = CASES[case](tmp_path), tmp_path / "out"
+    first = build(content, out, options)
+    assert first.episodes_built > 0 and (out / ".castline/replay.json").is_file()
+    replayed = build(content, out, options)
+    assert len(full_builds) == 1  # the first build only
+    full = normal_no_change(content, out, options)
+    assert len(full_builds) == 2
+    assert replayed == full
+    assert full.episodes_built == 0 and full.episodes_skipped == len(full.episodes)
+    if case == "warned":
+        assert "L221" in {d.code for d in full.diagnostics} and full.drafts
+
+
+def test_the_corpus_replays_its_warnings(
+    corpus: Path, tmp_path: Path, full_builds: list[int]
+) -> None:
+    out = tmp_path / "out"
+    build(corpus, out)
+    replayed = build(corpus, out)
+    assert len(full_builds) == 1
+    full = normal_no_change(corpus, out, BuildOptions())
+    assert replayed == full and len(full.warnings) > 20
+
+
+def test_the_command_prints_the_same_for_a_replayed_build(tmp_path: Path) -> None:
+    content, out = warned(tmp_path), tmp_path / "out"
+    command = [sys.executable, "-m", "castline", "build", str(content), "-o", str(out)]
+
+    def run() -> tuple[int, str]:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        return done.returncode, done.stderr.rsplit(";", 1)[0]  # the seconds left out
+
+    run()
+    replay.forget_replay(out)
+    full = run()  # saves the replay file
+    assert (out / ".castline/replay.json").is_file()
+    assert run() == full
+    assert "1 warning L221 unknown-guest" in full[1]
+
+
+def same_size_edit(content: Path, out: Path) -> None:
+    path = content / FIRST
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("passengers", "passenger!", 1), encoding="utf-8")
+    assert path.stat().st_size == len(text.encode("utf-8"))
+
+
+CHANGES: dict[str, Callable[[Path, Path], object]] = {
+    "episode edited, same size": same_size_edit,
+    "episode added": lambda c, o: shutil.copy(c / "episodes/0004-ghost.md", c / "episodes/5.md"),
+    "episode removed": lambda c, o: (c / "episodes/0004-ghost.md").unlink(),
+    "profile edited": lambda c, o: (c / "people/pat.md").write_text("---\nname: Pat B\n---\n"),
+    "show.yaml edited": lambda c, o: (c / "show.yaml").write_text(
+        (c / "show.yaml").read_text() + "\n"
+    ),
+    "draft published": lambda c, o: (c / "episodes/_draft.md").rename(c / "episodes/6.md"),
+    "output removed": lambda c, o: (o / "episodes/0004-ghost.srt").unlink(),
+    "show output edited": lambda c, o: (o / "feed.xml").write_text("<rss/>"),
+    "manifest removed": lambda c, o: (o / ".castline/manifest.json").unlink(),
+    "file beside the outputs": lambda c, o: (o / "notes.txt").write_text("mine"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_any_change_takes_the_full_build(
+    change: str, tmp_path: Path, full_builds: list[int]
+) -> None:
+    content, out = warned(tmp_path), tmp_path / "out"
+    build(content, out)
+    assert (out / ".castline/replay.json").is_file()  # so that only the change can say no
+    CHANGES[change](content, out)
+    build(content, out)
+    assert len(full_builds) == 2
+    settled(content)
+    assert build(content, out) == normal_no_change(content, out, BuildOptions())
+
+
+def test_other_options_take_the_full_build(tmp_path: Path, full_builds: list[int]) -> None:
+    content, out = warned(tmp_path), tmp_path / "out"
+    build(content, out)
+    assert (out / ".castline/replay.json").is_file()
+    build(content, out, BuildOptions(only=("srt",)))
+    build(content, out, BuildOptions(overrides={"offset_ms": 1000}))
+    assert len(full_builds) == 3
+
+
+def test_a_dry_run_or_a_forced_build_never_replays(tmp_path: Path, full_builds: list[int]) -> None:
+    content, out = warned(tmp_path), tmp_path / "out"
+    build(content, out)
+    saved = (out / ".castline/replay.json").read_bytes()
+    build(content, out, BuildOptions(dry_run=True))
+    assert (out / ".castline/replay.json").read_bytes() == saved  # a dry run writes nothing
+    build(content, out, BuildOptions(force=True))
+    assert len(full_builds) == 3
+
+
+def test_a_changed_module_file_takes_the_full_build(tmp_path: Path, full_builds: list[int]) -> None:
+    content, out = warned(tmp_path), tmp_path / "out"
+    build(content, out)
+    path = out / ".castline/replay.json"
+    document = json.loads(path.read_text())
+    module = tmp_path / "exporter_code.py"
+    module.write_text("NAME = 'x'\n")
+    info = module.stat()
+    document["modules"].append([str(module), info.st_size, info.st_mtime_ns])
+    path.write_text(json.dumps(document))
+    os.utime(out / ".castline", ns=(0, 0))  # the state folder's own times are not compared
+    build(content, out)
+    assert len(full_builds) == 1
+    path.unlink()
+    settled(content)
+    build(content, out)
+    document = json.loads(path.read_text())
+    document["modules"].append([str(module), info.st_size, info.st_mtime_ns])
+    path.write_text(json.dumps(document))
+    module.write_text("NAME = 'y'\n")  # a new size and time
+    build(content, out)
+    assert len(full_builds) == 3
+
+
+def test_a_racy_content_file_saves_no_replay(tmp_path: Path) -> None:
+    """A file changed within the file system's time step of the build could change again
+    unseen (same size, same times): that build saves no replay file."""
+    content, out = warned(tmp_path), tmp_path / "out"
+    (content / "people/pat.md").write_text("---\nname: Pat\n---\n")
+    build(content, out)
+    assert not (out / ".castline/replay.json").exists()
+
+
+def test_an_error_saves_no_replay(tmp_path: Path) -> None:
+    content, out = warned(tmp_path), tmp_path / "out"
+    (content / "episodes/7.md").write_text("---\ntitle: [unclosed\n---\n")
+    settled(content)
+    report = build(content, out)
+    assert report.errors and not (out / ".castline/replay.json").exists()
+
+
+def test_a_symbolic_link_in_the_content_saves_no_replay(tmp_path: Path) -> None:
+    content = warned(tmp_path)
+    (content / "link.txt").symlink_to(content / "show.yaml")
+    out = tmp_path / "out"
+    settled(content)
+    build(content, out)
+    assert not (out / ".castline/replay.json").exists()
+
+
+BROKEN: dict[str, bytes] = {
+    "not JSON": b"{oops",
+    "not an object": b"[1, 2]",
+    "another format": b'{"format": 99}',
+    "a field missing": b'{"format": 1, "key": "k"}',
+    "a wrong type": json.dumps(
+        {"format": 1, "key": 1, "content": "", "out": "", "modules": [], "report": {}}
+    ).encode(),
+    "not UTF-8": b"\xff\xfe",
+}
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    content, out = warned(tmp_path), tmp_path / "out"
+    build(content, out)
+    assert (out / ".castline/replay.json").is_file()
+    yield content, out
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_a_broken_replay_file_is_reported_once_and_the_build_runs(
+    kind: str, saved: tuple[Path, Path], full_builds: list[int]
+) -> None:
+    content, out = saved
+    path = out / ".castline/replay.json"
+    path.write_bytes(BROKEN[kind])
+    report = build(content, out)
+    assert len(full_builds) == 1
+    problems = [d for d in report.diagnostics if d.code == "B009"]
+    assert len(problems) == 1 and str(problems[0]).startswith(
+        f"{path}:1: warning: the no-change replay file cannot be used ("
+    )
+    assert str(problems[0]).endswith("); every step runs")
+    again = build(content, out)  # the broken file is gone; this build saves a good one
+    assert not [d for d in again.diagnostics if d.code == "B009"]
+
+
+def test_a_replay_file_that_is_a_symbolic_link_is_not_followed(
+    saved: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """As for every file of castline's state: the build stops, and the link's target is kept."""
+    content, out = saved
+    path = out / ".castline/replay.json"
+    elsewhere = tmp_path / "elsewhere.json"
+    shutil.move(path, elsewhere)
+    path.symlink_to(elsewhere)
+    kept = elsewhere.read_bytes()
+    with pytest.raises(ConfigError) as raised:
+        build(content, out)
+    assert str(raised.value) == f"{path}: is a symbolic link; castline writes no file through it"
+    assert elsewhere.read_bytes() == kept and path.is_symlink()
+
+
+def test_a_forged_replay_for_other_folders_is_not_believed(
+    saved: tuple[Path, Path], full_builds: list[int]
+) -> None:
+    content, out = saved
+    path = out / ".castline/replay.json"
+    document = json.loads(path.read_text())
+    document["report"]["episodes"] = {"forged.md": "forged"}
+    document["content"] = "something else"
+    path.write_text(json.dumps(document))
+    report = build(content, out)
+    assert len(full_builds) == 1 and "forged.md" not in report.episodes
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from castline.build.manifest import locked
+out = Path(sys.argv[1])
+with locked(out, shared=False):
+    (out / "holding").touch()
+    time.sleep(60)
+"""
+
+
+def test_a_locked_folder_is_not_replayed(saved: tuple[Path, Path]) -> None:
+    """While another build holds the lock the fast path answers nothing (the full build then
+    reports the lock: test_untrusted)."""
+    content, out = saved
+    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(out)])
+    try:
+        deadline = time.monotonic() + 30
+        while not (out / "holding").exists():
+            assert other.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        assert replay.replayed(content, out, BuildOptions()) == (None, None)
+    finally:
+        other.kill()
+        other.wait()
+    (out / "holding").unlink()  # the output folder as the build left it
+    assert replay.replayed(content, out, BuildOptions())[0] is not None
+
+
+def test_the_replayed_report_is_the_saved_one_field_by_field(saved: tuple[Path, Path]) -> None:
+    content, out = saved
+    replayed, problem = replay.replayed(content, out, BuildOptions())
+    assert problem is None and replayed is not None
+    full = normal_no_change(content, out, BuildOptions())
+    for field in dataclasses.fields(BuildReport):
+        assert getattr(replayed, field.name) == getattr(full, field.name), field.name
