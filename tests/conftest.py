@@ -155,3 +155,14 @@ def fake_distribution(site: Path, module: str, source: str, exporters: Mapping[s
     declared = "".join(f"{key} = {target}\n" for key, target in exporters.items())
     (info / "entry_points.txt").write_text(f"[castline.exporters]\n{declared}")
     return site
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    """Every file of an output folder, castline's state included, by relative path: all but
+    the no-change replay file, which records the folder's own stats (inodes, times) and so
+    differs between two folders by its nature (castline.build.replay)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.relative_to(out).as_posix() != ".castline/replay.json"
+    }

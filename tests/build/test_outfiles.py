@@ -152,7 +152,10 @@ def test_a_build_flushes_new_files_at_once_before_the_manifest_and_replaced_ones
     ]
     events.clear()
     build(root, out, BuildOptions(only=("txt",)))
-    assert events == []  # nothing changed: nothing written, nothing waited for
+    # Nothing changed: nothing written, nothing waited for. The no-change replay file may be
+    # saved for the next build (castline.build.replay: once the content is old enough to
+    # trust), never flushed.
+    assert [event for event in events if event != "rename replay.json"] == []
     (root / "episodes/a.md").write_text(episode.format(title="A", text="Two."))
     build(root, out, BuildOptions(only=("txt",)))
     assert events[:2] == ["fsync a.txt", "rename a.txt"] and "sync" not in events

@@ -10,7 +10,7 @@ import pytest
 
 from castline.build import BuildOptions, build
 from castline.timing import engine
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, output_files
 
 
 def test_the_native_engine_is_built_where_it_is_required() -> None:
@@ -35,19 +35,12 @@ def test_the_default_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     assert engine.default_engine() == "python"
 
 
-def _files(out: Path) -> dict[str, bytes]:
-    """Every file of an output folder, castline's manifest included, by relative path."""
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
-    }
-
-
 def _engines_build_the_same(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     outputs = []
     for name in ("native", "python"):
         monkeypatch.setenv("CASTLINE_ENGINE", name)  # the workers inherit it
         report = build(content, tmp_path / name, BuildOptions(jobs=2))
-        outputs.append((_files(tmp_path / name), [str(d) for d in report.diagnostics]))
+        outputs.append((output_files(tmp_path / name), [str(d) for d in report.diagnostics]))
     native, python = outputs
     assert native[0].keys() == python[0].keys()
     assert [path for path in native[0] if native[0][path] != python[0][path]] == []
