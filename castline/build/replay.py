@@ -108,23 +108,33 @@ def replayed(
     if data is None:
         return None, None if problem is None else _unusable(path, problem)
     try:
-        expected = _expected(data)
+        saved = _saved(data)
     except (KeyError, TypeError, ValueError) as error:
         return None, _unusable(path, f"{type(error).__name__}: {error}")
-    key, content_snapshot, out_snapshot, modules, report = expected
-    if key != build_key(content, out, options) or not _modules_unchanged(modules):
+    if saved.key != build_key(content, out, options) or not _modules_unchanged(saved.modules):
         return None, None
     with _try_lock(out) as held:
         if not held:
             return None, None
         try:
-            unchanged = (
-                _content_snapshot(content, out)[0] == content_snapshot
-                and _out_snapshot(out, frozenset(report.show_output_bytes)) == out_snapshot
+            unchanged = _content_snapshot(content, out)[0] == saved.content and (
+                _out_snapshot(out, frozenset(saved.report.show_output_bytes)) == saved.out
             )
         except _Unusable:
             return None, None
-    return (report if unchanged else None), None
+    return (saved.report if unchanged and _known(saved.rules) else None), None
+
+
+def _known(rules: list[tuple[str, str, str]]) -> bool:
+    """Register the rules the replayed diagnostics name (their modules are not loaded), unless
+    one clashes with a rule known here: then the build runs in full."""
+    for code, name, summary in rules:
+        if code not in RULES:
+            try:
+                rule(code, name, summary)
+            except ValueError:
+                return False
+    return True
 
 
 def _unusable(path: Path, problem: str) -> Diagnostic:
@@ -333,18 +343,37 @@ def _report_json(report: BuildReport) -> dict[str, Any]:
     }
 
 
-def _expected(data: Any) -> tuple[str, str, str, list[tuple[str, int, int]], BuildReport]:
-    """The replay file's key, digests, module rows and report.
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    """A replay file's contents, checked for shape."""
+
+    key: str
+    content: str
+    out: str
+    modules: list[tuple[str, int, int]]
+    report: BuildReport
+    rules: list[tuple[str, str, str]]
+
+
+def _saved(data: Any) -> _Saved:
+    """The replay file's contents.
 
     Raises:
         KeyError, TypeError, ValueError: a field is missing or of the wrong type.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a replay file of this castline")
-    digests = [_text(data[name]) for name in ("key", "content", "out")]
-    modules = [(_text(p), _count(s), _count(m)) for p, s, m in _list(data["modules"])]
-    report = _report(_mapping(data["report"]))
-    return digests[0], digests[1], digests[2], modules, report
+    report = _mapping(data["report"])
+    rules = [(_text(c), _text(n), _text(s)) for c, n, s in map(_list, _list(report["rules"]))]
+    modules = [(_text(p), _count(s), _count(m)) for p, s, m in map(_list, _list(data["modules"]))]
+    return _Saved(
+        key=_text(data["key"]),
+        content=_text(data["content"]),
+        out=_text(data["out"]),
+        modules=modules,
+        report=_report(report),
+        rules=rules,
+    )
 
 
 def _report(data: Mapping[str, Any]) -> BuildReport:
@@ -352,8 +381,6 @@ def _report(data: Mapping[str, Any]) -> BuildReport:
     for row in rows:
         path, line, severity, message, code = _list(row)
         _text(path), _count(line), Severity(severity), _text(message), _text(code)
-    for code, name, summary in map(_list, _list(data["rules"])):
-        rule(_text(code), _text(name), _text(summary))
     return BuildReport(
         diagnostics=list(diagnostics_from_json(rows)),
         drafts=[_text(draft) for draft in _list(data["drafts"])],

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from castline.build import BuildOptions, BuildReport, build, pipeline, replay
+from castline.diagnostics import RULES
 from castline.errors import ConfigError
 from tests.conftest import CONTENT
 
@@ -329,3 +330,18 @@ def test_the_replayed_report_is_the_saved_one_field_by_field(saved: tuple[Path, 
     full = normal_no_change(content, out, BuildOptions())
     for field in dataclasses.fields(BuildReport):
         assert getattr(replayed, field.name) == getattr(full, field.name), field.name
+
+
+def test_a_replayed_rule_that_clashes_with_a_known_one_takes_the_full_build(
+    saved: tuple[Path, Path], full_builds: list[int]
+) -> None:
+    content, out = saved
+    path = out / ".castline/replay.json"
+    document = json.loads(path.read_text())
+    document["report"]["rules"] = [["L999", "unknown-guest", "forged"]]  # a name L221 has
+    path.write_text(json.dumps(document))
+    os.utime(out / ".castline", ns=(0, 0))
+    report = build(content, out)
+    assert len(full_builds) == 1
+    assert [d.rule.code for d in report.diagnostics if d.rule] == ["L221"]
+    assert "L999" not in RULES
