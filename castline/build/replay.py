@@ -49,6 +49,7 @@ from castline.diagnostics import (
     diagnostics_from_json,
     diagnostics_to_json,
     rule,
+    sort_key,
 )
 from castline.source import SourceRef
 
@@ -70,7 +71,7 @@ MAX_BYTES = 64 * 1024 * 1024
 UNUSABLE_REPLAY = rule(
     "B009",
     "unusable-replay",
-    "the no-change replay file is unreadable or malformed; the build runs in full",
+    "the no-change replay file cannot be read, or written; a build runs in full",
 )
 
 
@@ -189,12 +190,20 @@ def save_replay(
         "report": _report_json(report),
     }
     text = json.dumps(document, separators=(",", ":"), sort_keys=True)  # ASCII: any file name
-    write_atomic(out / STATE_DIR / REPLAY_FILE, text.encode("ascii"), durable=False)
+    path = out / STATE_DIR / REPLAY_FILE
+    try:
+        write_atomic(path, text.encode("ascii"), durable=False)
+    except OSError as error:  # the outputs are complete: only the next build's shortcut is lost
+        problem = f"cannot save the no-change replay file: {error.strerror or error}"
+        report.diagnostics.append(UNUSABLE_REPLAY.warning(SourceRef(str(path), 1), problem))
+        report.diagnostics.sort(key=sort_key)
 
 
 def forget_replay(out: Path) -> None:
-    """Remove the replay file: the build about to write may change what it answered for."""
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+    """Remove the replay file: the build about to write may change what it answered for. One
+    that cannot be removed (a folder of that name) stays: the build's writes change the output
+    folder, so it no longer matches."""
+    with contextlib.suppress(OSError):
         os.unlink(out / STATE_DIR / REPLAY_FILE)
 
 
@@ -426,7 +435,8 @@ def _read_json(path: Path) -> tuple[Any, str | None]:
     try:
         if not stat.S_ISDIR(os.lstat(path.parent).st_mode):
             return None, None  # the normal path reports a state folder that is a link
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        flags = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a FIFO: no wait
+        handle = os.open(path, os.O_RDONLY | flags)
     except FileNotFoundError:
         return None, None
     except OSError as error:

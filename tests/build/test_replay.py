@@ -4,6 +4,7 @@ and the full build whenever anything it depends on changed or the replay file is
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from castline.build import BuildOptions, BuildReport, build, pipeline, replay
+from castline.build import BuildOptions, BuildReport, build, outfiles, pipeline, replay
 from castline.diagnostics import RULES
 from castline.errors import ConfigError
 from tests.conftest import CONTENT
@@ -263,6 +264,50 @@ def test_a_broken_replay_file_is_reported_once_and_the_build_runs(
     assert str(problems[0]).endswith("); every step runs")
     again = build(content, out)  # the broken file is gone; this build saves a good one
     assert not [d for d in again.diagnostics if d.code == "B009"]
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_replay_file_that_is_no_regular_file_is_reported_and_the_build_runs(
+    kind: str, saved: tuple[Path, Path], full_builds: list[int]
+) -> None:
+    content, out = saved
+    path = out / ".castline/replay.json"
+    path.unlink()
+    if kind == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)
+    report = build(content, out)  # a FIFO is not waited on
+    assert len(full_builds) == 1
+    problems = [str(d) for d in report.diagnostics if d.code == "B009"]
+    unusable = (
+        f"{path}:1: warning: the no-change replay file cannot be used (not a regular file of "
+        "at most 67,108,864 bytes); every step runs"
+    )
+    assert problems == [unusable]
+    # A folder is not castline's to remove: it stays. The FIFO is gone; the next build, with
+    # nothing to report about its state, saves a replay file.
+    assert path.is_dir() if kind == "folder" else not path.exists()
+
+
+def test_a_replay_file_that_cannot_be_saved_is_reported_and_the_build_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, out = warned(tmp_path), tmp_path / "out"
+    real = outfiles.write_atomic
+
+    def full_disk(path: Path, data: bytes, *, durable: bool = True) -> None:
+        if path.name == "replay.json":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data, durable=durable)
+
+    monkeypatch.setattr(outfiles, "write_atomic", full_disk)
+    report = build(content, out)
+    path = out / ".castline/replay.json"
+    assert [str(d) for d in report.diagnostics if d.code == "B009"] == [
+        f"{path}:1: warning: cannot save the no-change replay file: No space left on device"
+    ]
+    assert report.episodes_built == 4 and (out / "feed.xml").is_file() and not path.exists()
 
 
 def test_a_replay_file_that_is_a_symbolic_link_is_not_followed(
