@@ -75,6 +75,7 @@ from castline.text import one_line
 from castline.timecode import format_clock, format_seconds
 from castline.timing.chapters import resolve_chapters
 from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
+from castline.timing.cuetext import cue_columns, seconds_text
 from castline.timing.sections import published_transcript
 
 if TYPE_CHECKING:
@@ -105,9 +106,6 @@ LINK_LABELS = {
 DICT_ATTRIBUTES = frozenset(dir(dict))
 #: The index page's path in the output folder.
 INDEX_PATH = PurePosixPath("index.html")
-#: What :func:`castline.timecode.format_seconds` writes after the whole seconds, by
-#: millisecond count (``""``, ``".5"``, ``".25"``...).
-_DECIMALS = tuple(format_seconds(millis)[1:] for millis in range(1000))
 #: The characters HTML escaping (``markupsafe.escape``) replaces.
 _ESCAPED = "&<>\"'"
 
@@ -370,14 +368,12 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
     import markupsafe
 
     markup = markupsafe.Markup
-    starts = [cue.start_ms for cue in cues]
-    ends = [cue.end_ms for cue in cues]
-    texts = [" ".join(cue.lines) for cue in cues]  # Cue.text, without a call per cue
+    columns = cue_columns(cues)  # shared with the JSON transcript
     segments = [
         {"start_ms": start, "end_ms": end, "text": text}
-        for start, end, text in zip(starts, ends, texts, strict=True)
+        for start, end, text in zip(columns.starts, columns.ends, columns.texts, strict=True)
     ]
-    spans = _spans(starts, ends, texts)
+    spans = _spans(columns.start_seconds, columns.end_seconds, columns.texts)
     groups = iter(_cue_groups(cues))
     openings: dict[str | None, tuple[str | None, str]] = {}  # by speaker: name, turn opening
     sections: list[dict[str, Any]] = []
@@ -491,13 +487,14 @@ def segments_html(segments: Sequence[Mapping[str, Any]]) -> Markup:
     """
     import markupsafe  # (not "from markupsafe import": that costs a call into importlib)
 
-    starts = [segment["start_ms"] for segment in segments]
-    ends = [segment["end_ms"] for segment in segments]
+    starts = [seconds_text(segment["start_ms"]) for segment in segments]
+    ends = [seconds_text(segment["end_ms"]) for segment in segments]
     return markupsafe.Markup("".join(_spans(starts, ends, [s["text"] for s in segments])))
 
 
-def _spans(starts: Sequence[int], ends: Sequence[int], texts: Sequence[str]) -> list[str]:
-    """The ``<span class="seg">`` markup of each segment, its line end included."""
+def _spans(starts: Sequence[str], ends: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """The ``<span class="seg">`` markup of each segment, its line end included; ``starts``
+    and ``ends`` are its times as the ``seconds`` filter prints them."""
     import markupsafe
 
     # One escape for them all: a segment is words and spaces, so no text holds a line
@@ -509,10 +506,8 @@ def _spans(starts: Sequence[int], ends: Sequence[int], texts: Sequence[str]) -> 
         escaped = str.split(markupsafe.escape(joined), "\n")
         if len(escaped) != len(texts):
             escaped = [str(markupsafe.escape(text)) for text in texts]
-    decimals = _DECIMALS  # format_seconds, without two calls per segment
     return [
-        f'<span class="seg" data-start="{start // 1000}{decimals[start % 1000]}" '
-        f'data-end="{end // 1000}{decimals[end % 1000]}">{text}</span>\n'
+        f'<span class="seg" data-start="{start}" data-end="{end}">{text}</span>\n'
         for start, end, text in zip(starts, ends, escaped, strict=True)
     ]
 
