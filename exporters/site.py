@@ -406,7 +406,9 @@ def transcript_sections(
         start = columns.starts[group.start]
         html = _paragraph_markup(opening, start, columns.start_seconds[group.start], spans[group])
         paragraphs.append(
-            _paragraph(name, opening, segments[group], html, spans[group]) if parts else html
+            _paragraph(name, opening, segments[group], html, spans[group], markupsafe.Markup)
+            if parts
+            else html
         )
     for section in sections:
         found = section["paragraphs"] if parts else section.pop("paragraphs")
@@ -469,13 +471,13 @@ def _paragraph(
     segments: list[dict[str, Any]],
     html: str,
     spans: list[str],
+    markup: type[Markup],
 ) -> dict[str, Any]:
     """A transcript paragraph of ``segments`` (``spans``, their markup): its speaker, turn
     (``opening`` is the markup that opens a turn, ``None`` if it is none), start, segments,
-    and their markup, and ``html``, :func:`_paragraph_markup` of them (markup made with
-    ``str.__new__``: ``Markup(text)`` of a plain string, without its Python frame)."""
-    import markupsafe
-
+    and their markup, and ``html``, :func:`_paragraph_markup` of them (``markup`` is
+    ``Markup``, made with ``str.__new__``: ``Markup(text)`` of a plain string, without its
+    Python frame)."""
     start = segments[0]["start_ms"]
     # What the shipped template printed with the filters, made once here.
     return {
@@ -486,8 +488,8 @@ def _paragraph(
         "start_clock": format_clock(start),
         "start_seconds": format_seconds(start),
         "start_iso": f"PT{start // 1000}S",
-        "segments_html": _new(markupsafe.Markup, "".join(spans)),
-        "html": _new(markupsafe.Markup, html),
+        "segments_html": _new(markup, "".join(spans)),
+        "html": _new(markup, html),
     }
 
 
