@@ -21,6 +21,7 @@ writes, for what no field holds (a file name read from disk can hold a lone surr
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import operator
 from collections.abc import Callable
@@ -116,8 +117,13 @@ def _gather_texts(value: Any, texts: list[str]) -> None:
     for item in items:
         if isinstance(item, str):
             texts.append(item)
-        elif item is not None:
+        elif item is not None and type(item) not in _NO_TEXT:
             _gather_texts(item, texts)
+
+
+#: Types of field value that hold no text :func:`_clean_value` looks at (it looks into text,
+#: tuples and dataclasses only): not walked into, a call spared per time and number.
+_NO_TEXT = frozenset({int, float, bool, dt.date, dt.datetime, dt.timedelta})
 
 
 #: For each class met: a function giving a tuple of the content fields of an instance.

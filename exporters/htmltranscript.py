@@ -66,9 +66,15 @@ class HtmlTranscriptExporter(PerEpisodeExporter):
         ]
         cites: dict[str | None, str] = {}  # each speaker's <cite> line, "" for none
         published = published_transcript(episode)
-        for item in published.items:
+        texts = escaped_lines(
+            [
+                one_line(item.title if isinstance(item, Header) else item.text)
+                for item in published.items
+            ]
+        )
+        for item, text in zip(published.items, texts, strict=True):
             if isinstance(item, Header):
-                lines.append(f"<h2>{escape(one_line(item.title))}</h2>")
+                lines.append(f"<h2>{text}</h2>")
                 continue
             cite = cites.get(item.speaker)
             if cite is None:
@@ -77,9 +83,29 @@ class HtmlTranscriptExporter(PerEpisodeExporter):
             if cite:
                 lines.append(cite)
             lines.append(time_element(next(starts)))
-            lines.append(f"<p>{escape(one_line(item.text))}</p>")
+            lines.append(f"<p>{text}</p>")
         lines += ["</body>", "</html>"]
         return "\n".join(lines) + "\n", (*diagnostics, *published.diagnostics)
+
+
+def escaped_lines(texts: list[str]) -> list[str]:
+    """``html.escape`` of each text, texts without line breaks: one call for them all, none
+    when no text holds a character it replaces.
+
+    >>> escaped_lines(["Q&A", "<b>", "plain"])
+    ['Q&amp;A', '&lt;b&gt;', 'plain']
+    """
+    joined = "\n".join(texts)
+    if not any(character in joined for character in _ESCAPED):
+        return texts
+    escaped = escape(joined).split("\n")
+    if len(escaped) != len(texts):  # a text held a line break after all
+        return [escape(text) for text in texts]
+    return escaped
+
+
+#: The characters ``html.escape`` replaces (with ``quote=True``, its default).
+_ESCAPED = "&<>\"'"
 
 
 def time_element(ms: int) -> str:

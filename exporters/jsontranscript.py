@@ -37,6 +37,7 @@ from castline.exporter import BuildContext, PerEpisodeExporter
 from castline.model import Episode
 from castline.timecode import format_seconds
 from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
+from castline.timing.cuetext import cue_columns
 
 #: The version of the JSON transcript format written.
 JSON_TRANSCRIPT_VERSION = "1.0.0"
@@ -85,26 +86,43 @@ def document_text(cues: Sequence[Cue]) -> str:
         return f'{{\n  "version": {_string(JSON_TRANSCRIPT_VERSION)},\n  "segments": []\n}}\n'
     # Each speaker's "speaker" entry made once, every segment in one pass.
     entries = {speaker: _speaker_entry(speaker) for speaker in {cue.speaker for cue in cues}}
-    starts, ends = [cue.start_ms for cue in cues], [cue.end_ms for cue in cues]
+    columns = cue_columns(cues)
+    starts, ends = columns.starts, columns.ends
     if min(min(starts), min(ends)) < 0 or max(max(starts), max(ends)) >= _EXACT_MS:
         blocks = [
             _block(entries[cue.speaker], _number(start), _number(end), cue)
             for cue, start, end in zip(cues, starts, ends, strict=True)
         ]
     else:  # what _number gives, without its call for the times as good as every cue has
-        decimals = _DECIMALS
         blocks = [
             f"    {{\n{entries[cue.speaker]}"
-            f'      "startTime": {start // 1000}{decimals[start % 1000]},\n'
-            f'      "endTime": {end // 1000}{decimals[end % 1000]},\n'
-            f'      "body": {_string(" ".join(cue.lines))}\n    }}'
-            for cue, start, end in zip(cues, starts, ends, strict=True)
+            f'      "startTime": {start},\n'
+            f'      "endTime": {end},\n'
+            f'      "body": "{body}"\n    }}'
+            for cue, start, end, body in zip(
+                cues,
+                columns.start_seconds,
+                columns.end_seconds,
+                _bodies(columns.texts),
+                strict=True,
+            )
         ]
     listed = ",\n".join(blocks)
     return (
         f'{{\n  "version": {_string(JSON_TRANSCRIPT_VERSION)},\n'
         f'  "segments": [\n{listed}\n  ]\n}}\n'
     )
+
+
+def _bodies(texts: Sequence[str]) -> Sequence[str]:
+    """Each text as :data:`_string` writes it between its quotes: the texts themselves, with
+    no call of the encoder per text, when none holds a character it escapes (one search of
+    them all, on their UTF-8 bytes: each such character is one byte below 0x80, RFC 3629,
+    section 3; a lone surrogate, which the encoder writes as it is, passes as three bytes)."""
+    data = "".join(texts).encode("utf-8", "surrogatepass")
+    if not data.translate(None, _WRITTEN_AS_IS):
+        return texts
+    return [_string(text)[1:-1] for text in texts]
 
 
 def _block(entry: str, start: str, end: str, cue: Cue) -> str:
@@ -125,6 +143,11 @@ def _speaker_entry(speaker: str | None) -> str:
 
 #: A string as JSON without ASCII escaping: the encoder's own function (its C version).
 _string = json.encoder.encode_basestring
+#: The characters :data:`_string` escapes (RFC 8259, section 7: the quotation mark, the
+#: reverse solidus and the control characters); it writes every other one as it is.
+_ESCAPED = b'"\\' + bytes(range(0x20))
+#: The bytes of UTF-8 text that are no character :data:`_string` escapes.
+_WRITTEN_AS_IS = bytes(byte for byte in range(0x100) if byte not in _ESCAPED)
 
 
 def segment(cue: Cue) -> dict[str, Any]:
@@ -144,9 +167,6 @@ def segment(cue: Cue) -> dict[str, Any]:
     return entry
 
 
-#: What :func:`castline.timecode.format_seconds` writes after the whole seconds, by
-#: millisecond count (``""``, ``".5"``, ``".25"``...).
-_DECIMALS = tuple(format_seconds(millis)[1:] for millis in range(1000))
 #: Below this many ms, the decimal seconds have at most 15 significant digits, so the
 #: float they parse to writes them back as they are (IEEE 754 doubles hold 15 decimal digits).
 _EXACT_MS = 10**15

@@ -39,7 +39,7 @@ from castline.clean import clean_episode
 from castline.diagnostics import Diagnostic
 from castline.exporter import BuildContext, PerEpisodeExporter
 from castline.model import Episode, Header
-from castline.text import utf8_text
+from castline.text import one_line, utf8_text
 from castline.timecode import format_hms
 from castline.timing.cues import speaker_name
 from castline.timing.sections import published_transcript
@@ -107,7 +107,7 @@ class PlaintextExporter(PerEpisodeExporter):
         return text, (*repaired, *warnings, *published.diagnostics)
 
     def _wrap(self, text: str) -> str:
-        spaced = " ".join(text.split())
+        spaced = one_line(text)
         if not self.width:
             return spaced
         return "\n".join(wrap_words(spaced, self.width))
@@ -141,5 +141,5 @@ def wrap_words(text: str, width: int) -> list[str]:
 
 def _heading(title: str, underline: str) -> str:
     """A setext heading: the title and a rule as long as the title."""
-    title = " ".join(title.split())
+    title = one_line(title)
     return f"{title}\n{underline * max(len(title), 3)}"

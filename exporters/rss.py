@@ -111,6 +111,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email.utils
+import functools
 import os
 import uuid
 import zoneinfo
@@ -1113,18 +1114,32 @@ def _render_item(data: Mapping[str, Any]) -> str:
     a feed of :func:`~castline.feed.ext.feed_generator` whose only item it is, checked to be
     that feed's channel plus the item by :func:`_insert_items` (the module docstring says why
     that holds)."""
-    fg = feed_generator()
-    fg.title("-")
-    fg.link(href="https://example.invalid/")
-    fg.description("-")
-    fg.builddate.drop = True
-    channel = _serialise(fg)
+    fg = _bare_feed()
+    channel = _bare_channel()
     _add_item(fg, data)
     feed = _serialise(fg)
     item = feed[len(channel) - len(_CHANNEL_END) : len(feed) - len(_CHANNEL_END)]
     if _insert_items(channel, [item]) != feed:
         raise RuntimeError("lxml did not write the item as the last lines of the channel")
     return item
+
+
+def _bare_feed() -> Any:
+    """A feed of :func:`~castline.feed.ext.feed_generator` with a channel and no item (the
+    channel's required elements as placeholders, no build date)."""
+    fg = feed_generator()
+    fg.title("-")
+    fg.link(href="https://example.invalid/")
+    fg.description("-")
+    fg.builddate.drop = True
+    return fg
+
+
+@functools.cache
+def _bare_channel() -> str:
+    """:func:`_bare_feed` serialised: the same text each time (nothing in it varies), so made
+    once; :func:`_render_item` checks every item's feed against it."""
+    return _serialise(_bare_feed())
 
 
 def _limit(text: str, where: SourceRef, what: str, diagnostics: list[Diagnostic]) -> str:

@@ -44,7 +44,9 @@ per caption cue, thousands of them, and a Jinja2 loop over them is several times
 per line, hundreds a page). Each section has ``paragraphs_html``, its paragraphs' ``html``
 each followed by a line end. The shipped ``episode.html.j2`` prints ``paragraphs_html``, and
 its header gives the markup each stands for; an override that wants other markup loops over
-``paragraphs``, prints the paragraph's parts and loops over ``segments``. Relative links
+``paragraphs``, prints the paragraph's parts and loops over ``segments``. (A show without
+override templates gets pages printed by the shipped ones alone, so its sections hold only
+their title and ``paragraphs_html``.) Relative links
 join the pages; with show.yaml's ``base_url``, pages also get canonical and ``og:url`` URLs.
 Output is deterministic: UTF-8, ``\\n`` line ends.
 """
@@ -52,7 +54,7 @@ Output is deterministic: UTF-8, ``\\n`` line ends.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -75,6 +77,7 @@ from castline.text import one_line
 from castline.timecode import format_clock, format_seconds
 from castline.timing.chapters import resolve_chapters
 from castline.timing.cues import Cue, CuePolicy, episode_cues, speaker_name
+from castline.timing.cuetext import cue_columns, seconds_text
 from castline.timing.sections import published_transcript
 
 if TYPE_CHECKING:
@@ -105,9 +108,6 @@ LINK_LABELS = {
 DICT_ATTRIBUTES = frozenset(dir(dict))
 #: The index page's path in the output folder.
 INDEX_PATH = PurePosixPath("index.html")
-#: What :func:`castline.timecode.format_seconds` writes after the whole seconds, by
-#: millisecond count (``""``, ``".5"``, ``".25"``...).
-_DECIMALS = tuple(format_seconds(millis)[1:] for millis in range(1000))
 #: The characters HTML escaping (``markupsafe.escape``) replaces.
 _ESCAPED = "&<>\"'"
 
@@ -159,9 +159,13 @@ class SiteExporter:
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """The episode's page, and its index entry as its record (the page data without the
-        transcript). A broken template gives its ``path:line`` error and no page."""
+        transcript). A broken template gives its ``path:line`` error and no page.
+
+        Without override templates the page is printed by the shipped ones, which read only
+        each section's title and ``paragraphs_html``: its paragraphs' data is not made."""
         cues, diagnostics = episode_cues(episode, SEGMENT_POLICY)
-        page = page_record(context.show, episode, cues, self.excerpt_chars)
+        _, overrides, _ = self._templates(context.show)
+        page = page_record(context.show, episode, cues, self.excerpt_chars, parts=bool(overrides))
         faults = published_transcript(episode).diagnostics
         rendered = self._render(
             context.show,
@@ -190,16 +194,22 @@ class SiteExporter:
         self, show: Show, name: str, values: Mapping[str, Any]
     ) -> str | tuple[Diagnostic, ...]:
         """Template ``name`` rendered with ``values``, or the errors that stopped it."""
-        if self._environment is None:
-            found, unreadable = self._overrides(show)
-            self._environment = (make_environment(found), found, tuple(unreadable))
-        environment, overrides, problems = self._environment
+        environment, overrides, problems = self._templates(show)
         if problems:
             return problems
         try:
             return environment.get_template(name).render(values)
         except Exception as error:  # a template's mistake, reported at its line
             return (template_error(error, overrides, show.source),)
+
+    def _templates(
+        self, show: Show
+    ) -> tuple[jinja2.Environment, dict[str, tuple[str, str]], tuple[Diagnostic, ...]]:
+        """The templates' environment, the override texts and their problems, read once."""
+        if self._environment is None:
+            found, unreadable = self._overrides(show)
+            self._environment = (make_environment(found), found, tuple(unreadable))
+        return self._environment
 
     def _overrides(self, show: Show) -> tuple[dict[str, tuple[str, str]], list[Diagnostic]]:
         """The show's template files: name to (text, display path); unreadable ones as errors."""
@@ -307,9 +317,11 @@ def template_error(
 
 
 def page_record(
-    show: Show, episode: Episode, cues: Sequence[Cue], excerpt_chars: int
+    show: Show, episode: Episode, cues: Sequence[Cue], excerpt_chars: int, *, parts: bool = True
 ) -> dict[str, Any]:
-    """Everything an episode's page and its index entry show, as JSON-serialisable data."""
+    """Everything an episode's page and its index entry show, as JSON-serialisable data
+    (``parts``: whether the transcript sections hold their paragraphs'
+    data, :func:`transcript_sections`)."""
     notes = notes_html(episode.notes_markdown) or (
         notes_html(episode.intro) if episode.intro else None
     )
@@ -341,7 +353,7 @@ def page_record(
             {"start_ms": chapter.start_ms, "title": one_line(chapter.title)}
             for chapter in chapters.chapters
         ],
-        "sections": transcript_sections(episode, cues),
+        "sections": transcript_sections(episode, cues, parts=parts),
     }
 
 
@@ -351,7 +363,9 @@ def newest_first(page: Mapping[str, Any]) -> tuple[bool, float]:
     return (stamp is None, -(stamp or 0.0))
 
 
-def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str, Any]]:
+def transcript_sections(
+    episode: Episode, cues: Sequence[Cue], *, parts: bool = True
+) -> list[dict[str, Any]]:
     """The transcript as sections (one per header; a first one without a title when lines come
     before any header) of paragraphs (one per line that has words) of segments (its cues) and
     their markup (``segments_html``, what :func:`segments_html` makes of the segments, and
@@ -365,48 +379,70 @@ def transcript_sections(episode: Episode, cues: Sequence[Cue]) -> list[dict[str,
     those :func:`castline.timing.sections.published_transcript` publishes.
 
     The segments and their markup are made for the whole transcript at once, then sliced
-    by paragraph.
+    by paragraph. With ``parts=False`` a section holds only its ``title`` and
+    ``paragraphs_html`` (the same markup), all the shipped templates print: no paragraph or
+    segment data is made.
     """
     import markupsafe
 
-    markup = markupsafe.Markup
-    starts = [cue.start_ms for cue in cues]
-    ends = [cue.end_ms for cue in cues]
-    texts = [" ".join(cue.lines) for cue in cues]  # Cue.text, without a call per cue
-    segments = [
-        {"start_ms": start, "end_ms": end, "text": text}
-        for start, end, text in zip(starts, ends, texts, strict=True)
-    ]
-    spans = _spans(starts, ends, texts)
+    columns = cue_columns(cues)  # shared with the JSON transcript
+    segments = (
+        [
+            {"start_ms": start, "end_ms": end, "text": text}
+            for start, end, text in zip(columns.starts, columns.ends, columns.texts, strict=True)
+        ]
+        if parts
+        else []
+    )
+    spans = _spans(columns.start_seconds, columns.end_seconds, columns.texts)
+    sections: list[dict[str, Any]] = []
+    paragraphs: list[Any] = []  # a section's paragraphs, or their markup without parts
+    for title, opening, name, group in _paragraph_runs(episode, cues):
+        if title is not None or not sections:
+            paragraphs = []
+            sections.append({"title": title, "paragraphs": paragraphs})
+        if group is None:
+            continue
+        start = columns.starts[group.start]
+        html = _paragraph_markup(opening, start, columns.start_seconds[group.start], spans[group])
+        paragraphs.append(
+            _paragraph(name, opening, segments[group], html, spans[group], markupsafe.Markup)
+            if parts
+            else html
+        )
+    for section in sections:
+        found = section["paragraphs"] if parts else section.pop("paragraphs")
+        lines = [f"{paragraph['html'] if parts else paragraph}\n" for paragraph in found]
+        section["paragraphs_html"] = _new(markupsafe.Markup, "".join(lines))
+    return sections
+
+
+def _paragraph_runs(
+    episode: Episode, cues: Sequence[Cue]
+) -> Iterator[tuple[str | None, str | None, str | None, slice | None]]:
+    """For each published header: its title (and no paragraph); for each line that has words
+    and cues: ``None``, the markup opening its turn (``None`` if it opens none), its speaker's
+    name and the slice of its cues."""
     groups = iter(_cue_groups(cues))
     openings: dict[str | None, tuple[str | None, str]] = {}  # by speaker: name, turn opening
-    sections: list[dict[str, Any]] = []
-    paragraphs: list[dict[str, Any]] = []
     previous: str | None = None
+    first = True  # of its section
     for item in published_transcript(episode).items:
         if isinstance(item, Header):
-            paragraphs = []
-            sections.append({"title": one_line(item.title), "paragraphs": paragraphs})
+            first = True
+            yield one_line(item.title), None, None, None
             continue
         if not item.text or item.text.isspace():
             continue
         group = next(groups, None)
         if group is None:
             continue
-        if not sections:
-            sections.append({"title": None, "paragraphs": paragraphs})
         if item.speaker not in openings:
             openings[item.speaker] = _opening(speaker_name(item.speaker))
         name, opening = openings[item.speaker]
-        turn = not paragraphs or name != previous
-        previous = name
-        paragraphs.append(
-            _paragraph(name, opening if turn else None, segments[group], spans[group], markup)
-        )
-    for section in sections:
-        lines = [f"{paragraph['html']}\n" for paragraph in section["paragraphs"]]
-        section["paragraphs_html"] = _new(markup, "".join(lines))
-    return sections
+        turn = first or name != previous
+        previous, first = name, False
+        yield None, opening if turn else None, name, group
 
 
 def _opening(name: str | None) -> tuple[str | None, str]:
@@ -418,35 +454,42 @@ def _opening(name: str | None) -> tuple[str | None, str]:
     return name, '<p class="turn">'
 
 
+def _paragraph_markup(opening: str | None, start: int, seconds: str, spans: list[str]) -> str:
+    """A paragraph's ``<p>``, as :func:`paragraph_html` makes it: ``opening`` opens a turn
+    (``None`` for a paragraph that is none), ``start`` is its start (ms), ``seconds`` that
+    start as the ``seconds`` filter prints it, ``spans`` its segments' markup."""
+    clock = format_clock(start)
+    return (
+        f'{opening or "<p>"}<a class="time" href="#t={clock}" data-start="{seconds}">'
+        f'<time datetime="PT{start // 1000}S">{clock}</time></a>\n{"".join(spans)}</p>'
+    )
+
+
 def _paragraph(
     name: str | None,
     opening: str | None,
     segments: list[dict[str, Any]],
+    html: str,
     spans: list[str],
     markup: type[Markup],
 ) -> dict[str, Any]:
     """A transcript paragraph of ``segments`` (``spans``, their markup): its speaker, turn
     (``opening`` is the markup that opens a turn, ``None`` if it is none), start, segments,
-    and their markup, as :func:`paragraph_html` makes it (``markup`` is ``Markup``, made
-    with ``str.__new__``: ``Markup(text)`` of a plain string, without its Python frame)."""
+    and their markup, and ``html``, :func:`_paragraph_markup` of them (``markup`` is
+    ``Markup``, made with ``str.__new__``: ``Markup(text)`` of a plain string, without its
+    Python frame)."""
     start = segments[0]["start_ms"]
-    html = "".join(spans)
-    clock, seconds, iso = format_clock(start), format_seconds(start), f"PT{start // 1000}S"
     # What the shipped template printed with the filters, made once here.
     return {
         "speaker": name,
         "turn": opening is not None,
         "start_ms": start,
         "segments": segments,
-        "start_clock": clock,
-        "start_seconds": seconds,
-        "start_iso": iso,
-        "segments_html": _new(markup, html),
-        "html": _new(
-            markup,
-            f'{opening or "<p>"}<a class="time" href="#t={clock}" data-start="{seconds}">'
-            f'<time datetime="{iso}">{clock}</time></a>\n{html}</p>',
-        ),
+        "start_clock": format_clock(start),
+        "start_seconds": format_seconds(start),
+        "start_iso": f"PT{start // 1000}S",
+        "segments_html": _new(markup, "".join(spans)),
+        "html": _new(markup, html),
     }
 
 
@@ -491,13 +534,14 @@ def segments_html(segments: Sequence[Mapping[str, Any]]) -> Markup:
     """
     import markupsafe  # (not "from markupsafe import": that costs a call into importlib)
 
-    starts = [segment["start_ms"] for segment in segments]
-    ends = [segment["end_ms"] for segment in segments]
+    starts = [seconds_text(segment["start_ms"]) for segment in segments]
+    ends = [seconds_text(segment["end_ms"]) for segment in segments]
     return markupsafe.Markup("".join(_spans(starts, ends, [s["text"] for s in segments])))
 
 
-def _spans(starts: Sequence[int], ends: Sequence[int], texts: Sequence[str]) -> list[str]:
-    """The ``<span class="seg">`` markup of each segment, its line end included."""
+def _spans(starts: Sequence[str], ends: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """The ``<span class="seg">`` markup of each segment, its line end included; ``starts``
+    and ``ends`` are its times as the ``seconds`` filter prints them."""
     import markupsafe
 
     # One escape for them all: a segment is words and spaces, so no text holds a line
@@ -509,10 +553,8 @@ def _spans(starts: Sequence[int], ends: Sequence[int], texts: Sequence[str]) -> 
         escaped = str.split(markupsafe.escape(joined), "\n")
         if len(escaped) != len(texts):
             escaped = [str(markupsafe.escape(text)) for text in texts]
-    decimals = _DECIMALS  # format_seconds, without two calls per segment
     return [
-        f'<span class="seg" data-start="{start // 1000}{decimals[start % 1000]}" '
-        f'data-end="{end // 1000}{decimals[end % 1000]}">{text}</span>\n'
+        f'<span class="seg" data-start="{start}" data-end="{end}">{text}</span>\n'
         for start, end, text in zip(starts, ends, escaped, strict=True)
     ]
 

@@ -121,6 +121,8 @@ def sanitise_html(html: str) -> tuple[str, tuple[str, ...]]:
         link_rel=None,
         url_schemes=set(ALLOWED_URL_SCHEMES),
     )
+    if cleaned == html:  # the usual case: nothing removed, and nothing to parse for it
+        return cleaned, ()
     before, after = _inventory(html), _inventory(cleaned)
     removed = before - after
     return cleaned, tuple(item for item in before if item in removed)

@@ -3,12 +3,15 @@ on real data (read back by lxml's HTML parser)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import lxml.html
+from hypothesis import given
+from hypothesis import strategies as st
 
 from castline.exporter import BuildContext
-from castline.exporters.htmltranscript import HtmlTranscriptExporter
+from castline.exporters.htmltranscript import HtmlTranscriptExporter, escaped_lines
 from castline.model import Episode, Header, Show, SourceRef, Utterance
 from castline.timing.sections import published_transcript
 from tests.exporters.conftest import FullBuild
@@ -78,3 +81,19 @@ def test_every_episode_gets_every_word_in_order(full_build: FullBuild) -> None:
         assert [" ".join(h.text_content().split()) for h in document.iter("h2")] == [
             " ".join(h.split()) for h in headers
         ]
+
+
+#: Texts of escaped characters, line breaks (which the one call for them all cannot take) and
+#: anything else.
+_TEXTS = st.lists(st.text(st.sampled_from("&<>\"'\n ab")) | st.text(), max_size=6)
+
+
+@given(_TEXTS)
+def test_the_lines_are_escaped_as_html_escape_escapes_each(texts: list[str]) -> None:
+    assert escaped_lines(texts) == [html.escape(text) for text in texts]
+
+
+def test_a_paragraph_and_a_header_with_markup_are_escaped() -> None:
+    text = render(Header("Fish & <chips>", SRC), Utterance("'Q' & \"A\" <now>", "A", 0, SRC))
+    assert "<h2>Fish &amp; &lt;chips&gt;</h2>" in text
+    assert "<p>&#x27;Q&#x27; &amp; &quot;A&quot; &lt;now&gt;</p>" in text

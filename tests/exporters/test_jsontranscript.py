@@ -168,3 +168,15 @@ def test_times_around_the_last_written_as_decimals(ms: int) -> None:
         )
         + "\n"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain words", 'say "hi"', "back\\slash", "nul\x00", "unit\x1f", "del\x7f", "é ü ∑", "\ud800"],
+)
+def test_a_body_is_escaped_as_the_encoder_escapes_it(text: str) -> None:
+    # Each text alone and beside a plain one: either way the whole document takes one path.
+    for lines in [(text,)], [(text,), ("plain",)], [("plain",), (text,)]:
+        cues = [Cue(0, 1_000, None, line, SRC) for line in lines]
+        document = {"version": "1.0.0", "segments": [segment(cue) for cue in cues]}
+        assert document_text(cues) == json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -284,8 +284,8 @@ def test_transcript_sections_hold_the_markup_of_their_parts(
 ) -> None:
     """Each paragraph's ``segments_html`` (made for the whole transcript at once) is
     :func:`segments_html` of its segments and its ``html`` is :func:`paragraph_html` of it;
-    each section's ``paragraphs_html`` is what the header's paragraph loop prints of it; the
-    segments are the cues, in order."""
+    each section's ``paragraphs_html`` is what the header's paragraph loop prints of it, and
+    what the sections without parts hold; the segments are the cues, in order."""
     transcript: list[TranscriptItem] = []
     for line, (text, who, stamp) in enumerate(items, start=2):
         at = SourceRef("e.md", line)
@@ -299,6 +299,11 @@ def test_transcript_sections_hold_the_markup_of_their_parts(
     sections = transcript_sections(episode, cues)
     for section in sections:
         assert section["paragraphs_html"] == paragraph_loop().render(section=section)
+    # Without parts: the same titles and markup, nothing else.
+    assert transcript_sections(episode, cues, parts=False) == [
+        {"title": section["title"], "paragraphs_html": section["paragraphs_html"]}
+        for section in sections
+    ]
     found = [p for section in sections for p in section["paragraphs"]]
     for paragraph in found:
         assert paragraph["segments_html"] == segments_html(paragraph["segments"])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from castline.feed import notes
 from castline.feed.notes import (
     notes_html,
     removal_message,
@@ -110,3 +114,38 @@ def test_only_markdown_code_classes_are_kept() -> None:
         '<code class="language-py">x</code><code>y</code>',
         ("class=",),
     )
+
+
+#: HTML fragments of allowed and other tags, kept and other attributes, and text.
+_PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<em>",
+        "</em>",
+        '<a href="https://a.example/">',
+        '<a href="javascript:x">',
+        '<a title="t">',
+        "</a>",
+        "<script>",
+        "</script>",
+        '<img src="x">',
+        "<br>",
+        "<br />",
+        '<p onclick="x()">',
+        '<code class="language-py">',
+        "</code>",
+        "&amp;",
+        "&",
+        "<",
+        "text ",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_removals_are_the_tags_and_attributes_the_sanitiser_took_away(html: str) -> None:
+    # The reference: both texts' inventories compared, even when the sanitiser kept the text.
+    cleaned, removed = sanitise_html(html)
+    before, after = notes._inventory(html), notes._inventory(cleaned)
+    assert removed == tuple(item for item in before if item in before - after)
