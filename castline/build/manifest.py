@@ -47,9 +47,9 @@ if sys.platform != "win32":
 
 from castline.build.outfiles import STATE_DIR as STATE_DIR
 from castline.build.outfiles import (
+    OutputWriter,
     check_no_symlink,
     flush_all,
-    put,
     read_or_none,
     write_atomic,
 )
@@ -530,10 +530,10 @@ def record_file(digest: str) -> str:
     return f"{STATE_DIR}/{RECORDS_DIR}/{digest}.json"
 
 
-def write_record(out: Path, text: str, *, dry_run: bool) -> tuple[str, bool]:
-    """Write a record's file (unless it already holds those bytes); its hash, and whether the
-    file is new (then not yet on the disk: :func:`save_state` flushes new files at once before
-    the manifest names them).
+def write_record(writer: OutputWriter, text: str) -> tuple[str, bool]:
+    """Write a record's file with ``writer`` (unless it already holds those bytes); its hash,
+    and whether the file is new (then not yet on the disk: :func:`save_state` flushes new files
+    at once before the manifest names them).
 
     Raises:
         ConfigError: a component of the path is a symbolic link.
@@ -541,7 +541,7 @@ def write_record(out: Path, text: str, *, dry_run: bool) -> tuple[str, bool]:
     """
     data = text.encode("utf-8")
     digest = sha256(data)
-    return digest, put(out, record_file(digest), data, dry_run=dry_run) == "created"
+    return digest, writer.put(record_file(digest), data) == "created"
 
 
 class RecordError(ValueError):

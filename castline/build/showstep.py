@@ -38,10 +38,10 @@ from castline.build.manifest import (
 from castline.build.outfiles import (
     Changes,
     check_path,
-    put,
     read_or_none,
     remove_output,
     write_artifacts,
+    writing,
 )
 from castline.build.planner import BuildInputs, outputs_intact
 from castline.diagnostics import Diagnostic, Severity, rule
@@ -239,7 +239,8 @@ class ShowSteps:
         self, name: str, inputs: str, result: ShowExport, previous: ExporterState | None
     ) -> None:
         out, dry_run = self.inputs.out, self.inputs.dry_run
-        created, changed, _ = write_artifacts(out, result.artifacts, dry_run=dry_run)
+        with writing(out, dry_run=dry_run) as writer:
+            created, changed, _ = write_artifacts(writer, result.artifacts)
         self.changes.created.extend(PurePosixPath(p) for p in created)
         self.changes.changed.extend(PurePosixPath(p) for p in changed)
         outputs = {str(a.path): sha256(a.text.encode("utf-8")) for a in result.artifacts}
@@ -263,15 +264,16 @@ class ShowSteps:
         previous = self.manifest.show_outputs.get(key)
         before = previous.outputs if previous is not None else {}
         outputs: dict[str, str] = {}
-        for relative, data in sources.items():
-            if data is not None:
-                outputs[relative] = sha256(data)
-                what = put(out, relative, data, dry_run=dry_run)
-                if what != "unchanged":
-                    listed = self.changes.created if what == "created" else self.changes.changed
-                    listed.append(PurePosixPath(relative))
-            elif relative in before:  # gone from the content folder: the published copy stays
-                outputs[relative] = before[relative]
+        with writing(out, dry_run=dry_run) as writer:
+            for relative, data in sources.items():
+                if data is not None:
+                    outputs[relative] = sha256(data)
+                    what = writer.put(relative, data)
+                    if what != "unchanged":
+                        listed = self.changes.created if what == "created" else self.changes.changed
+                        listed.append(PurePosixPath(relative))
+                elif relative in before:  # gone from the content folder: the copy stays
+                    outputs[relative] = before[relative]
         for stale in sorted(set(before) - set(outputs)):
             remove_output(out, stale, before[stale], self.changes, dry_run=dry_run)
         if outputs != before:

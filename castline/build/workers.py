@@ -198,9 +198,10 @@ class EpisodeBuilder:
             if isinstance(result, Diagnostic):
                 return fail(result)
             results[name] = result
-        try:
-            written = outfiles.write_artifacts(self.out, artifacts, dry_run=self.setup.dry_run)
-            new_records = self._write_records(results)
+        try:  # one batch: its folders opened once, signals deferred once (outfiles.writing)
+            with outfiles.writing(self.out, dry_run=self.setup.dry_run) as writer:
+                written = outfiles.write_artifacts(writer, artifacts)
+                new_records = self._write_records(writer, results)
         except OSError as error:  # a full disk, a folder made read-only mid-build
             where = error.filename or self.out
             problem = f"cannot write {where}: {error.strerror or error}; {KEPT}"
@@ -208,7 +209,9 @@ class EpisodeBuilder:
         fields = (task.relative, slug, file_hash, dependencies, found, False)
         return Outcome(*fields, results, *written, new_records)
 
-    def _write_records(self, results: dict[str, ExporterOutcome]) -> bool:
+    def _write_records(
+        self, writer: outfiles.OutputWriter, results: dict[str, ExporterOutcome]
+    ) -> bool:
         """Write the records' files (a dry run keeps their text instead); True when one is new.
 
         Raises:
@@ -221,7 +224,7 @@ class EpisodeBuilder:
         new = False
         for name, result in results.items():
             if result.record is not None:
-                new |= write_record(self.out, result.record, dry_run=False)[1]
+                new |= write_record(writer, result.record)[1]
                 results[name] = replace(result, record=None)  # not sent back to the build
         return new
 

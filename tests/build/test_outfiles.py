@@ -137,9 +137,9 @@ def test_a_build_flushes_new_files_at_once_before_the_manifest_and_replaced_ones
         events.append("sync")
         real_sync()
 
-    def replace(source: str, target: object) -> None:
-        events.append(f"rename {os.path.basename(str(target))}")
-        real_replace(source, target)  # type: ignore[arg-type]
+    def replace(source: str, target: str, **folders: int) -> None:  # by path or in a folder
+        events.append(f"rename {os.path.basename(target)}")
+        real_replace(source, target, **folders)
 
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "sync", sync)

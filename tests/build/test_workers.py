@@ -156,10 +156,11 @@ def test_a_write_that_fails_fails_only_its_episode(
     out = tmp_path / "out"
     real_write = outfiles.write_artifacts
 
-    def full_disk_for_b(out: Path, artifacts: Sequence[Artifact], **kwargs: bool) -> object:
+    def full_disk_for_b(writer: outfiles.OutputWriter, artifacts: Sequence[Artifact]) -> object:
         if any(str(a.path) == "episodes/b.txt" for a in artifacts):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "episodes/b.txt"))
-        return real_write(out, artifacts, **kwargs)
+            where = str(writer.out / "episodes/b.txt")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), where)
+        return real_write(writer, artifacts)
 
     monkeypatch.setattr(outfiles, "write_artifacts", full_disk_for_b)
     report = build(root, out, BuildOptions(only=("txt",), jobs=1))
