@@ -4,7 +4,6 @@ episode alone: a ``path:line`` error, its previous outputs kept, the others buil
 from __future__ import annotations
 
 import errno
-import io
 import os
 from pathlib import Path
 from typing import Any
