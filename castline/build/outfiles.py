@@ -145,22 +145,28 @@ def put(
         return writer.put(relative, data)
 
 
+def encoded(artifacts: Iterable[Artifact]) -> list[tuple[PurePosixPath, bytes]]:
+    """The artifacts' paths and bytes (their text in UTF-8), encoded once for hashing,
+    measuring and writing."""
+    return [(artifact.path, artifact.text.encode("utf-8")) for artifact in artifacts]
+
+
 def write_artifacts(
-    writer: OutputWriter, artifacts: Sequence[Artifact]
+    writer: OutputWriter, files: Sequence[tuple[PurePosixPath, bytes]]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Write the artifacts whose bytes differ; return the (created, changed, unchanged) paths.
+    """Write the files (artifacts' paths and bytes, :func:`encoded`) whose bytes differ, in
+    path order; return the (created, changed, unchanged) paths.
 
     Raises:
-        ConfigError: two artifacts have the same path.
+        ConfigError: two files have the same path.
     """
     seen: set[PurePosixPath] = set()
     done: dict[str, list[str]] = {"created": [], "changed": [], "unchanged": []}
-    for artifact in sorted(artifacts, key=lambda a: a.path):
-        if artifact.path in seen:
-            raise ConfigError(f"two exporters write the same file: {artifact.path}")
-        seen.add(artifact.path)
-        what = writer.put(artifact.path, artifact.text.encode("utf-8"))
-        done[what].append(str(artifact.path))
+    for path, data in sorted(files, key=lambda file: file[0]):
+        if path in seen:
+            raise ConfigError(f"two exporters write the same file: {path}")
+        seen.add(path)
+        done[writer.put(path, data)].append(str(path))
     return tuple(done["created"]), tuple(done["changed"]), tuple(done["unchanged"])
 
 

@@ -38,6 +38,7 @@ from castline.build.manifest import (
 from castline.build.outfiles import (
     Changes,
     check_path,
+    encoded,
     read_or_none,
     remove_output,
     write_artifacts,
@@ -239,17 +240,18 @@ class ShowSteps:
         self, name: str, inputs: str, result: ShowExport, previous: ExporterState | None
     ) -> None:
         out, dry_run = self.inputs.out, self.inputs.dry_run
+        files = encoded(result.artifacts)
         with writing(out, dry_run=dry_run) as writer:
-            created, changed, _ = write_artifacts(writer, result.artifacts)
+            created, changed, _ = write_artifacts(writer, files)
         self.changes.created.extend(PurePosixPath(p) for p in created)
         self.changes.changed.extend(PurePosixPath(p) for p in changed)
-        outputs = {str(a.path): sha256(a.text.encode("utf-8")) for a in result.artifacts}
+        outputs = {str(path): sha256(data) for path, data in files}
         if previous is not None:
             for stale in sorted(set(previous.outputs) - set(outputs)):
                 digest = previous.outputs[stale]
                 remove_output(out, stale, digest, self.changes, dry_run=dry_run)
         self.diagnostics.extend(result.diagnostics)
-        self.sizes.update((str(a.path), len(a.text.encode("utf-8"))) for a in result.artifacts)
+        self.sizes.update((str(path), len(data)) for path, data in files)
         self.manifest.show_outputs[name] = ExporterState(
             settings=inputs,
             outputs=outputs,
