@@ -78,7 +78,9 @@ def path_parts(relative: str | PurePosixPath) -> tuple[str, ...]:
     >>> path_parts("a//b/./c/"), path_parts(PurePosixPath("a/../b")), path_parts("/a")
     (('a', 'b', 'c'), ('a', '..', 'b'), ('/', 'a'))
     """
-    if isinstance(relative, str) and not relative.startswith("/"):
+    if isinstance(relative, PurePosixPath):  # its own parts, not those of a copy
+        return relative.parts
+    if not relative.startswith("/"):
         return tuple(part for part in relative.split("/") if part and part != ".")
     return PurePosixPath(relative).parts
 
@@ -328,7 +330,10 @@ class OutputWriter:
             info = os.fstat(handle)
             if not stat.S_ISREG(info.st_mode):
                 return None
-            return info.st_size == len(data) and _read_all(handle, info.st_size) == data
+            # One read of a byte more than expected: a longer file reads differently, and a
+            # regular file reads short only at its end (a read cut short otherwise, as by a
+            # signal, only makes the file written again).
+            return info.st_size == len(data) and os.read(handle, len(data) + 1) == data
         except OSError:
             return None
         finally:
@@ -404,14 +409,6 @@ def _put_by_path(
         except OSError as error:  # named after the file, not its temporary file (or nothing)
             raise OSError(error.errno, error.strerror or str(error), str(target)) from error
     return "created" if existing is None else "changed"
-
-
-def _read_all(handle: int, size: int) -> bytes:
-    """The bytes of an open file of ``size`` bytes (read to its end, should it have grown)."""
-    chunks = [os.read(handle, size + 1)]
-    while chunks[-1]:
-        chunks.append(os.read(handle, max(size, 1 << 16)))
-    return b"".join(chunks)
 
 
 def _fill(handle: int, data: bytes | Iterable[bytes], *, durable: bool) -> None:
