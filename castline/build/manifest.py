@@ -50,7 +50,6 @@ from castline.build.outfiles import (
     OutputWriter,
     check_no_symlink,
     flush_all,
-    read_or_none,
     write_atomic,
 )
 from castline.diagnostics import Diagnostic, Severity, rule
@@ -548,8 +547,9 @@ class RecordError(ValueError):
     """A record file that cannot be used: the reason (``missing``, ``not JSON: ...``)."""
 
 
-def read_record(out: Path, digest: str) -> Mapping[str, Any]:
-    """The record whose file hashes to ``digest`` (one the manifest names), parsed.
+def read_record(reader: OutputWriter, digest: str) -> Mapping[str, Any]:
+    """The record whose file hashes to ``digest`` (one the manifest names), parsed; read with
+    ``reader`` (:func:`~castline.build.outfiles.reading`).
 
     The file is untrusted like the manifest: it must be a regular file reached through no
     symbolic link, hash to its name, and hold a JSON object.
@@ -559,12 +559,11 @@ def read_record(out: Path, digest: str) -> Mapping[str, Any]:
     """
     relative = record_file(digest)
     try:
-        check_no_symlink(out, relative)
+        data = reader.read(relative)
     except ConfigError:
         raise RecordError("reached through a symbolic link") from None
-    data = read_or_none(out / relative)
     if data is None:
-        gone = not os.path.lexists(out / relative)
+        gone = not os.path.lexists(reader.out / relative)
         raise RecordError("missing" if gone else "not a readable file")
     if sha256(data) != digest:
         raise RecordError("its bytes do not hash to its name")

@@ -122,14 +122,21 @@ def read_or_none(path: Path) -> bytes | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return None
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            return stream.read()
+        info = os.fstat(handle)
+        return _read_to_end(handle, info.st_size) if stat.S_ISREG(info.st_mode) else None
     except OSError:
         return None
     finally:
         os.close(handle)
+
+
+def _read_to_end(handle: int, size: int) -> bytes:
+    """The bytes of the open file ``handle`` of ``size`` bytes, read to its end (should it
+    have grown)."""
+    chunks = [os.read(handle, size + 1)]
+    while chunks[-1]:
+        chunks.append(os.read(handle, 1 << 16))
+    return b"".join(chunks)
 
 
 def put(
@@ -195,6 +202,11 @@ def writing(out: Path, *, dry_run: bool) -> Iterator[OutputWriter]:
             _restore_signals(deferred)
 
 
+def reading(out: Path) -> contextlib.AbstractContextManager[OutputWriter]:
+    """A batch that only reads outputs (:meth:`OutputWriter.read`): a dry run's writer."""
+    return writing(out, dry_run=True)
+
+
 class _ByPath(Exception):
     """A folder the batch cannot open (not a symbolic link: unreadable, not a folder): the file
     is written by path instead (:func:`_put_by_path`), as on a system without ``openat``."""
@@ -255,6 +267,40 @@ class OutputWriter:
         except _ByPath:
             return _put_by_path(self.out, relative, data, dry_run=self.dry_run)
         return "created" if existing is None else "changed"
+
+    def read(self, relative: str | PurePosixPath) -> bytes | None:
+        """An output file's bytes; ``None`` when it is missing, not a regular file or
+        unreadable (as :func:`read_or_none`).
+
+        Raises:
+            ConfigError: it is reached through a symbolic link (:func:`check_no_symlink`).
+        """
+        parts = path_parts(relative)
+        if _BY_DESCRIPTOR and parts and parts[0] != "/" and ".." not in parts:
+            try:
+                folder = self._folder(parts[:-1], create=False)
+                return None if folder is None else self._read_in(folder, parts)
+            except _ByPath:
+                pass
+        check_no_symlink(self.out, relative)
+        return read_or_none(self.out / relative)
+
+    def _read_in(self, folder: int, parts: tuple[str, ...]) -> bytes | None:
+        """The bytes of the file ``parts[-1]`` in ``folder`` (see :meth:`read`)."""
+        try:
+            handle = os.open(parts[-1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW, dir_fd=folder)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self._refuse_link(folder, parts)
+            return None
+        try:
+            info = os.fstat(handle)
+            return _read_to_end(handle, info.st_size) if stat.S_ISREG(info.st_mode) else None
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
 
     def _folder(self, parts: tuple[str, ...], *, create: bool) -> int | None:
         """The descriptor of the folder ``out/parts``, opened through no symbolic link (and

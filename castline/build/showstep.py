@@ -40,6 +40,7 @@ from castline.build.outfiles import (
     check_path,
     encoded,
     read_or_none,
+    reading,
     remove_output,
     write_artifacts,
     writing,
@@ -175,27 +176,28 @@ class ShowSteps:
         root = Path(self.context.show.root)
         records: list[EpisodeRecord] = []
         unusable: list[str] = []
-        for slug, relative, state in self._states(name):
-            if not state.record_hash:
-                continue
-            display = display_path(root, root / relative)
-            try:
-                data = (
-                    json.loads(state.record)  # made by this build (a dry run writes no file)
-                    if state.record is not None
-                    else read_record(self.inputs.out, state.record_hash)
-                )
-            except RecordError as error:
-                unusable.append(relative)
-                if report:
-                    where = SourceRef(str(self.inputs.out / record_file(state.record_hash)), 1)
-                    problem = (
-                        f"the record of exporter '{name}' for {display} cannot be used "
-                        f"({error}); that episode is rebuilt"
+        with reading(self.inputs.out) as reader:  # the records' folder opened once
+            for slug, relative, state in self._states(name):
+                if not state.record_hash:
+                    continue
+                display = display_path(root, root / relative)
+                try:
+                    data = (
+                        json.loads(state.record)  # made by this build (a dry run writes none)
+                        if state.record is not None
+                        else read_record(reader, state.record_hash)
                     )
-                    self.diagnostics.append(UNUSABLE_RECORD.warning(where, problem))
-                continue
-            records.append(EpisodeRecord(slug, display, data))
+                except RecordError as error:
+                    unusable.append(relative)
+                    if report:
+                        where = SourceRef(str(self.inputs.out / record_file(state.record_hash)), 1)
+                        problem = (
+                            f"the record of exporter '{name}' for {display} cannot be used "
+                            f"({error}); that episode is rebuilt"
+                        )
+                        self.diagnostics.append(UNUSABLE_RECORD.warning(where, problem))
+                    continue
+                records.append(EpisodeRecord(slug, display, data))
         return records, unusable
 
     def _measure(self, outputs: Mapping[str, str]) -> None:

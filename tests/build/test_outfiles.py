@@ -109,6 +109,14 @@ def test_nothing_is_written_through_a_symbolic_link_in_the_output_folder(
     assert list(elsewhere.iterdir()) == []
     assert outfiles.read_output(out, "feed.xml") is None
     assert not outfiles.is_output_file(out, "feed.xml")
+    (elsewhere / "feed.xml").write_bytes(b"not ours")
+    with outfiles.reading(out) as reader:
+        for relative in ("episodes/feed.xml", "feed.xml"):
+            with pytest.raises(ConfigError, match=r": is a symbolic link"):
+                reader.read(relative)
+        os.mkfifo(out / "pipe")  # not waited for
+        (out / "index.html").write_bytes(b"ours")
+        assert [reader.read(p) for p in ("pipe", "missing", "index.html")] == [None, None, b"ours"]
 
 
 def test_only_files_that_still_hold_what_castline_wrote_are_removed(tmp_path: Path) -> None:
