@@ -287,6 +287,24 @@ class OutputWriter:
 
     def _read_in(self, folder: int, parts: tuple[str, ...]) -> bytes | None:
         """The bytes of the file ``parts[-1]`` in ``folder`` (see :meth:`read`)."""
+        opened = self._open_file(folder, parts)
+        if opened is None:
+            return None
+        try:
+            return _read_to_end(*opened)
+        except OSError:
+            return None
+        finally:
+            os.close(opened[0])
+
+    def _open_file(self, folder: int, parts: tuple[str, ...]) -> tuple[int, int] | None:
+        """The regular file ``parts[-1]`` in ``folder``, opened (without blocking: a pipe is
+        not waited for), and its size; ``None`` when it is missing, not a regular file or
+        cannot be opened.
+
+        Raises:
+            ConfigError: it is a symbolic link.
+        """
         try:
             handle = os.open(parts[-1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW, dir_fd=folder)
         except FileNotFoundError:
@@ -296,11 +314,12 @@ class OutputWriter:
             return None
         try:
             info = os.fstat(handle)
-            return _read_to_end(handle, info.st_size) if stat.S_ISREG(info.st_mode) else None
         except OSError:
-            return None
-        finally:
+            info = None
+        if info is None or not stat.S_ISREG(info.st_mode):
             os.close(handle)
+            return None
+        return handle, info.st_size
 
     def _folder(self, parts: tuple[str, ...], *, create: bool) -> int | None:
         """The descriptor of the folder ``out/parts``, opened through no symbolic link (and
@@ -327,7 +346,10 @@ class OutputWriter:
     def _open_below(self, parent: int, parts: tuple[str, ...], *, create: bool) -> int | None:
         """Open the folder ``parts[-1]`` in the folder ``parent`` (see :meth:`_folder`)."""
         flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
-        if parts not in self._missing:
+        if parts in self._missing:
+            if not create:
+                return None
+        else:
             try:
                 return os.open(parts[-1], flags, dir_fd=parent)
             except FileNotFoundError:
@@ -365,21 +387,15 @@ class OutputWriter:
         Raises:
             ConfigError: the file is a symbolic link.
         """
-        try:
-            handle = os.open(parts[-1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW, dir_fd=folder)
-        except FileNotFoundError:
+        opened = self._open_file(folder, parts)
+        if opened is None:
             return None
-        except OSError:
-            self._refuse_link(folder, parts)
-            return None
+        handle, size = opened
         try:
-            info = os.fstat(handle)
-            if not stat.S_ISREG(info.st_mode):
-                return None
             # One read of a byte more than expected: a longer file reads differently, and a
             # regular file reads short only at its end (a read cut short otherwise, as by a
             # signal, only makes the file written again).
-            return info.st_size == len(data) and os.read(handle, len(data) + 1) == data
+            return size == len(data) and os.read(handle, size + 1) == data
         except OSError:
             return None
         finally:

@@ -375,3 +375,14 @@ def test_a_batch_opens_each_folder_once_and_reads_no_file_in_a_folder_it_made(
     ]
     written = ("episodes/a.txt", "episodes/b.txt", "episodes/x/index.html")
     assert tree(out) == dict.fromkeys(written, b"data")
+
+
+def test_a_dry_run_batch_makes_no_folder_however_many_files_it_would_put_there(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with outfiles.writing(out, dry_run=True) as writer:
+        for relative in ("episodes/a.txt", "episodes/b.txt", "episodes/x/c.txt", "feed.xml"):
+            assert writer.put(relative, b"data") == "created"
+    assert list(out.iterdir()) == []
