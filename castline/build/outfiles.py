@@ -475,10 +475,11 @@ def _put_by_path(
 
 def _fill(handle: int, data: bytes | Iterable[bytes], *, durable: bool) -> None:
     """Write ``data`` to the new temporary file ``handle``, flushed to the disk when
-    ``durable``, give it mode 0o644 and close it (closed whatever happens).
+    ``durable``, give it mode 0o644 (where the system sets a mode on a descriptor; elsewhere
+    the caller sets it by name) and close it (closed whatever happens).
 
-    The mode is set on the descriptor: a mode given when creating the file is narrowed by the
-    umask and, where the folder has a default ACL, by that ACL
+    The mode is set after creating the file: one given to ``open`` is narrowed by the umask
+    and, where the folder has a default ACL, by that ACL
     (https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html).
     """
     try:
@@ -489,7 +490,8 @@ def _fill(handle: int, data: bytes | Iterable[bytes], *, durable: bool) -> None:
                 stream.writelines(data)
         if durable:
             os.fsync(handle)
-        os.fchmod(handle, 0o644)
+        if hasattr(os, "fchmod"):
+            os.fchmod(handle, 0o644)
     finally:
         os.close(handle)
 
@@ -557,6 +559,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     try:
         _restore_signals(deferred)
         _fill(handle, data, durable=durable)
+        if not hasattr(os, "fchmod"):  # Windows: only the read-only flag, set by name
+            os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
