@@ -226,10 +226,11 @@ class OutputWriter:
         self.out = out
         self.dry_run = dry_run
         self._folders: dict[tuple[str, ...], int] = {}
-        #: Folders found missing by this batch, and those it made (empty when made: a file
-        #: in one is new without looking).
+        #: Folders found missing by this batch, those it made (empty when made: a file in one
+        #: is new without looking, unless the batch wrote it), and the files it wrote.
         self._missing: set[tuple[str, ...]] = set()
         self._made: set[tuple[str, ...]] = set()
+        self._written: set[tuple[str, ...]] = set()
 
     def close(self) -> None:
         """Close the folders this batch opened."""
@@ -258,12 +259,13 @@ class OutputWriter:
         try:
             folder = self._folder(parts[:-1], create=False)
             existing = None
-            if folder is not None and parts[:-1] not in self._made:
+            if folder is not None and (parts[:-1] not in self._made or parts in self._written):
                 existing = self._holds(folder, parts, data)
             if existing is True:
                 return "unchanged"
             if not self.dry_run:
                 self._replace(folder, parts, data, durable=existing is not None)
+                self._written.add(parts)
         except _ByPath:
             return _put_by_path(self.out, relative, data, dry_run=self.dry_run)
         return "created" if existing is None else "changed"

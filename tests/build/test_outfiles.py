@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
+import shutil
 import signal
 import stat
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from castline.build import BuildOptions, build, outfiles
@@ -386,3 +389,80 @@ def test_a_dry_run_batch_makes_no_folder_however_many_files_it_would_put_there(
         for relative in ("episodes/a.txt", "episodes/b.txt", "episodes/x/c.txt", "feed.xml"):
             assert writer.put(relative, b"data") == "created"
     assert list(out.iterdir()) == []
+
+
+def _run_puts(out: Path, ops: list[tuple[str, str, bytes]], *, batched: bool) -> list[object]:
+    """Each op's outcome (an error with its folder shown as OUT), then the files left.
+
+    ``put`` and ``dry`` put a file (``dry``: in a dry run); ``link`` replaces whatever is at
+    the path by a symbolic link to a folder outside, between two batches when ``batched``.
+    """
+    outside = out.parent / f"{out.name}-outside"
+    outside.mkdir()
+    outcomes: list[object] = []
+    with contextlib.ExitStack() as stack:
+        writer = stack.enter_context(outfiles.writing(out, dry_run=False)) if batched else None
+        for kind, relative, data in ops:
+            if kind == "link":
+                stack.close()  # ends the batch
+                target = out / relative
+                if not _below_folders(out, relative):  # made only where nothing is followed
+                    outcomes.append("no link made")
+                elif target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                elif target.is_symlink() or target.exists():
+                    target.unlink()
+                if outcomes[-1:] != ["no link made"]:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.symlink_to(outside)
+                if batched:
+                    writer = stack.enter_context(outfiles.writing(out, dry_run=False))
+                continue
+            try:
+                if kind == "dry" or writer is None:
+                    outcomes.append(outfiles.put(out, relative, data, dry_run=kind == "dry"))
+                else:
+                    outcomes.append(writer.put(relative, data))
+            except (ConfigError, OSError) as error:
+                outcomes.append(f"{type(error).__name__}: {error}".replace(str(out), "OUT"))
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    return [*outcomes, files, [p.name for p in outside.iterdir()]]
+
+
+def _below_folders(out: Path, relative: str) -> bool:
+    """Whether every folder on the way to ``out/relative`` is a folder or missing (no link,
+    no file)."""
+    folder = out
+    for part in Path(relative).parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            return False
+    return True
+
+
+@settings(deadline=None)
+@given(
+    ops=st.lists(
+        st.tuples(
+            st.sampled_from(["put", "put", "dry", "link"]),
+            st.sampled_from(["a.txt", "d/a.txt", "d/e/b.txt", "d", "d/e"]),
+            st.sampled_from([b"", b"a", b"b", b"ab"]),
+        ),
+        max_size=8,
+    ),
+    batched=st.booleans(),
+)
+@example(ops=[("put", "d/a.txt", b"a"), ("put", "d/a.txt", b"a")], batched=True)  # made, written
+def test_batched_puts_give_what_puts_by_path_give(
+    ops: list[tuple[str, str, bytes]], batched: bool
+) -> None:
+    """Files, folders and links in each other's way, dry runs and real ones, in one batch or
+    many: the outcomes, errors and files are those of the simple version, which checks every
+    component of every path and writes by path (as on a system without ``openat``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        fast = _run_puts(Path(folder) / "fast", ops, batched=batched)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(outfiles, "_BY_DESCRIPTOR", False)
+            simple = _run_puts(Path(folder) / "simple", ops, batched=batched)
+    assert fast == simple
+    assert fast[-1] == []  # nothing written outside
