@@ -394,8 +394,9 @@ def test_a_dry_run_batch_makes_no_folder_however_many_files_it_would_put_there(
 def _run_puts(out: Path, ops: list[tuple[str, str, bytes]], *, batched: bool) -> list[object]:
     """Each op's outcome (an error with its folder shown as OUT), then the files left.
 
-    ``put`` and ``dry`` put a file (``dry``: in a dry run); ``link`` replaces whatever is at
-    the path by a symbolic link to a folder outside, between two batches when ``batched``.
+    ``put`` and ``dry`` put a file (``dry``: in a dry run), ``read`` reads one; ``link``
+    replaces whatever is at the path by a symbolic link to a folder outside, between two
+    batches when ``batched``.
     """
     outside = out.parent / f"{out.name}-outside"
     outside.mkdir()
@@ -419,7 +420,10 @@ def _run_puts(out: Path, ops: list[tuple[str, str, bytes]], *, batched: bool) ->
                     writer = stack.enter_context(outfiles.writing(out, dry_run=False))
                 continue
             try:
-                if kind == "dry" or writer is None:
+                if kind == "read":
+                    with outfiles.reading(out) as reader:
+                        outcomes.append(reader.read(relative))
+                elif kind == "dry" or writer is None:
                     outcomes.append(outfiles.put(out, relative, data, dry_run=kind == "dry"))
                 else:
                     outcomes.append(writer.put(relative, data))
@@ -444,7 +448,7 @@ def _below_folders(out: Path, relative: str) -> bool:
 @given(
     ops=st.lists(
         st.tuples(
-            st.sampled_from(["put", "put", "dry", "link"]),
+            st.sampled_from(["put", "put", "dry", "read", "link"]),
             st.sampled_from(["a.txt", "d/a.txt", "d/e/b.txt", "d", "d/e"]),
             st.sampled_from([b"", b"a", b"b", b"ab"]),
         ),
@@ -453,7 +457,7 @@ def _below_folders(out: Path, relative: str) -> bool:
     batched=st.booleans(),
 )
 @example(ops=[("put", "d/a.txt", b"a"), ("put", "d/a.txt", b"a")], batched=True)  # made, written
-def test_batched_puts_give_what_puts_by_path_give(
+def test_batched_puts_and_reads_give_what_they_give_by_path(
     ops: list[tuple[str, str, bytes]], batched: bool
 ) -> None:
     """Files, folders and links in each other's way, dry runs and real ones, in one batch or
