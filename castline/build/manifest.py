@@ -47,10 +47,9 @@ if sys.platform != "win32":
 
 from castline.build.outfiles import STATE_DIR as STATE_DIR
 from castline.build.outfiles import (
+    OutputWriter,
     check_no_symlink,
     flush_all,
-    put,
-    read_or_none,
     write_atomic,
 )
 from castline.build.replay import LOCK_FILE as LOCK_FILE
@@ -493,10 +492,10 @@ def record_file(digest: str) -> str:
     return f"{STATE_DIR}/{RECORDS_DIR}/{digest}.json"
 
 
-def write_record(out: Path, text: str, *, dry_run: bool) -> tuple[str, bool]:
-    """Write a record's file (unless it already holds those bytes); its hash, and whether the
-    file is new (then not yet on the disk: :func:`save_state` flushes new files at once before
-    the manifest names them).
+def write_record(writer: OutputWriter, text: str) -> tuple[str, bool]:
+    """Write a record's file with ``writer`` (unless it already holds those bytes); its hash,
+    and whether the file is new (then not yet on the disk: :func:`save_state` flushes new files
+    at once before the manifest names them).
 
     Raises:
         ConfigError: a component of the path is a symbolic link.
@@ -504,15 +503,16 @@ def write_record(out: Path, text: str, *, dry_run: bool) -> tuple[str, bool]:
     """
     data = text.encode("utf-8")
     digest = sha256(data)
-    return digest, put(out, record_file(digest), data, dry_run=dry_run) == "created"
+    return digest, writer.put(record_file(digest), data) == "created"
 
 
 class RecordError(ValueError):
     """A record file that cannot be used: the reason (``missing``, ``not JSON: ...``)."""
 
 
-def read_record(out: Path, digest: str) -> Mapping[str, Any]:
-    """The record whose file hashes to ``digest`` (one the manifest names), parsed.
+def read_record(reader: OutputWriter, digest: str) -> Mapping[str, Any]:
+    """The record whose file hashes to ``digest`` (one the manifest names), parsed; read with
+    ``reader`` (:func:`~castline.build.outfiles.reading`).
 
     The file is untrusted like the manifest: it must be a regular file reached through no
     symbolic link, hash to its name, and hold a JSON object.
@@ -522,12 +522,11 @@ def read_record(out: Path, digest: str) -> Mapping[str, Any]:
     """
     relative = record_file(digest)
     try:
-        check_no_symlink(out, relative)
+        data = reader.read(relative)
     except ConfigError:
         raise RecordError("reached through a symbolic link") from None
-    data = read_or_none(out / relative)
     if data is None:
-        gone = not os.path.lexists(out / relative)
+        gone = not os.path.lexists(reader.out / relative)
         raise RecordError("missing" if gone else "not a readable file")
     if sha256(data) != digest:
         raise RecordError("its bytes do not hash to its name")

@@ -38,10 +38,12 @@ from castline.build.manifest import (
 from castline.build.outfiles import (
     Changes,
     check_path,
-    put,
+    encoded,
     read_or_none,
+    reading,
     remove_output,
     write_artifacts,
+    writing,
 )
 from castline.build.planner import BuildInputs, outputs_intact
 from castline.diagnostics import Diagnostic, Severity, rule
@@ -174,27 +176,28 @@ class ShowSteps:
         root = Path(self.context.show.root)
         records: list[EpisodeRecord] = []
         unusable: list[str] = []
-        for slug, relative, state in self._states(name):
-            if not state.record_hash:
-                continue
-            display = display_path(root, root / relative)
-            try:
-                data = (
-                    json.loads(state.record)  # made by this build (a dry run writes no file)
-                    if state.record is not None
-                    else read_record(self.inputs.out, state.record_hash)
-                )
-            except RecordError as error:
-                unusable.append(relative)
-                if report:
-                    where = SourceRef(str(self.inputs.out / record_file(state.record_hash)), 1)
-                    problem = (
-                        f"the record of exporter '{name}' for {display} cannot be used "
-                        f"({error}); that episode is rebuilt"
+        with reading(self.inputs.out) as reader:  # the records' folder opened once
+            for slug, relative, state in self._states(name):
+                if not state.record_hash:
+                    continue
+                display = display_path(root, root / relative)
+                try:
+                    data = (
+                        json.loads(state.record)  # made by this build (a dry run writes none)
+                        if state.record is not None
+                        else read_record(reader, state.record_hash)
                     )
-                    self.diagnostics.append(UNUSABLE_RECORD.warning(where, problem))
-                continue
-            records.append(EpisodeRecord(slug, display, data))
+                except RecordError as error:
+                    unusable.append(relative)
+                    if report:
+                        where = SourceRef(str(self.inputs.out / record_file(state.record_hash)), 1)
+                        problem = (
+                            f"the record of exporter '{name}' for {display} cannot be used "
+                            f"({error}); that episode is rebuilt"
+                        )
+                        self.diagnostics.append(UNUSABLE_RECORD.warning(where, problem))
+                    continue
+                records.append(EpisodeRecord(slug, display, data))
         return records, unusable
 
     def _measure(self, outputs: Mapping[str, str]) -> None:
@@ -239,16 +242,18 @@ class ShowSteps:
         self, name: str, inputs: str, result: ShowExport, previous: ExporterState | None
     ) -> None:
         out, dry_run = self.inputs.out, self.inputs.dry_run
-        created, changed, _ = write_artifacts(out, result.artifacts, dry_run=dry_run)
+        files = encoded(result.artifacts)
+        with writing(out, dry_run=dry_run) as writer:
+            created, changed, _ = write_artifacts(writer, files)
         self.changes.created.extend(PurePosixPath(p) for p in created)
         self.changes.changed.extend(PurePosixPath(p) for p in changed)
-        outputs = {str(a.path): sha256(a.text.encode("utf-8")) for a in result.artifacts}
+        outputs = {str(path): sha256(data) for path, data in files}
         if previous is not None:
             for stale in sorted(set(previous.outputs) - set(outputs)):
                 digest = previous.outputs[stale]
                 remove_output(out, stale, digest, self.changes, dry_run=dry_run)
         self.diagnostics.extend(result.diagnostics)
-        self.sizes.update((str(a.path), len(a.text.encode("utf-8"))) for a in result.artifacts)
+        self.sizes.update((str(path), len(data)) for path, data in files)
         self.manifest.show_outputs[name] = ExporterState(
             settings=inputs,
             outputs=outputs,
@@ -263,15 +268,16 @@ class ShowSteps:
         previous = self.manifest.show_outputs.get(key)
         before = previous.outputs if previous is not None else {}
         outputs: dict[str, str] = {}
-        for relative, data in sources.items():
-            if data is not None:
-                outputs[relative] = sha256(data)
-                what = put(out, relative, data, dry_run=dry_run)
-                if what != "unchanged":
-                    listed = self.changes.created if what == "created" else self.changes.changed
-                    listed.append(PurePosixPath(relative))
-            elif relative in before:  # gone from the content folder: the published copy stays
-                outputs[relative] = before[relative]
+        with writing(out, dry_run=dry_run) as writer:
+            for relative, data in sources.items():
+                if data is not None:
+                    outputs[relative] = sha256(data)
+                    what = writer.put(relative, data)
+                    if what != "unchanged":
+                        listed = self.changes.created if what == "created" else self.changes.changed
+                        listed.append(PurePosixPath(relative))
+                elif relative in before:  # gone from the content folder: the copy stays
+                    outputs[relative] = before[relative]
         for stale in sorted(set(before) - set(outputs)):
             remove_output(out, stale, before[stale], self.changes, dry_run=dry_run)
         if outputs != before:

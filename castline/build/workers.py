@@ -15,7 +15,7 @@ import os
 import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from castline import registry
@@ -24,7 +24,7 @@ from castline.build.manifest import fingerprint, record_text, sha256, write_reco
 from castline.build.planner import Task
 from castline.build.showstep import EXPORTER_FAILED
 from castline.diagnostics import Diagnostic, rule
-from castline.exporter import Artifact, BuildContext, Exporter, ExporterInfo
+from castline.exporter import BuildContext, Exporter, ExporterInfo
 from castline.load import Project, load_episode, open_content
 from castline.load.files import UNREADABLE_FILE
 from castline.model import Episode, SourceRef
@@ -191,16 +191,17 @@ class EpisodeBuilder:
             problems = (*found, problem)
             return Outcome(task.relative, slug, file_hash, dependencies, problems, True, {})
 
-        artifacts: list[Artifact] = []
+        files: list[tuple[PurePosixPath, bytes]] = []
         results: dict[str, ExporterOutcome] = {}
         for name in task.exporters:
-            result = self._export(name, episode, artifacts)
+            result = self._export(name, episode, files)
             if isinstance(result, Diagnostic):
                 return fail(result)
             results[name] = result
-        try:
-            written = outfiles.write_artifacts(self.out, artifacts, dry_run=self.setup.dry_run)
-            new_records = self._write_records(results)
+        try:  # one batch: its folders opened once, signals deferred once (outfiles.writing)
+            with outfiles.writing(self.out, dry_run=self.setup.dry_run) as writer:
+                written = outfiles.write_artifacts(writer, files)
+                new_records = self._write_records(writer, results)
         except OSError as error:  # a full disk, a folder made read-only mid-build
             where = error.filename or self.out
             problem = f"cannot write {where}: {error.strerror or error}; {KEPT}"
@@ -208,7 +209,9 @@ class EpisodeBuilder:
         fields = (task.relative, slug, file_hash, dependencies, found, False)
         return Outcome(*fields, results, *written, new_records)
 
-    def _write_records(self, results: dict[str, ExporterOutcome]) -> bool:
+    def _write_records(
+        self, writer: outfiles.OutputWriter, results: dict[str, ExporterOutcome]
+    ) -> bool:
         """Write the records' files (a dry run keeps their text instead); True when one is new.
 
         Raises:
@@ -221,15 +224,15 @@ class EpisodeBuilder:
         new = False
         for name, result in results.items():
             if result.record is not None:
-                new |= write_record(self.out, result.record, dry_run=False)[1]
+                new |= write_record(writer, result.record)[1]
                 results[name] = replace(result, record=None)  # not sent back to the build
         return new
 
     def _export(
-        self, name: str, episode: Episode, artifacts: list[Artifact]
+        self, name: str, episode: Episode, files: list[tuple[PurePosixPath, bytes]]
     ) -> ExporterOutcome | Diagnostic:
-        """One exporter's outcome (its files added to ``artifacts``), or the error of its
-        crash."""
+        """One exporter's outcome (its files' paths and bytes added to ``files``), or the error
+        of its crash."""
         try:
             export = self.exporters[name].export_episode(self.context, episode)
         except Exception as error:  # an exporter bug must not stop other episodes
@@ -238,10 +241,10 @@ class EpisodeBuilder:
             )
         record = None if export.record is None else record_text(export.record)
         outputs = {}
-        for artifact in export.artifacts:
-            outfiles.check_path(artifact.path)
-            outputs[str(artifact.path)] = sha256(artifact.text.encode("utf-8"))
-            artifacts.append(artifact)
+        for path, data in outfiles.encoded(export.artifacts):
+            outfiles.check_path(path)
+            outputs[str(path)] = sha256(data)
+            files.append((path, data))
         digest = "" if record is None else sha256(record.encode("utf-8"))
         return ExporterOutcome(outputs, digest, export.diagnostics, record)
 

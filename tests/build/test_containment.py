@@ -4,7 +4,6 @@ episode alone: a ``path:line`` error, its previous outputs kept, the others buil
 from __future__ import annotations
 
 import errno
-import io
 import os
 from pathlib import Path
 from typing import Any
@@ -126,23 +125,14 @@ def test_a_full_or_read_only_disk_names_the_file_and_the_episode(
     bytes reach the disk at the flush of a new file, at the fsync of a replaced one)."""
     root = three(content_tree)
     out = tmp_path / "out"
-    real = os.fdopen
+    real = os.write
 
-    class Failing(io.BufferedWriter):
-        failed = False
-
-        def flush(self) -> None:  # once: closing the stream then works
-            if not self.failed:
-                self.failed = True
-                raise OSError(code, os.strerror(code))
-            super().flush()
-
-    def failing_for_b(handle: int, *args: Any, **kwargs: Any) -> Any:
+    def failing_for_b(handle: int, data: Any) -> int:
         if "/.b.txt." in os.readlink(f"/proc/self/fd/{handle}"):
-            return Failing(io.FileIO(handle, "wb"))
-        return real(handle, *args, **kwargs)
+            raise OSError(code, os.strerror(code))
+        return real(handle, data)
 
-    monkeypatch.setattr(os, "fdopen", failing_for_b)
+    monkeypatch.setattr(os, "write", failing_for_b)
     report = build(root, out, BuildOptions(only=("txt",)))
     assert [str(d) for d in report.errors] == [
         f"{root}/episodes/b.md:1: error: cannot write {out}/episodes/b.txt: "

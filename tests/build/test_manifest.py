@@ -654,10 +654,10 @@ def test_record_files_are_flushed_with_the_new_outputs_before_the_manifest_names
         events.append("sync")
         real_sync()
 
-    def replace(source: str, target: object) -> None:
-        name = os.path.basename(str(target))
+    def replace(source: str, target: str, **folders: int) -> None:  # by path or in a folder
+        name = os.path.basename(target)
         events.append("record" if RECORD_FILE.fullmatch(name) else name)
-        real_replace(source, target)  # type: ignore[arg-type]
+        real_replace(source, target, **folders)
 
     monkeypatch.setattr(os, "sync", sync)
     monkeypatch.setattr(os, "replace", replace)

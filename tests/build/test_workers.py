@@ -10,14 +10,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 import pytest
 
 from castline.build import BuildOptions, build, outfiles
 from castline.build.workers import WORKER_DIED, YOUNG_GENERATION_SIZE
-from castline.exporter import Artifact, BuildContext, EpisodeExport
+from castline.exporter import BuildContext, EpisodeExport
 from castline.model import Episode
 from tests.build.conftest import GOOD, BoomExporter, install, tree
 from tests.conftest import CONTENT, ContentTree
@@ -156,10 +156,13 @@ def test_a_write_that_fails_fails_only_its_episode(
     out = tmp_path / "out"
     real_write = outfiles.write_artifacts
 
-    def full_disk_for_b(out: Path, artifacts: Sequence[Artifact], **kwargs: bool) -> object:
-        if any(str(a.path) == "episodes/b.txt" for a in artifacts):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "episodes/b.txt"))
-        return real_write(out, artifacts, **kwargs)
+    def full_disk_for_b(
+        writer: outfiles.OutputWriter, files: Sequence[tuple[PurePosixPath, bytes]]
+    ) -> object:
+        if any(str(path) == "episodes/b.txt" for path, _ in files):
+            where = str(writer.out / "episodes/b.txt")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), where)
+        return real_write(writer, files)
 
     monkeypatch.setattr(outfiles, "write_artifacts", full_disk_for_b)
     report = build(root, out, BuildOptions(only=("txt",), jobs=1))
