@@ -50,6 +50,7 @@ from castline.build.outfiles import (
     OutputWriter,
     check_no_symlink,
     flush_all,
+    read_or_none,
     write_atomic,
 )
 from castline.build.replay import LOCK_FILE as LOCK_FILE
