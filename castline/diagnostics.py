@@ -125,7 +125,7 @@ _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def rule(code: str, name: str, summary: str) -> Rule:
     """Register and return a rule; a code or name used twice for different rules is a
-    programming error.
+    programming error. It takes the place of a :func:`provisional_rule` of its code.
 
     >>> rule("Z999", "example-rule", "an example") is RULES["Z999"]
     True
@@ -133,13 +133,39 @@ def rule(code: str, name: str, summary: str) -> Rule:
     """
     if not _CODE.match(code) or not _NAME.match(name):
         raise ValueError(f"rule {code} {name}: a code is a letter and 3 digits, a name kebab-case")
-    if RULES.get(code) == Rule(code, name, summary):  # one module imported under two names
-        return RULES[code]
+    if RULES.get(code) == Rule(code, name, summary) and code not in _PROVISIONAL:
+        return RULES[code]  # one module imported under two names
     for known in RULES.values():
-        if code == known.code or name == known.name:
+        if (code == known.code or name == known.name) and known.code not in _PROVISIONAL:
             raise ValueError(f"rule {code} {name} clashes with {known.code} {known.name}")
+    for provisional in [r for r in RULES.values() if r.code == code or r.name == name]:
+        del RULES[provisional.code]
+        _PROVISIONAL.discard(provisional.code)
     RULES[code] = Rule(code, name, summary)
     return RULES[code]
+
+
+def provisional_rule(code: str, name: str, summary: str) -> None:
+    """Make a rule known by what a saved report says of it (a no-change build replays its
+    diagnostics without loading the modules that define their rules). Nothing changes when
+    the code is known already; the module's own :func:`rule`, if it is loaded later, takes
+    this one's place.
+
+    Raises:
+        ValueError: a malformed code or name, or a name a known rule of another code has.
+    """
+    if code in RULES:
+        return
+    if not _CODE.match(code) or not _NAME.match(name):
+        raise ValueError(f"rule {code} {name}: a code is a letter and 3 digits, a name kebab-case")
+    if any(known.name == name for known in RULES.values()):
+        raise ValueError(f"rule {code} {name}: the name of another rule")
+    RULES[code] = Rule(code, name, summary)
+    _PROVISIONAL.add(code)
+
+
+#: The codes in :data:`RULES` that only a saved report defined (see :func:`provisional_rule`).
+_PROVISIONAL: set[str] = set()
 
 
 def find_rule(selector: str) -> Rule | None:

@@ -7,13 +7,13 @@ snapshot of everything that report depends on:
 
 - the **content folder**: every file and folder below it (the output folder left out), by
   name, type, size, modification and change times and inode;
-- the **output folder**: every entry by name, and the stat of every folder, of the show's
-  files and of castline's state files (the replay file and the lock left out). An episode's
-  output is known by its name, as the normal path knows it: a file added, removed or
-  renamed changes its folder's times;
+- the **output folder** the same way, the replay file and the lock left out;
 - the **build**: castline's version, the Python running it, the folder it runs in, the
-  content and output folders as given, the selected exporters and the overrides, and every
-  folder of the import path (installing or removing a distribution changes its folder);
+  content and output folders as given, the selected exporters and the overrides, the
+  ``CASTLINE_*`` environment variables and those that say where time zones are read, every
+  folder of the import path and of the time zone path (installing or removing a
+  distribution changes its folder), and every installed distribution's
+  ``entry_points.txt`` (where exporters are declared);
 - the **code**: the size and modification time of every module file the build had loaded
   (castline, the exporters, the libraries), checked one by one.
 
@@ -48,6 +48,7 @@ from castline.diagnostics import (
     Severity,
     diagnostics_from_json,
     diagnostics_to_json,
+    provisional_rule,
     rule,
     sort_key,
 )
@@ -108,18 +109,21 @@ def replayed(
     data, problem = _read_json(path)
     if data is None:
         return None, None if problem is None else _unusable(path, problem)
+    if isinstance(data, dict) and type(data.get("format")) is int and data["format"] != FORMAT:
+        return None, None  # another castline's file, as good as out of date: replaced
     try:
         saved = _saved(data)
     except (KeyError, TypeError, ValueError) as error:
         return None, _unusable(path, f"{type(error).__name__}: {error}")
-    if saved.key != build_key(content, out, options) or not _modules_unchanged(saved.modules):
+    key = build_key(content, out, options)
+    if key is None or saved.key != key or not _modules_unchanged(saved.modules):
         return None, None
     with _try_lock(out) as held:
         if not held:
             return None, None
         try:
             unchanged = _content_snapshot(content, out)[0] == saved.content and (
-                _out_snapshot(out, frozenset(saved.report.show_output_bytes)) == saved.out
+                _out_snapshot(out) == saved.out
             )
         except _Unusable:
             return None, None
@@ -127,14 +131,14 @@ def replayed(
 
 
 def _known(rules: list[tuple[str, str, str]]) -> bool:
-    """Register the rules the replayed diagnostics name (their modules are not loaded), unless
-    one clashes with a rule known here: then the build runs in full."""
-    for code, name, summary in rules:
-        if code not in RULES:
-            try:
-                rule(code, name, summary)
-            except ValueError:
-                return False
+    """Make the rules the replayed diagnostics name known, their modules not being loaded
+    (:func:`castline.diagnostics.provisional_rule`: the module's own definition, should it
+    be loaded later, takes the place of one); ``False`` when one clashes with a known rule."""
+    try:
+        for code, name, summary in rules:
+            provisional_rule(code, name, summary)
+    except ValueError:
+        return False
     return True
 
 
@@ -153,9 +157,10 @@ def baseline(content: Path, out: Path, options: BuildOptions) -> Baseline | None
         snapshot, newest, coarse = _content_snapshot(content, out)
     except _Unusable:
         return None
-    if newest > started - (COARSE_STEP_NS if coarse else FINE_STEP_NS):
+    key = build_key(content, out, options)
+    if key is None or newest > started - (COARSE_STEP_NS if coarse else FINE_STEP_NS):
         return None
-    return Baseline(build_key(content, out, options), snapshot)
+    return Baseline(key, snapshot)
 
 
 def save_replay(
@@ -178,7 +183,7 @@ def save_replay(
     try:
         if _content_snapshot(content, out)[0] != baseline.content:
             return
-        out_snapshot = _out_snapshot(out, frozenset(report.show_output_bytes))
+        out_snapshot = _out_snapshot(out)
     except _Unusable:
         return
     document = {
@@ -192,7 +197,7 @@ def save_replay(
     text = json.dumps(document, separators=(",", ":"), sort_keys=True)  # ASCII: any file name
     path = out / STATE_DIR / REPLAY_FILE
     try:
-        write_atomic(path, text.encode("ascii"), durable=False)
+        write_atomic(path, text.encode("ascii"))  # flushed: a power cut leaves it whole
     except OSError as error:  # the outputs are complete: only the next build's shortcut is lost
         problem = f"cannot save the no-change replay file: {error.strerror or error}"
         report.diagnostics.append(UNUSABLE_REPLAY.warning(SourceRef(str(path), 1), problem))
@@ -207,75 +212,115 @@ def forget_replay(out: Path) -> None:
         os.unlink(out / STATE_DIR / REPLAY_FILE)
 
 
-def build_key(content: Path, out: Path, options: BuildOptions) -> str:
+def build_key(content: Path, out: Path, options: BuildOptions) -> str | None:
     """What a build's report depends on besides the two folders and the code (see the
-    module's documentation), as JSON text."""
-    import_path = []
-    for folder in sys.path:
-        try:
-            info = os.stat(folder or ".")
-        except OSError:
-            continue
-        import_path.append([folder, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
+    module's documentation), as JSON text; ``None`` when it cannot be told (the working
+    folder is gone)."""
+    try:
+        here = os.getcwd()
+    except OSError:
+        return None
     parts = [
         FORMAT,
         __version__,
         sys.executable,
         sys.version,
-        os.getcwd(),
+        here,
         os.fspath(content),
         os.fspath(out),
         list(options.only),
         sorted([str(name), repr(value)] for name, value in options.overrides.items()),
-        import_path,
+        sorted(
+            [k, v] for k, v in os.environ.items() if k in _ENVIRONMENT or k.startswith("CASTLINE_")
+        ),
+        [_folder_stat(folder) for folder in sys.path],
+        _installed(),
+        [_folder_stat(folder) for folder in _time_zone_path()],
     ]
     return json.dumps(parts, separators=(",", ":"))
 
 
+#: Environment variables a build's report depends on, besides ``CASTLINE_*``: where time
+#: zones are looked up (``show.yaml``'s ``timezone``, https://peps.python.org/pep-0615/).
+_ENVIRONMENT = frozenset({"PYTHONTZPATH", "TZ"})
+
+
+def _folder_stat(folder: str) -> list[Any]:
+    """A folder's times and inode (adding or removing an entry changes its times), or
+    ``None`` for them when it cannot be looked at."""
+    try:
+        info = os.stat(folder or os.curdir)
+    except OSError:
+        return [folder, None]
+    return [folder, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def _installed() -> list[Any]:
+    """The size and times of every installed distribution's ``entry_points.txt`` on the
+    import path: where exporters are declared (the ``castline.exporters`` group), which an
+    installation may rewrite in place."""
+    rows: list[Any] = []
+    for folder in sys.path:
+        try:
+            with os.scandir(folder or os.curdir) as listing:
+                names = sorted(e.name for e in listing if e.name.endswith(_METADATA_FOLDERS))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name, "entry_points.txt")
+            try:
+                info = os.stat(path)
+            except OSError:
+                rows.append([path, None])
+                continue
+            rows.append([path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
+    return rows
+
+
+_METADATA_FOLDERS = (".dist-info", ".egg-info")
+
+
+def _time_zone_path() -> tuple[str, ...]:
+    """The folders time zones are read from (:data:`zoneinfo.TZPATH`)."""
+    import zoneinfo
+
+    return tuple(zoneinfo.TZPATH)
+
+
 def _content_snapshot(content: Path, out: Path) -> tuple[str, int, bool]:
-    """Every entry below the content folder (the output folder left out when it is inside):
-    its path, type, size, modification and change times and inode, a line each; the newest
-    time seen; whether every time is a whole second (a file system with coarse times).
+    """Every entry below the content folder (the output folder and what it holds left out,
+    when it is inside): its path, type, size, modification and change times and inode, a
+    line each; the newest time seen; whether every time is a whole second (a file system
+    with coarse times).
 
     Raises:
         _Unusable: a symbolic link below it, or a folder that cannot be listed.
     """
     relative = os.path.relpath(os.path.abspath(out), os.path.abspath(content))
     inside = not (relative == os.curdir or relative.startswith(os.pardir))
-    skipped = relative.replace(os.sep, "/") if inside else None
+    skipped = frozenset({relative.replace(os.sep, "/")} if inside else ())
     lines: list[str] = []
     newest, coarse = 0, True
-    for path, entry in _entries(os.fspath(content)):
-        if path == skipped:
-            continue
-        info = entry.stat(follow_symlinks=False)
+    for path, info in _entries(os.fspath(content), skipped):
         lines.append(_stat_line(path, info))
         newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
         coarse = coarse and info.st_mtime_ns % 1_000_000_000 == 0
     return "".join(lines), newest, coarse
 
 
-def _out_snapshot(out: Path, stamped: frozenset[str]) -> str:
-    """Every entry below the output folder, a line each: the stat (as in
-    :func:`_content_snapshot`) of every folder, of the files at its top and in the state
-    folder and of the ``stamped`` ones (the show's files, whose sizes the report gives); the
-    name alone of the others (the episodes' outputs, whose presence is what a build checks).
-    The replay file and the lock are left out, and the state folder's own stat (writing the
-    replay file changes it).
+def _out_snapshot(out: Path) -> str:
+    """Every entry below the output folder, a line each (as :func:`_content_snapshot`): the
+    replay file and the lock left out, and the state folder's own line (writing the replay
+    file changes its times; what it holds counts).
 
     Raises:
         _Unusable: a symbolic link below it, or a folder that cannot be listed.
     """
-    lines: list[str] = []
-    for path, entry in _entries(os.fspath(out)):
-        folder = path.rpartition("/")[0]
-        if path in _OWN_FILES or path == STATE_DIR:
-            continue
-        if entry.is_dir(follow_symlinks=False) or folder in ("", STATE_DIR) or path in stamped:
-            lines.append(_stat_line(path, entry.stat(follow_symlinks=False)))
-        else:
-            lines.append(f"{path}\n")
-    return "".join(lines)
+    return "".join(
+        _stat_line(path, info)
+        for path, info in _entries(os.fspath(out), _OWN_FILES)
+        if path != STATE_DIR
+    )
 
 
 #: The replay file itself and the lock: left out of the output folder's snapshot.
@@ -289,13 +334,14 @@ def _stat_line(path: str, info: os.stat_result) -> str:
     )
 
 
-def _entries(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every entry below ``root`` (``/``-separated path, entry), folder by folder in listing
-    order: an unchanged folder lists the same way, and a different order only means that the
-    normal path runs.
+def _entries(root: str, skipped: frozenset[str]) -> Iterator[tuple[str, os.stat_result]]:
+    """Every entry below ``root`` but the ``skipped`` ones and what they hold: its
+    ``/``-separated path and ``lstat``, folder by folder in listing order (an unchanged folder
+    lists the same way; a different order only means that the normal path runs).
 
     Raises:
-        _Unusable: a symbolic link, or a folder that cannot be listed.
+        _Unusable: a symbolic link; an entry that vanished or cannot be looked at; a folder
+            that cannot be listed.
     """
     folders = [""]
     while folders:
@@ -303,15 +349,19 @@ def _entries(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         prefix = f"{folder}/" if folder else ""
         try:
             with os.scandir(os.path.join(root, folder) if folder else root) as listing:
-                for entry in listing:
-                    path = prefix + entry.name
-                    if entry.is_symlink():
-                        raise _Unusable(path)
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(path)
-                    yield path, entry
+                found = [
+                    (prefix + entry.name, entry.stat(follow_symlinks=False)) for entry in listing
+                ]
         except OSError as error:
             raise _Unusable(folder) from error
+        for path, info in found:
+            if path in skipped:
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                raise _Unusable(path)
+            if stat.S_ISDIR(info.st_mode):
+                folders.append(path)
+            yield path, info
 
 
 def _module_stats() -> list[list[Any]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from castline.build import BuildOptions, BuildReport, build, outfiles, pipeline, replay
-from castline.diagnostics import RULES
+from castline.diagnostics import RULES, rule
 from castline.errors import ConfigError
 from tests.conftest import CONTENT
 
@@ -231,7 +231,7 @@ def test_a_symbolic_link_in_the_content_saves_no_replay(tmp_path: Path) -> None:
 BROKEN: dict[str, bytes] = {
     "not JSON": b"{oops",
     "not an object": b"[1, 2]",
-    "another format": b'{"format": 99}',
+    "no format": b'{"key": "k"}',
     "a field missing": b'{"format": 1, "key": "k"}',
     "a wrong type": json.dumps(
         {"format": 1, "key": 1, "content": "", "out": "", "modules": [], "report": {}}
@@ -390,3 +390,125 @@ def test_a_replayed_rule_that_clashes_with_a_known_one_takes_the_full_build(
     assert len(full_builds) == 1
     assert [d.rule.code for d in report.diagnostics if d.rule] == ["L221"]
     assert "L999" not in RULES
+
+
+def test_another_castlines_replay_file_is_replaced_without_a_word(
+    saved: tuple[Path, Path], full_builds: list[int]
+) -> None:
+    content, out = saved
+    (out / ".castline/replay.json").write_text('{"format": 99}')
+    report = build(content, out, BuildOptions())
+    assert len(full_builds) == 1 and not [d for d in report.diagnostics if d.code == "B009"]
+
+
+def test_a_published_copy_edited_in_place_takes_the_full_build(
+    saved: tuple[Path, Path], full_builds: list[int]
+) -> None:
+    """The show step compares the files it publishes (the artwork) byte for byte: a copy
+    edited in the output folder is put back by the normal path, so the fast path steps aside."""
+    content, out = saved
+    cover = out / "images/cover.png"
+    original = cover.read_bytes()
+    with cover.open("ab") as stream:
+        stream.write(b"x")
+    report = build(content, out)
+    assert len(full_builds) == 1 and cover.read_bytes() == original
+    assert [p.as_posix() for p in report.changed] == ["images/cover.png"]
+
+
+def test_an_entry_that_vanishes_while_it_is_looked_at_takes_the_full_build(
+    saved: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, full_builds: list[int]
+) -> None:
+    """An editor's swap file removed between the listing and its stat: no error, the normal
+    path."""
+    content, out = saved
+    real = os.scandir
+
+    class Vanished:
+        name = ".swp"
+
+        def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+            raise FileNotFoundError(2, "No such file or directory", self.name)
+
+    def scandir(path: str) -> object:
+        class Listing:
+            def __enter__(self) -> list[object]:
+                self.real = real(path)
+                return [*self.real, Vanished()]
+
+            def __exit__(self, *exc: object) -> None:
+                self.real.close()
+
+        return Listing()
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = build(content, out)
+    monkeypatch.setattr(os, "scandir", real)
+    assert len(full_builds) == 1 and not report.errors
+    assert not (out / ".castline/replay.json").exists()  # nor is one saved from that sight
+
+
+def test_a_build_from_a_working_folder_that_is_gone_takes_the_full_build(
+    saved: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, full_builds: list[int]
+) -> None:
+    content, out = saved
+
+    def gone() -> str:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(os, "getcwd", gone)
+    report = build(content.resolve(), out.resolve())
+    assert len(full_builds) == 1 and not report.errors
+
+
+def test_the_key_follows_installed_exporters_and_time_zones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    (site / "plug-1.0.dist-info").mkdir(parents=True)
+    declared = site / "plug-1.0.dist-info/entry_points.txt"
+    declared.write_text("# nothing yet\n")
+    monkeypatch.syspath_prepend(str(site))
+    content, out, options = tmp_path / "c", tmp_path / "o", BuildOptions()
+    before = replay.build_key(content, out, options)
+    assert before is not None and replay.build_key(content, out, options) == before
+    declared.write_text("[castline.exporters]\nplug = plug:Plug\n")  # rewritten in place
+    after = replay.build_key(content, out, options)
+    assert after != before
+    monkeypatch.setenv("PYTHONTZPATH", str(tmp_path))
+    assert replay.build_key(content, out, options) != after
+    monkeypatch.setenv("CASTLINE_ANYTHING", "1")
+    assert len({replay.build_key(content, out, options), after, before}) == 3
+
+
+def test_a_replayed_rule_gives_way_to_its_modules_definition(
+    saved: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that has not loaded the module defining a replayed diagnostic's rule knows
+    it from the replay file; loading the module later replaces it (no clash), whatever the
+    file said of it."""
+    content, out = saved
+    real = RULES["L221"]
+    path = out / ".castline/replay.json"
+    document = json.loads(path.read_text())
+    document["report"]["rules"] = [["L221", "unknown-guest", "what the file says"]]
+    path.write_text(json.dumps(document))
+    os.utime(out / ".castline", ns=(0, 0))
+    monkeypatch.delitem(RULES, "L221")
+    replayed, problem = replay.replayed(content, out, BuildOptions())
+    assert replayed is not None and problem is None
+    assert RULES["L221"].summary == "what the file says"
+    assert rule(real.code, real.name, real.summary) == real and RULES["L221"] == real
+    assert rule(real.code, real.name, real.summary) is RULES["L221"]  # once real, it stays
+
+
+def test_an_output_folder_inside_the_content_folder_is_replayed(
+    tmp_path: Path, full_builds: list[int]
+) -> None:
+    content = warned(tmp_path)
+    out = content / "out"
+    build(content, out)  # what out/ holds is not the content's: the replay is saved
+    assert (out / ".castline/replay.json").is_file()
+    replayed = build(content, out)
+    assert len(full_builds) == 1
+    assert replayed == normal_no_change(content, out, BuildOptions())
