@@ -2855,11 +2855,427 @@ make_model(PyObject *module, PyObject *args)
     return result;
 }
 
+/* --- Caption text (cue_text) --------------------------------------------------------------- */
+
+/* Text being written: its code points so far (narrowed to the smallest kind at the end). */
+typedef struct {
+    Py_UCS4 *data;
+    Py_ssize_t size, room;
+} Text;
+
+/* Room for `more` code points; 0 and MemoryError when they do not fit. */
+static int
+text_grow(Text *text, Py_ssize_t more)
+{
+    if (text->room - text->size >= more) {
+        return 1;
+    }
+    if (more > PY_SSIZE_T_MAX / 16 - text->size) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    Py_ssize_t room = 2 * (text->size + more);
+    Py_UCS4 *data = PyMem_Realloc(text->data, (size_t)room * sizeof(Py_UCS4));
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    text->data = data;
+    text->room = room;
+    return 1;
+}
+
+/* Append code points [start, start + count) of a str's `kind` and `data`; 0 and an exception. */
+static int
+text_chars(Text *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t count)
+{
+    if (!text_grow(text, count)) {
+        return 0;
+    }
+    Py_UCS4 *into = text->data + text->size;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *from = (const Py_UCS1 *)data + start;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            into[k] = from[k];
+        }
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *from = (const Py_UCS2 *)data + start;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            into[k] = from[k];
+        }
+    }
+    else {
+        memcpy(into, (const Py_UCS4 *)data + start, (size_t)count * sizeof(Py_UCS4));
+    }
+    text->size += count;
+    return 1;
+}
+
+/* Append a str; 0 and an exception. */
+static int
+text_str(Text *text, PyObject *str)
+{
+    return text_chars(text, PyUnicode_KIND(str), PyUnicode_DATA(str), 0,
+                      PyUnicode_GET_LENGTH(str));
+}
+
+/* Append a str with each ASCII character that has an entry in `escapes` written as that
+ * entry (a str); 0 and an exception. */
+static int
+text_escaped(Text *text, PyObject *str, PyObject *const *escapes)
+{
+    const int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    Py_ssize_t run = 0; /* the first code point not written yet */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, k);
+        if (c < 128 && escapes[c] != NULL) {
+            if (!text_chars(text, kind, data, run, k - run) || !text_str(text, escapes[c])) {
+                return 0;
+            }
+            run = k + 1;
+        }
+    }
+    return text_chars(text, kind, data, run, n - run);
+}
+
+/* Append `value` (not negative) in decimal, zero-padded to `width` digits; 0 and an
+ * exception. */
+static int
+text_decimal(Text *text, int64_t value, int width)
+{
+    Py_UCS4 digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (Py_UCS4)('0' + value % 10);
+        value /= 10;
+    } while (value > 0 || n < width);
+    if (!text_grow(text, n)) {
+        return 0;
+    }
+    while (n > 0) {
+        text->data[text->size++] = digits[--n];
+    }
+    return 1;
+}
+
+/* Append the ASCII characters of `chars`; 0 and an exception. */
+static int
+text_ascii(Text *text, const char *chars)
+{
+    const Py_ssize_t n = (Py_ssize_t)strlen(chars);
+    return text_chars(text, PyUnicode_1BYTE_KIND, chars, 0, n);
+}
+
+/* Append one ASCII character; 0 and an exception. */
+static int
+text_char(Text *text, Py_UCS4 c)
+{
+    if (!text_grow(text, 1)) {
+        return 0;
+    }
+    text->data[text->size++] = c;
+    return 1;
+}
+
+/* Append a timecode, HH:MM:SS then `separator` then mmm (hours written with at least two
+ * digits), of `ms` (not negative): castline.timecode's format; 0 and an exception. */
+static int
+text_time(Text *text, int64_t ms, Py_UCS4 separator)
+{
+    const int64_t seconds = ms / 1000;
+    return text_decimal(text, seconds / 3600, 2) && text_char(text, ':')
+           && text_decimal(text, seconds / 60 % 60, 2) && text_char(text, ':')
+           && text_decimal(text, seconds % 60, 2) && text_char(text, separator)
+           && text_decimal(text, ms % 1000, 3);
+}
+
+/* How a format writes its cues (castline.timing.cuetext.CueText's fields). Every object is
+ * borrowed from the form tuple, which the call's arguments hold. */
+typedef struct {
+    Py_UCS4 separator;
+    PyObject *escapes[128]; /* by ASCII character: what it is written as, or NULL */
+    int numbered;
+    PyObject *block_start, *block_end, *tail, *voice, *voice_end, *legal;
+} Form;
+
+/* The ASCII character a str of one holds, or -1. */
+static int
+ascii_of(PyObject *str)
+{
+    return PyUnicode_GET_LENGTH(str) == 1 && PyUnicode_READ_CHAR(str, 0) < 128
+               ? (int)PyUnicode_READ_CHAR(str, 0)
+               : -1;
+}
+
+/* The (character, replacement) pairs of tuple `pairs` into `escapes`: each character one ASCII
+ * character, given once and in no replacement of an earlier pair (so that replacing each in
+ * turn, as the Python reference does, is replacing all at once); 0 and an exception. */
+static int
+escapes_parse(PyObject *pairs, PyObject **escapes)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(pairs); k++) {
+        PyObject *pair = PyTuple_GET_ITEM(pairs, k), *key, *value;
+        if (!PyTuple_Check(pair) || !PyArg_ParseTuple(pair, "UU:escape", &key, &value)) {
+            PyErr_SetString(PyExc_TypeError, "an escape is not a pair of str");
+            return 0;
+        }
+        const int c = ascii_of(key);
+        int later = 0; /* whether an earlier replacement holds c */
+        for (Py_ssize_t j = 0; c >= 0 && j < k && !later; j++) {
+            PyObject *earlier = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, j), 1);
+            later = PyUnicode_FindChar(earlier, (Py_UCS4)c, 0, PY_SSIZE_T_MAX, 1) >= 0;
+        }
+        if (c < 0 || escapes[c] != NULL || later) {
+            PyErr_SetString(PyExc_ValueError,
+                            "an escaped character is not one ASCII character, is given twice "
+                            "or is in an earlier replacement");
+            return 0;
+        }
+        escapes[c] = value;
+    }
+    return 1;
+}
+
+/* The form tuple (separator, escapes, numbered, block_start, block_end, tail, voice, voice_end,
+ * legal) into `form`; 0 and TypeError or ValueError when it is not one. */
+static int
+form_parse(PyObject *tuple, Form *form)
+{
+    PyObject *separator, *escapes;
+    memset(form, 0, sizeof(*form));
+    if (!PyArg_ParseTuple(tuple, "UO!pUUUOUO:form", &separator, &PyTuple_Type, &escapes,
+                          &form->numbered, &form->block_start, &form->block_end, &form->tail,
+                          &form->voice, &form->voice_end, &form->legal)) {
+        return 0;
+    }
+    if (ascii_of(separator) < 0) {
+        PyErr_SetString(PyExc_ValueError, "the separator is not one ASCII character");
+        return 0;
+    }
+    form->separator = (Py_UCS4)ascii_of(separator);
+    return escapes_parse(escapes, form->escapes);
+}
+
+/* What a cue's block needs that only Python gives: each speaker's voice tag, looked up once. */
+typedef struct {
+    PyObject *tags;    /* speaker: its voice tag (a str, "" for none) */
+    PyObject *speaker; /* the last speaker looked up (a reference), and its tag (borrowed) */
+    PyObject *tag;
+} Voices;
+
+/* Whether a cue is written natively (WRITTEN), handed back to the Python reference (HAND_BACK:
+ * a value it writes in its own way) or failed (FAILED, an exception set). */
+enum { FAILED = 0, WRITTEN = 1, HAND_BACK = 2 };
+
+/* The voice tag of `speaker` into *tag (borrowed from voices->tags): form->voice(speaker),
+ * called once per speaker; HAND_BACK when it is not a str. */
+static int
+voice_tag(const Form *form, Voices *voices, PyObject *speaker, PyObject **tag)
+{
+    if (speaker == voices->speaker) { /* as good as always: the speaker of the last cue */
+        *tag = voices->tag;
+        return WRITTEN;
+    }
+    PyObject *found = PyDict_GetItemWithError(voices->tags, speaker);
+    if (found == NULL) {
+        if (PyErr_Occurred()) {
+            return FAILED;
+        }
+        PyObject *made = PyObject_CallOneArg(form->voice, speaker);
+        if (made == NULL) {
+            return FAILED;
+        }
+        int stored = PyUnicode_CheckExact(made) ? PyDict_SetItem(voices->tags, speaker, made) : 1;
+        Py_DECREF(made); /* the dict holds it */
+        if (stored != 0) {
+            return stored < 0 ? FAILED : HAND_BACK;
+        }
+        found = made;
+    }
+    Py_XSETREF(voices->speaker, Py_NewRef(speaker));
+    voices->tag = *tag = found;
+    return WRITTEN;
+}
+
+/* Whether the text written since `start` begins with a line break or holds a blank line. */
+static int
+has_blank_line(const Text *text, Py_ssize_t start)
+{
+    if (text->size > start && text->data[start] == '\n') {
+        return 1;
+    }
+    for (Py_ssize_t k = start + 1; k < text->size; k++) {
+        if (text->data[k] == '\n' && text->data[k - 1] == '\n') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Append a cue's content: its label, then its lines joined by line breaks, escaped ("" when it
+ * has no line), made legal by form->legal when it begins with a line break or holds a blank
+ * line; WRITTEN, HAND_BACK (a line, the label or form->legal's text not a str) or FAILED. */
+static int
+cue_content(Text *text, const Form *form, PyObject *lines, PyObject *label)
+{
+    const Py_ssize_t start = text->size, n = PyTuple_GET_SIZE(lines);
+    if (n == 0) {
+        return WRITTEN;
+    }
+    if (!PyUnicode_CheckExact(label)) {
+        return HAND_BACK;
+    }
+    if (!text_escaped(text, label, form->escapes)) {
+        return FAILED;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *line = PyTuple_GET_ITEM(lines, k);
+        if (!PyUnicode_CheckExact(line)) {
+            return HAND_BACK;
+        }
+        if ((k > 0 && !text_char(text, '\n')) || !text_escaped(text, line, form->escapes)) {
+            return FAILED;
+        }
+    }
+    if (form->legal == Py_None || !has_blank_line(text, start)) {
+        return WRITTEN;
+    }
+    PyObject *content = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text->data + start,
+                                                  text->size - start);
+    PyObject *legal = content ? PyObject_CallOneArg(form->legal, content) : NULL;
+    Py_XDECREF(content);
+    text->size = start;
+    int done = legal == NULL               ? FAILED
+               : !PyUnicode_CheckExact(legal) ? HAND_BACK
+               : text_str(text, legal)      ? WRITTEN
+                                            : FAILED;
+    Py_XDECREF(legal);
+    return done;
+}
+
+/* A cue's time `k` (0 start, 1 end) into *ms: HAND_BACK unless a non-negative int of 64 bits. */
+static int
+cue_time(PyObject *value, int64_t *ms)
+{
+    if (value == NULL || !PyLong_CheckExact(value)) {
+        return HAND_BACK;
+    }
+    int overflow;
+    long long read = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (read == -1 && PyErr_Occurred()) {
+        return FAILED;
+    }
+    *ms = read;
+    return overflow || read < 0 ? HAND_BACK : WRITTEN;
+}
+
+/* Append the block of cue `number` (counting from 1): block_start, the number and a line
+ * break when numbered, "start --> end" and a line break, its voice tag, its content, voice_end
+ * after a tag, block_end; WRITTEN, HAND_BACK or FAILED. */
+static int
+cue_block(Text *text, const Form *form, Voices *voices, PyObject *cue, Py_ssize_t number,
+          const Py_ssize_t *offsets)
+{
+    PyObject *slots[3], *tag = NULL; /* start_ms, end_ms, speaker */
+    for (int k = 0; k < 3; k++) {
+        slots[k] = *(PyObject **)((char *)cue + offsets[k]);
+    }
+    int64_t start, end;
+    int done = cue_time(slots[0], &start);
+    done = done == WRITTEN ? cue_time(slots[1], &end) : done;
+    if (done == WRITTEN && form->voice != Py_None) {
+        done = slots[2] == Py_None || (slots[2] != NULL && PyUnicode_CheckExact(slots[2]))
+                   ? voice_tag(form, voices, slots[2], &tag)
+                   : HAND_BACK;
+    }
+    if (done != WRITTEN) {
+        return done;
+    }
+    /* Read again after the voice call, which runs Python code: held while they are written. */
+    PyObject *lines = *(PyObject **)((char *)cue + offsets[3]);
+    PyObject *label = *(PyObject **)((char *)cue + offsets[5]);
+    if (lines == NULL || label == NULL || !PyTuple_CheckExact(lines)) {
+        return HAND_BACK;
+    }
+    Py_INCREF(lines);
+    Py_INCREF(label);
+    Py_XINCREF(tag);
+    int voiced = tag != NULL && PyUnicode_GET_LENGTH(tag) > 0;
+    done = text_str(text, form->block_start)
+                   && (!form->numbered || (text_decimal(text, number, 1) && text_char(text, '\n')))
+                   && text_time(text, start, form->separator) && text_ascii(text, " --> ")
+                   && text_time(text, end, form->separator) && text_char(text, '\n')
+                   && (!voiced || text_str(text, tag))
+               ? cue_content(text, form, lines, label)
+               : FAILED;
+    if (done == WRITTEN && !((!voiced || text_str(text, form->voice_end))
+                             && text_str(text, form->block_end))) {
+        done = FAILED;
+    }
+    Py_DECREF(lines);
+    Py_DECREF(label);
+    Py_XDECREF(tag);
+    return done;
+}
+
+PyDoc_STRVAR(cue_text_doc,
+"cue_text(cues, cue_type, head, form)\n"
+"--\n"
+"\n"
+"castline.timing.cuetext.cue_text in C: head, then each cue's block (the cues a sequence of\n"
+"cue_type, cues.Cue), then the tail. form: (separator, escapes, numbered, block_start,\n"
+"block_end, tail, voice, voice_end, legal), CueText's fields, escapes a tuple of (ASCII\n"
+"character, str) pairs, voice and legal callables or None. None when a cue holds a value only\n"
+"the Python reference writes (a cue not of cue_type, a time not an int of 64 bits at least 0,\n"
+"a speaker, label or line not a str, a voice tag or legal text not a str).");
+
+static PyObject *
+cue_text(PyObject *module, PyObject *args)
+{
+    PyObject *cues, *type, *head, *form_tuple;
+    Form form;
+    Py_ssize_t offsets[CUE_FIELDS];
+    if (!PyArg_ParseTuple(args, "OOUO!:cue_text", &cues, &type, &head, &PyTuple_Type,
+                          &form_tuple)
+        || !form_parse(form_tuple, &form) || !cue_fields(type, offsets)) {
+        return NULL;
+    }
+    PyObject *items = PySequence_Tuple(cues); /* a list could change under a callback */
+    if (items == NULL) {
+        return NULL;
+    }
+    Text text = {NULL, 0, 0};
+    Voices voices = {PyDict_New(), NULL, NULL};
+    int done = voices.tags != NULL && text_str(&text, head) ? WRITTEN : FAILED;
+    for (Py_ssize_t k = 0; done == WRITTEN && k < PyTuple_GET_SIZE(items); k++) {
+        PyObject *cue = PyTuple_GET_ITEM(items, k);
+        done = Py_IS_TYPE(cue, (PyTypeObject *)type)
+                   ? cue_block(&text, &form, &voices, cue, k + 1, offsets)
+                   : HAND_BACK;
+    }
+    if (done == WRITTEN && !text_str(&text, form.tail)) {
+        done = FAILED;
+    }
+    PyObject *result = done == HAND_BACK ? Py_NewRef(Py_None)
+                       : done == WRITTEN
+                           ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text.data, text.size)
+                           : NULL;
+    PyMem_Free(text.data);
+    Py_XDECREF(voices.tags);
+    Py_XDECREF(voices.speaker);
+    Py_DECREF(items);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cheapest_cuts", cheapest_cuts, METH_VARARGS, cheapest_cuts_doc},
     {"layout", make_layout, METH_VARARGS, layout_doc},
     {"fills", fills, METH_VARARGS, fills_doc},
     {"model", make_model, METH_VARARGS, model_doc},
+    {"cue_text", cue_text, METH_VARARGS, cue_text_doc},
     {NULL, NULL, 0, NULL},
 };
 
