@@ -86,7 +86,8 @@ def _legal(content: str) -> str:
     """``srt.make_legal_content`` of a text that holds a blank line (rare: srt is imported then)."""
     from srt import make_legal_content
 
-    return make_legal_content(content)
+    legal: str = make_legal_content(content)
+    return legal
 
 
 #: How SubRip writes cues: numbered blocks, ``,mmm`` times, ``<`` and ``>`` as look-alikes

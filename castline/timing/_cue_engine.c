@@ -2857,56 +2857,72 @@ make_model(PyObject *module, PyObject *args)
 
 /* --- Caption text (cue_text) --------------------------------------------------------------- */
 
-/* Text being written: its code points so far (narrowed to the smallest kind at the end). */
+/* Text being written: its code points so far, `kind` bytes each (PyUnicode_1BYTE_KIND, 2 or 4:
+ * widened when a wider str comes), and the largest PyUnicode_MAX_CHAR_VALUE of the str written
+ * whole or escaped (escaping replaces only ASCII characters, so each str's widest class of code
+ * point is written): the exact class of the text's widest one, unless `exact` is 0 (a content
+ * taken back for form->legal's). */
 typedef struct {
-    Py_UCS4 *data;
+    char *data;
+    int kind, exact;
+    Py_UCS4 max;
     Py_ssize_t size, room;
 } Text;
 
-/* Room for `more` code points; 0 and MemoryError when they do not fit. */
+/* Room for `more` code points of `kind` (no narrower than text->kind): the buffer grown, and
+ * widened and converted when `kind` is wider; 0 and MemoryError. */
 static int
-text_grow(Text *text, Py_ssize_t more)
+text_grow(Text *text, Py_ssize_t more, int kind)
 {
-    if (text->room - text->size >= more) {
+    if (text->room - text->size >= more && kind <= text->kind) {
         return 1;
     }
     if (more > PY_SSIZE_T_MAX / 16 - text->size) {
         PyErr_NoMemory();
         return 0;
     }
-    Py_ssize_t room = 2 * (text->size + more);
-    Py_UCS4 *data = PyMem_Realloc(text->data, (size_t)room * sizeof(Py_UCS4));
+    const int wide = kind > text->kind ? kind : text->kind;
+    const Py_ssize_t room = text->room - text->size >= more ? text->room : 2 * (text->size + more);
+    char *data = wide == text->kind ? PyMem_Realloc(text->data, (size_t)(room * wide))
+                                    : PyMem_Malloc((size_t)(room * wide));
     if (data == NULL) {
         PyErr_NoMemory();
         return 0;
     }
+    for (Py_ssize_t k = 0; wide != text->kind && k < text->size; k++) {
+        PyUnicode_WRITE(wide, data, k, PyUnicode_READ(text->kind, text->data, k));
+    }
+    if (wide != text->kind) {
+        PyMem_Free(text->data);
+    }
     text->data = data;
+    text->kind = wide;
     text->room = room;
     return 1;
 }
 
-/* Append code points [start, start + count) of a str's `kind` and `data`; 0 and an exception. */
+/* Append code points [start, start + count) of a str's `kind` and `data`, `max` its
+ * PyUnicode_MAX_CHAR_VALUE; 0 and an exception. */
 static int
-text_chars(Text *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t count)
+text_chars(Text *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t count,
+           Py_UCS4 max)
 {
-    if (!text_grow(text, count)) {
+    if (count == 0) {
+        return 1;
+    }
+    if (!text_grow(text, count, kind)) {
         return 0;
     }
-    Py_UCS4 *into = text->data + text->size;
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *from = (const Py_UCS1 *)data + start;
-        for (Py_ssize_t k = 0; k < count; k++) {
-            into[k] = from[k];
-        }
-    }
-    else if (kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *from = (const Py_UCS2 *)data + start;
-        for (Py_ssize_t k = 0; k < count; k++) {
-            into[k] = from[k];
-        }
+    text->max = max > text->max ? max : text->max;
+    if (kind == text->kind) {
+        memcpy(text->data + text->size * kind, (const char *)data + start * kind,
+               (size_t)(count * kind));
     }
     else {
-        memcpy(into, (const Py_UCS4 *)data + start, (size_t)count * sizeof(Py_UCS4));
+        for (Py_ssize_t k = 0; k < count; k++) {
+            PyUnicode_WRITE(text->kind, text->data, text->size + k,
+                            PyUnicode_READ(kind, data, start + k));
+        }
     }
     text->size += count;
     return 1;
@@ -2917,7 +2933,40 @@ static int
 text_str(Text *text, PyObject *str)
 {
     return text_chars(text, PyUnicode_KIND(str), PyUnicode_DATA(str), 0,
-                      PyUnicode_GET_LENGTH(str));
+                      PyUnicode_GET_LENGTH(str), PyUnicode_MAX_CHAR_VALUE(str));
+}
+
+/* Append ASCII characters; 0 and an exception. */
+static int
+text_ascii(Text *text, const char *chars, Py_ssize_t count)
+{
+    return text_chars(text, PyUnicode_1BYTE_KIND, chars, 0, count, 127);
+}
+
+/* The first index from `k` on, below `n`, of a code point that `escapes` replaces (a table of
+ * 256, NULL past 127), or `n`. */
+static Py_ssize_t
+next_escape(int kind, const void *data, Py_ssize_t k, Py_ssize_t n, PyObject *const *escapes)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *chars = data;
+        while (k < n && escapes[chars[k]] == NULL) {
+            k++;
+        }
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = data;
+        while (k < n && (chars[k] > 255 || escapes[chars[k]] == NULL)) {
+            k++;
+        }
+    }
+    else {
+        const Py_UCS4 *chars = data;
+        while (k < n && (chars[k] > 255 || escapes[chars[k]] == NULL)) {
+            k++;
+        }
+    }
+    return k;
 }
 
 /* Append a str with each ASCII character that has an entry in `escapes` written as that
@@ -2928,75 +2977,68 @@ text_escaped(Text *text, PyObject *str, PyObject *const *escapes)
     const int kind = PyUnicode_KIND(str);
     const void *data = PyUnicode_DATA(str);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
-    Py_ssize_t run = 0; /* the first code point not written yet */
-    for (Py_ssize_t k = 0; k < n; k++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, k);
-        if (c < 128 && escapes[c] != NULL) {
-            if (!text_chars(text, kind, data, run, k - run) || !text_str(text, escapes[c])) {
-                return 0;
-            }
-            run = k + 1;
+    const Py_UCS4 max = PyUnicode_MAX_CHAR_VALUE(str);
+    for (Py_ssize_t k = 0; k <= n;) {
+        const Py_ssize_t found = next_escape(kind, data, k, n, escapes);
+        if (!text_chars(text, kind, data, k, found - k, max)
+            || (found < n && !text_str(text, escapes[PyUnicode_READ(kind, data, found)]))) {
+            return 0;
         }
+        k = found + 1;
     }
-    return text_chars(text, kind, data, run, n - run);
+    return 1;
 }
 
-/* Append `value` (not negative) in decimal, zero-padded to `width` digits; 0 and an
- * exception. */
-static int
-text_decimal(Text *text, int64_t value, int width)
+/* `value` (not negative) in decimal at `into`, zero-padded to `width` digits; the end. */
+static char *
+decimal(char *into, int64_t value, int width)
 {
-    Py_UCS4 digits[24];
+    char digits[24];
     int n = 0;
     do {
-        digits[n++] = (Py_UCS4)('0' + value % 10);
+        digits[n++] = (char)('0' + value % 10);
         value /= 10;
     } while (value > 0 || n < width);
-    if (!text_grow(text, n)) {
-        return 0;
-    }
     while (n > 0) {
-        text->data[text->size++] = digits[--n];
+        *into++ = digits[--n];
     }
-    return 1;
+    return into;
 }
 
-/* Append the ASCII characters of `chars`; 0 and an exception. */
-static int
-text_ascii(Text *text, const char *chars)
-{
-    const Py_ssize_t n = (Py_ssize_t)strlen(chars);
-    return text_chars(text, PyUnicode_1BYTE_KIND, chars, 0, n);
-}
-
-/* Append one ASCII character; 0 and an exception. */
-static int
-text_char(Text *text, Py_UCS4 c)
-{
-    if (!text_grow(text, 1)) {
-        return 0;
-    }
-    text->data[text->size++] = c;
-    return 1;
-}
-
-/* Append a timecode, HH:MM:SS then `separator` then mmm (hours written with at least two
- * digits), of `ms` (not negative): castline.timecode's format; 0 and an exception. */
-static int
-text_time(Text *text, int64_t ms, Py_UCS4 separator)
+/* A timecode at `into`: HH:MM:SS then `separator` then mmm (hours with at least two digits) of
+ * `ms` (not negative), castline.timecode's format; the end. */
+static char *
+timecode(char *into, int64_t ms, char separator)
 {
     const int64_t seconds = ms / 1000;
-    return text_decimal(text, seconds / 3600, 2) && text_char(text, ':')
-           && text_decimal(text, seconds / 60 % 60, 2) && text_char(text, ':')
-           && text_decimal(text, seconds % 60, 2) && text_char(text, separator)
-           && text_decimal(text, ms % 1000, 3);
+    into = decimal(into, seconds / 3600, 2);
+    *into++ = ':';
+    into = decimal(into, seconds / 60 % 60, 2);
+    *into++ = ':';
+    into = decimal(into, seconds % 60, 2);
+    *into++ = separator;
+    return decimal(into, ms % 1000, 3);
+}
+
+/* The text as a str (of its code points' exact kind); NULL and an exception. */
+static PyObject *
+text_result(const Text *text)
+{
+    if (!text->exact) {
+        return PyUnicode_FromKindAndData(text->kind, text->data, text->size);
+    }
+    PyObject *result = PyUnicode_New(text->size, text->max);
+    if (result != NULL && text->size) {
+        memcpy(PyUnicode_DATA(result), text->data, (size_t)(text->size * text->kind));
+    }
+    return result;
 }
 
 /* How a format writes its cues (castline.timing.cuetext.CueText's fields). Every object is
  * borrowed from the form tuple, which the call's arguments hold. */
 typedef struct {
-    Py_UCS4 separator;
-    PyObject *escapes[128]; /* by ASCII character: what it is written as, or NULL */
+    char separator;
+    PyObject *escapes[256]; /* by ASCII character: what it is written as, or NULL (past 127) */
     int numbered;
     PyObject *block_start, *block_end, *tail, *voice, *voice_end, *legal;
 } Form;
@@ -3055,7 +3097,7 @@ form_parse(PyObject *tuple, Form *form)
         PyErr_SetString(PyExc_ValueError, "the separator is not one ASCII character");
         return 0;
     }
-    form->separator = (Py_UCS4)ascii_of(separator);
+    form->separator = (char)ascii_of(separator);
     return escapes_parse(escapes, form->escapes);
 }
 
@@ -3104,18 +3146,18 @@ voice_tag(const Form *form, Voices *voices, PyObject *speaker, PyObject **tag)
 static int
 has_blank_line(const Text *text, Py_ssize_t start)
 {
-    if (text->size > start && text->data[start] == '\n') {
-        return 1;
-    }
-    for (Py_ssize_t k = start + 1; k < text->size; k++) {
-        if (text->data[k] == '\n' && text->data[k - 1] == '\n') {
+    int after_break = 1; /* at the start, as after a line break */
+    for (Py_ssize_t k = start; k < text->size; k++) {
+        const int at_break = PyUnicode_READ(text->kind, text->data, k) == '\n';
+        if (at_break && after_break) {
             return 1;
         }
+        after_break = at_break;
     }
     return 0;
 }
 
-/* Append a cue's content: its label, then its lines joined by line breaks, escaped ("" when it
+/* Append a cue's content: its label, then its lines joined by line breaks, all escaped ("" when it
  * has no line), made legal by form->legal when it begins with a line break or holds a blank
  * line; WRITTEN, HAND_BACK (a line, the label or form->legal's text not a str) or FAILED. */
 static int
@@ -3131,23 +3173,26 @@ cue_content(Text *text, const Form *form, PyObject *lines, PyObject *label)
     if (!text_escaped(text, label, form->escapes)) {
         return FAILED;
     }
+    PyObject *escapes_break = form->escapes['\n']; /* the lines' join is escaped too */
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *line = PyTuple_GET_ITEM(lines, k);
         if (!PyUnicode_CheckExact(line)) {
             return HAND_BACK;
         }
-        if ((k > 0 && !text_char(text, '\n')) || !text_escaped(text, line, form->escapes)) {
+        if ((k > 0 && !(escapes_break ? text_str(text, escapes_break) : text_ascii(text, "\n", 1)))
+            || !text_escaped(text, line, form->escapes)) {
             return FAILED;
         }
     }
     if (form->legal == Py_None || !has_blank_line(text, start)) {
         return WRITTEN;
     }
-    PyObject *content = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text->data + start,
-                                                  text->size - start);
+    PyObject *content = PyUnicode_FromKindAndData(
+        text->kind, text->data + start * text->kind, text->size - start);
     PyObject *legal = content ? PyObject_CallOneArg(form->legal, content) : NULL;
     Py_XDECREF(content);
     text->size = start;
+    text->exact = 0; /* the content taken back may have held the widest code point */
     int done = legal == NULL               ? FAILED
                : !PyUnicode_CheckExact(legal) ? HAND_BACK
                : text_str(text, legal)      ? WRITTEN
@@ -3203,11 +3248,17 @@ cue_block(Text *text, const Form *form, Voices *voices, PyObject *cue, Py_ssize_
     Py_INCREF(lines);
     Py_INCREF(label);
     Py_XINCREF(tag);
-    int voiced = tag != NULL && PyUnicode_GET_LENGTH(tag) > 0;
-    done = text_str(text, form->block_start)
-                   && (!form->numbered || (text_decimal(text, number, 1) && text_char(text, '\n')))
-                   && text_time(text, start, form->separator) && text_ascii(text, " --> ")
-                   && text_time(text, end, form->separator) && text_char(text, '\n')
+    const int voiced = tag != NULL && PyUnicode_GET_LENGTH(tag) > 0;
+    char head[96], *end_of_head = head; /* the number, the times: at most 20 + 2 * 26 + 7 */
+    if (form->numbered) {
+        end_of_head = decimal(end_of_head, number, 1);
+        *end_of_head++ = '\n';
+    }
+    end_of_head = timecode(end_of_head, start, form->separator);
+    memcpy(end_of_head, " --> ", 5);
+    end_of_head = timecode(end_of_head + 5, end, form->separator);
+    *end_of_head++ = '\n';
+    done = text_str(text, form->block_start) && text_ascii(text, head, end_of_head - head)
                    && (!voiced || text_str(text, tag))
                ? cue_content(text, form, lines, label)
                : FAILED;
@@ -3247,7 +3298,7 @@ cue_text(PyObject *module, PyObject *args)
     if (items == NULL) {
         return NULL;
     }
-    Text text = {NULL, 0, 0};
+    Text text = {NULL, PyUnicode_1BYTE_KIND, 1, 127, 0, 0};
     Voices voices = {PyDict_New(), NULL, NULL};
     int done = voices.tags != NULL && text_str(&text, head) ? WRITTEN : FAILED;
     for (Py_ssize_t k = 0; done == WRITTEN && k < PyTuple_GET_SIZE(items); k++) {
@@ -3261,7 +3312,7 @@ cue_text(PyObject *module, PyObject *args)
     }
     PyObject *result = done == HAND_BACK ? Py_NewRef(Py_None)
                        : done == WRITTEN
-                           ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text.data, text.size)
+                           ? text_result(&text)
                            : NULL;
     PyMem_Free(text.data);
     Py_XDECREF(voices.tags);

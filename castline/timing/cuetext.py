@@ -100,7 +100,8 @@ def python_cue_text(form: CueText, cues: Sequence[Cue], head: str = "") -> str:
     timecode = _TIMECODES[form.separator]
     parts = [head]
     tags: dict[str | None, str] = {}
-    last_end, last_time = -1, ""
+    last_end: int | None = None  # no time yet (a negative one is an error, -1 too)
+    last_time = ""
     for number, cue in enumerate(cues, start=1):
         # A cue usually starts where the previous one ended.
         start = last_time if cue.start_ms == last_end else timecode(cue.start_ms)
