@@ -34,8 +34,12 @@ from tests.timing.leaks import assert_leaves_nothing
 
 native = pytest.mark.skipif(native_cue_text is None, reason="the native engine is not built")
 
-#: More examples than the default: a form has many parts, and the two engines are cheap.
-PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Five times the profile's examples: a form has many parts, and both writers are cheap.
+PROPERTY = settings(
+    max_examples=5 * settings.default.max_examples,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 SRC = SourceRef("e.md", 3)
 #: The first time the native code does not write (it hands the text back to the reference).
 PAST_64_BITS = 2**63
