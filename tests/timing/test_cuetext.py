@@ -36,7 +36,7 @@ native = pytest.mark.skipif(native_cue_text is None, reason="the native engine i
 
 #: Five times the profile's examples: a form has many parts, and both writers are cheap.
 PROPERTY = settings(
-    max_examples=5 * settings.default.max_examples,
+    max_examples=5 * settings().max_examples,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
