@@ -44,6 +44,13 @@
  * would leave 64 bits (a planned time or duration beyond them, a width) raises OverflowError,
  * and the caller runs the Python engine instead.
  *
+ * cue_text() is castline.timing.cuetext.python_cue_text: a caption file's text, each cue's
+ * block (number, timecodes, voice tag, label and lines escaped, a blank line made legal by the
+ * form's callable) written into one buffer of the narrowest kind that holds it so far (widened
+ * when a wider str comes), then copied into one str of that kind. A value the reference writes
+ * in its own way (a time that is negative or leaves 64 bits, a subclass, a value not of its
+ * exact type) makes it return None: the caller writes the whole text with the reference.
+ *
  * Inputs are checked (types, lengths, ranges) before any is indexed: a bad one raises
  * TypeError or ValueError, never reads out of bounds.
  */
@@ -3201,7 +3208,7 @@ cue_content(Text *text, const Form *form, PyObject *lines, PyObject *label)
     return done;
 }
 
-/* A cue's time `k` (0 start, 1 end) into *ms: HAND_BACK unless a non-negative int of 64 bits. */
+/* A cue's time into *ms: HAND_BACK unless it is a non-negative int of 64 bits. */
 static int
 cue_time(PyObject *value, int64_t *ms)
 {
@@ -3249,7 +3256,7 @@ cue_block(Text *text, const Form *form, Voices *voices, PyObject *cue, Py_ssize_
     Py_INCREF(label);
     Py_XINCREF(tag);
     const int voiced = tag != NULL && PyUnicode_GET_LENGTH(tag) > 0;
-    char head[96], *end_of_head = head; /* the number, the times: at most 20 + 2 * 26 + 7 */
+    char head[96], *end_of_head = head; /* number and times: at most 20 + 23 + 5 + 23 + 1 */
     if (form->numbered) {
         end_of_head = decimal(end_of_head, number, 1);
         *end_of_head++ = '\n';
