@@ -3012,19 +3012,29 @@ decimal(char *into, int64_t value, int width)
     return into;
 }
 
+/* `value` (0 to 99) in two digits at `into`; the end. */
+static char *
+two_digits(char *into, int64_t value)
+{
+    into[0] = (char)('0' + value / 10);
+    into[1] = (char)('0' + value % 10);
+    return into + 2;
+}
+
 /* A timecode at `into`: HH:MM:SS then `separator` then mmm (hours with at least two digits) of
  * `ms` (not negative), castline.timecode's format; the end. */
 static char *
 timecode(char *into, int64_t ms, char separator)
 {
-    const int64_t seconds = ms / 1000;
-    into = decimal(into, seconds / 3600, 2);
+    const int64_t seconds = ms / 1000, hours = seconds / 3600, millis = ms % 1000;
+    into = hours < 100 ? two_digits(into, hours) : decimal(into, hours, 2);
     *into++ = ':';
-    into = decimal(into, seconds / 60 % 60, 2);
+    into = two_digits(into, seconds / 60 % 60);
     *into++ = ':';
-    into = decimal(into, seconds % 60, 2);
+    into = two_digits(into, seconds % 60);
     *into++ = separator;
-    return decimal(into, ms % 1000, 3);
+    *into++ = (char)('0' + millis / 100);
+    return two_digits(into, millis % 100);
 }
 
 /* The text as a str (of its code points' exact kind); NULL and an exception. */
@@ -3153,6 +3163,17 @@ voice_tag(const Form *form, Voices *voices, PyObject *speaker, PyObject **tag)
 static int
 has_blank_line(const Text *text, Py_ssize_t start)
 {
+    if (text->kind == PyUnicode_1BYTE_KIND) { /* as good as always: a search for each break */
+        Py_ssize_t after_break = start; /* where a line break would make a blank line */
+        for (const char *at = text->data + start;
+             (at = memchr(at, '\n', (size_t)(text->size - (at - text->data)))) != NULL; at++) {
+            if (at - text->data == after_break) {
+                return 1;
+            }
+            after_break = at - text->data + 1;
+        }
+        return 0;
+    }
     int after_break = 1; /* at the start, as after a line break */
     for (Py_ssize_t k = start; k < text->size; k++) {
         const int at_break = PyUnicode_READ(text->kind, text->data, k) == '\n';

@@ -97,7 +97,14 @@ def _native_form(form: CueText) -> tuple[object, ...]:
 
 def python_cue_text(form: CueText, cues: Sequence[Cue], head: str = "") -> str:
     """:func:`cue_text` in Python (the reference), built in one list and one join."""
-    timecode = _TIMECODES[form.separator]
+    timecode, escapes, legal, voice = (
+        _TIMECODES[form.separator],
+        form.escapes,
+        form.legal,
+        form.voice,
+    )
+    numbered, block_start, block_end = form.numbered, form.block_start, form.block_end
+    voiced_end = form.voice_end + block_end
     parts = [head]
     tags: dict[str | None, str] = {}
     last_end: int | None = None  # no time yet (a negative one is an error, -1 too)
@@ -106,26 +113,23 @@ def python_cue_text(form: CueText, cues: Sequence[Cue], head: str = "") -> str:
         # A cue usually starts where the previous one ended.
         start = last_time if cue.start_ms == last_end else timecode(cue.start_ms)
         last_end, last_time = cue.end_ms, timecode(cue.end_ms)
-        numbering = f"{number}\n" if form.numbered else ""
         tag = ""
-        if form.voice is not None:
+        if voice is not None:
             found = tags.get(cue.speaker)
-            tag = tags[cue.speaker] = form.voice(cue.speaker) if found is None else found
-        end = f"{form.voice_end}{form.block_end}" if tag else form.block_end
-        parts.append(
-            f"{form.block_start}{numbering}{start} --> {last_time}\n{tag}{_content(form, cue)}{end}"
-        )
+            if found is None:  # a speaker's first cue
+                found = tags[cue.speaker] = voice(cue.speaker)
+            tag = found
+        content = ""
+        if cue.lines:
+            content = cue.label + "\n".join(cue.lines)
+            for character, text in escapes:  # replace() hands the text back when it is absent
+                content = content.replace(character, text)
+            if legal is not None and (content[:1] == "\n" or "\n\n" in content):
+                content = legal(content)
+        end = voiced_end if tag else block_end
+        if numbered:
+            parts.append(f"{block_start}{number}\n{start} --> {last_time}\n{tag}{content}{end}")
+        else:
+            parts.append(f"{block_start}{start} --> {last_time}\n{tag}{content}{end}")
     parts.append(form.tail)
     return "".join(parts)
-
-
-def _content(form: CueText, cue: Cue) -> str:
-    """A cue's label and lines, escaped and made legal (see :class:`CueText`)."""
-    if not cue.lines:
-        return ""
-    content = cue.label + "\n".join(cue.lines)
-    for character, text in form.escapes:
-        content = content.replace(character, text)
-    if form.legal is not None and (content[:1] == "\n" or "\n\n" in content):
-        content = form.legal(content)
-    return content
