@@ -61,7 +61,7 @@ def _counting_reference() -> Iterator[list[int]]:
 def _same_by_both(form: CueText, cues: Sequence[Cue], head: str = "") -> tuple[str, int]:
     """Assert that ``cue_text`` writes what the reference writes (the same str, of the same
     width); return the text and how often ``cue_text`` handed it to the reference."""
-    with _counting_reference() as calls:
+    with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": "native"}), _counting_reference() as calls:
         text = cue_text(form, cues, head)
     expected = python_cue_text(form, cues, head)
     assert text == expected
@@ -215,7 +215,11 @@ def test_values_the_native_code_does_not_write_go_to_the_reference(cue: Cue) -> 
     ],
 )
 def test_values_the_reference_cannot_write_are_its_errors(cue: Cue, message: str) -> None:
-    with _counting_reference() as calls, pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
+    with (
+        mock.patch.dict(os.environ, {"CASTLINE_ENGINE": "native"}),
+        _counting_reference() as calls,
+        pytest.raises(TypeError, match=f"^{re.escape(message)}$"),
+    ):
         cue_text(WEBVTT_TEXT, [cue])
     assert calls == [1]
 
@@ -318,7 +322,9 @@ def test_the_native_text_leaves_nothing(form: CueText, cue: Cue) -> None:
             cue_text(form, cues, head)
 
     named = [cue.speaker] if cue.speaker is not None else []  # None's count is anyone's
-    assert_leaves_nothing(run, [form, cues, head, *cues, cue.lines, *named])
+    with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": "native"}), _counting_reference() as calls:
+        assert_leaves_nothing(run, [form, cues, head, *cues, cue.lines, *named])
+    assert len(calls) == (2 if cue.end_ms >= PAST_64_BITS else 0)  # two runs
 
 
 # --- The corpus ---------------------------------------------------------------------------
