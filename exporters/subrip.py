@@ -35,8 +35,8 @@ from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.text import plural, utf8_text
 from castline.timing.captions import CaptionExporter
+from castline.timing.captiontext import CaptionText, caption_text
 from castline.timing.cues import Cue
-from castline.timing.cuetext import CueText, cue_text
 
 PAST_SUBRIP_TIME = rule(
     "T301", "past-subrip-time", "cues end past the latest time SubRip can write; left out"
@@ -92,14 +92,14 @@ def _legal(content: str) -> str:
 
 #: How SubRip writes cues: numbered blocks, ``,mmm`` times, ``<`` and ``>`` as look-alikes
 #: (:data:`SAFE_TEXT`), a blank line after each block and none within one.
-SUBRIP_TEXT = CueText(
+SUBRIP_TEXT = CaptionText(
     ",", (("<", "\u2039"), (">", "\u203a")), numbered=True, block_end="\n\n", legal=_legal
 )
 
 
 def compose(cues: Sequence[Cue]) -> str:
     """The SubRip text of ``cues``: what ``srt.compose`` writes for them (numbered from 1, not
-    reordered), composed at once (:func:`castline.timing.cuetext.cue_text`). Each cue is one
+    reordered), composed at once (:func:`castline.timing.captiontext.caption_text`). Each cue is one
     block: its text has no ``-->`` (:func:`safe_text`) and no blank line
     (``srt.make_legal_content``).
 
@@ -107,7 +107,7 @@ def compose(cues: Sequence[Cue]) -> str:
     >>> compose([Cue(0, 1500, "Ann", ("Hi <you>.",), SourceRef("e.md", 1), "Ann: ")])
     '1\\n00:00:00,000 --> 00:00:01,500\\nAnn: Hi \u2039you\u203a.\\n\\n'
     """
-    return cue_text(SUBRIP_TEXT, cues)
+    return caption_text(SUBRIP_TEXT, cues)
 
 
 def _writable(cues: tuple[Cue, ...]) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:

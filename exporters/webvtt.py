@@ -23,8 +23,8 @@ from castline.model import Episode
 from castline.paths import content_relative
 from castline.text import one_line, utf8_text, vtt_escape
 from castline.timing.captions import CaptionExporter
+from castline.timing.captiontext import CaptionText, caption_text
 from castline.timing.cues import Cue, speaker_name
-from castline.timing.cuetext import CueText, cue_text
 
 
 def _note(text: str) -> str:
@@ -60,7 +60,7 @@ class WebvttExporter(CaptionExporter):
 def compose(source: str, cues: Sequence[Cue]) -> str:
     """The WebVTT text: the header, a NOTE naming ``source``, then each cue's block (its times,
     then its lines, in a voice span when it has a speaker), composed at once
-    (:func:`castline.timing.cuetext.cue_text`).
+    (:func:`castline.timing.captiontext.caption_text`).
 
     >>> from castline.model import SourceRef
     >>> print(compose("e.md", [Cue(0, 1500, "Ann", ("Q&A", "now"), SourceRef("e.md", 1))]))
@@ -74,7 +74,7 @@ def compose(source: str, cues: Sequence[Cue]) -> str:
     now</v>
     <BLANKLINE>
     """
-    return cue_text(WEBVTT_TEXT, cues, f"WEBVTT\n\nNOTE\nMade by castline from {source}")
+    return caption_text(WEBVTT_TEXT, cues, f"WEBVTT\n\nNOTE\nMade by castline from {source}")
 
 
 def _voice(speaker: str | None) -> str:
@@ -85,7 +85,7 @@ def _voice(speaker: str | None) -> str:
 
 #: How WebVTT writes cues: a blank line before each block, ``.mmm`` times, ``&``, ``<`` and
 #: ``>`` escaped (as :func:`castline.text.vtt_escape`), a voice span per cue with a speaker.
-WEBVTT_TEXT = CueText(
+WEBVTT_TEXT = CaptionText(
     ".",
     (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")),
     block_start="\n\n",

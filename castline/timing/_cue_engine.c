@@ -44,7 +44,7 @@
  * would leave 64 bits (a planned time or duration beyond them, a width) raises OverflowError,
  * and the caller runs the Python engine instead.
  *
- * cue_text() is castline.timing.cuetext.python_cue_text: a caption file's text, each cue's
+ * caption_text() is castline.timing.captiontext.python_caption_text: a caption file's text, each cue's
  * block (number, timecodes, voice tag, label and lines escaped, a blank line made legal by the
  * form's callable) written into one buffer of the narrowest kind that holds it so far (widened
  * when a wider str comes), then copied into one str of that kind. A value the reference writes
@@ -2862,7 +2862,7 @@ make_model(PyObject *module, PyObject *args)
     return result;
 }
 
-/* --- Caption text (cue_text) --------------------------------------------------------------- */
+/* --- Caption text (caption_text) --------------------------------------------------------------- */
 
 /* Text being written: its code points so far, `kind` bytes each (PyUnicode_1BYTE_KIND, 2 or 4:
  * widened when a wider str comes), and the largest PyUnicode_MAX_CHAR_VALUE of the str written
@@ -3051,7 +3051,7 @@ text_result(const Text *text)
     return result;
 }
 
-/* How a format writes its cues (castline.timing.cuetext.CueText's fields). Every object is
+/* How a format writes its cues (castline.timing.captiontext.CaptionText's fields). Every object is
  * borrowed from the form tuple, which the call's arguments hold. */
 typedef struct {
     char separator;
@@ -3300,24 +3300,24 @@ cue_block(Text *text, const Form *form, Voices *voices, PyObject *cue, Py_ssize_
     return done;
 }
 
-PyDoc_STRVAR(cue_text_doc,
-"cue_text(cues, cue_type, head, form)\n"
+PyDoc_STRVAR(caption_text_doc,
+"caption_text(cues, cue_type, head, form)\n"
 "--\n"
 "\n"
-"castline.timing.cuetext.cue_text in C: head, then each cue's block (the cues a sequence of\n"
+"castline.timing.captiontext.caption_text in C: head, then each cue's block (the cues a sequence of\n"
 "cue_type, cues.Cue), then the tail. form: (separator, escapes, numbered, block_start,\n"
-"block_end, tail, voice, voice_end, legal), CueText's fields, escapes a tuple of (ASCII\n"
+"block_end, tail, voice, voice_end, legal), CaptionText's fields, escapes a tuple of (ASCII\n"
 "character, str) pairs, voice and legal callables or None. None when a cue holds a value only\n"
 "the Python reference writes (a cue not of cue_type, a time not an int of 64 bits at least 0,\n"
 "a speaker, label or line not a str, a voice tag or legal text not a str).");
 
 static PyObject *
-cue_text(PyObject *module, PyObject *args)
+caption_text(PyObject *module, PyObject *args)
 {
     PyObject *cues, *type, *head, *form_tuple;
     Form form;
     Py_ssize_t offsets[CUE_FIELDS];
-    if (!PyArg_ParseTuple(args, "OOUO!:cue_text", &cues, &type, &head, &PyTuple_Type,
+    if (!PyArg_ParseTuple(args, "OOUO!:caption_text", &cues, &type, &head, &PyTuple_Type,
                           &form_tuple)
         || !form_parse(form_tuple, &form) || !cue_fields(type, offsets)) {
         return NULL;
@@ -3354,7 +3354,7 @@ static PyMethodDef methods[] = {
     {"layout", make_layout, METH_VARARGS, layout_doc},
     {"fills", fills, METH_VARARGS, fills_doc},
     {"model", make_model, METH_VARARGS, model_doc},
-    {"cue_text", cue_text, METH_VARARGS, cue_text_doc},
+    {"caption_text", caption_text, METH_VARARGS, caption_text_doc},
     {NULL, NULL, 0, NULL},
 };
 

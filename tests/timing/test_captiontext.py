@@ -1,5 +1,5 @@
-"""Caption text (castline/timing/cuetext.py): the native ``cue_text`` of the cue engine
-(castline/timing/_cue_engine.c) against :func:`python_cue_text`, the reference, on generated
+"""Caption text (castline/timing/captiontext.py): the native ``caption_text`` of the cue engine
+(castline/timing/_cue_engine.c) against :func:`python_caption_text`, the reference, on generated
 cues and forms (markup, arrows, blank lines, leading line breaks, cues without lines, times past
 99 hours and past 64 bits, text of every width, lone surrogates) and on the corpus's cues as
 the SubRip and WebVTT exporters make them. A cue the native code hands back is written by the
@@ -26,13 +26,13 @@ from castline.exporters.subrip import SUBRIP_TEXT, SubripExporter
 from castline.exporters.webvtt import WEBVTT_TEXT, WebvttExporter
 from castline.load import load_content
 from castline.model import SourceRef
-from castline.timing import cuetext
+from castline.timing import captiontext
+from castline.timing.captiontext import CaptionText, caption_text, python_caption_text
 from castline.timing.cues import Cue
-from castline.timing.cuetext import CueText, cue_text, python_cue_text
-from castline.timing.engine import native_cue_text
+from castline.timing.engine import native_caption_text
 from tests.timing.leaks import assert_leaves_nothing
 
-native = pytest.mark.skipif(native_cue_text is None, reason="the native engine is not built")
+native = pytest.mark.skipif(native_caption_text is None, reason="the native engine is not built")
 
 #: Five times the profile's examples: a form has many parts, and both writers are cheap.
 PROPERTY = settings(
@@ -47,23 +47,23 @@ PAST_64_BITS = 2**63
 
 @contextmanager
 def _counting_reference() -> Iterator[list[int]]:
-    """The calls of the reference (``cuetext.python_cue_text``) that ``cue_text`` makes."""
+    """The calls of the reference (``captiontext.python_caption_text``) by ``caption_text``."""
     calls: list[int] = []
 
     def counted(*arguments: Any) -> str:
         calls.append(1)
-        return python_cue_text(*arguments)
+        return python_caption_text(*arguments)
 
-    with mock.patch.object(cuetext, "python_cue_text", counted):
+    with mock.patch.object(captiontext, "python_caption_text", counted):
         yield calls
 
 
-def _same_by_both(form: CueText, cues: Sequence[Cue], head: str = "") -> tuple[str, int]:
-    """Assert that ``cue_text`` writes what the reference writes (the same str, of the same
-    width); return the text and how often ``cue_text`` handed it to the reference."""
+def _same_by_both(form: CaptionText, cues: Sequence[Cue], head: str = "") -> tuple[str, int]:
+    """Assert that ``caption_text`` writes what the reference writes (the same str, of the same
+    width); return the text and how often ``caption_text`` handed it to the reference."""
     with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": "native"}), _counting_reference() as calls:
-        text = cue_text(form, cues, head)
-    expected = python_cue_text(form, cues, head)
+        text = caption_text(form, cues, head)
+    expected = python_caption_text(form, cues, head)
     assert text == expected
     assert text.encode("utf-8", "surrogatepass") == expected.encode("utf-8", "surrogatepass")
     return text, len(calls)
@@ -106,7 +106,7 @@ _forms = st.one_of(
     st.just(SUBRIP_TEXT),
     st.just(WEBVTT_TEXT),
     st.builds(
-        CueText,
+        CaptionText,
         separator=st.sampled_from([",", "."]),
         escapes=st.sampled_from(
             [
@@ -131,7 +131,7 @@ _forms = st.one_of(
 @native
 @PROPERTY
 @given(_forms, _cue_lists(), _texts)
-def test_native_text_is_the_reference_text(form: CueText, cues: list[Cue], head: str) -> None:
+def test_native_text_is_the_reference_text(form: CaptionText, cues: list[Cue], head: str) -> None:
     """Byte for byte the reference's text, written natively unless a time leaves 64 bits."""
     _, handed_back = _same_by_both(form, cues, head)
     past = any(time >= PAST_64_BITS for cue in cues for time in (cue.start_ms, cue.end_ms))
@@ -141,18 +141,18 @@ def test_native_text_is_the_reference_text(form: CueText, cues: list[Cue], head:
 @PROPERTY
 @given(_forms, _cue_lists(), _texts)
 def test_the_python_engine_writes_the_reference_text(
-    form: CueText, cues: list[Cue], head: str
+    form: CaptionText, cues: list[Cue], head: str
 ) -> None:
     with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": "python"}), _counting_reference() as calls:
-        text = cue_text(form, cues, head)
-    assert (text, len(calls)) == (python_cue_text(form, cues, head), 1)
+        text = caption_text(form, cues, head)
+    assert (text, len(calls)) == (python_caption_text(form, cues, head), 1)
 
 
 # --- Examples -----------------------------------------------------------------------------
 
 
 def test_a_block_of_each_part() -> None:
-    form = CueText(
+    form = CaptionText(
         ".",
         (("&", "&amp;"), ("<", "&lt;")),
         numbered=True,
@@ -185,7 +185,7 @@ def test_a_blank_line_is_made_legal_natively() -> None:
 
 @native
 def test_a_legal_text_that_drops_the_widest_character_leaves_a_narrow_text() -> None:
-    form = CueText(",", legal=lambda text: "ok")
+    form = CaptionText(",", legal=lambda text: "ok")
     text, handed_back = _same_by_both(form, [Cue(0, 900, None, ("\U0001f600", "", "x"), SRC)])
     assert (text, handed_back, text.isascii()) == ("00:00:00,000 --> 00:00:00,900\nok", 0, True)
 
@@ -220,7 +220,7 @@ def test_values_the_reference_cannot_write_are_its_errors(cue: Cue, message: str
         _counting_reference() as calls,
         pytest.raises(TypeError, match=f"^{re.escape(message)}$"),
     ):
-        cue_text(WEBVTT_TEXT, [cue])
+        caption_text(WEBVTT_TEXT, [cue])
     assert calls == [1]
 
 
@@ -234,7 +234,7 @@ def test_a_cue_of_another_type_goes_to_the_reference() -> None:
 
 @native
 def test_a_voice_tag_that_is_not_a_str_goes_to_the_reference() -> None:
-    form = CueText(".", voice=lambda speaker: 7)  # type: ignore[arg-type,return-value]
+    form = CaptionText(".", voice=lambda speaker: 7)  # type: ignore[arg-type,return-value]
     assert _same_by_both(form, [Cue(0, 900, "Ann", ("a",), SRC)]) == (
         "00:00:00.000 --> 00:00:00.900\n7a",
         1,
@@ -244,7 +244,7 @@ def test_a_voice_tag_that_is_not_a_str_goes_to_the_reference() -> None:
 @pytest.mark.parametrize("ms", [-1, -5])
 def test_a_negative_time_is_an_error(ms: int) -> None:
     with pytest.raises(ValueError, match=f"^negative time: {ms} ms$"):
-        cue_text(SUBRIP_TEXT, [Cue(ms, 900, None, ("a",), SRC)])
+        caption_text(SUBRIP_TEXT, [Cue(ms, 900, None, ("a",), SRC)])
 
 
 def test_each_speaker_is_asked_once() -> None:
@@ -255,7 +255,7 @@ def test_each_speaker_is_asked_once() -> None:
         return f"<{speaker}>"
 
     cues = [Cue(k, k + 1, name, ("a",), SRC) for k, name in enumerate("ABAAB")]
-    assert cue_text(CueText(",", voice=voice), cues).count("<A>a") == 3
+    assert caption_text(CaptionText(",", voice=voice), cues).count("<A>a") == 3
     assert asked == ["A", "B"]
 
 
@@ -271,7 +271,7 @@ def test_each_speaker_is_asked_once() -> None:
 )
 def test_a_form_that_cannot_be_written_is_refused(fields: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
-        CueText(**{"separator": ",", **fields})
+        CaptionText(**{"separator": ",", **fields})
 
 
 @native
@@ -291,9 +291,9 @@ def test_a_form_that_cannot_be_written_is_refused(fields: dict[str, Any], messag
 def test_the_native_code_checks_its_form(
     form: tuple[object, ...], error: type[Exception], message: str
 ) -> None:
-    assert native_cue_text is not None
+    assert native_caption_text is not None
     with pytest.raises(error, match=f"^{message}"):
-        native_cue_text([], Cue, "", form)
+        native_caption_text([], Cue, "", form)
 
 
 # --- Memory -------------------------------------------------------------------------------
@@ -310,16 +310,16 @@ def _raises(speaker: str | None) -> str:
         (WEBVTT_TEXT, Cue(0, 900, "Ann", ("Q&A \U0001f600", "\u00e9"), SRC, "Ann: ")),
         (SUBRIP_TEXT, Cue(0, 900, None, ("", "a", "", "<b>"), SRC)),  # made legal
         (SUBRIP_TEXT, Cue(0, PAST_64_BITS, None, ("a",), SRC)),  # handed back
-        (CueText(",", voice=_raises), Cue(0, 900, "Ann", ("a",), SRC)),  # the voice fails
+        (CaptionText(",", voice=_raises), Cue(0, 900, "Ann", ("a",), SRC)),  # the voice fails
     ],
 )
-def test_the_native_text_leaves_nothing(form: CueText, cue: Cue) -> None:
+def test_the_native_text_leaves_nothing(form: CaptionText, cue: Cue) -> None:
     cues = (cue, Cue(900, 1900, "Bo", ("b",), SRC))
     head = "WEBVTT" + "x" * 3
 
     def run() -> None:
         with pytest.raises(LookupError) if form.voice is _raises else nullcontext():
-            cue_text(form, cues, head)
+            caption_text(form, cues, head)
 
     named = [cue.speaker] if cue.speaker is not None else []  # None's count is anyone's
     with mock.patch.dict(os.environ, {"CASTLINE_ENGINE": "native"}), _counting_reference() as calls:

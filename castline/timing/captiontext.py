@@ -1,11 +1,11 @@
 """Caption text: cues written as one text, block after block, as a caption format asks.
 
-A format is a :class:`CueText`: the separator of its timecodes' milliseconds, the characters
+A format is a :class:`CaptionText`: the separator of its timecodes' milliseconds, the characters
 it escapes, whether blocks are numbered, what comes before and after each block and at the
-end, its voice tags, and the repair of a text that holds a blank line. :func:`cue_text`
-writes the cues in the native engine where it is built (``cue_text`` of
+end, its voice tags, and the repair of a text that holds a blank line. :func:`caption_text`
+writes the cues in the native engine where it is built (``caption_text`` of
 ``castline/timing/_cue_engine.c``, one buffer and one string) and in Python otherwise
-(:func:`python_cue_text`, the reference: the native text is the same, byte for byte), or
+(:func:`python_caption_text`, the reference: the native text is the same, byte for byte), or
 under ``CASTLINE_ENGINE=python`` (:mod:`castline.timing.engine`). A cue the native code does
 not write in its own way (a time that leaves 64 bits or is negative, a value of an unexpected
 type) hands the whole text back to the reference.
@@ -18,19 +18,19 @@ from dataclasses import dataclass
 
 from castline.timecode import format_srt_timecode, format_vtt_timecode
 from castline.timing.cues import Cue
-from castline.timing.engine import default_engine, native_cue_text
+from castline.timing.engine import default_engine, native_caption_text
 
 #: A timecode's formatter by the separator before its milliseconds.
 _TIMECODES = {",": format_srt_timecode, ".": format_vtt_timecode}
 
 
 @dataclass(frozen=True, slots=True)
-class CueText:
+class CaptionText:
     """How a caption format writes cues. Each cue is one block: ``block_start``; its number
     (from 1) and a line break when ``numbered``; ``HH:MM:SS`` ``separator`` ``mmm --> ``
     the same of its end, and a line break; the tag ``voice(speaker)`` makes for its speaker
-    (``""`` for none; each speaker asked once); its content; ``voice_end`` after a tag;
-    ``block_end``. ``tail`` follows the last block.
+    (``""`` for none; each speaker asked once by each writer); its content; ``voice_end``
+    after a tag; ``block_end``. ``tail`` follows the last block.
 
     The content is the label, then the lines joined by line breaks (``""`` for a cue with no
     line), with each ``(character, text)`` of ``escapes`` replaced in turn; when it begins
@@ -65,23 +65,23 @@ class CueText:
                 raise ValueError(f"cannot escape {character!r} in turn with {earlier!r}")
 
 
-def cue_text(form: CueText, cues: Sequence[Cue], head: str = "") -> str:
+def caption_text(form: CaptionText, cues: Sequence[Cue], head: str = "") -> str:
     """``head``, then each cue's block as ``form`` writes it, then ``form.tail``.
 
     >>> from castline.model import SourceRef
-    >>> form = CueText(",", (("<", "["),), numbered=True, block_end="\\n\\n")
-    >>> cue_text(form, [Cue(0, 1500, "Ann", ("Hi <you>.",), SourceRef("e.md", 1), "Ann: ")])
+    >>> form = CaptionText(",", (("<", "["),), numbered=True, block_end="\\n\\n")
+    >>> caption_text(form, [Cue(0, 1500, "Ann", ("Hi <you>.",), SourceRef("e.md", 1), "Ann: ")])
     '1\\n00:00:00,000 --> 00:00:01,500\\nAnn: Hi [you>.\\n\\n'
     """
-    if native_cue_text is not None and default_engine() == "native":
-        text = native_cue_text(cues, Cue, head, _native_form(form))
+    if native_caption_text is not None and default_engine() == "native":
+        text = native_caption_text(cues, Cue, head, _native_form(form))
         if text is not None:
             return text
-    return python_cue_text(form, cues, head)
+    return python_caption_text(form, cues, head)
 
 
-def _native_form(form: CueText) -> tuple[object, ...]:
-    """The form's fields in the order the native ``cue_text`` takes them."""
+def _native_form(form: CaptionText) -> tuple[object, ...]:
+    """The form's fields in the order the native ``caption_text`` takes them."""
     return (
         form.separator,
         form.escapes,
@@ -95,8 +95,8 @@ def _native_form(form: CueText) -> tuple[object, ...]:
     )
 
 
-def python_cue_text(form: CueText, cues: Sequence[Cue], head: str = "") -> str:
-    """:func:`cue_text` in Python (the reference), built in one list and one join."""
+def python_caption_text(form: CaptionText, cues: Sequence[Cue], head: str = "") -> str:
+    """:func:`caption_text` in Python (the reference), built in one list and one join."""
     timecode, escapes, legal, voice = (
         _TIMECODES[form.separator],
         form.escapes,
