@@ -34,8 +34,8 @@ from castline.diagnostics import Diagnostic, rule
 from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.text import plural, utf8_text
-from castline.timecode import format_srt_timecode
 from castline.timing.captions import CaptionExporter
+from castline.timing.captiontext import CaptionText, caption_text
 from castline.timing.cues import Cue
 
 PAST_SUBRIP_TIME = rule(
@@ -82,35 +82,32 @@ class SubripExporter(CaptionExporter):
         return utf8_text(compose(cues)), (*repaired, *diagnostics, *late)
 
 
+def _legal(content: str) -> str:
+    """``srt.make_legal_content`` of a text that holds a blank line (rare: srt is imported then)."""
+    from srt import make_legal_content
+
+    legal: str = make_legal_content(content)
+    return legal
+
+
+#: How SubRip writes cues: numbered blocks, ``,mmm`` times, ``<`` and ``>`` as look-alikes
+#: (:data:`SAFE_TEXT`), a blank line after each block and none within one.
+SUBRIP_TEXT = CaptionText(
+    ",", (("<", "\u2039"), (">", "\u203a")), numbered=True, block_end="\n\n", legal=_legal
+)
+
+
 def compose(cues: Sequence[Cue]) -> str:
     """The SubRip text of ``cues``: what ``srt.compose`` writes for them (numbered from 1, not
-    reordered), built in one list and one join. Each cue is one block: its text has no
-    ``-->`` (:func:`safe_text`) and no blank line (``srt.make_legal_content``).
+    reordered), composed at once (:func:`castline.timing.captiontext.caption_text`). Each cue is one
+    block: its text has no ``-->`` (:func:`safe_text`) and no blank line
+    (``srt.make_legal_content``).
 
     >>> from castline.model import SourceRef
     >>> compose([Cue(0, 1500, "Ann", ("Hi <you>.",), SourceRef("e.md", 1), "Ann: ")])
     '1\\n00:00:00,000 --> 00:00:01,500\\nAnn: Hi \u2039you\u203a.\\n\\n'
     """
-    parts: list[str] = []
-    last_end, last_time = -1, ""
-    for number, cue in enumerate(cues, start=1):
-        # A cue usually starts where the previous one ended.
-        start = last_time if cue.start_ms == last_end else format_srt_timecode(cue.start_ms)
-        last_end = cue.end_ms
-        last_time = format_srt_timecode(last_end)
-        lines = cue.lines
-        # The display lines; replace() hands the text back as it is when it holds no < or >.
-        content = (
-            (cue.label + "\n".join(lines)).replace("<", "\u2039").replace(">", "\u203a")
-            if lines
-            else ""
-        )
-        if content[:1] == "\n" or "\n\n" in content:  # rare: srt is imported only then
-            from srt import make_legal_content
-
-            content = make_legal_content(content)
-        parts.append(f"{number}\n{start} --> {last_time}\n{content}\n\n")
-    return "".join(parts)
+    return caption_text(SUBRIP_TEXT, cues)
 
 
 def _writable(cues: tuple[Cue, ...]) -> tuple[tuple[Cue, ...], tuple[Diagnostic, ...]]:

@@ -22,8 +22,8 @@ from castline.exporter import BuildContext
 from castline.model import Episode
 from castline.paths import content_relative
 from castline.text import one_line, utf8_text, vtt_escape
-from castline.timecode import format_vtt_timecode
 from castline.timing.captions import CaptionExporter
+from castline.timing.captiontext import CaptionText, caption_text
 from castline.timing.cues import Cue, speaker_name
 
 
@@ -59,7 +59,8 @@ class WebvttExporter(CaptionExporter):
 
 def compose(source: str, cues: Sequence[Cue]) -> str:
     """The WebVTT text: the header, a NOTE naming ``source``, then each cue's block (its times,
-    then its lines, in a voice span when it has a speaker), built in one list and one join.
+    then its lines, in a voice span when it has a speaker), composed at once
+    (:func:`castline.timing.captiontext.caption_text`).
 
     >>> from castline.model import SourceRef
     >>> print(compose("e.md", [Cue(0, 1500, "Ann", ("Q&A", "now"), SourceRef("e.md", 1))]))
@@ -73,22 +74,22 @@ def compose(source: str, cues: Sequence[Cue]) -> str:
     now</v>
     <BLANKLINE>
     """
-    parts = ["WEBVTT\n\nNOTE\nMade by castline from ", source]
-    voices: dict[str | None, str] = {}  # speaker: its span's opening tag, "" for none
-    last_end, last_time = -1, ""
-    for cue in cues:
-        # A cue usually starts where the previous one ended.
-        start = last_time if cue.start_ms == last_end else format_vtt_timecode(cue.start_ms)
-        last_end, last_time = cue.end_ms, format_vtt_timecode(cue.end_ms)
-        # The escaped display lines (escaping never involves a line break).
-        text = vtt_escape(cue.label + "\n".join(cue.lines)) if cue.lines else ""
-        voice = voices.get(cue.speaker)
-        if voice is None:
-            name = speaker_name(cue.speaker)
-            voice = voices[cue.speaker] = "" if name is None else f"<v {vtt_escape(name)}>"
-        if voice:
-            parts.append(f"\n\n{start} --> {last_time}\n{voice}{text}</v>")
-        else:
-            parts.append(f"\n\n{start} --> {last_time}\n{text}")
-    parts.append("\n")
-    return "".join(parts)
+    return caption_text(WEBVTT_TEXT, cues, f"WEBVTT\n\nNOTE\nMade by castline from {source}")
+
+
+def _voice(speaker: str | None) -> str:
+    """A speaker's voice tag, ``<v Name>`` (the name escaped), ``""`` where there is no name."""
+    name = speaker_name(speaker)
+    return "" if name is None else f"<v {vtt_escape(name)}>"
+
+
+#: How WebVTT writes cues: a blank line before each block, ``.mmm`` times, ``&``, ``<`` and
+#: ``>`` escaped (as :func:`castline.text.vtt_escape`), a voice span per cue with a speaker.
+WEBVTT_TEXT = CaptionText(
+    ".",
+    (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")),
+    block_start="\n\n",
+    tail="\n",
+    voice=_voice,
+    voice_end="</v>",
+)

@@ -44,6 +44,13 @@
  * would leave 64 bits (a planned time or duration beyond them, a width) raises OverflowError,
  * and the caller runs the Python engine instead.
  *
+ * caption_text() is castline.timing.captiontext.python_caption_text: a caption file's text, each cue's
+ * block (number, timecodes, voice tag, label and lines escaped, a blank line made legal by the
+ * form's callable) written into one buffer of the narrowest kind that holds it so far (widened
+ * when a wider str comes), then copied into one str of that kind. A value the reference writes
+ * in its own way (a time that is negative or leaves 64 bits, a subclass, a value not of its
+ * exact type) makes it return None: the caller writes the whole text with the reference.
+ *
  * Inputs are checked (types, lengths, ranges) before any is indexed: a bad one raises
  * TypeError or ValueError, never reads out of bounds.
  */
@@ -2855,11 +2862,499 @@ make_model(PyObject *module, PyObject *args)
     return result;
 }
 
+/* --- Caption text (caption_text) --------------------------------------------------------------- */
+
+/* Text being written: its code points so far, `kind` bytes each (PyUnicode_1BYTE_KIND, 2 or 4:
+ * widened when a wider str comes), and the largest PyUnicode_MAX_CHAR_VALUE of the str written
+ * whole or escaped (escaping replaces only ASCII characters, so each str's widest class of code
+ * point is written): the exact class of the text's widest one, unless `exact` is 0 (a content
+ * taken back for form->legal's). */
+typedef struct {
+    char *data;
+    int kind, exact;
+    Py_UCS4 max;
+    Py_ssize_t size, room;
+} Text;
+
+/* Room for `more` code points of `kind` (no narrower than text->kind): the buffer grown, and
+ * widened and converted when `kind` is wider; 0 and MemoryError. */
+static int
+text_grow(Text *text, Py_ssize_t more, int kind)
+{
+    if (text->room - text->size >= more && kind <= text->kind) {
+        return 1;
+    }
+    if (more > PY_SSIZE_T_MAX / 16 - text->size) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    const int wide = kind > text->kind ? kind : text->kind;
+    const Py_ssize_t room = text->room - text->size >= more ? text->room : 2 * (text->size + more);
+    char *data = wide == text->kind ? PyMem_Realloc(text->data, (size_t)(room * wide))
+                                    : PyMem_Malloc((size_t)(room * wide));
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    for (Py_ssize_t k = 0; wide != text->kind && k < text->size; k++) {
+        PyUnicode_WRITE(wide, data, k, PyUnicode_READ(text->kind, text->data, k));
+    }
+    if (wide != text->kind) {
+        PyMem_Free(text->data);
+    }
+    text->data = data;
+    text->kind = wide;
+    text->room = room;
+    return 1;
+}
+
+/* Append code points [start, start + count) of a str's `kind` and `data`, `max` its
+ * PyUnicode_MAX_CHAR_VALUE; 0 and an exception. */
+static int
+text_chars(Text *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t count,
+           Py_UCS4 max)
+{
+    if (count == 0) {
+        return 1;
+    }
+    if (!text_grow(text, count, kind)) {
+        return 0;
+    }
+    text->max = max > text->max ? max : text->max;
+    if (kind == text->kind) {
+        memcpy(text->data + text->size * kind, (const char *)data + start * kind,
+               (size_t)(count * kind));
+    }
+    else {
+        for (Py_ssize_t k = 0; k < count; k++) {
+            PyUnicode_WRITE(text->kind, text->data, text->size + k,
+                            PyUnicode_READ(kind, data, start + k));
+        }
+    }
+    text->size += count;
+    return 1;
+}
+
+/* Append a str; 0 and an exception. */
+static int
+text_str(Text *text, PyObject *str)
+{
+    return text_chars(text, PyUnicode_KIND(str), PyUnicode_DATA(str), 0,
+                      PyUnicode_GET_LENGTH(str), PyUnicode_MAX_CHAR_VALUE(str));
+}
+
+/* Append ASCII characters; 0 and an exception. */
+static int
+text_ascii(Text *text, const char *chars, Py_ssize_t count)
+{
+    return text_chars(text, PyUnicode_1BYTE_KIND, chars, 0, count, 127);
+}
+
+/* The first index from `k` on, below `n`, of a code point that `escapes` replaces (a table of
+ * 256, NULL past 127), or `n`. */
+static Py_ssize_t
+next_escape(int kind, const void *data, Py_ssize_t k, Py_ssize_t n, PyObject *const *escapes)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *chars = data;
+        while (k < n && escapes[chars[k]] == NULL) {
+            k++;
+        }
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = data;
+        while (k < n && (chars[k] > 255 || escapes[chars[k]] == NULL)) {
+            k++;
+        }
+    }
+    else {
+        const Py_UCS4 *chars = data;
+        while (k < n && (chars[k] > 255 || escapes[chars[k]] == NULL)) {
+            k++;
+        }
+    }
+    return k;
+}
+
+/* Append a str with each ASCII character that has an entry in `escapes` written as that
+ * entry (a str); 0 and an exception. */
+static int
+text_escaped(Text *text, PyObject *str, PyObject *const *escapes)
+{
+    const int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
+    const Py_UCS4 max = PyUnicode_MAX_CHAR_VALUE(str);
+    for (Py_ssize_t k = 0; k <= n;) {
+        const Py_ssize_t found = next_escape(kind, data, k, n, escapes);
+        if (!text_chars(text, kind, data, k, found - k, max)
+            || (found < n && !text_str(text, escapes[PyUnicode_READ(kind, data, found)]))) {
+            return 0;
+        }
+        k = found + 1;
+    }
+    return 1;
+}
+
+/* `value` (not negative) in decimal at `into`, zero-padded to `width` digits; the end. */
+static char *
+decimal(char *into, int64_t value, int width)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0 || n < width);
+    while (n > 0) {
+        *into++ = digits[--n];
+    }
+    return into;
+}
+
+/* `value` (0 to 99) in two digits at `into`; the end. */
+static char *
+two_digits(char *into, int64_t value)
+{
+    into[0] = (char)('0' + value / 10);
+    into[1] = (char)('0' + value % 10);
+    return into + 2;
+}
+
+/* A timecode at `into`: HH:MM:SS then `separator` then mmm (hours with at least two digits) of
+ * `ms` (not negative), castline.timecode's format; the end. */
+static char *
+timecode(char *into, int64_t ms, char separator)
+{
+    const int64_t seconds = ms / 1000, hours = seconds / 3600, millis = ms % 1000;
+    into = hours < 100 ? two_digits(into, hours) : decimal(into, hours, 2);
+    *into++ = ':';
+    into = two_digits(into, seconds / 60 % 60);
+    *into++ = ':';
+    into = two_digits(into, seconds % 60);
+    *into++ = separator;
+    *into++ = (char)('0' + millis / 100);
+    return two_digits(into, millis % 100);
+}
+
+/* The text as a str (of its code points' exact kind); NULL and an exception. */
+static PyObject *
+text_result(const Text *text)
+{
+    if (!text->exact) {
+        return PyUnicode_FromKindAndData(text->kind, text->data, text->size);
+    }
+    PyObject *result = PyUnicode_New(text->size, text->max);
+    if (result != NULL && text->size) {
+        memcpy(PyUnicode_DATA(result), text->data, (size_t)(text->size * text->kind));
+    }
+    return result;
+}
+
+/* How a format writes its cues (castline.timing.captiontext.CaptionText's fields). Every object is
+ * borrowed from the form tuple, which the call's arguments hold. */
+typedef struct {
+    char separator;
+    PyObject *escapes[256]; /* by ASCII character: what it is written as, or NULL (past 127) */
+    int numbered;
+    PyObject *block_start, *block_end, *tail, *voice, *voice_end, *legal;
+} Form;
+
+/* The ASCII character a str of one holds, or -1. */
+static int
+ascii_of(PyObject *str)
+{
+    return PyUnicode_GET_LENGTH(str) == 1 && PyUnicode_READ_CHAR(str, 0) < 128
+               ? (int)PyUnicode_READ_CHAR(str, 0)
+               : -1;
+}
+
+/* The (character, replacement) pairs of tuple `pairs` into `escapes`: each character one ASCII
+ * character, given once and in no replacement of an earlier pair (so that replacing each in
+ * turn, as the Python reference does, is replacing all at once); 0 and an exception. */
+static int
+escapes_parse(PyObject *pairs, PyObject **escapes)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(pairs); k++) {
+        PyObject *pair = PyTuple_GET_ITEM(pairs, k), *key, *value;
+        if (!PyTuple_Check(pair) || !PyArg_ParseTuple(pair, "UU:escape", &key, &value)) {
+            PyErr_SetString(PyExc_TypeError, "an escape is not a pair of str");
+            return 0;
+        }
+        const int c = ascii_of(key);
+        int later = 0; /* whether an earlier replacement holds c */
+        for (Py_ssize_t j = 0; c >= 0 && j < k && !later; j++) {
+            PyObject *earlier = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, j), 1);
+            later = PyUnicode_FindChar(earlier, (Py_UCS4)c, 0, PY_SSIZE_T_MAX, 1) >= 0;
+        }
+        if (c < 0 || escapes[c] != NULL || later) {
+            PyErr_SetString(PyExc_ValueError,
+                            "an escaped character is not one ASCII character, is given twice "
+                            "or is in an earlier replacement");
+            return 0;
+        }
+        escapes[c] = value;
+    }
+    return 1;
+}
+
+/* The form tuple (separator, escapes, numbered, block_start, block_end, tail, voice, voice_end,
+ * legal) into `form`; 0 and TypeError or ValueError when it is not one. */
+static int
+form_parse(PyObject *tuple, Form *form)
+{
+    PyObject *separator, *escapes;
+    memset(form, 0, sizeof(*form));
+    if (!PyArg_ParseTuple(tuple, "UO!pUUUOUO:form", &separator, &PyTuple_Type, &escapes,
+                          &form->numbered, &form->block_start, &form->block_end, &form->tail,
+                          &form->voice, &form->voice_end, &form->legal)) {
+        return 0;
+    }
+    if (ascii_of(separator) < 0) {
+        PyErr_SetString(PyExc_ValueError, "the separator is not one ASCII character");
+        return 0;
+    }
+    form->separator = (char)ascii_of(separator);
+    return escapes_parse(escapes, form->escapes);
+}
+
+/* What a cue's block needs that only Python gives: each speaker's voice tag, looked up once. */
+typedef struct {
+    PyObject *tags;    /* speaker: its voice tag (a str, "" for none) */
+    PyObject *speaker; /* the last speaker looked up (a reference), and its tag (borrowed) */
+    PyObject *tag;
+} Voices;
+
+/* Whether a cue is written natively (WRITTEN), handed back to the Python reference (HAND_BACK:
+ * a value it writes in its own way) or failed (FAILED, an exception set). */
+enum { FAILED = 0, WRITTEN = 1, HAND_BACK = 2 };
+
+/* The voice tag of `speaker` into *tag (borrowed from voices->tags): form->voice(speaker),
+ * called once per speaker; HAND_BACK when it is not a str. */
+static int
+voice_tag(const Form *form, Voices *voices, PyObject *speaker, PyObject **tag)
+{
+    if (speaker == voices->speaker) { /* as good as always: the speaker of the last cue */
+        *tag = voices->tag;
+        return WRITTEN;
+    }
+    PyObject *found = PyDict_GetItemWithError(voices->tags, speaker);
+    if (found == NULL) {
+        if (PyErr_Occurred()) {
+            return FAILED;
+        }
+        PyObject *made = PyObject_CallOneArg(form->voice, speaker);
+        if (made == NULL) {
+            return FAILED;
+        }
+        int stored = PyUnicode_CheckExact(made) ? PyDict_SetItem(voices->tags, speaker, made) : 1;
+        Py_DECREF(made); /* the dict holds it */
+        if (stored != 0) {
+            return stored < 0 ? FAILED : HAND_BACK;
+        }
+        found = made;
+    }
+    Py_XSETREF(voices->speaker, Py_NewRef(speaker));
+    voices->tag = *tag = found;
+    return WRITTEN;
+}
+
+/* Whether the text written since `start` begins with a line break or holds a blank line. */
+static int
+has_blank_line(const Text *text, Py_ssize_t start)
+{
+    if (text->kind == PyUnicode_1BYTE_KIND) { /* as good as always: a search for each break */
+        Py_ssize_t after_break = start; /* where a line break would make a blank line */
+        for (const char *at = text->data + start;
+             (at = memchr(at, '\n', (size_t)(text->size - (at - text->data)))) != NULL; at++) {
+            if (at - text->data == after_break) {
+                return 1;
+            }
+            after_break = at - text->data + 1;
+        }
+        return 0;
+    }
+    int after_break = 1; /* at the start, as after a line break */
+    for (Py_ssize_t k = start; k < text->size; k++) {
+        const int at_break = PyUnicode_READ(text->kind, text->data, k) == '\n';
+        if (at_break && after_break) {
+            return 1;
+        }
+        after_break = at_break;
+    }
+    return 0;
+}
+
+/* Append a cue's content: its label, then its lines joined by line breaks, all escaped ("" when it
+ * has no line), made legal by form->legal when it begins with a line break or holds a blank
+ * line; WRITTEN, HAND_BACK (a line, the label or form->legal's text not a str) or FAILED. */
+static int
+cue_content(Text *text, const Form *form, PyObject *lines, PyObject *label)
+{
+    const Py_ssize_t start = text->size, n = PyTuple_GET_SIZE(lines);
+    if (n == 0) {
+        return WRITTEN;
+    }
+    if (!PyUnicode_CheckExact(label)) {
+        return HAND_BACK;
+    }
+    if (!text_escaped(text, label, form->escapes)) {
+        return FAILED;
+    }
+    PyObject *escapes_break = form->escapes['\n']; /* the lines' join is escaped too */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *line = PyTuple_GET_ITEM(lines, k);
+        if (!PyUnicode_CheckExact(line)) {
+            return HAND_BACK;
+        }
+        if ((k > 0 && !(escapes_break ? text_str(text, escapes_break) : text_ascii(text, "\n", 1)))
+            || !text_escaped(text, line, form->escapes)) {
+            return FAILED;
+        }
+    }
+    if (form->legal == Py_None || !has_blank_line(text, start)) {
+        return WRITTEN;
+    }
+    PyObject *content = PyUnicode_FromKindAndData(
+        text->kind, text->data + start * text->kind, text->size - start);
+    PyObject *legal = content ? PyObject_CallOneArg(form->legal, content) : NULL;
+    Py_XDECREF(content);
+    text->size = start;
+    text->exact = 0; /* the content taken back may have held the widest code point */
+    int done = legal == NULL               ? FAILED
+               : !PyUnicode_CheckExact(legal) ? HAND_BACK
+               : text_str(text, legal)      ? WRITTEN
+                                            : FAILED;
+    Py_XDECREF(legal);
+    return done;
+}
+
+/* A cue's time into *ms: HAND_BACK unless it is a non-negative int of 64 bits. */
+static int
+cue_time(PyObject *value, int64_t *ms)
+{
+    if (value == NULL || !PyLong_CheckExact(value)) {
+        return HAND_BACK;
+    }
+    int overflow;
+    long long read = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (read == -1 && PyErr_Occurred()) {
+        return FAILED;
+    }
+    *ms = read;
+    return overflow || read < 0 ? HAND_BACK : WRITTEN;
+}
+
+/* Append the block of cue `number` (counting from 1): block_start, the number and a line
+ * break when numbered, "start --> end" and a line break, its voice tag, its content, voice_end
+ * after a tag, block_end; WRITTEN, HAND_BACK or FAILED. */
+static int
+cue_block(Text *text, const Form *form, Voices *voices, PyObject *cue, Py_ssize_t number,
+          const Py_ssize_t *offsets)
+{
+    PyObject *slots[3], *tag = NULL; /* start_ms, end_ms, speaker */
+    for (int k = 0; k < 3; k++) {
+        slots[k] = *(PyObject **)((char *)cue + offsets[k]);
+    }
+    int64_t start, end;
+    int done = cue_time(slots[0], &start);
+    done = done == WRITTEN ? cue_time(slots[1], &end) : done;
+    if (done == WRITTEN && form->voice != Py_None) {
+        done = slots[2] == Py_None || (slots[2] != NULL && PyUnicode_CheckExact(slots[2]))
+                   ? voice_tag(form, voices, slots[2], &tag)
+                   : HAND_BACK;
+    }
+    if (done != WRITTEN) {
+        return done;
+    }
+    /* Read again after the voice call, which runs Python code: held while they are written. */
+    PyObject *lines = *(PyObject **)((char *)cue + offsets[3]);
+    PyObject *label = *(PyObject **)((char *)cue + offsets[5]);
+    if (lines == NULL || label == NULL || !PyTuple_CheckExact(lines)) {
+        return HAND_BACK;
+    }
+    Py_INCREF(lines);
+    Py_INCREF(label);
+    Py_XINCREF(tag);
+    const int voiced = tag != NULL && PyUnicode_GET_LENGTH(tag) > 0;
+    char head[96], *end_of_head = head; /* number and times: at most 20 + 23 + 5 + 23 + 1 */
+    if (form->numbered) {
+        end_of_head = decimal(end_of_head, number, 1);
+        *end_of_head++ = '\n';
+    }
+    end_of_head = timecode(end_of_head, start, form->separator);
+    memcpy(end_of_head, " --> ", 5);
+    end_of_head = timecode(end_of_head + 5, end, form->separator);
+    *end_of_head++ = '\n';
+    done = text_str(text, form->block_start) && text_ascii(text, head, end_of_head - head)
+                   && (!voiced || text_str(text, tag))
+               ? cue_content(text, form, lines, label)
+               : FAILED;
+    if (done == WRITTEN && !((!voiced || text_str(text, form->voice_end))
+                             && text_str(text, form->block_end))) {
+        done = FAILED;
+    }
+    Py_DECREF(lines);
+    Py_DECREF(label);
+    Py_XDECREF(tag);
+    return done;
+}
+
+PyDoc_STRVAR(caption_text_doc,
+"caption_text(cues, cue_type, head, form)\n"
+"--\n"
+"\n"
+"castline.timing.captiontext.caption_text in C: head, then each cue's block (the cues a sequence of\n"
+"cue_type, cues.Cue), then the tail. form: (separator, escapes, numbered, block_start,\n"
+"block_end, tail, voice, voice_end, legal), CaptionText's fields, escapes a tuple of (ASCII\n"
+"character, str) pairs, voice and legal callables or None. None when a cue holds a value only\n"
+"the Python reference writes (a cue not of cue_type, a time not an int of 64 bits at least 0,\n"
+"a speaker, label or line not a str, a voice tag or legal text not a str).");
+
+static PyObject *
+caption_text(PyObject *module, PyObject *args)
+{
+    PyObject *cues, *type, *head, *form_tuple;
+    Form form;
+    Py_ssize_t offsets[CUE_FIELDS];
+    if (!PyArg_ParseTuple(args, "OOUO!:caption_text", &cues, &type, &head, &PyTuple_Type,
+                          &form_tuple)
+        || !form_parse(form_tuple, &form) || !cue_fields(type, offsets)) {
+        return NULL;
+    }
+    PyObject *items = PySequence_Tuple(cues); /* a list could change under a callback */
+    if (items == NULL) {
+        return NULL;
+    }
+    Text text = {NULL, PyUnicode_1BYTE_KIND, 1, 127, 0, 0};
+    Voices voices = {PyDict_New(), NULL, NULL};
+    int done = voices.tags != NULL && text_str(&text, head) ? WRITTEN : FAILED;
+    for (Py_ssize_t k = 0; done == WRITTEN && k < PyTuple_GET_SIZE(items); k++) {
+        PyObject *cue = PyTuple_GET_ITEM(items, k);
+        done = Py_IS_TYPE(cue, (PyTypeObject *)type)
+                   ? cue_block(&text, &form, &voices, cue, k + 1, offsets)
+                   : HAND_BACK;
+    }
+    if (done == WRITTEN && !text_str(&text, form.tail)) {
+        done = FAILED;
+    }
+    PyObject *result = done == HAND_BACK ? Py_NewRef(Py_None)
+                       : done == WRITTEN
+                           ? text_result(&text)
+                           : NULL;
+    PyMem_Free(text.data);
+    Py_XDECREF(voices.tags);
+    Py_XDECREF(voices.speaker);
+    Py_DECREF(items);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cheapest_cuts", cheapest_cuts, METH_VARARGS, cheapest_cuts_doc},
     {"layout", make_layout, METH_VARARGS, layout_doc},
     {"fills", fills, METH_VARARGS, fills_doc},
     {"model", make_model, METH_VARARGS, model_doc},
+    {"caption_text", caption_text, METH_VARARGS, caption_text_doc},
     {NULL, NULL, 0, NULL},
 };
 

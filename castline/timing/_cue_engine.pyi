@@ -111,3 +111,10 @@ def model(
 
 #: The type of :func:`model`.
 MakeModel = Callable[[Units, tuple[int, ...], Costs, int], Model]
+
+def caption_text(
+    cues: Sequence[Any], cue_type: type[Any], head: str, form: tuple[object, ...], /
+) -> str | None: ...
+
+#: The type of :func:`caption_text`.
+WriteText = Callable[[Sequence[Any], type[Any], str, tuple[object, ...]], str | None]

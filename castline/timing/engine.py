@@ -8,7 +8,9 @@ all the policies of the episode, then under a policy every line cut, labelled an
 cues' times settled). The Python engine
 (:mod:`castline.timing.segment`'s own cut, :mod:`castline.timing.cues`'s own steps) is the
 reference and the fallback for a line, or an episode, whose values leave 64 bits: the native
-one finds the same cues, so every output is the same byte for byte.
+one finds the same cues, so every output is the same byte for byte. It also writes caption
+files' text (:func:`castline.timing.captiontext.caption_text`), with the Python one as its
+reference.
 ``CASTLINE_ENGINE=python`` in the environment makes castline cut with the Python engine (for
 tests and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
 
@@ -24,12 +26,13 @@ TYPE_CHECKING = False  # not typing's: castline --version loads no typing module
 if TYPE_CHECKING:
     from typing import Literal
 
-    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout, MakeModel
+    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout, MakeModel, WriteText
 
     Engine = Literal["native", "python"]
 
 __all__ = [
     "default_engine",
+    "native_caption_text",
     "native_cheapest_cuts",
     "native_fills",
     "native_layout",
@@ -51,6 +54,18 @@ def _load() -> tuple[CheapestCuts, Fills, MakeLayout, MakeModel] | tuple[None, N
 #: that cut on their own (for the tests that compare each with the Python function it mirrors,
 #: and the engine benchmark).
 native_cheapest_cuts, native_fills, native_layout, native_model = _load()
+
+
+def _load_text() -> WriteText | None:
+    try:
+        from castline.timing._cue_engine import caption_text
+    except ImportError:  # not built, as above
+        return None
+    return caption_text
+
+
+#: The native caption text (:func:`castline.timing.captiontext.caption_text`), or ``None``.
+native_caption_text = _load_text()
 
 
 def default_engine() -> Engine:
