@@ -68,15 +68,16 @@ def build(
         ConfigError: an unknown exporter or option; another build holds the output folder; a
             symbolic link on the way to an output.
     """
-    from castline.build.replay import Start, baseline, replayed
+    from castline.build.replay import Start, replayed, take_baseline
 
     options = options or BuildOptions()
-    report, problem = replayed(content, out, options)
+    taken = take_baseline(content, out, options)
+    report, problem = replayed(content, out, options, taken)
     if report is not None:
         if progress is not None:
             progress(report.episodes_skipped, len(report.episodes), "")
         return report
-    start = Start(baseline(content, out, options), problem)
+    start = Start(taken if taken is not None and taken.trusted else None, problem)
     from castline.build.pipeline import run
 
     return run(content, out, options, progress, start)

@@ -53,8 +53,8 @@ from castline.build.outfiles import (
     read_or_none,
     write_atomic,
 )
-from castline.build.replay import LOCK_FILE as LOCK_FILE
-from castline.build.replay import REPLAY_FILE
+from castline.build.statefiles import LOCK_FILE as LOCK_FILE
+from castline.build.statefiles import REPLAY_FILE
 from castline.diagnostics import Diagnostic, Severity, rule
 from castline.diagnostics import diagnostics_from_json as diagnostics_from_json
 from castline.diagnostics import diagnostics_to_json as diagnostics_to_json

@@ -21,18 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from castline.build.statefiles import STATE_DIR as STATE_DIR
 from castline.diagnostics import Diagnostic, rule
 from castline.errors import ConfigError
 from castline.exporter import Artifact
-from castline.model import SourceRef
+from castline.source import SourceRef
 
 NOT_REMOVED = rule(
     "B002", "not-removed", "an output castline wrote before cannot be removed, or changed since"
 )
-
-#: The folder, inside the output folder, that holds castline's own files (no exporter writes
-#: there).
-STATE_DIR = ".castline"
 
 
 @dataclass(slots=True)

@@ -42,6 +42,7 @@ from typing import Any
 
 from castline import __version__
 from castline.build.options import BuildOptions, BuildReport
+from castline.build.statefiles import LOCK_FILE, REPLAY_FILE, STATE_DIR
 from castline.diagnostics import (
     RULES,
     Diagnostic,
@@ -54,11 +55,11 @@ from castline.diagnostics import (
 )
 from castline.source import SourceRef
 
-#: The folder of castline's own files in the output folder; the replay file in it, and the
-#: file a build locks (:func:`castline.build.manifest.locked`).
-STATE_DIR = ".castline"
-REPLAY_FILE = "replay.json"
-LOCK_FILE = "lock"
+try:  # what hashlib.blake2b is, without loading OpenSSL as importing hashlib does
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
+
 #: Bumped when the replay file's layout changes (an older file is then of no use).
 FORMAT = 1
 #: How much older than the build a file's times must be to be trusted, on a file system
@@ -78,10 +79,12 @@ UNUSABLE_REPLAY = rule(
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
-    """The content folder as it was before a build read any of it."""
+    """The build's surroundings (:func:`build_key`) and the content folder (its digest) as
+    they were before the build read anything; whether its times are old enough to trust."""
 
     key: str
     content: str
+    trusted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +102,16 @@ class _Unusable(Exception):
 
 
 def replayed(
-    content: Path, out: Path, options: BuildOptions
+    content: Path, out: Path, options: BuildOptions, taken: Baseline | None = None
 ) -> tuple[BuildReport | None, Diagnostic | None]:
     """The report of a build that would change nothing, or ``None`` (and why, when the replay
-    file is broken) when the build must run. Reads only stats and the replay file."""
+    file is broken) when the build must run: the replay file's against the :func:`take_baseline`
+    ``taken`` of the content (taken now when not given), then the output folder's stats.
+    Reads only stats and that file."""
     if options.dry_run or options.force:
+        return None, None
+    baseline = taken if taken is not None else take_baseline(content, out, options)
+    if baseline is None:
         return None, None
     path = out / STATE_DIR / REPLAY_FILE
     data, problem = _read_json(path)
@@ -115,16 +123,15 @@ def replayed(
         saved = _saved(data)
     except (KeyError, TypeError, ValueError) as error:
         return None, _unusable(path, f"{type(error).__name__}: {error}")
-    key = build_key(content, out, options)
-    if key is None or saved.key != key or not _modules_unchanged(saved.modules):
+    if (saved.key, saved.content) != (baseline.key, baseline.content):
+        return None, None
+    if not _modules_unchanged(saved.modules):
         return None, None
     with _try_lock(out) as held:
         if not held:
             return None, None
         try:
-            unchanged = _content_snapshot(content, out)[0] == saved.content and (
-                _out_snapshot(out) == saved.out
-            )
+            unchanged = _out_digest(out) == saved.out
         except _Unusable:
             return None, None
     return (saved.report if unchanged and _known(saved.rules) else None), None
@@ -147,20 +154,23 @@ def _unusable(path: Path, problem: str) -> Diagnostic:
     return UNUSABLE_REPLAY.warning(SourceRef(str(path), 1), message)
 
 
-def baseline(content: Path, out: Path, options: BuildOptions) -> Baseline | None:
-    """The content folder's snapshot before the build reads it; ``None`` when no replay
-    will be saved (a dry run, a symbolic link below it, times too recent to trust)."""
+def take_baseline(content: Path, out: Path, options: BuildOptions) -> Baseline | None:
+    """The build's surroundings and the content folder's digest before the build reads it;
+    ``None`` when no replay is used or saved (a dry run, a symbolic link below the content
+    folder, a working folder that is gone). It is not ``trusted`` when a time in it is too
+    recent: an edit in the same time step would not show."""
     if options.dry_run:
         return None
     started = time.time_ns()
     try:
-        snapshot, newest, coarse = _content_snapshot(content, out)
+        digest, newest, coarse = _content_digest(content, out)
     except _Unusable:
         return None
     key = build_key(content, out, options)
-    if key is None or newest > started - (COARSE_STEP_NS if coarse else FINE_STEP_NS):
+    if key is None:
         return None
-    return Baseline(key, snapshot)
+    trusted = newest <= started - (COARSE_STEP_NS if coarse else FINE_STEP_NS)
+    return Baseline(key, digest, trusted)
 
 
 def save_replay(
@@ -178,19 +188,19 @@ def save_replay(
         return
     if any(d.code.startswith("B") for d in report.diagnostics):
         return  # about this build's state, not the content: the next build may not repeat it
-    if build_key(content, out, options) != baseline.key:
+    if not baseline.trusted or build_key(content, out, options) != baseline.key:
         return
     try:
-        if _content_snapshot(content, out)[0] != baseline.content:
+        if _content_digest(content, out)[0] != baseline.content:
             return
-        out_snapshot = _out_snapshot(out)
+        out_digest = _out_digest(out)
     except _Unusable:
         return
     document = {
         "format": FORMAT,
         "key": baseline.key,
         "content": baseline.content,
-        "out": out_snapshot,
+        "out": out_digest,
         "modules": _module_stats(),
         "report": _report_json(report),
     }
@@ -287,10 +297,10 @@ def _time_zone_path() -> tuple[str, ...]:
     return tuple(zoneinfo.TZPATH)
 
 
-def _content_snapshot(content: Path, out: Path) -> tuple[str, int, bool]:
-    """Every entry below the content folder (the output folder and what it holds left out,
-    when it is inside): its path, type, size, modification and change times and inode, a
-    line each; the newest time seen; whether every time is a whole second (a file system
+def _content_digest(content: Path, out: Path) -> tuple[str, int, bool]:
+    """The digest of every entry below the content folder (the output folder and what it
+    holds left out, when it is inside): its path, type, size, modification and change times
+    and inode; the newest time seen; whether every time is a whole second (a file system
     with coarse times).
 
     Raises:
@@ -299,39 +309,40 @@ def _content_snapshot(content: Path, out: Path) -> tuple[str, int, bool]:
     relative = os.path.relpath(os.path.abspath(out), os.path.abspath(content))
     inside = not (relative == os.curdir or relative.startswith(os.pardir))
     skipped = frozenset({relative.replace(os.sep, "/")} if inside else ())
-    lines: list[str] = []
+    digest = blake2b(digest_size=32)
     newest, coarse = 0, True
     for path, info in _entries(os.fspath(content), skipped):
-        lines.append(_stat_line(path, info))
+        digest.update(_stat_line(path, info))
         newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
         coarse = coarse and info.st_mtime_ns % 1_000_000_000 == 0
-    return "".join(lines), newest, coarse
+    return digest.hexdigest(), newest, coarse
 
 
-def _out_snapshot(out: Path) -> str:
-    """Every entry below the output folder, a line each (as :func:`_content_snapshot`): the
-    replay file and the lock left out, and the state folder's own line (writing the replay
+def _out_digest(out: Path) -> str:
+    """The digest of every entry below the output folder (as :func:`_content_digest`): the
+    replay file and the lock left out, and the state folder's own stat (writing the replay
     file changes its times; what it holds counts).
 
     Raises:
         _Unusable: a symbolic link below it, or a folder that cannot be listed.
     """
-    return "".join(
-        _stat_line(path, info)
-        for path, info in _entries(os.fspath(out), _OWN_FILES)
-        if path != STATE_DIR
-    )
+    digest = blake2b(digest_size=32)
+    for path, info in _entries(os.fspath(out), _OWN_FILES):
+        if path != STATE_DIR:
+            digest.update(_stat_line(path, info))
+    return digest.hexdigest()
 
 
 #: The replay file itself and the lock: left out of the output folder's snapshot.
 _OWN_FILES = frozenset({f"{STATE_DIR}/{REPLAY_FILE}", f"{STATE_DIR}/{LOCK_FILE}"})
 
 
-def _stat_line(path: str, info: os.stat_result) -> str:
-    return (
+def _stat_line(path: str, info: os.stat_result) -> bytes:
+    line = (
         f"{path}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
         f"\0{info.st_ino}\n"
     )
+    return line.encode("utf-8", "surrogateescape")  # any file name
 
 
 def _entries(root: str, skipped: frozenset[str]) -> Iterator[tuple[str, os.stat_result]]:
