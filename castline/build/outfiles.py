@@ -16,7 +16,7 @@ import random
 import re
 import signal
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -644,30 +644,34 @@ def _restore_signals(previous: set[int | signal.Signals] | None) -> None:
 
 def _create_temporary(path: Path) -> tuple[str, int]:
     """Create ``.NAME.RANDOM.tmp`` beside ``path``; return its name and an open descriptor."""
-    while True:
-        temporary = str(path.parent / temporary_name(path.name))
-        _TEMPORARIES.add(temporary)
-        try:
-            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # somebody else's file: not ours to remove
-            _TEMPORARIES.discard(temporary)
-            continue
-        except BaseException:
-            _TEMPORARIES.discard(temporary)
-            raise
+    _, temporary, handle = _create_exclusive(path.name, lambda name: str(path.parent / name))
+    return temporary, handle
 
 
 def _create_temporary_in(folder: int, out: Path, parts: tuple[str, ...]) -> tuple[str, str, int]:
     """:func:`_create_temporary` in the open ``folder`` of the file ``out/parts``: the
     temporary file's name in the folder, the path it is registered by, and an open
     descriptor."""
+    return _create_exclusive(
+        parts[-1], lambda name: os.path.join(out, *parts[:-1], name), folder=folder
+    )
+
+
+def _create_exclusive(
+    of: str, registered: Callable[[str], str], *, folder: int | None = None
+) -> tuple[str, str, int]:
+    """Create a temporary file for the file named ``of`` (by its name in the open ``folder``,
+    or by the path it is ``registered`` by when there is none), under a name nobody has; its
+    name, that path and an open descriptor. The path is registered (:func:`temporaries`)
+    before the file exists."""
     while True:
-        name = temporary_name(parts[-1])
-        temporary = os.path.join(out, *parts[:-1], name)
+        name = temporary_name(of)
+        temporary = registered(name)
         _TEMPORARIES.add(temporary)
         try:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-            return name, temporary, os.open(name, flags, 0o600, dir_fd=folder)
+            opened = name if folder is not None else temporary
+            return name, temporary, os.open(opened, flags, 0o600, dir_fd=folder)
         except FileExistsError:  # somebody else's file: not ours to remove
             _TEMPORARIES.discard(temporary)
             continue

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
 from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import ClassVar
@@ -52,3 +56,32 @@ def tree(out: Path) -> dict[str, bytes]:
         for p in sorted(out.rglob("*"))
         if p.is_file() and ".castline" not in p.parts
     }
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from castline.build.manifest import locked, prepare_state_dir
+
+out = Path(sys.argv[1])
+prepare_state_dir(out)
+with locked(out, shared=False):
+    (out / "holding").touch()
+    time.sleep(60)
+"""
+
+
+@contextlib.contextmanager
+def lock_held_elsewhere(out: Path) -> Iterator[None]:
+    """Another process holds ``out``'s build lock while the block runs (it leaves a file
+    ``out/holding`` behind)."""
+    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(out)])
+    try:
+        deadline = time.monotonic() + 30
+        while not (out / "holding").exists():
+            assert other.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        yield
+    finally:
+        other.kill()
+        other.wait()

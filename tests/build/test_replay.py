@@ -13,12 +13,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from castline.build import BuildOptions, BuildReport, build, outfiles, pipeline, replay
 from castline.diagnostics import RULES, rule
 from castline.errors import ConfigError
+from tests.build.conftest import lock_held_elsewhere
 from tests.conftest import CONTENT
 
 FIRST = "episodes/0001-forecasting-ferries.md"
@@ -55,6 +57,15 @@ def settled(root: Path) -> Path:
     """``root``, once its files are older than the time step a replay needs to trust them."""
     time.sleep(replay.FINE_STEP_NS / 1e9 + 0.02)
     return root
+
+
+def rewrite_replay(out: Path, edit: Callable[[dict[str, Any]], object]) -> None:
+    """Edit the replay file's JSON in place (the state folder's own times, which writing it
+    changes, are not compared)."""
+    path = out / ".castline/replay.json"
+    document = json.loads(path.read_text())
+    edit(document)
+    path.write_text(json.dumps(document))
 
 
 def normal_no_change(content: Path, out: Path, options: BuildOptions) -> BuildReport:
@@ -181,22 +192,17 @@ def test_a_dry_run_or_a_forced_build_never_replays(tmp_path: Path, full_builds: 
 def test_a_changed_module_file_takes_the_full_build(tmp_path: Path, full_builds: list[int]) -> None:
     content, out = warned(tmp_path), tmp_path / "out"
     build(content, out)
-    path = out / ".castline/replay.json"
-    document = json.loads(path.read_text())
     module = tmp_path / "exporter_code.py"
     module.write_text("NAME = 'x'\n")
     info = module.stat()
-    document["modules"].append([str(module), info.st_size, info.st_mtime_ns])
-    path.write_text(json.dumps(document))
-    os.utime(out / ".castline", ns=(0, 0))  # the state folder's own times are not compared
+    row = [str(module), info.st_size, info.st_mtime_ns]
+    rewrite_replay(out, lambda document: document["modules"].append(row))
     build(content, out)
     assert len(full_builds) == 1
-    path.unlink()
+    (out / ".castline/replay.json").unlink()
     settled(content)
     build(content, out)
-    document = json.loads(path.read_text())
-    document["modules"].append([str(module), info.st_size, info.st_mtime_ns])
-    path.write_text(json.dumps(document))
+    rewrite_replay(out, lambda document: document["modules"].append(row))
     module.write_text("NAME = 'y'\n")  # a new size and time
     build(content, out)
     assert len(full_builds) == 3
@@ -330,40 +336,22 @@ def test_a_forged_replay_for_other_folders_is_not_believed(
     saved: tuple[Path, Path], full_builds: list[int]
 ) -> None:
     content, out = saved
-    path = out / ".castline/replay.json"
-    document = json.loads(path.read_text())
-    document["report"]["episodes"] = {"forged.md": "forged"}
-    document["content"] = "something else"
-    path.write_text(json.dumps(document))
+
+    def forge(document: dict[str, Any]) -> None:
+        document["report"]["episodes"] = {"forged.md": "forged"}
+        document["content"] = "something else"
+
+    rewrite_replay(out, forge)
     report = build(content, out)
     assert len(full_builds) == 1 and "forged.md" not in report.episodes
-
-
-HOLD_THE_LOCK = """
-import sys, time
-from pathlib import Path
-from castline.build.manifest import locked
-out = Path(sys.argv[1])
-with locked(out, shared=False):
-    (out / "holding").touch()
-    time.sleep(60)
-"""
 
 
 def test_a_locked_folder_is_not_replayed(saved: tuple[Path, Path]) -> None:
     """While another build holds the lock the fast path answers nothing (the full build then
     reports the lock: test_untrusted)."""
     content, out = saved
-    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(out)])
-    try:
-        deadline = time.monotonic() + 30
-        while not (out / "holding").exists():
-            assert other.poll() is None and time.monotonic() < deadline
-            time.sleep(0.01)
+    with lock_held_elsewhere(out):
         assert replay.replayed(content, out, BuildOptions()) == (None, None)
-    finally:
-        other.kill()
-        other.wait()
     (out / "holding").unlink()  # the output folder as the build left it
     assert replay.replayed(content, out, BuildOptions())[0] is not None
 
@@ -381,11 +369,8 @@ def test_a_replayed_rule_that_clashes_with_a_known_one_takes_the_full_build(
     saved: tuple[Path, Path], full_builds: list[int]
 ) -> None:
     content, out = saved
-    path = out / ".castline/replay.json"
-    document = json.loads(path.read_text())
-    document["report"]["rules"] = [["L999", "unknown-guest", "forged"]]  # a name L221 has
-    path.write_text(json.dumps(document))
-    os.utime(out / ".castline", ns=(0, 0))
+    forged = [["L999", "unknown-guest", "forged"]]  # a name L221 has
+    rewrite_replay(out, lambda document: document["report"].update(rules=forged))
     report = build(content, out)
     assert len(full_builds) == 1
     assert [d.rule.code for d in report.diagnostics if d.rule] == ["L221"]
@@ -489,11 +474,8 @@ def test_a_replayed_rule_gives_way_to_its_modules_definition(
     file said of it."""
     content, out = saved
     real = RULES["L221"]
-    path = out / ".castline/replay.json"
-    document = json.loads(path.read_text())
-    document["report"]["rules"] = [["L221", "unknown-guest", "what the file says"]]
-    path.write_text(json.dumps(document))
-    os.utime(out / ".castline", ns=(0, 0))
+    said = [["L221", "unknown-guest", "what the file says"]]
+    rewrite_replay(out, lambda document: document["report"].update(rules=said))
     monkeypatch.delitem(RULES, "L221")
     replayed, problem = replay.replayed(content, out, BuildOptions())
     assert replayed is not None and problem is None

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from castline.build import BuildOptions, build
 from castline.build.manifest import locked
 from castline.cli import app
 from castline.errors import ConfigError
-from tests.build.conftest import GOOD, tree
+from tests.build.conftest import GOOD, lock_held_elsewhere, tree
 from tests.conftest import ContentTree
 
 
@@ -86,36 +85,15 @@ def test_an_output_edited_by_hand_is_not_removed(content_tree: ContentTree, tmp_
     assert tree(out) == {"episodes/a.txt": b"my notes"}
 
 
-HOLD_THE_LOCK = """
-import sys, time
-from pathlib import Path
-from castline.build.manifest import locked, prepare_state_dir
-
-out = Path(sys.argv[1])
-prepare_state_dir(out)
-with locked(out, shared=False):
-    (out / "holding").touch()
-    time.sleep(60)
-"""
-
-
 def test_a_second_build_on_a_locked_output_folder_stops_and_writes_nothing(
     content_tree: ContentTree, tmp_path: Path
 ) -> None:
     root = content_tree({"episodes/a.md": GOOD.format(title="a", text="T.")})
     out = tmp_path / "out"
-    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(out)])
-    try:
-        deadline = time.monotonic() + 30
-        while not (out / "holding").exists():
-            assert other.poll() is None and time.monotonic() < deadline
-            time.sleep(0.01)
-        command = [sys.executable, "-m", "castline", "build", str(root), "-o", str(out), "-q"]
+    command = [sys.executable, "-m", "castline", "build", str(root), "-o", str(out), "-q"]
+    with lock_held_elsewhere(out):
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
         check = subprocess.run([*command, "--check"], capture_output=True, text=True, timeout=60)
-    finally:
-        other.kill()
-        other.wait()
     message = (
         f"castline: {out}: another castline build is writing this output folder "
         f"({out}/.castline/lock is locked); nothing was done: run again once it has finished\n"
