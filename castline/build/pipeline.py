@@ -3,6 +3,7 @@ which reads the content and the manifest and runs the exporters."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,7 +26,13 @@ from castline.build.manifest import (
     sha256,
 )
 from castline.build.options import BuildOptions, BuildReport
-from castline.build.outfiles import Changes, check_path, read_or_none, remove_output
+from castline.build.outfiles import (
+    Changes,
+    FlushingAhead,
+    check_path,
+    read_or_none,
+    remove_output,
+)
 from castline.build.planner import BuildInputs, Planner, Task
 from castline.build.replay import Start, forget_replay, save_replay
 from castline.build.showstep import ShowSteps
@@ -34,6 +41,7 @@ from castline.build.workers import (
     ExporterSpec,
     Outcome,
     Setup,
+    forks,
     run_tasks,
     young_generation,
 )
@@ -118,10 +126,11 @@ def _build_locked(
         episodes.rebuild,
     )
     try:
-        episodes.build(tasks, progress)
-        _remove_gone(manifest, set(relatives), inputs, changes)
-        for name in inputs.selected:
-            show_steps.run(exporters[name])
+        with _flushing(options):
+            episodes.build(tasks, progress)
+            _remove_gone(manifest, set(relatives), inputs, changes)
+            for name in inputs.selected:
+                show_steps.run(exporters[name])
         _record_sizes(report, manifest, inputs.selected, show_steps.sizes)
     finally:
         # Also on Ctrl-C: what was built is recorded, and the next build completes the rest.
@@ -129,6 +138,15 @@ def _build_locked(
             _save(out, manifest, planner, created=bool(changes.created) or episodes.new_records)
     _finish(report, manifest, inputs, project.show)
     return report
+
+
+def _flushing(options: BuildOptions) -> contextlib.AbstractContextManager[object]:
+    """Flush ahead while the episodes and the show files are written, when this process
+    writes them (with worker processes, each worker flushes ahead: this one must not run a
+    thread while it forks them)."""
+    if options.dry_run or forks(options.jobs):
+        return contextlib.nullcontext()
+    return FlushingAhead()
 
 
 def _save(out: Path, manifest: Manifest, planner: Planner, *, created: bool) -> None:

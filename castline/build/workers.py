@@ -289,6 +289,8 @@ def init_worker(setup: Setup) -> None:
         gc.set_threshold(max(threshold[0], YOUNG_GENERATION_SIZE), *threshold[1:])
     global _WORKER
     _WORKER = EpisodeBuilder(setup)
+    if not setup.dry_run:  # a worker forks nothing: it may flush ahead until it exits
+        outfiles.FlushingAhead().start()
 
 
 def _run_in_worker(task: Task) -> Outcome:
@@ -314,13 +316,22 @@ def run_tasks(
     (``0``: one per CPU); yield their outcomes as they finish."""
     if not tasks:
         return
-    workers = jobs or os.cpu_count() or 1
-    if workers <= 1 or len(tasks) == 1:
+    if not forks(jobs) or len(tasks) == 1:
         builder = EpisodeBuilder(setup, project)
         for task in tasks:
             yield builder.run(task)
         return
-    yield from _in_pool(setup, tasks, workers)
+    yield from _in_pool(setup, tasks, _workers(jobs))
+
+
+def forks(jobs: int) -> bool:
+    """Whether :func:`run_tasks` runs more than one task in worker processes, forked from
+    this one, for this ``jobs``."""
+    return _workers(jobs) > 1
+
+
+def _workers(jobs: int) -> int:
+    return jobs or os.cpu_count() or 1
 
 
 def _in_pool(setup: Setup, tasks: Sequence[Task], workers: int) -> Iterator[Outcome]:

@@ -7,6 +7,7 @@ import json
 import os
 import random
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -651,7 +652,8 @@ def test_record_files_are_flushed_with_the_new_outputs_before_the_manifest_names
     real_sync, real_replace = os.sync, os.replace
 
     def sync() -> None:
-        events.append("sync")
+        if threading.current_thread().name != "castline-flush":  # flushes ahead: none waits
+            events.append("sync")
         real_sync()
 
     def replace(source: str, target: str, **folders: int) -> None:  # by path or in a folder

@@ -19,7 +19,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from castline.build import BuildOptions, build, outfiles
-from castline.build.outfiles import path_parts, write_atomic
+from castline.build.outfiles import FlushingAhead, path_parts, write_atomic
 from castline.errors import ConfigError
 from tests.build.conftest import GOOD, tree
 from tests.conftest import ContentTree
@@ -164,7 +164,8 @@ def test_a_build_flushes_new_files_at_once_before_the_manifest_and_replaced_ones
         real_fsync(handle)
 
     def sync() -> None:
-        events.append("sync")
+        if threading.current_thread().name != FLUSH_THREAD:  # the flushes ahead wait for none
+            events.append("sync")
         real_sync()
 
     def replace(source: str, target: str, **folders: int) -> None:  # by path or in a folder
@@ -189,6 +190,61 @@ def test_a_build_flushes_new_files_at_once_before_the_manifest_and_replaced_ones
     (root / "episodes/a.md").write_text(episode.format(title="A", text="Two."))
     build(root, out, BuildOptions(only=("txt",)))
     assert events[:2] == ["fsync a.txt", "rename a.txt"] and "sync" not in events
+
+
+#: The name of the thread that flushes ahead (castline.build.outfiles.FlushingAhead).
+FLUSH_THREAD = "castline-flush"
+
+
+def test_flushing_ahead_flushes_from_its_thread_until_it_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    flushed_by: list[str] = []
+    twice = threading.Event()
+
+    def flush_all() -> None:
+        flushed_by.append(threading.current_thread().name)
+        if len(flushed_by) >= 2:
+            twice.set()
+
+    monkeypatch.setattr(outfiles, "flush_all", flush_all)
+    monkeypatch.setattr(outfiles, "FLUSH_AHEAD_INTERVAL", 0.001)
+    with FlushingAhead():
+        assert twice.wait(timeout=30)
+    stopped_after = len(flushed_by)
+    assert set(flushed_by) == {FLUSH_THREAD}
+    assert FLUSH_THREAD not in {thread.name for thread in threading.enumerate()}
+    assert len(flushed_by) == stopped_after
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_flushes_ahead_in_the_process_that_writes_and_never_while_forking(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """With ``--jobs 1`` the build's own process flushes ahead while it writes; with worker
+    processes, each worker does, and the main process runs no thread while it forks them."""
+    episode = "---\ntitle: {title}\ntranscript:\n- line: Words.\n  sec: 0\n---\n"
+    root = content_tree({f"episodes/{n}.md": episode.format(title=n) for n in "abc"})
+    started: list[int] = []
+    threads_at_fork: list[set[str]] = []
+    real_start, real_fork = FlushingAhead.start, os.fork
+
+    def start(self: FlushingAhead) -> None:
+        started.append(os.getpid())
+        real_start(self)
+
+    def fork() -> int:
+        threads_at_fork.append({thread.name for thread in threading.enumerate()})
+        return real_fork()
+
+    monkeypatch.setattr(FlushingAhead, "start", start)
+    monkeypatch.setattr(os, "fork", fork)
+    build(root, tmp_path / "out", BuildOptions(jobs=jobs, only=("txt",)))
+    if jobs == 1:
+        assert started == [os.getpid()] and threads_at_fork == []
+    else:
+        assert os.getpid() not in started and threads_at_fork  # the workers' own, not seen
+        assert all(FLUSH_THREAD not in names for names in threads_at_fork)
 
 
 @given(st.text(alphabet=["a", ".", "/", "é"], max_size=12))
