@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +41,11 @@ NOT_A_MAPPING = rule(
 )
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: What the composer asks :meth:`TypedLoader.resolve`, as PyYAML answers it, and the tags and
+#: node class the fast paths compare with.
+_resolve: Callable[..., str] = _BaseLoader.resolve
+_SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
 
 
 #: Nodes one file's YAML may hold when no limit is given (:attr:`Limits.yaml_nodes`).
@@ -60,7 +65,26 @@ class TypedLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     checked (see :func:`_construct_timestamp`): the types castline reads, without the checks
     of :class:`ContentLoader`. :func:`parse_yaml` uses it only for a text that cannot hold more
     nodes than the limit (:func:`most_nodes`), and reads a text it fails on again with
-    :class:`ContentLoader`, for the message."""
+    :class:`ContentLoader`, for the message.
+
+    libyaml's composer calls :meth:`descend_resolver`, :meth:`resolve` and
+    :meth:`ascend_resolver` for each node: without path resolvers the first and the last do
+    nothing, and :meth:`resolve` answers a text's tag without PyYAML's lookups.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag PyYAML's ``Resolver.resolve`` gives: a text's at once for a quoted scalar,
+        or a plain one that no implicit resolver starts with; PyYAML's answer otherwise."""
+        if kind is _SCALAR and (not implicit[0] or (value and value[0] not in _RESOLVED_FIRSTS)):
+            return _STR
+        tag: str = _resolve(self, kind, value, implicit)
+        return tag
+
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        """Nothing: this loader has no path resolver to follow."""
+
+    def ascend_resolver(self) -> None:
+        """Nothing: this loader has no path resolver to follow."""
 
 
 TypedLoader.yaml_implicit_resolvers = {
@@ -72,6 +96,16 @@ TypedLoader.add_implicit_resolver(
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
+
+#: The first characters of a plain scalar that some implicit resolver of :class:`TypedLoader`
+#: may give a tag other than text's (PyYAML looks them up by it, ``""`` for an empty scalar:
+#: https://github.com/yaml/pyyaml/blob/main/lib/yaml/resolver.py).
+_RESOLVED_FIRSTS = frozenset(
+    first for first, found in TypedLoader.yaml_implicit_resolvers.items() if found
+)
+if None in TypedLoader.yaml_implicit_resolvers or TypedLoader.yaml_path_resolvers:
+    # A resolver for every scalar, or by path: PyYAML's own methods, which look for them.
+    del TypedLoader.resolve, TypedLoader.descend_resolver, TypedLoader.ascend_resolver
 
 
 class ContentLoader(TypedLoader):
@@ -335,25 +369,26 @@ def _read_typed(
         loader.dispose()
 
 
-_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
-
-
 def _tree_value(loader: TypedLoader, node: yaml.Node) -> Any:
     """The value of ``node``, which no alias repeats, as ``loader.construct_document`` gives
     it: texts, lists and mappings with text keys built here, every other node by ``loader``
     (without its bookkeeping for nodes that aliases share). A mapping with another key (a
     number, a ``<<`` merge) is built by ``loader`` whole."""
     tag, kind = node.tag, type(node)
-    if kind is yaml.ScalarNode and tag == _STR:
+    if kind is _SCALAR and tag == _STR:
         return node.value
-    if kind is yaml.SequenceNode and tag == _SEQ:
+    if kind is _SEQUENCE and tag == _SEQ:
         return [_tree_value(loader, child) for child in node.value]
-    if kind is yaml.MappingNode and tag == _MAP:
+    if kind is _MAPPING and tag == _MAP:
         mapping: dict[str, Any] = {}
         for key, value in node.value:
-            if type(key) is not yaml.ScalarNode or key.tag != _STR:
+            if type(key) is not _SCALAR or key.tag != _STR:
                 return loader.construct_document(node)
-            mapping[key.value] = _tree_value(loader, value)
+            # A text value (most are) without a call of its own.
+            if type(value) is _SCALAR and value.tag == _STR:
+                mapping[key.value] = value.value
+            else:
+                mapping[key.value] = _tree_value(loader, value)
         return mapping
     return loader.construct_document(node)
 

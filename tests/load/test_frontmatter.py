@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from unittest import mock
 
 import yaml
@@ -287,3 +288,37 @@ def test_a_place_looked_up_is_the_place_listed(text: str, asked: list[KeyPath]) 
         assert lines.get(path) == every.get(path)
     for depth in (1, 2, 3):
         assert key_lines(lines, depth=depth) == key_lines(every, depth=depth)
+
+
+#: Scalars whose first character each implicit resolver starts with, and others.
+_SCALAR_TEXTS = st.one_of(
+    st.text(alphabet="0123456789+-.:_eExXoObB~nNtTfFyY<=!&*aZ é", max_size=12),
+    st.sampled_from(["", "~", "null", "true", "FALSE", "yes", "0x1F", "1e3", ".inf", "<<", "="]),
+    st.sampled_from(["2024-01-02", "12:30", "1_000", "-.5", "on", "Off", "*", "&", "!"]),
+)
+
+
+@given(
+    kind=st.sampled_from([yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode]),
+    value=_SCALAR_TEXTS,
+    implicit=st.tuples(st.booleans(), st.booleans()),
+)
+def test_the_typed_loader_resolves_every_node_as_pyyaml_does(
+    kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]
+) -> None:
+    """Its one-call answer for texts is PyYAML's ``Resolver.resolve`` over its own tables."""
+    loader = frontmatter.TypedLoader("")
+    try:
+        reference: Callable[..., str] = yaml.resolver.BaseResolver.resolve
+        expected = reference(loader, kind, value, implicit)
+        assert loader.resolve(kind, value, implicit) == expected
+    finally:
+        loader.dispose()
+
+
+def test_the_typed_loader_follows_no_path_and_tries_no_resolver_on_every_scalar() -> None:
+    """What lets it skip ``descend_resolver`` and ``ascend_resolver`` and answer texts at once;
+    were either set, it would use PyYAML's methods."""
+    assert frontmatter.TypedLoader.yaml_path_resolvers == {}
+    assert None not in frontmatter.TypedLoader.yaml_implicit_resolvers
+    assert "resolve" in vars(frontmatter.TypedLoader)
