@@ -3349,12 +3349,179 @@ caption_text(PyObject *module, PyObject *args)
     return result;
 }
 
+/* --- The transcripts' cue columns (cue_columns) ---------------------------------------------- */
+
+/* A millisecond count as its whole seconds (floor division by 1000) and decimals[ms % 1000]
+ * (ASCII str of 8 characters at most, checked by cue_columns); NULL and an exception. */
+static PyObject *
+seconds_of(long long ms, PyObject *decimals)
+{
+    long long whole = ms / 1000, rest = ms % 1000;
+    if (rest < 0) { /* Python's floor division and modulo */
+        whole -= 1;
+        rest += 1000;
+    }
+    char digits[24]; /* the whole seconds' decimal digits, written from the end */
+    int start = (int)sizeof(digits);
+    unsigned long long left = whole < 0 ? 0ULL - (unsigned long long)whole
+                                        : (unsigned long long)whole;
+    do {
+        digits[--start] = (char)('0' + left % 10);
+        left /= 10;
+    } while (left);
+    if (whole < 0) {
+        digits[--start] = '-';
+    }
+    int length = (int)sizeof(digits) - start;
+    PyObject *decimal = PyTuple_GET_ITEM(decimals, rest);
+    Py_ssize_t extra = PyUnicode_GET_LENGTH(decimal);
+    PyObject *text = PyUnicode_New(length + extra, 127);
+    if (text != NULL) {
+        Py_UCS1 *into = PyUnicode_1BYTE_DATA(text);
+        memcpy(into, digits + start, (size_t)length);
+        memcpy(into + length, PyUnicode_1BYTE_DATA(decimal), (size_t)extra);
+    }
+    return text;
+}
+
+/* A cue's slot: a borrowed reference, NULL when it is unset. */
+static PyObject *
+cue_slot(PyObject *cue, Py_ssize_t offset)
+{
+    return *(PyObject **)((char *)cue + offset);
+}
+
+/* A time slot the native code writes: an int of 64 bits into *ms; 0 (no exception) otherwise. */
+static int
+time_slot(PyObject *value, long long *ms)
+{
+    int overflow = 0;
+    if (value == NULL || !PyLong_CheckExact(value)) {
+        return 0;
+    }
+    *ms = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow || (*ms == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return 0;
+    }
+    return 1;
+}
+
+/* A lines slot the native code writes: a tuple of str; 0 otherwise. */
+static int
+lines_slot(PyObject *lines)
+{
+    if (lines == NULL || !PyTuple_CheckExact(lines)) {
+        return 0;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(lines); k++) {
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(lines, k))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Cue k's items of the five columns; WRITTEN, HAND_BACK (a value only the reference writes)
+ * or FAILED (an exception). */
+static int
+cue_row(PyObject *cue, const Py_ssize_t *offsets, PyObject *decimals, PyObject *space,
+        PyObject *const columns[5], Py_ssize_t k)
+{
+    PyObject *start = cue_slot(cue, offsets[0]), *end = cue_slot(cue, offsets[1]);
+    PyObject *lines = cue_slot(cue, offsets[3]);
+    long long start_ms, end_ms;
+    if (!time_slot(start, &start_ms) || !time_slot(end, &end_ms) || !lines_slot(lines)) {
+        return HAND_BACK;
+    }
+    PyObject *items[5] = {Py_NewRef(start), Py_NewRef(end), seconds_of(start_ms, decimals),
+                          seconds_of(end_ms, decimals), PyUnicode_Join(space, lines)};
+    int done = WRITTEN;
+    for (int c = 0; c < 5; c++) {
+        if (items[c] == NULL) {
+            done = FAILED;
+        }
+    }
+    for (int c = 0; c < 5; c++) {
+        if (done == WRITTEN) {
+            PyTuple_SET_ITEM(columns[c], k, items[c]);
+        }
+        else {
+            Py_XDECREF(items[c]);
+        }
+    }
+    return done;
+}
+
+PyDoc_STRVAR(cue_columns_doc,
+"cue_columns(cues, cue_type, decimals)\n"
+"--\n"
+"\n"
+"castline.timing.cuetext.python_cue_columns in C: the cues' (a sequence of cue_type,\n"
+"cues.Cue) starts, ends, both as decimal seconds (the whole seconds, floor division by 1000,\n"
+"then decimals[ms % 1000], a tuple of 1000 ASCII str), and texts (the lines joined by spaces),\n"
+"five tuples. None when a cue holds a value only the Python reference writes (a cue not of\n"
+"cue_type, a time not an int of 64 bits, lines not a tuple of str).");
+
+static PyObject *
+cue_columns(PyObject *module, PyObject *args)
+{
+    PyObject *cues, *type, *decimals;
+    Py_ssize_t offsets[CUE_FIELDS];
+    if (!PyArg_ParseTuple(args, "OOO!:cue_columns", &cues, &type, &PyTuple_Type, &decimals)
+        || !cue_fields(type, offsets)) {
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(decimals) != 1000) {
+        PyErr_SetString(PyExc_ValueError, "decimals is not a tuple of 1000 str");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < 1000; k++) {
+        PyObject *decimal = PyTuple_GET_ITEM(decimals, k);
+        if (!PyUnicode_CheckExact(decimal) || !PyUnicode_IS_ASCII(decimal)
+            || PyUnicode_GET_LENGTH(decimal) > 8) {
+            PyErr_SetString(PyExc_ValueError, "a decimal is not an ASCII str of 8 at most");
+            return NULL;
+        }
+    }
+    PyObject *items = PySequence_Tuple(cues); /* a list could change under us otherwise */
+    if (items == NULL) {
+        return NULL;
+    }
+    const Py_ssize_t n = PyTuple_GET_SIZE(items);
+    PyObject *space = PyUnicode_FromString(" ");
+    PyObject *columns[5] = {NULL, NULL, NULL, NULL, NULL};
+    int done = space != NULL ? WRITTEN : FAILED;
+    for (int c = 0; done == WRITTEN && c < 5; c++) {
+        columns[c] = PyTuple_New(n);
+        done = columns[c] != NULL ? WRITTEN : FAILED;
+    }
+    for (Py_ssize_t k = 0; done == WRITTEN && k < n; k++) {
+        PyObject *cue = PyTuple_GET_ITEM(items, k);
+        done = Py_IS_TYPE(cue, (PyTypeObject *)type)
+                   ? cue_row(cue, offsets, decimals, space, columns, k)
+                   : HAND_BACK;
+    }
+    PyObject *result = done == HAND_BACK ? Py_NewRef(Py_None)
+                       : done == WRITTEN
+                           ? PyTuple_Pack(5, columns[0], columns[1], columns[2], columns[3],
+                                          columns[4])
+                           : NULL;
+    for (int c = 0; c < 5; c++) {
+        Py_XDECREF(columns[c]); /* a tuple not filled whole holds NULL items: Py_XDECREF'd */
+    }
+    Py_XDECREF(space);
+    Py_DECREF(items);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cheapest_cuts", cheapest_cuts, METH_VARARGS, cheapest_cuts_doc},
     {"layout", make_layout, METH_VARARGS, layout_doc},
     {"fills", fills, METH_VARARGS, fills_doc},
     {"model", make_model, METH_VARARGS, model_doc},
     {"caption_text", caption_text, METH_VARARGS, caption_text_doc},
+    {"cue_columns", cue_columns, METH_VARARGS, cue_columns_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -118,3 +118,14 @@ def caption_text(
 
 #: The type of :func:`caption_text`.
 WriteText = Callable[[Sequence[Any], type[Any], str, tuple[object, ...]], str | None]
+
+def cue_columns(
+    cues: Sequence[Any], cue_type: type[Any], decimals: tuple[str, ...], /
+) -> (
+    tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+    | None
+): ...
+
+#: The type of :func:`cue_columns`.
+Columns = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+CueColumnsOf = Callable[[Sequence[Any], type[Any], tuple[str, ...]], Columns | None]

@@ -18,8 +18,15 @@ from dataclasses import dataclass
 from castline.memo import per_object
 from castline.timecode import format_seconds
 from castline.timing.cues import Cue
+from castline.timing.engine import default_engine, native_cue_columns
 
-__all__ = ["DECIMALS", "CueColumns", "cue_columns", "seconds_text"]
+__all__ = [
+    "DECIMALS",
+    "CueColumns",
+    "cue_columns",
+    "python_cue_columns",
+    "seconds_text",
+]
 
 #: What :func:`castline.timecode.format_seconds` writes after the whole seconds, by
 #: millisecond count (``""``, ``".5"``, ``".25"``...).
@@ -65,7 +72,20 @@ def cue_columns(cues: Sequence[Cue]) -> CueColumns:
 
 
 def _columns(cues: Sequence[Cue]) -> CueColumns:
-    """The :class:`CueColumns` of ``cues``, made in one comprehension a column."""
+    """The :class:`CueColumns` of ``cues``: by the native engine where it is built and chosen
+    (``cue_columns`` of ``castline/timing/_cue_engine.c``, which reads each cue's fields and
+    makes its texts with no Python code run), by :func:`python_cue_columns`, the reference,
+    otherwise or for a cue it hands back (a time beyond 64 bits, a value of another type)."""
+    if native_cue_columns is not None and default_engine() == "native":
+        columns = native_cue_columns(cues, Cue, DECIMALS)
+        if columns is not None:
+            return CueColumns(*columns)
+    return python_cue_columns(cues)
+
+
+def python_cue_columns(cues: Sequence[Cue]) -> CueColumns:
+    """The :class:`CueColumns` of ``cues``, made in one comprehension a column: the reference
+    the native ``cue_columns`` reproduces."""
     decimals = DECIMALS  # seconds_text, without a call per time
     starts = tuple([cue.start_ms for cue in cues])
     ends = tuple([cue.end_ms for cue in cues])

@@ -9,8 +9,9 @@ cues' times settled). The Python engine
 (:mod:`castline.timing.segment`'s own cut, :mod:`castline.timing.cues`'s own steps) is the
 reference and the fallback for a line, or an episode, whose values leave 64 bits: the native
 one finds the same cues, so every output is the same byte for byte. It also writes caption
-files' text (:func:`castline.timing.captiontext.caption_text`), with the Python one as its
-reference.
+files' text (:func:`castline.timing.captiontext.caption_text`) and the transcripts' cue
+columns (:func:`castline.timing.cuetext.cue_columns`), with the Python ones as their
+references.
 ``CASTLINE_ENGINE=python`` in the environment makes castline cut with the Python engine (for
 tests and benchmarks; it is read whenever a line is cut, so worker processes follow it too).
 
@@ -26,7 +27,14 @@ TYPE_CHECKING = False  # not typing's: castline --version loads no typing module
 if TYPE_CHECKING:
     from typing import Literal
 
-    from castline.timing._cue_engine import CheapestCuts, Fills, MakeLayout, MakeModel, WriteText
+    from castline.timing._cue_engine import (
+        CheapestCuts,
+        CueColumnsOf,
+        Fills,
+        MakeLayout,
+        MakeModel,
+        WriteText,
+    )
 
     Engine = Literal["native", "python"]
 
@@ -34,6 +42,7 @@ __all__ = [
     "default_engine",
     "native_caption_text",
     "native_cheapest_cuts",
+    "native_cue_columns",
     "native_fills",
     "native_layout",
     "native_model",
@@ -66,6 +75,18 @@ def _load_text() -> WriteText | None:
 
 #: The native caption text (:func:`castline.timing.captiontext.caption_text`), or ``None``.
 native_caption_text = _load_text()
+
+
+def _load_columns() -> CueColumnsOf | None:
+    try:
+        from castline.timing._cue_engine import cue_columns
+    except ImportError:  # not built, as above
+        return None
+    return cue_columns
+
+
+#: The native cue columns (:func:`castline.timing.cuetext.cue_columns`), or ``None``.
+native_cue_columns = _load_columns()
 
 
 def default_engine() -> Engine:
