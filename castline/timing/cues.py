@@ -205,15 +205,23 @@ def is_name(name: str) -> bool:
     return True
 
 
+@per_object
 def speaker_warnings(episode: Episode) -> tuple[Diagnostic, ...]:
-    """One warning per transcript line whose ``who`` is not a name (it is not shown)."""
+    """One warning per transcript line whose ``who`` is not a name (it is not shown).
+    Remembered for the last episode (:func:`castline.memo.per_object`: each caption policy's
+    cues report them), each speaker's text judged once."""
     warnings = []
+    not_names: dict[str, str | None] = {}  # each who: its trimmed text when it is no name
     for utterance in episode.utterances:
         who = utterance.speaker
         if who is None:
             continue
-        trimmed = " ".join(who.split()).rstrip(":").rstrip()
-        if trimmed and not is_name(trimmed):
+        if who in not_names:
+            trimmed = not_names[who]
+        else:
+            trimmed = " ".join(who.split()).rstrip(":").rstrip()
+            trimmed = not_names[who] = trimmed if trimmed and not is_name(trimmed) else None
+        if trimmed is not None:
             warnings.append(
                 SPEAKER_NOT_A_NAME.warning(
                     utterance.source,

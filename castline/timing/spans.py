@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from castline.diagnostics import Diagnostic, rule
 from castline.memo import per_object
 from castline.model import Episode, Utterance
-from castline.text import plural
+from castline.text import one_line, plural
 from castline.timecode import format_ms
 
 #: The kinds of problem with a transcript's stamps.
@@ -105,8 +105,11 @@ def spoken_length(text: str) -> int:
 
     >>> spoken_length("  two\\n  words ")
     9
+
+    It is the length of :func:`castline.text.one_line`, which hands a text that is one line
+    already back without splitting it.
     """
-    return len(" ".join(text.split()))
+    return len(one_line(text))
 
 
 def _longest_non_decreasing(values: Sequence[int]) -> set[int]:
