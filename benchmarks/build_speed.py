@@ -5,7 +5,9 @@ each synthetic show (``--sizes``, default 200 episodes; see :mod:`benchmarks.syn
 measures:
 
 - **floor**: seconds to read every Markdown file (episodes and profiles) and parse its front
-  matter with ``yaml.CSafeLoader`` alone, in this process (no start-up, no model, no output);
+  matter with ``yaml.CSafeLoader`` alone, in this process (no start-up, no model, no output),
+  before the builds and again after them: the ratios are to the mean of the two, so that a
+  machine whose speed drifts during the run (a shared host) moves floor and builds alike;
 - a **cold build** of every exporter with ``--jobs 1`` and with the default jobs (one per CPU);
 - a **no-change rebuild** and a **one-episode-changed rebuild** (default jobs);
 - the **naive peer** (:mod:`benchmarks.naive_peer`: parse everything, one naive SRT per episode,
@@ -137,7 +139,7 @@ def measure(label: str, content: Path, scratch: Path) -> None:
     """Print every figure for one content folder."""
     python = sys.executable
     castline = str(Path(python).parent / "castline")
-    floor, count = parse_floor(content)
+    before, count = parse_floor(content)
 
     def build(out: str, *jobs: str) -> Run:
         return run([castline, "build", str(content), "--out", out, "-q", *jobs], scratch)
@@ -154,11 +156,14 @@ def measure(label: str, content: Path, scratch: Path) -> None:
     version = best([castline, "--version"], scratch)
     import_yaml = best([python, "-c", "import yaml"], scratch)
     rows += [("castline --version", version), ('python -c "import yaml"', import_yaml)]
+    after, _ = parse_floor(content)
+    floor = Run((before.seconds + after.seconds) / 2, (before.cpu + after.cpu) / 2, 0.0)
 
     print(f"\n## {label}: {count} episodes (load average {os.getloadavg()[0]:.1f})")
     print(
         f"floor (read + CSafeLoader parse of every .md): {floor.seconds:.3f} s wall, "
-        f"{floor.cpu:.3f} s CPU"
+        f"{floor.cpu:.3f} s CPU, the mean of {before.seconds:.3f} s before the builds and "
+        f"{after.seconds:.3f} s after"
     )
     print(
         f"{'run':<40} {'wall s':>8} {'x floor':>8} {'CPU s':>8} {'x floor':>8} "
