@@ -65,28 +65,17 @@ def _load() -> tuple[CheapestCuts, Fills, MakeLayout, MakeModel] | tuple[None, N
 native_cheapest_cuts, native_fills, native_layout, native_model = _load()
 
 
-def _load_text() -> WriteText | None:
+def _load_writers() -> tuple[WriteText, CueColumnsOf] | tuple[None, None]:
     try:
-        from castline.timing._cue_engine import caption_text
+        from castline.timing._cue_engine import caption_text, cue_columns
     except ImportError:  # not built, as above
-        return None
-    return caption_text
+        return None, None
+    return caption_text, cue_columns
 
 
-#: The native caption text (:func:`castline.timing.captiontext.caption_text`), or ``None``.
-native_caption_text = _load_text()
-
-
-def _load_columns() -> CueColumnsOf | None:
-    try:
-        from castline.timing._cue_engine import cue_columns
-    except ImportError:  # not built, as above
-        return None
-    return cue_columns
-
-
-#: The native cue columns (:func:`castline.timing.cuetext.cue_columns`), or ``None``.
-native_cue_columns = _load_columns()
+#: The native caption text (:func:`castline.timing.captiontext.caption_text`) and cue
+#: columns (:func:`castline.timing.cuetext.cue_columns`), or ``None``.
+native_caption_text, native_cue_columns = _load_writers()
 
 
 def default_engine() -> Engine:
