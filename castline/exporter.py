@@ -32,6 +32,9 @@ How to write an exporter:
 4. Optionally list content files the build should publish beside your outputs
    (:meth:`Exporter.published_files`, e.g. the show's artwork), and bump ``cache_version``
    whenever your records change shape, so that records cached by an older version are rebuilt.
+   An exporter that imports modules or compiles templates on first use may do it in
+   ``warm_up(show)`` (:meth:`PerEpisodeExporter.warm_up`): parallel builds call it before
+   they fork their workers.
 5. Take options as keyword-only constructor parameters with defaults.
 6. Declare it: ``[project.entry-points."castline.exporters"] myformat = "pkg.module:MyExporter"``.
 """
@@ -153,8 +156,8 @@ class Exporter(Protocol):
     :data:`FEED_LINKS`: the feed links its per-episode file), ``rel`` (the ``podcast:transcript``
     ``rel``), ``feed_order`` (lower is listed first among links of its kind, default 100),
     ``cache_version`` (an integer folded into its settings hash, default 0) and the methods
-    ``published_files(show)`` and ``episode_inputs(show)``: see :class:`PerEpisodeExporter`
-    for the defaults.
+    ``published_files(show)``, ``episode_inputs(show)`` and ``warm_up(show)``: see
+    :class:`PerEpisodeExporter` for the defaults.
     """
 
     #: Entry-point name == CLI id == key under ``exporters:`` in show.yaml.
@@ -202,6 +205,14 @@ class PerEpisodeExporter(ABC):
         the build hashes their bytes into its settings, so a change to one rebuilds every
         episode for it; none by default."""
         return ()
+
+    def warm_up(self, show: Show) -> None:
+        """Load now what the episode step would load on first use (modules it imports late,
+        templates it compiles, show-level data it computes once): a build that runs episodes
+        in worker processes calls it once, in the main process, before it forks them, so that
+        they share what it loaded instead of each loading it again. Nothing by default; a
+        warm-up that raises is passed over (the episode step reports the problem)."""
+        return None
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """One file, ``episodes/<slug><suffix>``, when the episode has a transcript."""

@@ -80,6 +80,11 @@ class ChaptersExporter:
     suffix: ClassVar[str] = ".chapters.json"
     feed_link: ClassVar[str | None] = "chapters"
 
+    def warm_up(self, show: Show) -> None:
+        """Clean the show now (its artwork read), as the episode step does on first use
+        (:class:`castline.exporter.Exporter`)."""
+        _chapters_show(show)
+
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """The episode's chapter files (none without chapters), and why any is missing.
 

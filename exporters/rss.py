@@ -144,7 +144,7 @@ from castline.feed.ext import (
     feed_generator,
 )
 from castline.feed.media import check_duration, check_enclosure
-from castline.feed.notes import removal_message, safe_notes_html, sanitise_html
+from castline.feed.notes import load_renderers, removal_message, safe_notes_html, sanitise_html
 from castline.feed.paging import FeedOptions, PagingExtension, page_links, page_path, pages
 from castline.feed.rules import (
     DESCRIPTION_MAX_BYTES,
@@ -270,6 +270,13 @@ class RssExporter:
         Never a path outside the content folder (:func:`artwork_file`)."""
         relative, _ = artwork_file(show)
         return () if relative is None else (relative,)
+
+    def warm_up(self, show: Show) -> None:
+        """Load what the episode step loads on first use: the cleaned show (its artwork read),
+        the notes' renderers, feedgen and lxml (:class:`castline.exporter.Exporter`)."""
+        _feed_show(show)
+        load_renderers()
+        feed_generator()
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """The episode's item record (its ``<item>`` rendered), or none and an error when it

@@ -53,6 +53,7 @@ Output is deterministic: UTF-8, ``\\n`` line ends.
 
 from __future__ import annotations
 
+import importlib
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
@@ -69,7 +70,7 @@ from castline.exporter import (
     ShowExport,
     episode_path,
 )
-from castline.feed.notes import notes_html
+from castline.feed.notes import load_renderers, notes_html
 from castline.load.people import PROFILE_LINKS, profile_url
 from castline.model import Episode, Header, Person, Show, SourceRef
 from castline.paths import asset_url, display_path, media_url, public_url
@@ -156,6 +157,16 @@ class SiteExporter:
     def episode_inputs(self, show: Show) -> tuple[PurePosixPath, ...]:
         """The template override paths: changing one renders every page again."""
         return self.published_files(show)
+
+    def warm_up(self, show: Show) -> None:
+        """Load what the pages load on first use: the notes' renderers, lxml's HTML parser,
+        then the templates, compiled (:class:`castline.exporter.Exporter`)."""
+        load_renderers()
+        importlib.import_module("lxml.html")
+        environment, _, problems = self._templates(show)
+        if not problems:
+            for name in ("episode.html.j2", "index.html.j2"):
+                environment.get_template(name)
 
     def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
         """The episode's page, and its index entry as its record (the page data without the

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -116,7 +116,9 @@ def _build_locked(
     changes = Changes(report.created, report.changed, report.removed, report.diagnostics)
     relatives = {content_relative(content, path): path for path in project.episode_files}
     tasks = _plan(planner, manifest, relatives, report)
-    episodes = _Episodes(setup, options, project, planner, manifest, inputs, report, changes)
+    episodes = _Episodes(
+        setup, options, project, exporters, planner, manifest, inputs, report, changes
+    )
     show_steps = ShowSteps(
         BuildContext(show=project.show, exporters=setup.infos),
         manifest,
@@ -270,26 +272,6 @@ def _plan(
     return tasks
 
 
-def _run(
-    setup: Setup,
-    tasks: Sequence[Task],
-    options: BuildOptions,
-    project: Project,
-    progress: Callable[[int, int, str], None] | None,
-    report: BuildReport,
-) -> Iterator[Outcome]:
-    """The tasks' outcomes as they finish, telling ``progress`` how far the build is."""
-    total = len(project.episode_files)
-    done = report.episodes_skipped
-    if progress is not None:
-        progress(done, total, "")
-    for outcome in run_tasks(setup, tasks, options.jobs, project):
-        yield outcome
-        done += 1
-        if progress is not None:
-            progress(done, total, outcome.slug)
-
-
 @dataclass(slots=True)
 class _Episodes:
     """Builds episodes and folds each outcome into the manifest and the report."""
@@ -297,6 +279,8 @@ class _Episodes:
     setup: Setup
     options: BuildOptions
     project: Project
+    #: The selected exporters, constructed once for the episode and show steps.
+    exporters: Mapping[str, Exporter]
     planner: Planner
     manifest: Manifest
     inputs: BuildInputs
@@ -312,16 +296,24 @@ class _Episodes:
         self, tasks: Sequence[Task], progress: Callable[[int, int, str], None] | None
     ) -> None:
         """Build the planned tasks, telling ``progress`` how far the build is."""
-        outcomes = _run(self.setup, tasks, self.options, self.project, progress, self.report)
-        for outcome in outcomes:
+        total = len(self.project.episode_files)
+        done = self.report.episodes_skipped
+        if progress is not None:
+            progress(done, total, "")
+        runs = run_tasks(self.setup, tasks, self.options.jobs, self.project, self.exporters)
+        for outcome in runs:
             self._fold(outcome)
+            done += 1
+            if progress is not None:
+                progress(done, total, outcome.slug)
 
     def rebuild(self, name: str, relatives: Sequence[str]) -> None:
         """Build these episode files again with exporter ``name``: the show step found their
         records for it unusable (:class:`~castline.build.showstep.ShowSteps`)."""
         self.report.episodes_skipped -= len(set(relatives) - self.done)
         tasks = [Task(relative, (name,)) for relative in relatives]
-        for outcome in run_tasks(self.setup, tasks, self.options.jobs, self.project):
+        runs = run_tasks(self.setup, tasks, self.options.jobs, self.project, self.exporters)
+        for outcome in runs:
             self._fold(outcome)
 
     def _fold(self, outcome: Outcome) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from castline import registry
+from castline import load, registry
 from castline.build import outfiles
 from castline.build.manifest import fingerprint, record_text, sha256, write_record
 from castline.build.planner import Task
@@ -27,7 +27,7 @@ from castline.diagnostics import Diagnostic, rule
 from castline.exporter import BuildContext, Exporter, ExporterInfo
 from castline.load import Project, load_episode, open_content
 from castline.load.files import UNREADABLE_FILE
-from castline.model import Episode, SourceRef
+from castline.model import Episode, Show, SourceRef
 from castline.paths import content_relative, display_path, media_file_path, media_url
 
 if TYPE_CHECKING:
@@ -119,11 +119,18 @@ class Outcome:
 class EpisodeBuilder:
     """Builds episodes; one lives in each worker process (or in the main one)."""
 
-    def __init__(self, setup: Setup, project: Project | None = None) -> None:
+    def __init__(
+        self,
+        setup: Setup,
+        project: Project | None = None,
+        exporters: Mapping[str, Exporter] | None = None,
+    ) -> None:
+        """Reuse the build's ``project`` and constructed ``exporters`` when given (the main
+        process's, or their copies in a worker forked from it); else load and construct them."""
         self.setup = setup
         self.out = setup.out
         self.project = project if project is not None else open_content(setup.content)
-        self.exporters = setup.construct()
+        self.exporters = exporters if exporters is not None else setup.construct()
         self.context = BuildContext(show=self.project.show, exporters=setup.infos)
         self.fingerprints: dict[Path, str] = {}
 
@@ -277,6 +284,9 @@ def young_generation(size: int = YOUNG_GENERATION_SIZE) -> Iterator[None]:
 
 
 _WORKER: EpisodeBuilder | None = None
+#: The main process's project and exporters, warmed up, while it runs a pool: a worker forked
+#: from it starts with its copy of them (under another start method, it loads its own).
+_INHERITED: tuple[Project, Mapping[str, Exporter]] | None = None
 
 
 def init_worker(setup: Setup) -> None:
@@ -288,7 +298,7 @@ def init_worker(setup: Setup) -> None:
     if threshold[0]:
         gc.set_threshold(max(threshold[0], YOUNG_GENERATION_SIZE), *threshold[1:])
     global _WORKER
-    _WORKER = EpisodeBuilder(setup)
+    _WORKER = EpisodeBuilder(setup) if _INHERITED is None else EpisodeBuilder(setup, *_INHERITED)
     if not setup.dry_run:  # a worker forks nothing: it may flush ahead until it exits
         outfiles.FlushingAhead().start()
 
@@ -310,18 +320,23 @@ def _remove_temporaries_and_exit(signum: int, frame: object) -> None:
 
 
 def run_tasks(
-    setup: Setup, tasks: Sequence[Task], jobs: int, project: Project
+    setup: Setup,
+    tasks: Sequence[Task],
+    jobs: int,
+    project: Project,
+    exporters: Mapping[str, Exporter],
 ) -> Iterator[Outcome]:
-    """Run the tasks, in this process (reusing ``project``) or in ``jobs`` worker processes
-    (``0``: one per CPU); yield their outcomes as they finish."""
+    """Run the tasks, in this process or in ``jobs`` worker processes (``0``: one per CPU),
+    with the build's ``project`` and constructed ``exporters``; yield their outcomes as they
+    finish."""
     if not tasks:
         return
     if not forks(jobs) or len(tasks) == 1:
-        builder = EpisodeBuilder(setup, project)
+        builder = EpisodeBuilder(setup, project, exporters)
         for task in tasks:
             yield builder.run(task)
         return
-    yield from _in_pool(setup, tasks, _workers(jobs))
+    yield from _forking(setup, tasks, _workers(jobs), project, exporters)
 
 
 def forks(jobs: int) -> bool:
@@ -332,6 +347,42 @@ def forks(jobs: int) -> bool:
 
 def _workers(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
+
+
+def warm_up(exporters: Mapping[str, Exporter], show: Show) -> None:
+    """Have each exporter load now what its episode step will need: its optional
+    ``warm_up(show)`` (:class:`castline.exporter.Exporter`). A warm-up that fails is passed
+    over: it only saves time, and the episode step reports what is wrong."""
+    for exporter in exporters.values():
+        method = getattr(exporter, "warm_up", None)
+        if method is not None:
+            with contextlib.suppress(Exception):
+                method(show)
+
+
+def _forking(
+    setup: Setup,
+    tasks: Sequence[Task],
+    workers: int,
+    project: Project,
+    exporters: Mapping[str, Exporter],
+) -> Iterator[Outcome]:
+    """:func:`_in_pool`, with the loader and the exporters warmed up here first and handed to
+    the workers with the project (:data:`_INHERITED`): each worker would otherwise import the
+    same modules and compile the same templates on its first episode, and this process once
+    more for the show step. The objects loaded so far are frozen out of the collector while the
+    workers run (``gc.freeze``, https://docs.python.org/3/library/gc.html#gc.freeze): a
+    worker's collections then never walk, nor copy, the pages they share."""
+    global _INHERITED
+    load.warm_up(project.show)
+    warm_up(exporters, project.show)
+    _INHERITED = (project, exporters)
+    gc.freeze()
+    try:
+        yield from _in_pool(setup, tasks, workers)
+    finally:
+        gc.unfreeze()
+        _INHERITED = None
 
 
 def _in_pool(setup: Setup, tasks: Sequence[Task], workers: int) -> Iterator[Outcome]:

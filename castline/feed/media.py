@@ -15,12 +15,16 @@ length) becomes a message, never an exception.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from castline.diagnostics import Diagnostic, rule
 from castline.model import MediaInfo, SourceRef
+
+if TYPE_CHECKING:
+    import mutagen
 
 UNREADABLE_MEDIA = rule(
     "F101", "unreadable-media", "a local media file cannot be read as audio or video"
@@ -114,9 +118,16 @@ def probe_media(path: Path, shown: str) -> MediaInfo | str:
     return f"not a valid {KINDS[kinds[0]].label} file ({problem})"
 
 
-def _read(path: Path, container: str) -> tuple[float, int, str] | str:
-    """Duration (s), bitrate (bit/s, 0 unknown) and codec of ``path`` read as ``container``,
-    or what mutagen found wrong."""
+def load_readers() -> None:
+    """Import now the mutagen modules :func:`probe_media` imports on first use: for a build
+    about to fork worker processes (:func:`castline.load.warm_up`)."""
+    _readers()
+
+
+@functools.cache
+def _readers() -> dict[str, tuple[type[mutagen.FileType], ...]]:
+    """mutagen's readers of each container, imported on first use: a build that reads no
+    media file does not load mutagen."""
     import mutagen.aac
     import mutagen.flac
     import mutagen.mp3
@@ -125,7 +136,7 @@ def _read(path: Path, container: str) -> tuple[float, int, str] | str:
     import mutagen.oggvorbis
     import mutagen.wave
 
-    readers: dict[str, tuple[type[mutagen.FileType], ...]] = {
+    return {
         "mp3": (mutagen.mp3.MP3,),
         "mp4": (mutagen.mp4.MP4,),
         "ogg": (mutagen.oggopus.OggOpus, mutagen.oggvorbis.OggVorbis),
@@ -133,8 +144,13 @@ def _read(path: Path, container: str) -> tuple[float, int, str] | str:
         "wav": (mutagen.wave.WAVE,),
         "aac": (mutagen.aac.AAC,),
     }
+
+
+def _read(path: Path, container: str) -> tuple[float, int, str] | str:
+    """Duration (s), bitrate (bit/s, 0 unknown) and codec of ``path`` read as ``container``,
+    or what mutagen found wrong."""
     problem = "no stream found"
-    for reader in readers[container]:
+    for reader in _readers()[container]:
         try:
             info: Any = reader(path).info
             length = float(info.length)

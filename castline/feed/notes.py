@@ -24,6 +24,7 @@ are removed unreported, as they show nothing.
 from __future__ import annotations
 
 import functools
+import importlib
 import itertools
 import re
 from collections import Counter
@@ -44,6 +45,14 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark")
+
+
+def load_renderers() -> None:
+    """Import and make now what rendering and sanitising notes loads on first use
+    (markdown-it's parser, nh3): an exporter's ``warm_up``
+    (:class:`castline.exporter.Exporter`)."""
+    _markdown()
+    importlib.import_module("nh3")
 
 
 #: Block tokens whose lines are shown as written: kramdown attribute lists stay in them.

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from castline.diagnostics import Diagnostic
 from castline.errors import ContentError
+from castline.feed.media import load_readers
 from castline.load.episode import EPISODE_KEYS, MEDIA_TYPES, read_episode
 from castline.load.fields import FieldReader
 from castline.load.files import (
@@ -252,6 +253,14 @@ def _choose_dir(
         if is_folder(root / candidate):
             return candidate
     return fallback
+
+
+def warm_up(show: Show) -> None:
+    """Load now what reading this show's episodes loads on first use: the media readers, when
+    it has a media folder (:func:`castline.feed.media.load_readers`). A build calls it before
+    it forks worker processes, which then share them."""
+    if show.media_dir:
+        load_readers()
 
 
 def load_episode(

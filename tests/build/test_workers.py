@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,10 +18,10 @@ import pytest
 
 from castline.build import BuildOptions, build, outfiles
 from castline.build.workers import WORKER_DIED, YOUNG_GENERATION_SIZE
-from castline.exporter import BuildContext, EpisodeExport
-from castline.model import Episode
+from castline.exporter import Artifact, BuildContext, EpisodeExport
+from castline.model import Episode, Show
 from tests.build.conftest import GOOD, BoomExporter, install, tree
-from tests.conftest import CONTENT, ContentTree
+from tests.conftest import CONTENT, DATA, ContentTree
 
 
 def test_an_exporter_crash_is_reported_and_contained(
@@ -190,3 +191,99 @@ def test_the_build_raises_the_young_generation_threshold_and_restores_it(
     gc.set_threshold(*before)
     assert during and all(t == (YOUNG_GENERATION_SIZE, 10, 10) for t in during)
     assert after == (700, 10, 10)
+
+
+#: The process that ran each warm-up of :class:`WarmingExporter`, in the main process.
+WARM_UPS: list[int] = []
+
+
+class WarmingExporter(BoomExporter):
+    """Writes, per episode, the process that made it and whether its instance was warmed up."""
+
+    name: ClassVar[str] = "warming"
+    warmed: bool = False
+
+    def warm_up(self, show: Show) -> None:
+        WARM_UPS.append(os.getpid())
+        self.warmed = True
+
+    def export_episode(self, context: BuildContext, episode: Episode) -> EpisodeExport:
+        text = f"{os.getpid()} {self.warmed}"
+        return EpisodeExport(artifacts=(Artifact(PurePosixPath(f"{episode.slug}.pid"), text),))
+
+
+class FailingWarmUpExporter(WarmingExporter):
+    """Its warm-up raises; its episode step works."""
+
+    name: ClassVar[str] = "failing-warm-up"
+
+    def warm_up(self, show: Show) -> None:
+        raise RuntimeError("no templates today")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_that_forks_warms_the_exporters_up_once_and_its_workers_share_them(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    install(monkeypatch, "warming", WarmingExporter)
+    monkeypatch.setattr(sys.modules[__name__], "WARM_UPS", [])
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "abcd"})
+    report = build(root, tmp_path / "out", BuildOptions(only=("warming",), jobs=jobs))
+    assert not report.diagnostics and report.episodes_built == 4
+    made = [(tmp_path / f"out/{n}.pid").read_text().split() for n in "abcd"]
+    if jobs == 1:  # in this process: loaded on first use, no warm-up
+        assert WARM_UPS == [] and made == [[str(os.getpid()), "False"]] * 4
+    else:
+        assert [os.getpid()] == WARM_UPS
+        assert all(warmed == "True" and pid != str(os.getpid()) for pid, warmed in made)
+    assert gc.get_freeze_count() == 0  # the main process's objects are collectable again
+
+
+def test_a_warm_up_that_raises_is_passed_over(
+    content_tree: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(monkeypatch, "failing-warm-up", FailingWarmUpExporter)
+    root = content_tree({f"episodes/{n}.md": GOOD.format(title=n, text="T.") for n in "ab"})
+    report = build(root, tmp_path / "out", BuildOptions(only=("failing-warm-up",), jobs=2))
+    assert not report.diagnostics and report.episodes_built == 2
+    assert sorted(tree(tmp_path / "out")) == ["a.pid", "b.pid"]
+
+
+LOADED_BY_EPISODES = """
+import sys
+from pathlib import Path
+from castline import load, registry
+from castline.build.workers import warm_up
+from castline.exporter import BuildContext
+
+project = load.open_content(Path(sys.argv[1]))
+exporters = {name: registry.create(e.load(), {}) for name, e in registry.available().items()}
+load.warm_up(project.show)
+warm_up(exporters, project.show)
+before = set(sys.modules)
+context = BuildContext(project.show, ())
+for path in project.episode_files:
+    episode, _ = load.load_episode(project, path, path.read_bytes())
+    for exporter in exporters.values():
+        exporter.export_episode(context, episode)
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_after_the_warm_ups_the_episode_steps_import_nothing(tmp_path: Path) -> None:
+    """The loader's and the built-in exporters' warm-ups load every module their episode steps
+    load late (the demo show with local media, so that the media readers are used too)."""
+    show = tmp_path / "show"
+    shutil.copytree(CONTENT, show)
+    with (show / "show.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("media:\n  url: https://media.example.net/{slug}.mp3\n  folder: media\n")
+    (show / "media").mkdir()
+    for episode in (show / "episodes").glob("*.md"):
+        shutil.copyfile(DATA / "media" / "tiny.mp3", show / "media" / f"{episode.stem}.mp3")
+    run = subprocess.run(
+        [sys.executable, "-c", LOADED_BY_EPISODES, str(show)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout == "\n"
