@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from benchmarks.synthetic import write_show
 from castline import __version__
-from castline.cli import app
+from castline.cli import app, end
 from castline.timing import engine
 from tests.conftest import CONTENT, DATA, ContentTree, fake_distribution
 
@@ -39,7 +39,8 @@ def _modules_loaded_by(*args: str) -> list[str]:
     """The castline and third-party modules ``python -m castline ARGS`` loads (the console
     script runs the same ``castline.__main__.main``)."""
     code = (
-        "import runpy, sys\n"
+        "import os, runpy, sys\n"
+        "os._exit = sys.exit  # castline ends with os._exit: here, the exit is caught below\n"
         "before = set(sys.modules)\n"
         f"sys.argv = ['castline', *{list(args)!r}]\n"
         "try:\n"
@@ -395,3 +396,41 @@ def test_a_url_python_cannot_split_is_a_message(content_tree: ContentTree) -> No
         " the feed is not written",
         "checked 1 episode: 2 errors, 0 warnings",
     ]
+
+
+class _Exited(Exception):
+    """What the stand-in for ``os._exit`` raises, with the status it was given."""
+
+
+def _fake_exit(status: int) -> None:
+    raise _Exited(status)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "printed"), [(None, 0, ""), (3, 3, ""), ("no", 1, "no\n")]
+)
+def test_end_exits_as_sys_exit_would(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    code: object,
+    status: int,
+    printed: str,
+) -> None:
+    monkeypatch.setattr(os, "_exit", _fake_exit)
+    with pytest.raises(_Exited) as exited:
+        end(code)
+    assert exited.value.args == (status,)
+    assert capsys.readouterr().err == printed
+
+
+class _ClosedPipe:
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_end_gives_120_when_a_stream_cannot_be_flushed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "_exit", _fake_exit)
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    with pytest.raises(_Exited) as exited:
+        end(0)
+    assert exited.value.args == (120,)
