@@ -40,7 +40,9 @@ def _modules_loaded_by(*args: str) -> list[str]:
     script runs the same ``castline.__main__.main``)."""
     code = (
         "import os, runpy, sys\n"
-        "os._exit = sys.exit  # castline ends with os._exit: here, the exit is caught below\n"
+        "# castline ends with os._exit: in this process (not in a forked worker), catch it below\n"
+        "real_exit, pid = os._exit, os.getpid()\n"
+        "os._exit = lambda status: (sys.exit if os.getpid() == pid else real_exit)(status)\n"
         "before = set(sys.modules)\n"
         f"sys.argv = ['castline', *{list(args)!r}]\n"
         "try:\n"
