@@ -202,7 +202,8 @@ def _select(project: Project, options: BuildOptions, out: Path) -> Setup:
         infos.append(ExporterInfo.of(exporter_class, exporter_options))
         if name in names:
             # Constructing here reports a bad option before any work starts.
-            registry.create(exporter_class, exporter_options, source=show.source.path)
+            where = show.where(f"exporters.{name}")
+            registry.create(exporter_class, exporter_options, source=str(where))
             specs.append(ExporterSpec(name, exporter_class, exporter_options))
     return Setup(Path(show.root), out, tuple(specs), tuple(infos), options.dry_run)
 

@@ -45,7 +45,9 @@ INVALID_TRANSCRIPT_ITEM = rule(
     "invalid-transcript-item",
     "a transcript item is not a 'line' or 'header' mapping with text",
 )
-MISSING_SPEAKER = rule("L303", "missing-speaker", "a transcript line has no 'who'")
+MISSING_SPEAKER = rule(
+    "L303", "missing-speaker", "a transcript line has no 'who', or one that is no name"
+)
 INVALID_STAMP = rule("L304", "invalid-stamp", "a line's 'sec' or 'time' is not a usable time")
 STAMP_MISMATCH = rule(
     "L305", "stamp-mismatch", "a line's 'sec' and 'time' disagree by a second or more"
@@ -113,6 +115,9 @@ def read_transcript(
     return tuple(items)
 
 
+#: How a message names a YAML value that is no text.
+_KINDS = {list: "a list", dict: "a mapping", bool: "true or false"}
+
 #: The item keys whose problems are reported at their own line; the others (``line``,
 #: ``header``) at the item's.
 _OWN_LINE = frozenset({"who"})
@@ -165,14 +170,17 @@ def _utterance(
     text = _text(reader, text, "line", number, source, limits)
     who = item.get("who")
     speaker = None
-    if who is not None:
-        speaker = _text(reader, str(who), "who", number, source, limits) or None
-    if speaker is None:
-        reader.sink.append(
-            MISSING_SPEAKER.warning(
-                source, f"transcript item {number} has no 'who'; unknown speaker"
-            )
-        )
+    if isinstance(who, list | dict | bool):  # a number or a date is read as its text
+        where = _where(reader, "who", number, source)
+        kind = _KINDS[type(who)]
+        problem = f"transcript item {number}: 'who' is {kind}, not a name; unknown speaker"
+        reader.sink.append(MISSING_SPEAKER.warning(where, problem))
+    else:
+        if who is not None:
+            speaker = _text(reader, str(who), "who", number, source, limits) or None
+        if speaker is None:
+            problem = f"transcript item {number} has no 'who'; unknown speaker"
+            reader.sink.append(MISSING_SPEAKER.warning(source, problem))
     sec, time = item.get("sec"), item.get("time")
     if type(sec) is int and 0 <= sec <= _MAX_SECONDS and type(time) is str:
         stamp = _timed(reader, sec, time, index, source)

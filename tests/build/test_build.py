@@ -8,6 +8,7 @@ import pytest
 
 from castline.build import BuildOptions, build
 from castline.build.manifest import read_manifest
+from castline.errors import ConfigError
 from tests.build.conftest import GOOD, tree
 from tests.conftest import CONTENT, GOLDEN, ContentTree, GoldenCheck, output_files
 
@@ -124,3 +125,28 @@ def test_replayed_warnings_name_the_content_folder_as_this_build_does(
     assert [str(d) for d in again.warnings] == [
         f"{root.parent.name}/{root.name}/episodes/a.md:1: warning: no 'title'; using 'a'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            "    max_chars_per_line: -3\n",
+            "'max_chars_per_line' must be a positive whole number, not -3",
+        ),
+        ("    max_chars: 3\n", "unknown option 'max_chars' (options: "),
+    ],
+)
+def test_a_bad_exporter_option_is_reported_at_its_exporter_in_show_yaml(
+    content_tree: ContentTree, tmp_path: Path, options: str, message: str
+) -> None:
+    root = content_tree(
+        {
+            "show.yaml": "title: T\nexporters:\n  srt:\n" + options,
+            "episodes/a.md": GOOD.format(title="A", text="Ay."),
+        }
+    )
+    with pytest.raises(ConfigError) as raised:
+        build(root, tmp_path / "out")
+    assert str(raised.value).startswith(f"{root}/show.yaml:3: exporters.srt: {message}")
+    assert not (tmp_path / "out").exists()

@@ -126,3 +126,21 @@ def test_a_padded_time_is_read_and_not_kept_after_its_episode() -> None:
         tracemalloc.stop()
     assert messages == []
     assert kept < 100_000
+
+
+def test_a_who_that_is_no_name_leaves_the_speaker_unknown_with_a_warning() -> None:
+    items: list[dict[str, object]] = [
+        {"line": "One.", "who": ["Sam"]},
+        {"line": "Two.", "who": {"name": "Sam"}},
+        {"line": "Three.", "who": True},
+        {"line": "Four.", "who": 1984},
+        {"line": "Five."},
+    ]
+    read, messages = _read(items)
+    assert [u.speaker for u in read] == [None, None, None, "1984", None]  # type: ignore[attr-defined]
+    assert messages == [
+        "e.md:1: warning: transcript item 1: 'who' is a list, not a name; unknown speaker",
+        "e.md:11: warning: transcript item 2: 'who' is a mapping, not a name; unknown speaker",
+        "e.md:21: warning: transcript item 3: 'who' is true or false, not a name; unknown speaker",
+        "e.md:1: warning: transcript item 5 has no 'who'; unknown speaker",
+    ]
