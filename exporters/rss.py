@@ -294,17 +294,7 @@ class RssExporter:
         episode = _clean_episode(episode, diagnostics)
         missing = False
         if episode.audio is None:
-            missing_media = ""
-            if show.media_url and show.media_dir:
-                name = url_name(media_url(show, episode.slug) or "")
-                missing_media = f", and no media file '{name}' in '{show.media_dir}'"
-            diagnostics.append(
-                MISSING_ENCLOSURE.error(
-                    episode.where("audio"),
-                    f"missing 'audio'{missing_media}: no enclosure, so the episode is left out "
-                    "of the feed",
-                )
-            )
+            diagnostics.append(_missing_enclosure(show, episode))
             missing = True
         if episode.published is None:
             diagnostics.append(
@@ -367,6 +357,21 @@ class RssExporter:
             )
         artifacts = _FeedBuilder(context, diagnostics, self.options).build(records)
         return ShowExport(artifacts=tuple(artifacts), diagnostics=tuple(diagnostics))
+
+
+def _missing_enclosure(show: Show, episode: Episode) -> Diagnostic:
+    """Why the episode has no enclosure: no ``audio`` (nor a media file of the show's
+    pattern), or an ``audio`` the loader could not use (it said why, at the same line)."""
+    if "audio" in episode.key_lines:
+        why = "'audio' cannot be used (its own error says why)"
+    else:
+        why = "missing 'audio'"
+        if show.media_url and show.media_dir:
+            name = url_name(media_url(show, episode.slug) or "")
+            why += f", and no media file '{name}' in '{show.media_dir}'"
+    return MISSING_ENCLOSURE.error(
+        episode.where("audio"), f"{why}: no enclosure, so the episode is left out of the feed"
+    )
 
 
 @per_object

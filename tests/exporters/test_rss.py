@@ -602,6 +602,12 @@ MISTAKE_MESSAGES = {
         "episodes/no-audio.md:1: error: missing 'audio': no enclosure, so the episode is left "
         "out of the feed",
     ],
+    "unusable-enclosure": [  # the loader says why, the feed what follows: not 'missing'
+        "episodes/no-length.md:5: error: 'audio' cannot be used (its own error says why): no "
+        "enclosure, so the episode is left out of the feed",
+        "episodes/no-length.md:5: error: 'audio.length' must be the file size in bytes (a "
+        "positive number)",
+    ],
 }
 
 
