@@ -1,8 +1,10 @@
-"""The native cue engine: an optional C extension (everything else is in pyproject.toml).
+"""The native cue engine and front matter reader: optional C extensions (everything else is
+in pyproject.toml).
 
-``castline.timing._cue_engine`` is built when a C compiler and the Python headers are present;
-where they are not (or with ``CASTLINE_NATIVE_BUILD=0``) the build goes on without it and
-castline runs its Python cue engine, the reference the native one reproduces.
+``castline.timing._cue_engine`` is built when a C compiler and the Python headers are present,
+``castline.load._yaml_tree`` when libyaml's headers are too; where they are not (or with
+``CASTLINE_NATIVE_BUILD=0``) the build goes on without them and castline runs its Python cue
+engine and reads front matter with PyYAML, the references the native ones reproduce.
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ def _extensions() -> list[Extension]:
     engine = Extension(
         "castline.timing._cue_engine", ["castline/timing/_cue_engine.c"], optional=True
     )
-    return [engine]
+    # libyaml's event parser (PyYAML's own parser, https://pyyaml.org/wiki/LibYAML); without
+    # its headers (Debian: libyaml-dev) this one is skipped and front matter is read by PyYAML.
+    tree = Extension(
+        "castline.load._yaml_tree",
+        ["castline/load/_yaml_tree.c"],
+        libraries=["yaml"],
+        optional=True,
+    )
+    return [engine, tree]
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": _BuildExt})

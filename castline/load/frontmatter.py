@@ -91,11 +91,9 @@ TypedLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-TypedLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+#: The booleans of YAML 1.2's core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_BOOLEANS = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+TypedLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOLEANS, list("tTfF"))
 
 #: The first characters of a plain scalar that some implicit resolver of :class:`TypedLoader`
 #: may give a tag other than text's (PyYAML looks them up by it, ``""`` for an empty scalar:
@@ -215,7 +213,7 @@ class Document:
 def key_lines(lines: Mapping[KeyPath, int], *, depth: int) -> dict[str, int]:
     """Lines of the mapping keys up to ``depth`` levels down, by dotted name (``owner.email``)."""
     found: dict[str, int] = {}
-    places = lines.down_to(depth) if isinstance(lines, NodeLines) else lines
+    places = lines.down_to(depth) if isinstance(lines, NodeLines | TreeLines) else lines
     for path, line in places.items():
         if len(path) <= depth and all(isinstance(part, str) for part in path):
             found.setdefault(".".join(str(part) for part in path), line)
@@ -296,6 +294,9 @@ def parse_yaml(
     Raises:
         ContentError: invalid YAML, or too many nodes.
     """
+    made = _native_tree(text, max_nodes)
+    if made is not None:
+        return Parsed(made[0], TreeLines(made[1], first_line))
     # 3 * len(text) + 1 bounds most_nodes(text) without counting.
     if 3 * len(text) + 1 <= max_nodes or most_nodes(text) <= max_nodes:
         read = _read_typed(text, path, first_line, max_nodes)
@@ -628,6 +629,88 @@ class NodeLines(Mapping[KeyPath, int]):
         return self._every
 
 
+class TreeLines(Mapping[KeyPath, int]):
+    """:class:`NodeLines` of the tree of lines the native reader builds instead of nodes
+    (``castline/load/_yaml_tree.c``): a mapping's is a dict of each key to the line where it is
+    first given and the tree below its last value, a list's a list of its items' such pairs,
+    ``None`` below a value that is no mapping or list; lines counted from 0 for the text's first.
+    """
+
+    def __init__(self, tree: LineTree | None, first_line: int) -> None:
+        self._tree, self._first = tree, first_line
+        self._every: dict[KeyPath, int] | None = None
+
+    def down_to(self, depth: int) -> dict[KeyPath, int]:
+        """The places down to ``depth`` levels, in document order (as :func:`_node_marks`
+        lists them)."""
+        if depth >= LINE_DEPTH:
+            return self._all()
+        return self._places(depth)
+
+    def get(self, path: KeyPath, default: Any = None) -> Any:
+        """The line of ``path``, ``default`` when it is no place."""
+        tree: Any = self._tree
+        line: int | None = None
+        if not path or len(path) > LINE_DEPTH:
+            return default
+        for part in path:
+            found = _tree_place(tree, part)
+            if found is None:
+                return default
+            line, tree = found
+        return default if line is None else self._first + line
+
+    def __getitem__(self, path: KeyPath) -> int:
+        line = self.get(path)
+        if line is None:
+            raise KeyError(path)
+        return int(line)
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> dict[KeyPath, int]:
+        if self._every is None:
+            self._every = self._places(LINE_DEPTH)
+        return self._every
+
+    def _places(self, depth: int) -> dict[KeyPath, int]:
+        places: dict[KeyPath, int] = {}
+        first = self._first
+
+        def visit(tree: LineTree, path: KeyPath) -> None:
+            below: list[tuple[KeyPath, LineTree | None]] = []
+            pairs = tree.items() if isinstance(tree, dict) else enumerate(tree)
+            for part, (line, under) in pairs:
+                places[(*path, part)] = first + line
+                below.append(((*path, part), under))
+            if len(path) + 1 < depth:
+                for key, under in below:
+                    if under is not None:
+                        visit(under, key)
+
+        if self._tree is not None:
+            visit(self._tree, ())
+        return places
+
+
+def _tree_place(tree: Any, part: str | int) -> tuple[int, Any] | None:
+    """The (line, tree below) of key or index ``part`` in a tree of lines, None if none."""
+    if isinstance(tree, list):
+        return tree[part] if isinstance(part, int) and 0 <= part < len(tree) else None
+    if isinstance(tree, dict) and isinstance(part, str):
+        found: tuple[int, Any] | None = tree.get(part)
+        return found
+    return None
+
+
+#: The native reader's tree of lines (see :class:`TreeLines`).
+LineTree = dict[str, tuple[int, Any]] | list[tuple[int, Any]]
+
+
 def _key_index(node: yaml.MappingNode) -> dict[str, tuple[yaml.Mark, yaml.Node]]:
     """Each key of ``node`` (as text): where it is first given, and its last value."""
     index: dict[str, tuple[yaml.Mark, yaml.Node]] = {}
@@ -636,6 +719,87 @@ def _key_index(node: yaml.MappingNode) -> dict[str, tuple[yaml.Mark, yaml.Node]]
         first = index.get(key)
         index[key] = (key_node.start_mark if first is None else first[0], value_node)
     return index
+
+
+def _load_native_tree() -> Callable[..., Any] | None:
+    """The native reader's ``tree`` (``castline/load/_yaml_tree.c``), where it was built and
+    this PyYAML types scalars as it assumes (:func:`_native_agrees`); else ``None``."""
+    try:
+        from castline.load._yaml_tree import tree
+    except ImportError:  # installed without a compiler or libyaml, or CASTLINE_NATIVE_BUILD=0
+        return None
+    return tree if _native_agrees() else None
+
+
+_NULL_TAG, _BOOL_TAG, _INT_TAG = (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int"))
+#: The resolvers whose every answer the native reader gives itself: TypedLoader's booleans and
+#: PyYAML's nulls (https://github.com/yaml/pyyaml/blob/main/lib/yaml/resolver.py), as (tag,
+#: pattern, flags).
+_DECIDED = {
+    (_BOOL_TAG, _BOOLEANS.pattern, _BOOLEANS.flags),
+    (_NULL_TAG, "^(?: ~\n" + 20 * " " + "|null|Null|NULL\n" + 20 * " " + "| )$", re.X | re.U),
+}
+#: The first characters of a plain scalar that some other resolver reads: the native reader
+#: hands such a scalar to :func:`_typed_scalar` unless it is a short decimal.
+_TYPED_FIRSTS = "".join(
+    sorted(
+        first
+        for first, found in TypedLoader.yaml_implicit_resolvers.items()
+        if first
+        and any((tag, regexp.pattern, regexp.flags) not in _DECIDED for tag, regexp in found)
+    )
+)
+
+
+def _native_agrees() -> bool:
+    """Whether :class:`TypedLoader` types every scalar the native reader types itself as it
+    does: each null and boolean, short decimals as ints."""
+    if None in TypedLoader.yaml_implicit_resolvers or TypedLoader.yaml_path_resolvers:
+        return False
+    samples = {"": _NULL_TAG, "~": _NULL_TAG, "null": _NULL_TAG, "Null": _NULL_TAG}
+    samples |= {"NULL": _NULL_TAG, "0": _INT_TAG, "7": _INT_TAG, "10": _INT_TAG}
+    samples |= {"123456789012345678": _INT_TAG}
+    samples |= dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _BOOL_TAG)
+    return all(
+        _resolve(TypedLoader, _SCALAR, text, (True, False)) == tag for text, tag in samples.items()
+    )
+
+
+#: What :func:`_typed_scalar` returns for a scalar the native reader must hand back.
+_HAND_BACK = object()
+_SCALAR_LOADER: list[TypedLoader] = []
+
+
+def _typed_scalar(text: str) -> object:
+    """The value of a plain scalar as :class:`TypedLoader` types it; :data:`_HAND_BACK` for a
+    merge key or a value key, or a scalar its constructor refuses (PyYAML then says why)."""
+    tag = _resolve(TypedLoader, _SCALAR, text, (True, False))
+    if tag == _STR:
+        return text
+    constructor = TypedLoader.yaml_constructors.get(tag)
+    if constructor is None or tag in (_MERGE_TAG, _VALUE_TAG):
+        return _HAND_BACK
+    if not _SCALAR_LOADER:
+        _SCALAR_LOADER.append(TypedLoader(""))
+    try:
+        return constructor(_SCALAR_LOADER[0], yaml.ScalarNode(tag, text))
+    except _READ_FAILURES:
+        return _HAND_BACK
+
+
+_MERGE_TAG, _VALUE_TAG = (f"tag:yaml.org,2002:{name}" for name in ("merge", "value"))
+
+
+def _native_tree(text: str, max_nodes: int) -> tuple[Any, LineTree | None] | None:
+    """The value and tree of lines of ``text`` by the native reader, or ``None`` where it is
+    not built or hands the text back (see ``castline/load/_yaml_tree.c``). A text with a line
+    break other than ``\\n`` is handed back: its marks' lines are not the file's."""
+    if NATIVE_TREE is None or any(character in text for character in _OTHER_BREAKS):
+        return None
+    made: tuple[Any, LineTree | None] | None = NATIVE_TREE(
+        text, max_nodes, _TYPED_FIRSTS, _typed_scalar, _HAND_BACK
+    )
+    return made
 
 
 def kind_of(value: object) -> str:
@@ -653,3 +817,8 @@ def kind_of(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+#: The native reader (``castline/load/_yaml_tree.c``), or ``None``: :func:`parse_yaml` reads
+#: with PyYAML then (tests set it to ``None`` to compare the two).
+NATIVE_TREE = _load_native_tree()

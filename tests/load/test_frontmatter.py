@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
+from pathlib import Path
 from unittest import mock
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -191,9 +194,10 @@ def _outcome(text: str) -> str:
 @given(YAML_TEXTS)
 def test_a_text_within_the_limit_reads_as_with_every_check(text: str) -> None:
     # The typed loader (no per-node count, no construct wrapper) against ContentLoader alone.
-    typed = _outcome(text)
-    with mock.patch.object(frontmatter, "_read_typed", return_value=None):
-        assert _outcome(text) == typed
+    with mock.patch.object(frontmatter, "NATIVE_TREE", None):
+        typed = _outcome(text)
+        with mock.patch.object(frontmatter, "_read_typed", return_value=None):
+            assert _outcome(text) == typed
 
 
 def test_most_nodes_counts_three_a_marker_plus_one() -> None:
@@ -276,11 +280,20 @@ PARTS = st.one_of(st.integers(-1, 4), st.sampled_from(["k0", "k1", "a", "b", "1"
 
 
 @settings(max_examples=500)
-@given(YAML_TEXTS, st.lists(st.lists(PARTS, max_size=4).map(tuple), max_size=10))
-def test_a_place_looked_up_is_the_place_listed(text: str, asked: list[KeyPath]) -> None:
-    # NodeLines finds a place in the nodes; listing them all is the reference.
+@given(
+    YAML_TEXTS,
+    st.lists(st.lists(PARTS, max_size=4).map(tuple), max_size=10),
+    st.sampled_from([frontmatter.NATIVE_TREE, None]),
+)
+def test_a_place_looked_up_is_the_place_listed(
+    text: str, asked: list[KeyPath], reader: object
+) -> None:
+    # NodeLines finds a place in the nodes, TreeLines in the native reader's tree; listing them
+    # all is the reference.
+    text = f"{text}\nk0: [a, {{a: 1, a: [2]}}]\nk1:\n  b: 1\n"
     try:
-        lines = parse_yaml(f"{text}\nk0: [a, {{a: 1, a: [2]}}]\nk1:\n  b: 1\n", "s.yaml").lines
+        with mock.patch.object(frontmatter, "NATIVE_TREE", reader):
+            lines = parse_yaml(text, "s.yaml").lines
     except ContentError:
         return
     every = dict(lines.items())
@@ -322,3 +335,153 @@ def test_the_typed_loader_follows_no_path_and_tries_no_resolver_on_every_scalar(
     assert frontmatter.TypedLoader.yaml_path_resolvers == {}
     assert None not in frontmatter.TypedLoader.yaml_implicit_resolvers
     assert "resolve" in vars(frontmatter.TypedLoader)
+
+
+def test_the_native_reader_is_built_where_it_is_required() -> None:
+    """CI installs libyaml's headers and sets CASTLINE_REQUIRE_NATIVE=1: an install that lost
+    the extension (its build failing is only a warning) fails here."""
+    if frontmatter.NATIVE_TREE is None:
+        required = os.environ.get("CASTLINE_REQUIRE_NATIVE") == "1"
+        assert not required, "CASTLINE_REQUIRE_NATIVE=1 but castline.load._yaml_tree is absent"
+        pytest.skip("the native reader is not built")
+    assert frontmatter._native_tree("a: 1", 10) == ({"a": 1}, {"a": (0, None)})
+
+
+def _with_reader(native: bool, read: Callable[[], object]) -> object:
+    """What ``read()`` gives, or the message of its ContentError, with the native reader or
+    with PyYAML alone."""
+    reader = frontmatter.NATIVE_TREE if native else None
+    with mock.patch.object(frontmatter, "NATIVE_TREE", reader):
+        try:
+            return read()
+        except ContentError as error:
+            return str(error.diagnostic)
+
+
+def _read_fully(text: str, asked: list[KeyPath]) -> object:
+    """A parse of ``text`` and everything its lines answer: every place in document order,
+    ``asked`` looked up, the dotted key lines at each depth."""
+    parsed = parse_yaml(text, "s.yaml", first_line=2)
+    lines = parsed.lines
+    return (
+        repr(parsed.data),
+        list(lines.items()),
+        len(lines),
+        [lines.get(path) for path in [*lines, *asked]],
+        [key_lines(lines, depth=depth) for depth in (1, 2, 3)],
+    )
+
+
+native_only = pytest.mark.skipif(
+    frontmatter.NATIVE_TREE is None, reason="the native reader is not built"
+)
+
+#: Front matter as episodes write it: block mappings and lists, keys given twice, keys that are
+#: numbers, booleans or nulls, scalars of every kind, quoted or not.
+_KEYS = st.sampled_from(["line", "who", "time", "sec", "a", "true", "1", "null", "~", "<<", "t"])
+_PLAIN = st.one_of(_SCALAR_TEXTS, st.from_regex(r"\A[1-9][0-9]{0,19}\Z"), st.just("0"))
+_VALUES = st.one_of(
+    _PLAIN,
+    _PLAIN.map(lambda text: "'" + text.replace("'", "''") + "'"),
+    st.sampled_from(["|\n  two\n  lines", ">\n  folded", '"a\\tb"', "[a, 1, {b: c}]", "{}"]),
+)
+
+
+def _block(depth: int) -> st.SearchStrategy[str]:
+    """A block mapping or list ``depth`` levels deep at most, indented for its parent."""
+    leaf = _VALUES
+    if depth == 0:
+        return leaf
+    child = _block(depth - 1)
+    pairs = st.lists(st.tuples(_KEYS, st.one_of(leaf, child)), min_size=1, max_size=4)
+    items = st.lists(st.one_of(leaf, child), min_size=1, max_size=4)
+    return st.one_of(
+        leaf,
+        pairs.map(lambda kv: "\n" + "".join(f"{k}:{_under(v)}" for k, v in kv)),
+        items.map(lambda values: "\n" + "".join(f"-{_under(v)}" for v in values)),
+    )
+
+
+def _under(value: str) -> str:
+    """``value`` after a key's colon or a list's dash: on the line for a scalar, indented
+    below for a collection."""
+    if not value.startswith("\n"):
+        return f" {value}\n"
+    return "\n" + "".join(f"  {line}\n" for line in value[1:].rstrip("\n").split("\n"))
+
+
+FRONT_MATTERS = st.lists(st.tuples(_KEYS, _block(3)), min_size=1, max_size=5).map(
+    lambda kv: "".join(f"{k}:{_under(v)}" for k, v in kv)
+)
+
+
+@native_only
+@settings(max_examples=1000)
+@given(st.one_of(FRONT_MATTERS, YAML_TEXTS), st.lists(st.lists(PARTS, max_size=4).map(tuple)))
+def test_the_native_reader_reads_every_text_as_pyyaml(text: str, asked: list[KeyPath]) -> None:
+    # The same values, places, look-ups and messages: read natively or handed back.
+    def read() -> object:
+        return _read_fully(text, asked)
+
+    assert _with_reader(True, read) == _with_reader(False, read)
+
+
+@native_only
+@given(FRONT_MATTERS)
+def test_the_native_reader_reads_front_matter_itself(text: str) -> None:
+    # What the property above compares is mostly read natively: a text without an anchor, an
+    # alias, a tag or a key that is no text is handed back only when PyYAML refuses it too.
+    if frontmatter._native_tree(text, 10**6) is None:
+        refused = _with_reader(False, lambda: parse_yaml(text, "s.yaml"))
+        tagged = any(mark in text for mark in "!&*")  # a tag, an anchor, an alias
+        assert (
+            isinstance(refused, str)
+            or tagged
+            or any(f"{key}:" in text for key in ("true", "1", "null", "~", "<<"))
+        )
+
+
+@native_only
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x",
+        "a: !!str 1",
+        "a: !t x",
+        "%YAML 1.1\n---\na: 1",
+        "a: 1\n---\nb: 2",
+        "1: a",
+        "[a]: b",
+        "? {a: 1}\n: b",
+        "<<: {a: 1}\nb: 2",
+        "a: 2026-02-30",
+        "a: [b",
+        "# only a comment",
+        "a: 'x\u2028y'",
+        "a: [1, 2, 3, 4]",
+    ],
+)
+def test_the_native_reader_hands_back_what_pyyaml_must_read(text: str) -> None:
+    # Anchors, aliases, tags, directives, two documents, keys that are no text, a merge, a date
+    # the constructor refuses, an error, no document, a line break of YAML's own, more nodes
+    # than the limit (6 here): PyYAML reads them and says what is wrong.
+    assert frontmatter._native_tree(text, 5) is None
+
+
+@native_only
+def test_the_native_reader_counts_every_node_against_the_limit() -> None:
+    # A mapping, its key, a list and its three items: six nodes.
+    tree = {"a": (0, [(0, None), (0, None), (0, None)])}
+    assert frontmatter._native_tree("a: [1, 2, 3]", 6) == ({"a": [1, 2, 3]}, tree)
+    assert frontmatter._native_tree("a: [1, 2, 3]", 5) is None
+
+
+def test_every_corpus_file_reads_as_pyyaml_reads_it(corpus: Path) -> None:
+    for path in sorted(corpus.rglob("*.md")):
+        raw = path.read_bytes()
+
+        def read(raw: bytes = raw, shown: str = str(path)) -> object:
+            document = parse_document(decode(raw, shown), shown)
+            return repr(document.data), list(document.lines.items()), document.key_lines
+
+        assert _with_reader(True, read) == _with_reader(False, read), path
