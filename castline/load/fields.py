@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from castline.diagnostics import Diagnostic, Rule, rule
-from castline.load.frontmatter import KeyPath, kind_of
+from castline.load.frontmatter import KeyPath, item_lines, kind_of
 from castline.model import SourceRef
 from castline.text import clean_text, xml_text
 from castline.timecode import parse_clock
@@ -153,8 +153,10 @@ class FieldReader:
     def items(self, key: str, raw: list[Any]) -> Iterator[tuple[int, SourceRef, object]]:
         """Index, place and value of each item of the top-level list ``key`` (``raw``)."""
         fallback = self.where(key)
+        lines = item_lines(self.lines, key, len(raw))
         for index, item in enumerate(raw):
-            yield index, self.at((key, index), fallback), item
+            line = lines[index]
+            yield index, fallback if line is None else SourceRef(self.path, line), item
 
     def clean(self, text: str, where: SourceRef, label: str) -> str:
         """``text`` without what no output can hold (:func:`castline.text.clean_text`: lone

@@ -172,6 +172,27 @@ _DELIMITER = re.compile(r"^---[ \t]*$")
 #: A line that ends the front matter, found in the whole text (``^`` and ``$`` at each ``\n``).
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
+
+def _end_line(text: str, start: int) -> re.Match[str] | None:
+    """``_END.search(text, start)`` for a ``start`` at the beginning of a line: the regular
+    expression is tried only where a line starts with ``---`` or ``...`` (each found by
+    ``str.find``), not at every character of a long front matter."""
+    if text.startswith(("---", "..."), start):
+        end = _END.match(text, start)
+        if end is not None:
+            return end
+    at = start
+    while True:
+        found = [text.find(marker, at) for marker in ("\n---", "\n...")]
+        lines = [index + 1 for index in found if index >= 0]
+        if not lines:
+            return None
+        end = _END.match(text, min(lines))
+        if end is not None:
+            return end
+        at = min(lines)
+
+
 #: A place in a parsed value: mapping keys and list indexes, ``("transcript", 3, "sec")``.
 KeyPath = tuple[str | int, ...]
 #: How deep :func:`parse_yaml` records lines: a key, a list item, a key of that item.
@@ -252,7 +273,7 @@ def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) 
             SourceRef(path, 1),
             "no front matter: the file must start with a '---' line",
         )
-    end = _END.search(text, first_end + 1) if first_end >= 0 else None
+    end = _end_line(text, first_end + 1) if first_end >= 0 else None
     if end is None:
         raise ContentError(
             NO_FRONT_MATTER,
@@ -660,6 +681,16 @@ class TreeLines(Mapping[KeyPath, int]):
             line, tree = found
         return default if line is None else self._first + line
 
+    def item_lines(self, key: str, count: int) -> list[int | None]:
+        """``[self.get((key, index)) for index in range(count)]`` in one pass."""
+        found = _tree_place(self._tree, key)
+        below = found[1] if found is not None else None
+        if not isinstance(below, list):
+            return [None] * count
+        first = self._first
+        lines: list[int | None] = [first + line for line, _ in below[:count]]
+        return lines + [None] * (count - len(lines))
+
     def __getitem__(self, path: KeyPath) -> int:
         line = self.get(path)
         if line is None:
@@ -695,6 +726,15 @@ class TreeLines(Mapping[KeyPath, int]):
         if self._tree is not None:
             visit(self._tree, ())
         return places
+
+
+def item_lines(lines: Mapping[KeyPath, int], key: str, count: int) -> list[int | None]:
+    """The lines of items 0 to ``count - 1`` of the top-level list ``key``, as
+    ``lines.get((key, index))`` gives each (``None`` where it is no place): from the native
+    reader's tree at once."""
+    if isinstance(lines, TreeLines):
+        return lines.item_lines(key, count)
+    return [lines.get((key, index)) for index in range(count)]
 
 
 def _tree_place(tree: Any, part: str | int) -> tuple[int, Any] | None:

@@ -276,6 +276,20 @@ def test_the_front_matter_ends_where_a_line_by_line_split_ends_it(lines: list[st
     assert (document.body, document.body_line) == _split_simply(text)
 
 
+@given(
+    st.lists(st.sampled_from(["---", "--- ", "...", "---\t", " ---", "----", "a: 1", "", ".."])),
+    st.integers(0, 3),
+)
+def test_the_end_line_is_the_one_a_search_of_every_position_finds(
+    lines: list[str], skip: int
+) -> None:
+    text = "\n".join(["---", *lines])
+    start = len("\n".join(["---", *lines[:skip]])) + 1 if skip <= len(lines) else 4
+    found = frontmatter._end_line(text, start)
+    expected = frontmatter._END.search(text, start)
+    assert (found and found.span()) == (expected and expected.span())
+
+
 PARTS = st.one_of(st.integers(-1, 4), st.sampled_from(["k0", "k1", "a", "b", "1", "<<"]))
 
 
@@ -301,6 +315,9 @@ def test_a_place_looked_up_is_the_place_listed(
         assert lines.get(path) == every.get(path)
     for depth in (1, 2, 3):
         assert key_lines(lines, depth=depth) == key_lines(every, depth=depth)
+    for key in ("k0", "k1", "a", "1"):
+        expected = [every.get((key, index)) for index in range(5)]
+        assert frontmatter.item_lines(lines, key, 5) == expected
 
 
 #: Scalars whose first character each implicit resolver starts with, and others.
