@@ -17,8 +17,9 @@
  * classify it is given fills it, and keeps it bounded, for a line with a word not cached), their
  * offsets, planned times and break units. cues() cuts the prepared lines under a policy: per
  * line the label, the cut above (a line keeps its last cut, reused by a policy that cuts it
- * under the same rules: the same width, lines, durations and label room) and the labels'
- * timing (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow)
+ * under the same rules: the same width, lines, durations and label room; and its last
+ * backwards search, which does not depend on the first cue's room, for a policy that differs
+ * only there) and the labels' timing (cues._label_timed); then over the whole episode cues._separate, _lengthen (_borrow)
  * and _make_gaps in int64_t, every sum checked; it returns the cues, made as cues.Cue's
  * __init__ makes them (each field stored in its slot), and each line cues._short_lines reports
  * with its shortest cue. A value that leaves 64 bits raises OverflowError: the caller builds
@@ -1443,14 +1444,25 @@ first_cue(Cut *cut)
  * floating point, or by the forward programme where their rounding could tell (n * least at
  * _EXACT_LIMIT or more). */
 static int
+cut_after_search(Cut *cut);
+
+static int
 cut_backs(Cut *cut)
+{
+    if (!fills_and_reaches(cut)
+        || !search(&cut->line, cut->rows_width, keep_ends, &cut->cheapest, &cut->least)) {
+        return 0;
+    }
+    return cut_after_search(cut);
+}
+
+/* cut_backs after its search (cut->line.ends, cut->cheapest and cut->least at the rows'
+ * width): the first cue where it is narrower, then cut->back. */
+static int
+cut_after_search(Cut *cut)
 {
     Line *line = &cut->line;
     int64_t scale;
-    if (!fills_and_reaches(cut)
-        || !search(line, cut->rows_width, keep_ends, &cut->cheapest, &cut->least)) {
-        return 0;
-    }
     if (cut->first_width != cut->rows_width && !first_cue(cut)) {
         return 0;
     }
@@ -1757,6 +1769,15 @@ typedef struct {
     Py_ssize_t runs;
     Py_ssize_t *starts;
     PyObject **texts;
+    /* The last search of the line (the backwards programme, at the rows' width), for a policy
+     * whose cut differs only in its first cue's room (WebVTT's unlabelled line after SRT's
+     * labelled one): its rules (width, max_lines, min_ms, max_ms, rows_width), the ends' costs
+     * (n + 1) and the least after them, and the cheapest lists (first and count, n + 1 each,
+     * then their `found` ends). NULL: none yet. */
+    int64_t search_rules[5];
+    int64_t *searched;
+    Py_ssize_t *lists;
+    Py_ssize_t found;
 } Prepared;
 
 /* An episode's timed lines prepared by a Model (Model.lines), for Model.cues. */
@@ -2035,6 +2056,17 @@ forget_cut(Prepared *prepared)
     prepared->runs = 0;
 }
 
+/* Release the line's last search. */
+static void
+forget_search(Prepared *prepared)
+{
+    PyMem_Free(prepared->searched);
+    PyMem_Free(prepared->lists);
+    prepared->searched = NULL;
+    prepared->lists = NULL;
+    prepared->found = 0;
+}
+
 static void
 lines_dealloc(PyObject *self)
 {
@@ -2048,6 +2080,7 @@ lines_dealloc(PyObject *self)
         Py_XDECREF(prepared->label);
         PyMem_Free(prepared->ints);
         forget_cut(prepared);
+        forget_search(prepared);
     }
     PyMem_Free(lines->lines);
     Py_XDECREF(lines->model);
@@ -2249,6 +2282,58 @@ remember_cut(Prepared *prepared, const Cut *cut, const int64_t rules[6])
     return 1;
 }
 
+/* Keep the cut's search (see Prepared) as the line's last under `rules`; 0 and MemoryError. */
+static int
+keep_search(Prepared *prepared, const Cut *cut, const int64_t rules[5])
+{
+    const Py_ssize_t words = cut->line.n + 1, found = cut->cheapest.size;
+    forget_search(prepared);
+    prepared->searched = PyMem_New(int64_t, words + 1);
+    prepared->lists = PyMem_New(Py_ssize_t, 2 * words + found);
+    if (prepared->searched == NULL || prepared->lists == NULL) {
+        forget_search(prepared);
+        PyErr_NoMemory();
+        return 0;
+    }
+    memcpy(prepared->searched, cut->line.ends, (size_t)words * sizeof(int64_t));
+    prepared->searched[words] = cut->least;
+    memcpy(prepared->lists, cut->cheapest.first, (size_t)words * sizeof(Py_ssize_t));
+    memcpy(prepared->lists + words, cut->cheapest.count, (size_t)words * sizeof(Py_ssize_t));
+    if (found) {
+        memcpy(prepared->lists + 2 * words, cut->cheapest.ends, (size_t)found * sizeof(Py_ssize_t));
+    }
+    prepared->found = found;
+    memcpy(prepared->search_rules, rules, sizeof(prepared->search_rules));
+    return 1;
+}
+
+/* The line's last search back into the cut, as the search leaves it; 0 and MemoryError. */
+static int
+restore_search(Cut *cut, const Prepared *prepared)
+{
+    const Py_ssize_t words = cut->line.n + 1, found = prepared->found;
+    Cheapest *cheapest = &cut->cheapest;
+    memcpy(cut->line.ends, prepared->searched, (size_t)words * sizeof(int64_t));
+    cut->least = prepared->searched[words];
+    memcpy(cheapest->first, prepared->lists, (size_t)words * sizeof(Py_ssize_t));
+    memcpy(cheapest->count, prepared->lists + words, (size_t)words * sizeof(Py_ssize_t));
+    cheapest->size = 0;
+    if (found > cheapest->room) {
+        Py_ssize_t *ends = PyMem_Realloc(cheapest->ends, (size_t)found * sizeof(Py_ssize_t));
+        if (ends == NULL) {
+            PyErr_NoMemory();
+            return 0;
+        }
+        cheapest->ends = ends;
+        cheapest->room = found;
+    }
+    if (found) {
+        memcpy(cheapest->ends, prepared->lists + 2 * words, (size_t)found * sizeof(Py_ssize_t));
+    }
+    cheapest->size = found;
+    return 1;
+}
+
 /* The pieces of line `index` from its last cut, in order; 0 and an exception on failure. */
 static int
 cut_pieces(Episode *episode, const Prepared *prepared, Py_ssize_t index)
@@ -2268,8 +2353,9 @@ cut_pieces(Episode *episode, const Prepared *prepared, Py_ssize_t index)
 
 /* segment.cut_line of prepared line `index` (it has words) over its span, `reserve`
  * characters kept for a label, into its pieces: the line's last cut where it was cut under
- * the same rules, else the episode's cut on the line's arrays; 0 and an exception on failure
- * (OverflowError when a value leaves 64 bits). */
+ * the same rules, else the episode's cut on the line's arrays, from the line's last search
+ * where only the first cue's room differs; 0 and an exception on failure (OverflowError when
+ * a value leaves 64 bits). */
 static int
 line_cut(Episode *episode, Py_ssize_t index, int64_t reserve)
 {
@@ -2282,9 +2368,21 @@ line_cut(Episode *episode, Py_ssize_t index, int64_t reserve)
     const int64_t rules[6] = {episode->width,    episode->max_lines, episode->min_cue,
                               episode->max_cue,  cut->first_width,   cut->rows_width};
     if (prepared->starts == NULL || memcmp(prepared->rules, rules, sizeof(rules)) != 0) {
+        const int64_t searching[5] = {rules[0], rules[1], rules[2], rules[3], rules[5]};
+        int searched = prepared->searched != NULL
+                       && memcmp(prepared->search_rules, searching, sizeof(searching)) == 0;
         prepared_arrays(prepared, &cut->line, &cut->counts);
         cut->cheapest.size = 0;
-        if (!cut_backs(cut) || !remember_cut(prepared, cut, rules)) {
+        if (!fills_and_reaches(cut)) {
+            return 0;
+        }
+        if (searched ? !restore_search(cut, prepared)
+                     : !search(&cut->line, cut->rows_width, keep_ends, &cut->cheapest,
+                               &cut->least)
+                           || !keep_search(prepared, cut, searching)) {
+            return 0;
+        }
+        if (!cut_after_search(cut) || !remember_cut(prepared, cut, rules)) {
             return 0;
         }
     }
