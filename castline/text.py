@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -25,7 +26,8 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def one_line(text: str) -> str:
     """``text`` with every run of white space (line breaks too) made one space, ends trimmed:
-    ``" ".join(text.split())``.
+    ``" ".join(text.split())``. Remembered for the last 1,024 texts: the timing engine and
+    the text and HTML transcripts ask it of every line of an episode in turn.
 
     >>> one_line("  two\\n  words ")
     'two words'
@@ -34,6 +36,12 @@ def one_line(text: str) -> str:
     case, is handed back after a search for each white space character that would change it,
     several times faster than splitting it into words and joining them again.
     """
+    return _one_line(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_line(text: str) -> str:
+    """:func:`one_line`, remembered."""
     if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         for space in _ASCII_OTHER_SPACES:
             if space in text:
