@@ -234,7 +234,7 @@ class Document:
 def key_lines(lines: Mapping[KeyPath, int], *, depth: int) -> dict[str, int]:
     """Lines of the mapping keys up to ``depth`` levels down, by dotted name (``owner.email``)."""
     found: dict[str, int] = {}
-    places = lines.down_to(depth) if isinstance(lines, NodeLines | TreeLines) else lines
+    places = lines.down_to(depth) if isinstance(lines, PlaceLines) else lines
     for path, line in places.items():
         if len(path) <= depth and all(isinstance(part, str) for part in path):
             found.setdefault(".".join(str(part) for part in path), line)
@@ -580,7 +580,44 @@ def _node_marks(root: yaml.Node | None, depth: int = LINE_DEPTH) -> dict[KeyPath
     return marks
 
 
-class NodeLines(Mapping[KeyPath, int]):
+class PlaceLines(Mapping[KeyPath, int]):
+    """The file line of each key and list item of a parsed YAML text down to
+    :data:`LINE_DEPTH` (:class:`NodeLines` from PyYAML's nodes, :class:`TreeLines` from the
+    native reader's tree): a place is looked up when asked for (most never are), and all of
+    them are listed, once, only when iterated."""
+
+    _every: dict[KeyPath, int] | None = None
+
+    def get(self, path: KeyPath, default: Any = None) -> Any:
+        """The line of ``path``, ``default`` when it is no place."""
+        raise NotImplementedError
+
+    def down_to(self, depth: int) -> dict[KeyPath, int]:
+        """The places down to ``depth`` levels, in document order."""
+        raise NotImplementedError
+
+    def __getitem__(self, path: KeyPath) -> int:
+        line = self.get(path)
+        if line is None:
+            raise KeyError(path)
+        return int(line)
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> dict[KeyPath, int]:
+        if self._every is None:
+            self._every = self._every_place()
+        return self._every
+
+    def _every_place(self) -> dict[KeyPath, int]:
+        raise NotImplementedError
+
+
+class NodeLines(PlaceLines):
     """The file line of each key and list item of a composed YAML tree down to
     :data:`LINE_DEPTH`, placed as :func:`_node_marks` places them: a place is found in the
     nodes when asked for (most never are), all of them are listed only when iterated."""
@@ -591,7 +628,6 @@ class NodeLines(Mapping[KeyPath, int]):
         if any(character in text for character in _OTHER_BREAKS):
             self._ends = [index for index, character in enumerate(text) if character == "\n"]
         self._top: dict[str, tuple[yaml.Mark, yaml.Node]] | None = None
-        self._every: dict[KeyPath, int] | None = None
 
     def down_to(self, depth: int) -> dict[KeyPath, int]:
         """The places down to ``depth`` levels, in document order."""
@@ -632,25 +668,11 @@ class NodeLines(Mapping[KeyPath, int]):
             return self._top.get(part)
         return _key_index(node).get(part)
 
-    def __getitem__(self, path: KeyPath) -> int:
-        line = self.get(path)
-        if line is None:
-            raise KeyError(path)
-        return int(line)
-
-    def __iter__(self) -> Iterator[KeyPath]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def _all(self) -> dict[KeyPath, int]:
-        if self._every is None:
-            self._every = _file_lines(_node_marks(self._root), self._text, self._first)
-        return self._every
+    def _every_place(self) -> dict[KeyPath, int]:
+        return _file_lines(_node_marks(self._root), self._text, self._first)
 
 
-class TreeLines(Mapping[KeyPath, int]):
+class TreeLines(PlaceLines):
     """:class:`NodeLines` of the tree of lines the native reader builds instead of nodes
     (``castline/load/_yaml_tree.c``): a mapping's is a dict of each key to the line where it is
     first given and the tree below its last value, a list's a list of its items' such pairs,
@@ -659,7 +681,6 @@ class TreeLines(Mapping[KeyPath, int]):
 
     def __init__(self, tree: LineTree | None, first_line: int) -> None:
         self._tree, self._first = tree, first_line
-        self._every: dict[KeyPath, int] | None = None
 
     def down_to(self, depth: int) -> dict[KeyPath, int]:
         """The places down to ``depth`` levels, in document order (as :func:`_node_marks`
@@ -691,22 +712,8 @@ class TreeLines(Mapping[KeyPath, int]):
         lines: list[int | None] = [first + line for line, _ in below[:count]]
         return lines + [None] * (count - len(lines))
 
-    def __getitem__(self, path: KeyPath) -> int:
-        line = self.get(path)
-        if line is None:
-            raise KeyError(path)
-        return int(line)
-
-    def __iter__(self) -> Iterator[KeyPath]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def _all(self) -> dict[KeyPath, int]:
-        if self._every is None:
-            self._every = self._places(LINE_DEPTH)
-        return self._every
+    def _every_place(self) -> dict[KeyPath, int]:
+        return self._places(LINE_DEPTH)
 
     def _places(self, depth: int) -> dict[KeyPath, int]:
         places: dict[KeyPath, int] = {}

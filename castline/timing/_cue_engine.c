@@ -1085,11 +1085,10 @@ typedef struct {
     int64_t least;           /* the cheapest cut's units */
 } Cut;
 
-/* Keep: cheapest[i] into the Cheapest `into`, after the ends kept before. */
+/* Append `count` ends to the cheapest lists' ends; 0 and MemoryError. */
 static int
-keep_ends(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count)
+cheapest_append(Cheapest *cheapest, const Py_ssize_t *found, Py_ssize_t count)
 {
-    Cheapest *cheapest = (Cheapest *)into;
     if (count > cheapest->room - cheapest->size) {
         Py_ssize_t room = cheapest->room * 2 + count;
         Py_ssize_t *ends = PyMem_Realloc(cheapest->ends, (size_t)room * sizeof(Py_ssize_t));
@@ -1103,10 +1102,18 @@ keep_ends(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count)
     if (count) { /* none: ends may still be NULL */
         memcpy(cheapest->ends + cheapest->size, found, (size_t)count * sizeof(Py_ssize_t));
     }
-    cheapest->first[i] = cheapest->size;
-    cheapest->count[i] = count;
     cheapest->size += count;
     return 1;
+}
+
+/* Keep: cheapest[i] into the Cheapest `into`, after the ends kept before. */
+static int
+keep_ends(void *into, Py_ssize_t i, const Py_ssize_t *found, Py_ssize_t count)
+{
+    Cheapest *cheapest = (Cheapest *)into;
+    cheapest->first[i] = cheapest->size;
+    cheapest->count[i] = count;
+    return cheapest_append(cheapest, found, count);
 }
 
 /* Carve the cut's arrays (the line's and its own) out of two blocks: 0 and MemoryError when
@@ -2311,27 +2318,14 @@ keep_search(Prepared *prepared, const Cut *cut, const int64_t rules[5])
 static int
 restore_search(Cut *cut, const Prepared *prepared)
 {
-    const Py_ssize_t words = cut->line.n + 1, found = prepared->found;
+    const Py_ssize_t words = cut->line.n + 1;
     Cheapest *cheapest = &cut->cheapest;
     memcpy(cut->line.ends, prepared->searched, (size_t)words * sizeof(int64_t));
     cut->least = prepared->searched[words];
     memcpy(cheapest->first, prepared->lists, (size_t)words * sizeof(Py_ssize_t));
     memcpy(cheapest->count, prepared->lists + words, (size_t)words * sizeof(Py_ssize_t));
     cheapest->size = 0;
-    if (found > cheapest->room) {
-        Py_ssize_t *ends = PyMem_Realloc(cheapest->ends, (size_t)found * sizeof(Py_ssize_t));
-        if (ends == NULL) {
-            PyErr_NoMemory();
-            return 0;
-        }
-        cheapest->ends = ends;
-        cheapest->room = found;
-    }
-    if (found) {
-        memcpy(cheapest->ends, prepared->lists + 2 * words, (size_t)found * sizeof(Py_ssize_t));
-    }
-    cheapest->size = found;
-    return 1;
+    return cheapest_append(cheapest, prepared->lists + 2 * words, prepared->found);
 }
 
 /* The pieces of line `index` from its last cut, in order; 0 and an exception on failure. */
