@@ -536,6 +536,10 @@ def _marked_problem(
     opener = next((o for key, o in _OPENERS.items() if key in context), None)
     if opener and opened and mark and opened.line < mark.line:
         problem += f" (the {opener} opened on line {first_line + opened.line})"
+    # A duplicate anchor: the composer's problem is only "second occurrence".
+    if context.endswith("; first occurrence") and opened:
+        found = context.removesuffix("; first occurrence").removeprefix("found ")
+        problem = f"{found}: the same anchor is first given on line {first_line + opened.line}"
     if not isinstance(error, _InvalidDate):
         problem = f"invalid YAML: {problem}"
     return SourceRef(path, line), problem

@@ -502,3 +502,13 @@ def test_every_corpus_file_reads_as_pyyaml_reads_it(corpus: Path) -> None:
             return repr(document.data), list(document.lines.items()), document.key_lines
 
         assert _with_reader(True, read) == _with_reader(False, read), path
+
+
+def test_a_duplicate_anchor_names_the_line_of_the_first() -> None:
+    # The composer's own problem is only "second occurrence".
+    text = "---\ntitle: x\na: &name 1\nb: &name 2\n---\n"
+    with pytest.raises(ContentError) as raised:
+        parse_document(text, "e.md")
+    assert str(raised.value.diagnostic) == (
+        "e.md:4: error: invalid YAML: duplicate anchor: the same anchor is first given on line 3"
+    )
