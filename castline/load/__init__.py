@@ -41,7 +41,7 @@ from castline.load.files import (
     read_bounded,
     undecodable_name,
 )
-from castline.load.frontmatter import decode, parse_document
+from castline.load.frontmatter import decode, parse_document, repeated_key_warnings
 from castline.load.people import PROFILE_LINK_KEYS, PROFILE_LINKS, People, load_person
 from castline.load.show import SHOW_FILE, Folders, ShowFile, read_limits, read_show, read_show_file
 from castline.model import Episode, Show, SourceRef
@@ -146,7 +146,7 @@ def open_content(root: Path) -> Project:
     show_path = root / SHOW_FILE
     show_file = read_show_file(show_path, display_path(root, show_path))
     raw = show_file.data
-    found: list[Diagnostic] = []
+    found = repeated_key_warnings(show_file.display, show_file.repeated)
     reader = FieldReader(show_file.display, show_file.lines, found)
     limits = read_limits(reader, raw)
     episodes_dir = _episodes_dir(root, show_file)
@@ -280,6 +280,7 @@ def load_episode(
             check_size(raw, display, limits.file_bytes)
             data = raw
         document = parse_document(decode(data, display), display, max_nodes=limits.yaml_nodes)
+        diagnostics.extend(repeated_key_warnings(display, document.repeated))
         episode = read_episode(project.show, project.people, path, display, document, diagnostics)
     except ContentError as error:
         diagnostics.append(error.diagnostic)

@@ -9,7 +9,9 @@
  * (in the order they are first given) to the line where each is first given and the tree below
  * its last value; a list's is a list of its items' pairs; `below` is None for a value that is
  * no mapping or list, or that is three levels down. Lines are libyaml's (0 for the text's
- * first), as the nodes' marks hold them.
+ * first), as the nodes' marks hold them. With them it returns, in the order it meets them,
+ * each key given again in a mapping of those three levels: (key, the line where it is first
+ * given, its line there).
  *
  * A scalar is typed as PyYAML's resolver and constructors type it under frontmatter.TypedLoader:
  * a quoted or block scalar is text; a plain one is None for "" and the nulls (~, null, Null,
@@ -55,6 +57,7 @@ typedef struct {
     Py_ssize_t max_nodes;
     PyObject *typed;  /* the callable for a plain scalar read in Python */
     PyObject *stop;   /* its sentinel */
+    PyObject *repeated; /* (key, first line, line) of each key given again, LINE_DEPTH down */
     int firsts[128];  /* ASCII first characters that some resolver reads */
     int wide_firsts;  /* whether some non-ASCII first character is read (then: every one) */
 } Builder;
@@ -194,8 +197,13 @@ add_value(Builder *builder, PyObject *value, PyObject *below, size_t line)
         PyObject *known = PyDict_GetItemWithError(frame->lines, key);
         if (known != NULL) {
             first = PyLong_AsSize_t(PyTuple_GET_ITEM(known, 0));
+            PyObject *again = PyErr_Occurred() ? NULL
+                                               : Py_BuildValue("(Onn)", key, (Py_ssize_t)first,
+                                                               (Py_ssize_t)frame->key_line);
+            ok = again != NULL && PyList_Append(builder->repeated, again) == 0;
+            Py_XDECREF(again);
         }
-        ok = !PyErr_Occurred();
+        ok = ok && !PyErr_Occurred();
         PyObject *pair = ok ? place(first, below) : NULL;
         ok = pair != NULL && PyDict_SetItem(frame->lines, key, pair) == 0;
         Py_XDECREF(pair);
@@ -352,9 +360,10 @@ PyDoc_STRVAR(tree_doc,
 "tree(text, max_nodes, firsts, typed, stop)\n"
 "--\n"
 "\n"
-"The (value, lines) of the YAML `text` as castline.load.frontmatter reads it, or None for a\n"
-"text it hands back to PyYAML (see the module's comment). firsts: the first characters some\n"
-"implicit resolver reads; typed(text) the value of another plain scalar, or `stop`.");
+"The (value, lines, repeated keys) of the YAML `text` as castline.load.frontmatter reads it,\n"
+"or None for a text it hands back to PyYAML (see the module's comment). firsts: the first\n"
+"characters some implicit resolver reads; typed(text) the value of another plain scalar, or\n"
+"`stop`.");
 
 static PyObject *
 tree(PyObject *module, PyObject *args)
@@ -377,9 +386,15 @@ tree(PyObject *module, PyObject *args)
     if (builder.frames == NULL) {
         return PyErr_NoMemory();
     }
+    builder.repeated = PyList_New(0);
+    if (builder.repeated == NULL) {
+        PyMem_Free(builder.frames);
+        return NULL;
+    }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         PyMem_Free(builder.frames);
+        Py_DECREF(builder.repeated);
         return PyErr_NoMemory();
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, (size_t)size);
@@ -401,13 +416,15 @@ tree(PyObject *module, PyObject *args)
     }
     PyMem_Free(builder.frames);
     if (outcome == STEP_OK && documents == 1 && root != NULL) {
-        result = PyTuple_Pack(2, root, root_lines != NULL ? root_lines : Py_None);
+        result = PyTuple_Pack(3, root, root_lines != NULL ? root_lines : Py_None,
+                              builder.repeated);
     }
     else if (outcome != STEP_ERROR) {
         result = Py_NewRef(Py_None);
     }
     Py_XDECREF(root);
     Py_XDECREF(root_lines);
+    Py_DECREF(builder.repeated);
     return result;
 }
 

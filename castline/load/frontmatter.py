@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from castline.diagnostics import rule
+from castline.diagnostics import Diagnostic, rule
 from castline.errors import ContentError
 from castline.model import Limits, SourceRef
 from castline.text import one_line
@@ -38,6 +38,9 @@ YAML_TOO_LARGE = rule("L105", "yaml-too-large", "the YAML has more nodes than ``
 RECURSIVE_ALIAS = rule("L106", "recursive-alias", "a YAML alias repeats a node that contains it")
 NOT_A_MAPPING = rule(
     "L107", "not-a-mapping", "show.yaml or the front matter is not a mapping of keys"
+)
+REPEATED_KEY = rule(
+    "L108", "repeated-key", "a key is given twice in one mapping; its last value is used"
 )
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -207,6 +210,29 @@ class Parsed:
 
     data: Any
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
+    #: Each key given again in a mapping down to :data:`LINE_DEPTH`, by its file line.
+    repeated: tuple[RepeatedKey, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedKey:
+    """A key given again in one mapping: where it is first given and where again (file lines)."""
+
+    key: str
+    first: int
+    line: int
+
+
+def repeated_key_warnings(path: str, repeated: Iterable[RepeatedKey]) -> list[Diagnostic]:
+    """One warning at each key given again: YAML keeps the last value, and says nothing."""
+    return [
+        REPEATED_KEY.warning(
+            SourceRef(path, again.line),
+            f"'{again.key}' is given again (first on line {again.first}); "
+            "the value given last is used",
+        )
+        for again in repeated
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +245,8 @@ class Document:
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
     #: File line of the body's first line.
     body_line: int = 1
+    #: Each key given again in a mapping of the front matter (:attr:`Parsed.repeated`).
+    repeated: tuple[RepeatedKey, ...] = ()
     #: Whether the YAML holds a backslash. Without one no text parsed from it holds a character
     #: :func:`castline.text.clean_text` repairs: :func:`decode` gives no lone surrogate, YAML
     #: refuses the rest in its input (``c-printable``,
@@ -295,6 +323,7 @@ def parse_document(text: str, path: str, *, max_nodes: int = DEFAULT_MAX_NODES) 
         lines=parsed.lines,
         body_line=text.count("\n", 0, end.start()) + 2,
         escapes="\\" in header,
+        repeated=parsed.repeated,
     )
 
 
@@ -317,14 +346,24 @@ def parse_yaml(
     """
     made = _native_tree(text, max_nodes)
     if made is not None:
-        return Parsed(made[0], TreeLines(made[1], first_line))
+        value, tree, repeated = made
+        again = (
+            RepeatedKey(key, first_line + first, first_line + line) for key, first, line in repeated
+        )
+        return Parsed(value, TreeLines(tree, first_line), _in_line_order(again))
     # 3 * len(text) + 1 bounds most_nodes(text) without counting.
     if 3 * len(text) + 1 <= max_nodes or most_nodes(text) <= max_nodes:
         read = _read_typed(text, path, first_line, max_nodes)
     else:
         read = None
     node, data = read or _read_checked(text, path, first_line, max_nodes)
-    return Parsed(data, NodeLines(node, text, first_line))
+    lines = NodeLines(node, text, first_line)
+    return Parsed(data, lines, _in_line_order(lines.repeated()))
+
+
+def _in_line_order(repeated: Iterable[RepeatedKey]) -> tuple[RepeatedKey, ...]:
+    """The keys given again by line, then by where each is first given, then by name."""
+    return tuple(sorted(repeated, key=lambda again: (again.line, again.first, again.key)))
 
 
 #: The characters :func:`most_nodes` counts: YAML's indicators that can start a node or imply
@@ -651,9 +690,7 @@ class NodeLines(PlaceLines):
             mark, node = found
         if mark is None:
             return default
-        if self._ends is None:
-            return self._first + mark.line
-        return self._first + bisect.bisect_left(self._ends, mark.index)
+        return self._line(mark)
 
     def _child(
         self, node: yaml.Node | None, part: str | int, top: bool
@@ -674,6 +711,37 @@ class NodeLines(PlaceLines):
 
     def _every_place(self) -> dict[KeyPath, int]:
         return _file_lines(_node_marks(self._root), self._text, self._first)
+
+    def repeated(self) -> list[RepeatedKey]:
+        """Each key given again in a mapping down to :data:`LINE_DEPTH` levels of places, every
+        value looked into (the native reader's :attr:`Parsed.repeated`)."""
+        found: list[RepeatedKey] = []
+
+        def visit(node: yaml.Node, depth: int) -> None:
+            if depth >= LINE_DEPTH or not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+                return
+            if isinstance(node, yaml.SequenceNode):
+                for child in node.value:
+                    visit(child, depth + 1)
+                return
+            first: dict[str, yaml.Mark] = {}
+            for key_node, value_node in node.value:
+                visit(value_node, depth + 1)
+                key = str(key_node.value)
+                if key in first:
+                    lines = (self._line(first[key]), self._line(key_node.start_mark))
+                    found.append(RepeatedKey(key, *lines))
+                else:
+                    first[key] = key_node.start_mark
+
+        if self._root is not None:
+            visit(self._root, 0)
+        return found
+
+    def _line(self, mark: yaml.Mark) -> int:
+        if self._ends is None:
+            return self._first + mark.line
+        return self._first + bisect.bisect_left(self._ends, mark.index)
 
 
 class TreeLines(PlaceLines):
@@ -841,13 +909,16 @@ def _typed_scalar(text: str) -> object:
 _MERGE_TAG, _VALUE_TAG = (f"tag:yaml.org,2002:{name}" for name in ("merge", "value"))
 
 
-def _native_tree(text: str, max_nodes: int) -> tuple[Any, LineTree | None] | None:
-    """The value and tree of lines of ``text`` by the native reader, or ``None`` where it is
+def _native_tree(
+    text: str, max_nodes: int
+) -> tuple[Any, LineTree | None, list[tuple[str, int, int]]] | None:
+    """The value, tree of lines and keys given again (key, first line, line, counted from 0)
+    of ``text`` by the native reader, or ``None`` where it is
     not built or hands the text back (see ``castline/load/_yaml_tree.c``). A text with a line
     break other than ``\\n`` is handed back: its marks' lines are not the file's."""
     if NATIVE_TREE is None or any(character in text for character in _OTHER_BREAKS):
         return None
-    made: tuple[Any, LineTree | None] | None = NATIVE_TREE(
+    made: tuple[Any, LineTree | None, list[tuple[str, int, int]]] | None = NATIVE_TREE(
         text, max_nodes, _TYPED_FIRSTS, _typed_scalar, _HAND_BACK
     )
     return made

@@ -17,7 +17,7 @@ from castline.load.files import (
     read_bounded,
     undecodable_name,
 )
-from castline.load.frontmatter import decode, parse_document
+from castline.load.frontmatter import decode, parse_document, repeated_key_warnings
 from castline.model import Limits, Person, SourceRef
 from castline.paths import display_path
 
@@ -48,6 +48,7 @@ def load_person(
         document = parse_document(decode(raw, display), display, max_nodes=limits.yaml_nodes)
     except ContentError as error:
         return None, [error.diagnostic]
+    diagnostics.extend(repeated_key_warnings(display, document.repeated))
     reader = FieldReader(display, document.lines, diagnostics)
     name = reader.text(document.data, "title") or reader.text(document.data, "name")
     if name is None:

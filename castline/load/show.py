@@ -21,7 +21,15 @@ from castline.errors import ContentError
 from castline.feed.artwork import read_artwork
 from castline.load.fields import INVALID_ENTRY, OUT_OF_RANGE, WRONG_TYPE, FieldReader
 from castline.load.files import OUTSIDE_CONTENT, inside, read_bounded
-from castline.load.frontmatter import NOT_A_MAPPING, KeyPath, decode, key_lines, kind_of, parse_yaml
+from castline.load.frontmatter import (
+    NOT_A_MAPPING,
+    KeyPath,
+    RepeatedKey,
+    decode,
+    key_lines,
+    kind_of,
+    parse_yaml,
+)
 from castline.load.tags import SHOW_TAG_KEYS, read_show_tags
 from castline.model import ArtworkInfo, Category, Funding, Limits, Person, Show, SourceRef
 from castline.text import did_you_mean
@@ -82,6 +90,8 @@ class ShowFile:
     data: Mapping[str, Any]
     lines: Mapping[KeyPath, int]
     display: str
+    #: Each key given again in a mapping of it (:attr:`castline.load.frontmatter.Parsed.repeated`).
+    repeated: tuple[RepeatedKey, ...] = ()
 
 
 def read_show_file(path: Path, display: str) -> ShowFile:
@@ -103,7 +113,8 @@ def read_show_file(path: Path, display: str) -> ShowFile:
             SourceRef(display, 1),
             f"show.yaml must be a mapping, not {kind_of(data)}",
         )
-    return ShowFile({str(key): value for key, value in data.items()}, parsed.lines, display)
+    data = {str(key): value for key, value in data.items()}
+    return ShowFile(data, parsed.lines, display, parsed.repeated)
 
 
 @dataclass(frozen=True, slots=True)

@@ -361,7 +361,7 @@ def test_the_native_reader_is_built_where_it_is_required() -> None:
         required = os.environ.get("CASTLINE_REQUIRE_NATIVE") == "1"
         assert not required, "CASTLINE_REQUIRE_NATIVE=1 but castline.load._yaml_tree is absent"
         pytest.skip("the native reader is not built")
-    assert frontmatter._native_tree("a: 1", 10) == ({"a": 1}, {"a": (0, None)})
+    assert frontmatter._native_tree("a: 1", 10) == ({"a": 1}, {"a": (0, None)}, [])
 
 
 def _with_reader(native: bool, read: Callable[[], object]) -> object:
@@ -382,6 +382,7 @@ def _read_fully(text: str, asked: list[KeyPath]) -> object:
     lines = parsed.lines
     return (
         repr(parsed.data),
+        parsed.repeated,
         list(lines.items()),
         len(lines),
         [lines.get(path) for path in [*lines, *asked]],
@@ -489,7 +490,7 @@ def test_the_native_reader_hands_back_what_pyyaml_must_read(text: str) -> None:
 def test_the_native_reader_counts_every_node_against_the_limit() -> None:
     # A mapping, its key, a list and its three items: six nodes.
     tree = {"a": (0, [(0, None), (0, None), (0, None)])}
-    assert frontmatter._native_tree("a: [1, 2, 3]", 6) == ({"a": [1, 2, 3]}, tree)
+    assert frontmatter._native_tree("a: [1, 2, 3]", 6) == ({"a": [1, 2, 3]}, tree, [])
     assert frontmatter._native_tree("a: [1, 2, 3]", 5) is None
 
 
@@ -512,3 +513,33 @@ def test_a_duplicate_anchor_names_the_line_of_the_first() -> None:
     assert str(raised.value.diagnostic) == (
         "e.md:4: error: invalid YAML: duplicate anchor: the same anchor is first given on line 3"
     )
+
+
+def test_a_key_given_again_is_a_warning_at_its_line(content_tree: ContentTree) -> None:
+    # In show.yaml, in an episode (at the top and in a transcript item) and in a profile, read
+    # natively or by PyYAML alike: YAML keeps the last value and says nothing.
+    root = content_tree(
+        {
+            "show.yaml": "title: Show\ntitle: Show again\n",
+            "episodes/e.md": "---\ntitle: One\ntitle: Two\nguests: [ann]\ntranscript:\n"
+            "- line: Hi.\n  who: Ann\n  sec: 1\n  sec: 2\n---\n",
+            "people/ann.md": "---\ntitle: Ann\ntitle: Anna\n---\n",
+        }
+    )
+    expected = [
+        "show.yaml:2: warning: 'title' is given again (first on line 1); the value given last "
+        "is used",
+        "episodes/e.md:3: warning: 'title' is given again (first on line 2); the value given "
+        "last is used",
+        "episodes/e.md:9: warning: 'sec' is given again (first on line 8); the value given last "
+        "is used",
+        "people/ann.md:3: warning: 'title' is given again (first on line 2); the value given "
+        "last is used",
+    ]
+    for reader in (frontmatter.NATIVE_TREE, None):
+        with mock.patch.object(frontmatter, "NATIVE_TREE", reader):
+            result = load_content(root)
+        found = [str(d) for d in result.diagnostics if d.code == "L108"]
+        assert sorted(found) == sorted(f"{root}/{line}" for line in expected)
+        (episode,) = result.episodes
+        assert (episode.title, episode.utterances[0].start_ms) == ("Two", 2000)
