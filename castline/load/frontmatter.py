@@ -7,9 +7,13 @@ YAML 1.1's implicit types: only ``true``/``false`` are booleans, so a transcript
 ``- line: Yes`` stays the text ``Yes`` instead of becoming ``True`` (YAML 1.2 core schema,
 https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 
-The YAML is composed into nodes once; the values are constructed from those nodes and every
-line number is read from the nodes' marks. Every line is a line **of the file**, not of the
-YAML block.
+The YAML is read once. Where the native reader is built (``castline/load/_yaml_tree.c``), libyaml's
+events become the values and a tree of their lines in one pass (:class:`TreeLines`); a text it
+does not read itself (an anchor, a tag, a key that is not text, an error) is composed into
+PyYAML's nodes, the values are constructed from those nodes and every line number is read from
+the nodes' marks (:class:`NodeLines`). Both give the same values, lines and messages. Every line
+is a line **of the file**, not of the YAML block, and a key given twice in one mapping is a
+warning (:data:`REPEATED_KEY`).
 """
 
 from __future__ import annotations
