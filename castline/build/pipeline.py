@@ -302,11 +302,12 @@ class _Episodes:
         if progress is not None:
             progress(done, total, "")
         runs = run_tasks(self.setup, tasks, self.options.jobs, self.project, self.exporters)
-        for outcome in runs:
-            self._fold(outcome)
-            done += 1
-            if progress is not None:
-                progress(done, total, outcome.slug)
+        with contextlib.closing(runs):  # stopped between two outcomes: the workers stop too
+            for outcome in runs:
+                self._fold(outcome)
+                done += 1
+                if progress is not None:
+                    progress(done, total, outcome.slug)
 
     def rebuild(self, name: str, relatives: Sequence[str]) -> None:
         """Build these episode files again with exporter ``name``: the show step found their
@@ -314,8 +315,9 @@ class _Episodes:
         self.report.episodes_skipped -= len(set(relatives) - self.done)
         tasks = [Task(relative, (name,)) for relative in relatives]
         runs = run_tasks(self.setup, tasks, self.options.jobs, self.project, self.exporters)
-        for outcome in runs:
-            self._fold(outcome)
+        with contextlib.closing(runs):
+            for outcome in runs:
+                self._fold(outcome)
 
     def _fold(self, outcome: Outcome) -> None:
         _merge(self.manifest, outcome, self.inputs, self.report, self.changes)

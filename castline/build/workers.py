@@ -13,7 +13,7 @@ import contextlib
 import gc
 import os
 import signal
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -325,10 +325,12 @@ def run_tasks(
     jobs: int,
     project: Project,
     exporters: Mapping[str, Exporter],
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     """Run the tasks, in this process or in ``jobs`` worker processes (``0``: one per CPU),
     with the build's ``project`` and constructed ``exporters``; yield their outcomes as they
-    finish."""
+    finish. Closing it before the last outcome (the build stopped between two) shuts the
+    workers down: an exception that stops the caller keeps it alive in its traceback, and a
+    process that ends with ``os._exit`` never collects it."""
     if not tasks:
         return
     if not forks(jobs) or len(tasks) == 1:

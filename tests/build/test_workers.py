@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import multiprocessing
 import os
 import shutil
 import signal
@@ -287,3 +288,17 @@ def test_after_the_warm_ups_the_episode_steps_import_nothing(tmp_path: Path) -> 
         check=True,
     )
     assert run.stdout == "\n"
+
+
+def test_a_build_stopped_between_two_outcomes_stops_its_workers(tmp_path: Path) -> None:
+    # Ctrl-C (or SIGTERM) while the build handles an outcome, not while it waits for one. The
+    # traceback keeps the build's frames alive, and castline ends with os._exit, which collects
+    # nothing: the workers must be shut down before the exception leaves the build.
+    def stop(done: int, total: int, slug: str) -> None:
+        if slug:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        build(CONTENT, tmp_path / "out", BuildOptions(jobs=2), progress=stop)
+    assert stopped.traceback
+    assert multiprocessing.active_children() == []
