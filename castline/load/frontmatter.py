@@ -19,6 +19,7 @@ warning (:data:`REPEATED_KEY`).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -890,7 +891,13 @@ def _native_agrees() -> bool:
 
 #: What :func:`_typed_scalar` returns for a scalar the native reader must hand back.
 _HAND_BACK = object()
-_SCALAR_LOADER: list[TypedLoader] = []
+_MERGE_TAG, _VALUE_TAG = (f"tag:yaml.org,2002:{name}" for name in ("merge", "value"))
+
+
+@functools.cache
+def _scalar_loader() -> TypedLoader:
+    """The one loader whose constructors :func:`_typed_scalar` calls (they read no state)."""
+    return TypedLoader("")
 
 
 def _typed_scalar(text: str) -> object:
@@ -902,15 +909,10 @@ def _typed_scalar(text: str) -> object:
     constructor = TypedLoader.yaml_constructors.get(tag)
     if constructor is None or tag in (_MERGE_TAG, _VALUE_TAG):
         return _HAND_BACK
-    if not _SCALAR_LOADER:
-        _SCALAR_LOADER.append(TypedLoader(""))
     try:
-        return constructor(_SCALAR_LOADER[0], yaml.ScalarNode(tag, text))
+        return constructor(_scalar_loader(), yaml.ScalarNode(tag, text))
     except _READ_FAILURES:
         return _HAND_BACK
-
-
-_MERGE_TAG, _VALUE_TAG = (f"tag:yaml.org,2002:{name}" for name in ("merge", "value"))
 
 
 def _native_tree(
